@@ -1,0 +1,377 @@
+//! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::credentials::Secret;
+use crate::error::{BankError, Error, Result};
+use crate::http::Http;
+use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
+use crate::query::{BalanceRequest, DateSpan};
+
+/// A client of one J.P. Morgan Account Balances endpoint.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub http: Http,
+    pub endpoint: reqwest::Url,
+    pub bearer: Option<Secret>,
+    pub profile: String,
+}
+
+impl Client {
+    /// `base_url` is the API root; the balance endpoint is `{base_url}/balance`.
+    pub fn new(
+        http: Http,
+        base_url: &reqwest::Url,
+        bearer: Option<Secret>,
+        profile: &str,
+    ) -> Result<Client> {
+        let endpoint = format!("{}/balance", base_url.as_str().trim_end_matches('/'));
+        let endpoint = reqwest::Url::parse(&endpoint).map_err(|e| Error::Internal(e.into()))?;
+        Ok(Client {
+            http,
+            endpoint,
+            bearer,
+            profile: profile.to_string(),
+        })
+    }
+
+    pub async fn balances(&self, request: &BalanceRequest) -> Result<Report> {
+        Ok(into_report(self.post(&request_body(request)).await?))
+    }
+
+    /// Every account the credentials see: the API has no accounts endpoint, so this is an empty
+    /// balance request, which the bank answers with all cash-reporting accounts.
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        Ok(into_accounts(self.post(&RequestBody::default()).await?))
+    }
+
+    async fn post(&self, body: &RequestBody) -> Result<ResponseBody> {
+        let answer = self
+            .http
+            .post_json(&self.endpoint, body, self.bearer.as_ref())
+            .await?;
+        if !answer.is_success() {
+            return Err(Error::from_bank(
+                bank_error(answer.status, &answer.body),
+                &self.profile,
+            ));
+        }
+        serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
+            message: format!(
+                "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
+                answer.status,
+                body_excerpt(&answer.body)
+            ),
+            hint: Some("try again later; if it persists, contact the bank's API support".into()),
+        })
+    }
+}
+
+/// `relativeDateType` of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RelativeDateType {
+    CurrentDay,
+    PriorDay,
+}
+
+/// The body of `POST /balance`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative_date_type: Option<RelativeDateType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub account_list: Vec<AccountSelector>,
+}
+
+/// One `accountList` entry of a request: one account, its bank where known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSelector {
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_id: Option<String>,
+}
+
+/// The body of a successful answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResponseBody {
+    #[serde(default)]
+    pub account_list: Vec<AccountEntry>,
+}
+
+/// One account of an answer: balances, or an error code and message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEntry {
+    pub account_id: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub account_name: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub branch_id: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub bank_id: String,
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub bank_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyEntry>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub balance_list: Option<Vec<BalanceEntry>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_msg: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrencyEntry {
+    pub code: String,
+    #[serde(default)]
+    pub currency_sequence: i64,
+    pub decimal_location: u32,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// One as-of date of an account. Amounts are JSON numbers read as exact decimals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BalanceEntry {
+    pub as_of_date: NaiveDate,
+    #[serde(default)]
+    pub record_timestamp: String,
+    #[serde(default)]
+    pub current_day: bool,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub opening_available_amount: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub opening_ledger_amount: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub ending_available_amount: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub ending_ledger_amount: Decimal,
+}
+
+/// The body of a whole-request error.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub errors: Vec<ErrorEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorEntry {
+    pub error_code: String,
+    #[serde(default)]
+    pub error_msg: String,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(de)?.unwrap_or_default())
+}
+
+/// The body for one planned request: an explicit day type or both dates, one entry per account.
+pub fn request_body(request: &BalanceRequest) -> RequestBody {
+    let (relative_date_type, start_date, end_date) = match request.span {
+        DateSpan::CurrentDay => (Some(RelativeDateType::CurrentDay), None, None),
+        DateSpan::PriorDay => (Some(RelativeDateType::PriorDay), None, None),
+        DateSpan::Range { from, to } => (None, Some(from.to_string()), Some(to.to_string())),
+    };
+    let account_list = request
+        .accounts
+        .iter()
+        .map(|a| AccountSelector {
+            account_id: a.account_id.clone(),
+            bank_id: a.bank_id.clone(),
+        })
+        .collect();
+    RequestBody {
+        relative_date_type,
+        start_date,
+        end_date,
+        account_list,
+    }
+}
+
+/// Maps an answer to report rows and per-account errors, in the bank's order.
+pub fn into_report(body: ResponseBody) -> Report {
+    let mut report = Report::default();
+    for mut entry in body.account_list {
+        let balances = entry.balance_list.take().unwrap_or_default();
+        if let Some(code) = entry.error_code.clone().filter(|_| balances.is_empty()) {
+            report.errors.push(AccountError {
+                account_id: entry.account_id,
+                bank_id: entry.bank_id,
+                code,
+                message: entry.error_msg.unwrap_or_default(),
+            });
+            continue;
+        }
+        let account = Arc::new(account_of(entry));
+        for b in balances {
+            report.rows.push(BalanceRow {
+                account: Arc::clone(&account),
+                balance: Balance {
+                    as_of_date: b.as_of_date,
+                    current_day: b.current_day,
+                    opening_available: b.opening_available_amount,
+                    opening_ledger: b.opening_ledger_amount,
+                    ending_available: b.ending_available_amount,
+                    ending_ledger: b.ending_ledger_amount,
+                    record_timestamp: b.record_timestamp,
+                },
+            });
+        }
+    }
+    report
+}
+
+/// The accounts of an answer, errors or not, in the bank's order.
+pub fn into_accounts(body: ResponseBody) -> Vec<Account> {
+    body.account_list.into_iter().map(account_of).collect()
+}
+
+fn account_of(entry: AccountEntry) -> Account {
+    let currency = entry.currency.map_or_else(
+        || Currency {
+            code: String::new(),
+            decimal_places: 2,
+        },
+        |c| Currency {
+            code: c.code,
+            decimal_places: c.decimal_location,
+        },
+    );
+    Account {
+        account_id: entry.account_id,
+        account_name: entry.account_name,
+        bank_id: entry.bank_id,
+        bank_name: entry.bank_name,
+        branch_id: entry.branch_id,
+        currency,
+    }
+}
+
+/// Reads a whole-request error from an error answer's body, whatever shape it has.
+pub fn bank_error(status: u16, body: &[u8]) -> BankError {
+    let parsed = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .and_then(|b| b.errors.into_iter().next());
+    match parsed {
+        Some(entry) => BankError {
+            status,
+            code: Some(entry.error_code),
+            message: entry.error_msg,
+        },
+        None => BankError {
+            status,
+            code: None,
+            message: format!("the bank answered {}", body_excerpt(body)),
+        },
+    }
+}
+
+/// The first bytes of a body, printable, for messages about answers we could not read.
+pub fn body_excerpt(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    if body.is_empty() {
+        return "with an empty body".to_string();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let more = if body.len() > MAX { "..." } else { "" };
+    format!("'{}{more}'", text.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::AccountRef;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/jpm-mock-balances-44-accounts.json");
+
+    #[test]
+    fn bodies_carry_either_a_day_type_or_both_dates() {
+        let request = BalanceRequest {
+            span: DateSpan::PriorDay,
+            accounts: vec![
+                AccountRef {
+                    bank_id: None,
+                    account_id: "1".into(),
+                },
+                AccountRef {
+                    bank_id: Some("B".into()),
+                    account_id: "2".into(),
+                },
+            ],
+        };
+        let json = serde_json::to_string(&request_body(&request)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"relativeDateType":"PRIOR_DAY","accountList":[{"accountId":"1"},{"accountId":"2","bankId":"B"}]}"#
+        );
+        let range = BalanceRequest {
+            span: DateSpan::Range {
+                from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                to: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+            },
+            accounts: vec![],
+        };
+        let json = serde_json::to_string(&request_body(&range)).unwrap();
+        assert_eq!(json, r#"{"startDate":"2026-01-01","endDate":"2026-02-01"}"#);
+    }
+
+    #[test]
+    fn the_banks_own_mock_parses_exactly() {
+        let body: ResponseBody = serde_json::from_str(FIXTURE).unwrap();
+        let report = into_report(body);
+        assert_eq!(report.errors.len(), 1);
+        assert_eq!(report.errors[0].code, "GCA-024");
+        assert_eq!(report.rows.len(), 43);
+        let first = &report.rows[0].balance;
+        assert_eq!(first.opening_available.to_string(), "866723000.86");
+    }
+
+    #[test]
+    fn zero_keeps_its_scale() {
+        let text = r#"{"accountList":[{"accountId":"1","currency":{"code":"USD","decimalLocation":2},
+            "balanceList":[{"asOfDate":"2021-12-08","currentDay":true,"openingAvailableAmount":0.00,
+            "openingLedgerAmount":-4681786201.38,"endingAvailableAmount":9007199254740993.01,"endingLedgerAmount":12223.50}]}]}"#;
+        let report = into_report(serde_json::from_str(text).unwrap());
+        let b = &report.rows[0].balance;
+        assert_eq!(b.opening_available.to_string(), "0.00");
+        assert_eq!(b.opening_ledger.to_string(), "-4681786201.38");
+        assert_eq!(b.ending_available.to_string(), "9007199254740993.01");
+        assert_eq!(b.ending_ledger.to_string(), "12223.50");
+    }
+
+    #[test]
+    fn error_bodies_give_code_and_text() {
+        let body = br#"{"errors":[{"errorCode":"GCA-099","errorMsg":"System is Unavailable"}]}"#;
+        let err = bank_error(503, body);
+        assert_eq!(err.to_string(), "GCA-099 System is Unavailable (HTTP 503)");
+        let html = bank_error(502, b"<html><body>Bad Gateway</body></html>");
+        assert_eq!(html.code, None);
+        assert!(
+            html.message
+                .contains("'<html><body>Bad Gateway</body></html>'"),
+            "{}",
+            html.message
+        );
+    }
+}

@@ -1,0 +1,189 @@
+//! Command-line definitions, and nothing else: their doc comments are `--help`, the man page and
+//! the completion scripts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Treasury balance reporter: current, prior-day and date-range balances from your bank's
+/// balance API, as a table, CSV, JSON or NDJSON.
+#[derive(Debug, Parser)]
+#[command(
+    name = "treasury",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(after_help = "Try it without an account:  treasury --sandbox balances --prior-day")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after the command name.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Profile from the config file [default: the file's default_profile, else "default"]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "TREASURY_PROFILE",
+        value_name = "NAME"
+    )]
+    pub profile: Option<String>,
+
+    /// Config file [default: $XDG_CONFIG_HOME/treasury/config.toml]
+    #[arg(long, global = true, env = "TREASURY_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed)
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+
+    /// Report format [default: from the --output extension, else $TREASURY_FORMAT, else table]
+    #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write the report to FILE atomically; on any failure FILE is left as it was
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// When to use colour [default: auto, never when NO_COLOR is set]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// More logs on stderr (-v requests, -vv details); never any secret
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+
+    /// Only errors on stderr
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never prompt (implied when stdin is not a terminal)
+    #[arg(long, global = true)]
+    pub no_input: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Ndjson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the accounts the credentials can see
+    Accounts(AccountsArgs),
+    /// Current, prior-day or date-range balances
+    #[command(after_help = BALANCES_EXAMPLES)]
+    Balances(BalancesArgs),
+    /// Run the built-in sandbox bank
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+}
+
+const BALANCES_EXAMPLES: &str = "\
+Examples:
+  treasury --sandbox balances --prior-day
+  treasury balances --from 2026-01-01 --to 2026-01-31 -a 02100002/000000010013324 -o jan.csv
+  treasury accounts -f csv | grep GBP | treasury balances --accounts-file - --prior-day
+
+Limits checked before sending (exit 2): at most 31 days between --from and --to, at most 200
+accounts, no --current/--prior-day together with dates.
+Exit codes: 0 ok, 2 bad input, 3 credentials, 4 bank refused, 5 some accounts failed, 6 bank unreachable.";
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {}
+
+#[derive(Debug, Args)]
+pub struct BalancesArgs {
+    /// Current-day (intraday) balances; the default
+    #[arg(long, help_heading = "Dates")]
+    pub current: bool,
+
+    /// Prior-day balances, by each account's own timezone
+    #[arg(long, help_heading = "Dates")]
+    pub prior_day: bool,
+
+    /// First date, ISO (2026-01-31); alone it means --to = DATE + 31 days
+    #[arg(long, value_name = "DATE", help_heading = "Dates")]
+    pub from: Option<String>,
+
+    /// Last date, inclusive; alone it means --from = DATE - 31 days
+    #[arg(long, value_name = "DATE", help_heading = "Dates")]
+    pub to: Option<String>,
+
+    /// A calendar month (2026-01)
+    #[arg(long, value_name = "YYYY-MM", help_heading = "Dates")]
+    pub month: Option<String>,
+
+    /// Account id, BANK_ID/ACCOUNT_ID or alias; repeat for more [default: all accounts]
+    #[arg(
+        short,
+        long = "account",
+        value_name = "[BANK_ID/]ACCOUNT_ID",
+        help_heading = "Accounts"
+    )]
+    pub accounts: Vec<String>,
+
+    /// Accounts from a file (one per line, or CSV with an account_id column); - for stdin
+    #[arg(long, value_name = "FILE", help_heading = "Accounts")]
+    pub accounts_file: Option<PathBuf>,
+
+    /// A group of accounts from the profile; repeat for more
+    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts")]
+    pub groups: Vec<String>,
+
+    /// Cut an oversized request into valid ones (31-day windows, 200-account batches) and merge
+    #[arg(long)]
+    pub split: bool,
+
+    /// Requests in flight at once with --split
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// Print the request bodies that would be sent, one JSON object per line, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Run the sandbox bank on 127.0.0.1 in the foreground until Ctrl-C
+    Serve(SandboxServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+
+    /// How many accounts the sandbox bank holds
+    #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS)]
+    pub accounts: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,125 @@
+//! `treasury balances`: validate the request locally, fetch it, render the report.
+
+use std::path::Path;
+
+use crate::bank::jpmorgan;
+use crate::cli::BalancesArgs;
+use crate::commands::Context;
+use crate::error::{Error, Outcome, Result};
+use crate::output::Document;
+use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
+
+pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> {
+    let span = query::resolve_dates(&date_args(args))?;
+    let selection = select_accounts(ctx, args)?;
+    let requests = query::plan(span, &selection.accounts, args.split)?;
+    if args.dry_run {
+        return print_bodies(ctx, &requests);
+    }
+    let sink = ctx.open_sink()?;
+    let bank = ctx.connect().await?;
+    let report = bank
+        .balances(
+            requests,
+            &selection.accounts,
+            usize::from(args.concurrency),
+            || {},
+        )
+        .await?;
+    for error in &report.errors {
+        let account = AccountRef {
+            bank_id: Some(error.bank_id.clone()).filter(|b| !b.is_empty()),
+            account_id: error.account_id.clone(),
+        };
+        ctx.term.warn(&format!(
+            "account {account}: {} {}",
+            error.code, error.message
+        ));
+    }
+    ctx.emit(sink, &Document::Balances(&report), report.rows.len())?;
+    Ok(if report.errors.is_empty() {
+        Outcome::Complete
+    } else {
+        Outcome::Partial
+    })
+}
+
+fn date_args(args: &BalancesArgs) -> DateArgs {
+    DateArgs {
+        current: args.current,
+        prior_day: args.prior_day,
+        from: args.from.clone(),
+        to: args.to.clone(),
+        month: args.month.clone(),
+    }
+}
+
+fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelection> {
+    let from_file = match &args.accounts_file {
+        Some(path) => read_accounts_file(ctx, path)?,
+        None => Vec::new(),
+    };
+    if args.accounts_file.is_some()
+        && from_file.is_empty()
+        && args.accounts.is_empty()
+        && args.groups.is_empty()
+    {
+        return Err(Error::usage_hint(
+            format!(
+                "{} lists no accounts",
+                display_path(args.accounts_file.as_deref())
+            ),
+            "without accounts treasury would fetch every account; drop --accounts-file for that",
+        ));
+    }
+    let account_args = AccountArgs {
+        accounts: args.accounts.clone(),
+        groups: args.groups.clone(),
+        from_file,
+    };
+    let selection = query::select_accounts(&account_args, &ctx.account_book()?)?;
+    for duplicate in &selection.duplicates {
+        ctx.term.warn(&format!(
+            "account {duplicate} is given more than once; asking for it once"
+        ));
+    }
+    Ok(selection)
+}
+
+fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
+    let text = if path == Path::new("-") {
+        ctx.term.read_stdin()
+    } else {
+        std::fs::read_to_string(path)
+    };
+    let text = text.map_err(|e| {
+        Error::usage_hint(
+            format!(
+                "cannot read accounts file {}: {e}",
+                display_path(Some(path))
+            ),
+            "give --accounts-file an existing file, or - for stdin",
+        )
+    })?;
+    query::parse_accounts_file(&display_path(Some(path)), &text)
+}
+
+fn display_path(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if p == Path::new("-") => "stdin".to_string(),
+        Some(p) => p.display().to_string(),
+        None => String::new(),
+    }
+}
+
+fn print_bodies(ctx: &Context, requests: &[BalanceRequest]) -> Result<Outcome> {
+    let mut lines = String::new();
+    for request in requests {
+        let body = serde_json::to_string(&jpmorgan::request_body(request))
+            .map_err(|e| Error::Internal(e.into()))?;
+        lines.push_str(&body);
+        lines.push('\n');
+    }
+    ctx.term.print(&lines)?;
+    Ok(Outcome::Complete)
+}

@@ -1,0 +1,160 @@
+//! What every command shares: the resolved profile, the connection to the bank, where the
+//! report goes. One file per command beside this one.
+
+pub mod accounts;
+pub mod balances;
+pub mod sandbox;
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::bank::Bank;
+use crate::cli::{Format, GlobalArgs};
+use crate::config::{self, ConfigFile, Profile};
+use crate::credentials::{self, Access};
+use crate::error::{Error, Result};
+use crate::http::RetryPolicy;
+use crate::output::{self, AtomicFile, Document, TableStyle};
+use crate::query::AccountBook;
+use crate::sandbox::{Options, Sandbox};
+use crate::term::Term;
+
+/// The command's view of the world: flags, terminal, and (with `--sandbox`) the running sandbox.
+pub struct Context<'a> {
+    pub global: &'a GlobalArgs,
+    pub term: &'a Term,
+    sandbox: Option<Sandbox>,
+}
+
+/// Where a report goes, opened before anything is fetched so a bad path fails early.
+pub struct Sink {
+    format: Format,
+    file: Option<(PathBuf, AtomicFile)>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(global: &'a GlobalArgs, term: &'a Term) -> Self {
+        Context {
+            global,
+            term,
+            sandbox: None,
+        }
+    }
+
+    fn config(&self) -> Result<(ConfigFile, PathBuf)> {
+        let path = config::config_path(self.global.config.as_deref())?;
+        let file = config::load(&path, self.global.config.is_some())?;
+        Ok((file, path))
+    }
+
+    /// The profile's aliases and groups; none with `--sandbox` or when the profile is missing.
+    pub fn account_book(&self) -> Result<AccountBook> {
+        if self.global.sandbox {
+            return Ok(AccountBook::default());
+        }
+        let (file, _) = self.config()?;
+        let name = config::profile_name(self.global.profile.as_deref(), &file);
+        Ok(config::account_book(&file, &name))
+    }
+
+    /// The profile and credentials to use, or the built-in sandbox, started on first use.
+    async fn profile_and_access(&mut self) -> Result<(Profile, Access)> {
+        if self.global.sandbox {
+            let sandbox = match self.sandbox.take() {
+                Some(sandbox) => sandbox,
+                None => Sandbox::start(Options {
+                    port: 0,
+                    accounts: crate::sandbox::DEFAULT_ACCOUNTS,
+                })
+                .await
+                .map_err(Error::Internal)?,
+            };
+            let profile = sandbox_profile(&sandbox)?;
+            self.sandbox = Some(sandbox);
+            return Ok((profile, credentials::sandbox_access()));
+        }
+        let (file, path) = self.config()?;
+        let name = config::profile_name(self.global.profile.as_deref(), &file);
+        let profile = config::resolve(&file, &name, &path)?;
+        let access = credentials::resolve(&profile)?;
+        Ok((profile, access))
+    }
+
+    pub async fn connect(&mut self) -> Result<Bank> {
+        let (profile, access) = self.profile_and_access().await?;
+        Bank::connect(&profile, access, RetryPolicy::default()).await
+    }
+
+    /// Resolves the format and opens `--output`'s temporary file.
+    pub fn open_sink(&self) -> Result<Sink> {
+        let env = std::env::var("TREASURY_FORMAT").ok();
+        let format = output::resolve_format(
+            self.global.format,
+            self.global.output.as_deref(),
+            env.as_deref(),
+        )
+        .map_err(|message| Error::usage_hint(message, "unset TREASURY_FORMAT or pass -f FORMAT"))?;
+        let file = match &self.global.output {
+            None => None,
+            Some(path) => {
+                let file = AtomicFile::create(path).map_err(|e| {
+                    Error::usage_hint(
+                        format!("cannot write a report beside {}: {e}", path.display()),
+                        "give --output a path in an existing, writable folder",
+                    )
+                })?;
+                Some((path.clone(), file))
+            }
+        };
+        Ok(Sink { format, file })
+    }
+
+    /// Renders the document into the sink: stdout, or the file committed atomically.
+    pub fn emit(&self, sink: Sink, document: &Document, count: usize) -> Result<()> {
+        match sink.file {
+            Some((path, mut file)) => {
+                output::render(document, sink.format, TableStyle::Plain, &mut file)
+                    .and_then(|()| file.commit())
+                    .map_err(|e| write_error(&path, e))?;
+                self.term
+                    .note(&format!("Wrote {count} rows to {}", path.display()));
+                Ok(())
+            }
+            None => {
+                let mut out = self.term.stdout();
+                let result =
+                    output::render(document, sink.format, self.term.table_style(), &mut out)
+                        .and_then(|()| out.flush());
+                match result {
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    other => other.map_err(|e| {
+                        Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}"))
+                    }),
+                }
+            }
+        }
+    }
+}
+
+fn write_error(path: &std::path::Path, err: std::io::Error) -> Error {
+    Error::Internal(anyhow::anyhow!(
+        "cannot write {}: {err}; the previous file, if any, is unchanged",
+        path.display()
+    ))
+}
+
+fn sandbox_profile(sandbox: &Sandbox) -> Result<Profile> {
+    let url = |text: String| reqwest::Url::parse(&text).map_err(|e| Error::Internal(e.into()));
+    Ok(Profile {
+        name: "sandbox".into(),
+        environment: None,
+        base_url: url(sandbox.base_url())?,
+        auth: config::AuthMode::ClientSecret,
+        token_url: Some(url(sandbox.token_url())?),
+        client_id: Some(crate::sandbox::CLIENT_ID.into()),
+        scope: None,
+        timeout: std::time::Duration::from_secs(30),
+        client_secret_command: None,
+        book: AccountBook::default(),
+    })
+}

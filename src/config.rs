@@ -1,0 +1,375 @@
+//! The config file, profiles and where files live: config file < environment < flags, resolved
+//! into one `Profile`. The only module that knows paths.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use reqwest::Url;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::query::AccountBook;
+
+const DEFAULT_PROFILE: &str = "default";
+const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
+/// The config file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub default_profile: Option<String>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, ProfileFile>,
+}
+
+/// One `[profiles.NAME]` table as written.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileFile {
+    pub provider: Option<String>,
+    pub environment: Option<Environment>,
+    pub base_url: Option<String>,
+    pub auth: Option<AuthMode>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub scope: Option<String>,
+    pub resource: Option<String>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub ca_cert: Option<PathBuf>,
+    pub timeout_secs: Option<u64>,
+    pub client_secret_command: Option<String>,
+    #[serde(default)]
+    pub accounts: BTreeMap<String, String>,
+    #[serde(default)]
+    pub groups: BTreeMap<String, Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Prod,
+    Uat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMode {
+    ClientSecret,
+    PrivateKeyJwt,
+    Mtls,
+}
+
+/// A profile ready to use: every URL checked, every default applied.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub environment: Option<Environment>,
+    pub base_url: Url,
+    pub auth: AuthMode,
+    pub token_url: Option<Url>,
+    pub client_id: Option<String>,
+    pub scope: Option<String>,
+    pub timeout: Duration,
+    pub client_secret_command: Option<String>,
+    pub book: AccountBook,
+}
+
+/// Where the config file is: `--config`/`TREASURY_CONFIG`, else the XDG location.
+pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+    match flag {
+        Some(path) => Ok(path.to_path_buf()),
+        None => Ok(config_dir()?.join("config.toml")),
+    }
+}
+
+fn config_dir() -> Result<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config").map(|dir| dir.join("treasury"))
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(fallback)),
+        None => Err(Error::usage_hint(
+            format!("neither {var} nor HOME is set, so there is no place for treasury's files"),
+            "set HOME, or pass --config FILE",
+        )),
+    }
+}
+
+/// Reads the config file. A missing file is an empty config unless it was named explicitly.
+pub fn load(path: &Path, explicit: bool) -> Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return Ok(ConfigFile::default())
+        }
+        Err(e) => {
+            return Err(Error::usage_hint(
+                format!("cannot read config file {}: {e}", path.display()),
+                "check the path given with --config or TREASURY_CONFIG",
+            ))
+        }
+    };
+    toml::from_str(&text).map_err(|e| {
+        Error::usage_hint(
+            format!(
+                "config file {} is not valid: {}",
+                path.display(),
+                e.message()
+            ),
+            config_error_hint(&text, &e),
+        )
+    })
+}
+
+fn config_error_hint(text: &str, err: &toml::de::Error) -> String {
+    match err.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            format!("see line {line}; the keys are listed in docs/configuration.md")
+        }
+        None => "the keys are listed in docs/configuration.md".to_string(),
+    }
+}
+
+/// The profile name: `--profile`/`TREASURY_PROFILE`, else the file's `default_profile`, else "default".
+pub fn profile_name(flag: Option<&str>, file: &ConfigFile) -> String {
+    flag.map(str::to_string)
+        .or_else(|| file.default_profile.clone())
+        .unwrap_or_else(|| DEFAULT_PROFILE.to_string())
+}
+
+/// The aliases and groups of a profile, or none when the profile does not exist.
+pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
+    file.profiles
+        .get(name)
+        .map(|p| AccountBook {
+            aliases: p.accounts.clone(),
+            groups: p.groups.clone(),
+        })
+        .unwrap_or_default()
+}
+
+/// Resolves a named profile of the file into a usable one.
+pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
+    let Some(raw) = file.profiles.get(name) else {
+        return Err(missing_profile(file, name, path));
+    };
+    if let Some(provider) = raw.provider.as_deref().filter(|p| *p != "jpmorgan") {
+        return Err(Error::usage_hint(
+            format!(
+                "profile '{name}' names provider '{provider}', which this version does not know"
+            ),
+            "the known provider is: jpmorgan",
+        ));
+    }
+    let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
+    let base_url = match (&raw.base_url, raw.environment) {
+        (Some(url), _) => checked_url(name, "base_url", url)?,
+        (None, Some(env)) => documented_host(env, auth),
+        (None, None) => {
+            return Err(Error::usage_hint(
+                format!("profile '{name}' has neither base_url nor environment"),
+                format!(
+                    "add environment = \"uat\" or \"prod\" under [profiles.{name}] in {}",
+                    path.display()
+                ),
+            ))
+        }
+    };
+    let token_url = raw
+        .token_url
+        .as_deref()
+        .map(|url| checked_url(name, "token_url", url))
+        .transpose()?;
+    Ok(Profile {
+        name: name.to_string(),
+        environment: raw.environment,
+        base_url,
+        auth,
+        token_url,
+        client_id: raw.client_id.clone(),
+        scope: raw.scope.clone(),
+        timeout: Duration::from_secs(raw.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+        client_secret_command: raw.client_secret_command.clone(),
+        book: account_book(file, name),
+    })
+}
+
+fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {
+    let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+    let hint = if known.is_empty() {
+        format!(
+            "create {} (see docs/configuration.md), or try the built-in sandbox bank with --sandbox",
+            path.display()
+        )
+    } else {
+        format!(
+            "known profiles: {}; pick one with -p NAME",
+            known.join(", ")
+        )
+    };
+    Error::usage_hint(format!("no profile '{name}' in {}", path.display()), hint)
+}
+
+/// The J.P. Morgan hosts the reference documents for each environment.
+fn documented_host(env: Environment, auth: AuthMode) -> Url {
+    let url = match (env, auth) {
+        (Environment::Prod, AuthMode::Mtls) => "https://apigateway.jpmorgan.com/accessapi",
+        (Environment::Prod, _) => "https://openbanking.jpmorgan.com/accessapi",
+        (Environment::Uat, AuthMode::Mtls) => "https://apigatewayqaf.jpmorgan.com/accessapi",
+        (Environment::Uat, _) => "https://openbankinguat.jpmorgan.com/accessapi",
+    };
+    Url::parse(url).expect("documented hosts are valid URLs")
+}
+
+/// Parses a URL and refuses plain http anywhere but on a loopback host.
+pub fn checked_url(profile: &str, key: &str, text: &str) -> Result<Url> {
+    let url = Url::parse(text).map_err(|e| {
+        Error::usage_hint(
+            format!("{key} '{text}' of profile '{profile}' is not a valid URL: {e}"),
+            format!("write a full URL such as https://bank.example/api under [profiles.{profile}]"),
+        )
+    })?;
+    match url.scheme() {
+        "https" => Ok(url),
+        "http" if is_loopback(&url) => Ok(url),
+        _ => Err(Error::usage_hint(
+            format!("{key} '{text}' of profile '{profile}' must use https"),
+            "plain http is allowed only on a loopback host (127.0.0.1, ::1, localhost)",
+        )),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ConfigFile {
+        toml::from_str(text).unwrap()
+    }
+
+    fn usage(err: Error) -> String {
+        match err {
+            Error::Usage { message, hint } => format!("{message} | {}", hint.unwrap_or_default()),
+            other => panic!("expected usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_documented_example_resolves() {
+        let file = parse(
+            r#"
+default_profile = "uat"
+[profiles.uat]
+provider = "jpmorgan"
+environment = "uat"
+auth = "client-secret"
+token_url = "https://id.example/oauth2/token"
+client_id = "abc"
+timeout_secs = 30
+[profiles.uat.accounts]
+ops-usd = "02100002/000000010013324"
+[profiles.uat.groups]
+emea = ["ops-gbp", "CHASGB2L/0041034035"]
+"#,
+        );
+        let name = profile_name(None, &file);
+        assert_eq!(name, "uat");
+        let profile = resolve(&file, &name, Path::new("c.toml")).unwrap();
+        assert_eq!(
+            profile.base_url.as_str(),
+            "https://openbankinguat.jpmorgan.com/accessapi"
+        );
+        assert_eq!(profile.timeout, Duration::from_secs(30));
+        assert_eq!(profile.book.aliases["ops-usd"], "02100002/000000010013324");
+        assert_eq!(profile.book.groups["emea"].len(), 2);
+        assert_eq!(profile_name(Some("prod"), &file), "prod");
+        assert_eq!(profile_name(None, &ConfigFile::default()), "default");
+    }
+
+    #[test]
+    fn environments_map_to_documented_hosts() {
+        let host = |env, auth| documented_host(env, auth).to_string();
+        assert_eq!(
+            host(Environment::Prod, AuthMode::ClientSecret),
+            "https://openbanking.jpmorgan.com/accessapi"
+        );
+        assert_eq!(
+            host(Environment::Prod, AuthMode::Mtls),
+            "https://apigateway.jpmorgan.com/accessapi"
+        );
+        assert_eq!(
+            host(Environment::Uat, AuthMode::PrivateKeyJwt),
+            "https://openbankinguat.jpmorgan.com/accessapi"
+        );
+        assert_eq!(
+            host(Environment::Uat, AuthMode::Mtls),
+            "https://apigatewayqaf.jpmorgan.com/accessapi"
+        );
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        for ok in [
+            "https://bank.example/x",
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+        ] {
+            checked_url("p", "base_url", ok).unwrap();
+        }
+        let text = usage(checked_url("p", "base_url", "http://bank.example/x").unwrap_err());
+        assert!(
+            text.contains("base_url 'http://bank.example/x' of profile 'p' must use https"),
+            "{text}"
+        );
+        assert!(text.contains("loopback"), "{text}");
+        let text = usage(checked_url("p", "token_url", "ftp://127.0.0.1/").unwrap_err());
+        assert!(text.contains("must use https"), "{text}");
+        let text = usage(checked_url("p", "base_url", "not a url").unwrap_err());
+        assert!(text.contains("is not a valid URL"), "{text}");
+    }
+
+    #[test]
+    fn missing_profiles_list_the_known_ones() {
+        let file = parse(
+            "[profiles.uat]\nenvironment = \"uat\"\n[profiles.prod]\nenvironment = \"prod\"\n",
+        );
+        let text = usage(resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
+        assert!(
+            text.contains("no profile 'dev' in c.toml")
+                && text.contains("known profiles: prod, uat"),
+            "{text}"
+        );
+        let text =
+            usage(resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
+        assert!(text.contains("--sandbox"), "{text}");
+    }
+
+    #[test]
+    fn unknown_keys_and_providers_are_refused() {
+        assert!(toml::from_str::<ConfigFile>("[profiles.a]\nbase_ur = \"x\"\n").is_err());
+        let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
+        assert!(
+            usage(resolve(&file, "a", Path::new("c")).unwrap_err()).contains("provider 'finicity'")
+        );
+        let file = parse("[profiles.a]\nclient_id = \"x\"\n");
+        assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err())
+            .contains("neither base_url nor environment"));
+    }
+}

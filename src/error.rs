@@ -1,0 +1,190 @@
+//! The one error type of the CLI, and the only place that decides exit codes and hints.
+
+use std::fmt;
+
+/// What went wrong, classified by what the user can do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad flags, bad input or bad configuration: nothing was sent (exit 2).
+    #[error("{message}")]
+    Usage {
+        message: String,
+        hint: Option<String>,
+    },
+    /// No credentials, or the bank refused them (exit 3).
+    #[error("{message}")]
+    Auth {
+        message: String,
+        hint: Option<String>,
+    },
+    /// The bank understood the request and refused it (exit 4).
+    #[error("the bank rejected the request: {}", .0)]
+    Rejected(BankError),
+    /// The bank could not be reached or kept failing (exit 6).
+    #[error("{message}")]
+    Unavailable {
+        message: String,
+        hint: Option<String>,
+    },
+    /// Anything we did not expect, including local I/O failures (exit 1).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// A whole-request error as the bank reports it: HTTP status, its code and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BankError {
+    pub status: u16,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for BankError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code} {} (HTTP {})", self.message, self.status),
+            None => write!(f, "{} (HTTP {})", self.message, self.status),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage_hint(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn auth(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Auth {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Error::Unavailable {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Classifies a whole-request error by what the user can do about it.
+    pub fn from_bank(bank: BankError, profile: &str) -> Self {
+        match bank.status {
+            401 | 403 => Error::Auth {
+                message: format!("the bank refused the credentials: {bank}"),
+                hint: Some(format!(
+                    "check the client id and secret of profile '{profile}'"
+                )),
+            },
+            429 | 500..=599 => Error::Unavailable {
+                message: format!("the bank is failing: {bank}"),
+                hint: Some("try again later".into()),
+            },
+            400..=499 => Error::Rejected(bank),
+            _ => Error::Unavailable {
+                message: format!("the bank gave an unexpected answer: {bank}"),
+                hint: None,
+            },
+        }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Internal(_) => 1,
+            Error::Usage { .. } => 2,
+            Error::Auth { .. } => 3,
+            Error::Rejected(_) => 4,
+            Error::Unavailable { .. } => 6,
+        }
+    }
+
+    /// The next step for the user, where there is an obvious one.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Usage { hint, .. }
+            | Error::Auth { hint, .. }
+            | Error::Unavailable { hint, .. } => hint.clone(),
+            Error::Rejected(bank) => rejected_hint(bank),
+            Error::Internal(_) => None,
+        }
+    }
+}
+
+fn rejected_hint(bank: &BankError) -> Option<String> {
+    let hint = match bank.code.as_deref() {
+        Some("GCA-022") => "the credentials are not entitled to any cash-reporting account: ask your J.P. Morgan implementation manager to set up access",
+        Some("GCA-009") => "none of the requested accounts exist for these credentials: run 'treasury accounts' to see the ones that do",
+        Some("GCA-023") => "the bank found the request malformed: run the same command with --dry-run to see the body",
+        _ => return None,
+    };
+    Some(hint.to_string())
+}
+
+/// How a command that ran to the end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Complete,
+    /// The report was written, but some accounts came back with errors (exit 5).
+    Partial,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Complete => 0,
+            Outcome::Partial => 5,
+        }
+    }
+}
+
+/// Exit code for a command-line parse failure: help and version are successes.
+pub fn clap_exit_code(err: &clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_class_has_its_documented_exit_code() {
+        assert_eq!(Error::usage("x").exit_code(), 2);
+        assert_eq!(Error::auth("x", "y").exit_code(), 3);
+        let bank = BankError {
+            status: 400,
+            code: Some("GCA-023".into()),
+            message: "bad".into(),
+        };
+        assert_eq!(Error::Rejected(bank).exit_code(), 4);
+        assert_eq!(Error::unavailable("x").exit_code(), 6);
+        assert_eq!(Error::Internal(anyhow::anyhow!("x")).exit_code(), 1);
+        assert_eq!(Outcome::Partial.exit_code(), 5);
+        assert_eq!(Outcome::Complete.exit_code(), 0);
+    }
+
+    #[test]
+    fn bank_errors_show_code_and_text() {
+        let bank = BankError {
+            status: 503,
+            code: Some("GCA-099".into()),
+            message: "System is Unavailable".into(),
+        };
+        assert_eq!(bank.to_string(), "GCA-099 System is Unavailable (HTTP 503)");
+    }
+}

@@ -1,0 +1,290 @@
+//! The HTTP client: timeouts, proxies, retries of transient failures, bounded bodies, and the
+//! authorisation header, which is never logged.
+
+use std::time::Duration;
+
+use reqwest::{RequestBuilder, StatusCode, Url};
+
+use crate::credentials::Secret;
+use crate::error::{Error, Result};
+
+/// The largest answer we read; anything bigger is not a balance report.
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// When to try a request again.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub attempts: u32,
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 3,
+            max_wait: Duration::from_secs(60),
+        }
+    }
+}
+
+/// An HTTP answer read in full: status and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub body: Vec<u8>,
+    retry_after: Option<Duration>,
+}
+
+impl Answer {
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    fn is_transient(&self) -> bool {
+        matches!(self.status, 429 | 500 | 502 | 503 | 504)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Http {
+    client: reqwest::Client,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl Http {
+    /// A client with the given per-request timeout. Loopback hosts bypass any proxy.
+    pub fn new(timeout: Duration, retry: RetryPolicy) -> Result<Http> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(timeout.min(Duration::from_secs(30)))
+            .timeout(timeout)
+            .user_agent(concat!("treasury/", env!("CARGO_PKG_VERSION")))
+            .no_proxy_for_loopback()
+            .build()
+            .map_err(|e| Error::Internal(anyhow::anyhow!("cannot build the HTTP client: {e}")))?;
+        Ok(Http {
+            client,
+            timeout,
+            retry,
+        })
+    }
+
+    /// POSTs a JSON body with a bearer token (none for mutual TLS), retrying transient failures.
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        body: &impl serde::Serialize,
+        bearer: Option<&Secret>,
+    ) -> Result<Answer> {
+        let body = serde_json::to_vec(body).map_err(|e| Error::Internal(e.into()))?;
+        tracing::debug!(target: "treasury::http", "request body: {}", String::from_utf8_lossy(&body));
+        self.send_with_retries(url, || {
+            let request = self
+                .client
+                .post(url.clone())
+                .header("content-type", "application/json")
+                .header("accept", "application/json")
+                .body(body.clone());
+            match bearer {
+                Some(token) => request.bearer_auth(token.expose()),
+                None => request,
+            }
+        })
+        .await
+    }
+
+    /// POSTs a token request form with HTTP Basic client authentication.
+    pub async fn post_token(
+        &self,
+        url: &Url,
+        form: &[(&str, &str)],
+        client_id: &str,
+        secret: &Secret,
+    ) -> Result<Answer> {
+        self.send_with_retries(url, || {
+            self.client
+                .post(url.clone())
+                .header("accept", "application/json")
+                .basic_auth(client_id, Some(secret.expose()))
+                .form(form)
+        })
+        .await
+    }
+
+    async fn send_with_retries(
+        &self,
+        url: &Url,
+        build: impl Fn() -> RequestBuilder,
+    ) -> Result<Answer> {
+        let mut attempt = 1;
+        loop {
+            tracing::info!(target: "treasury::http", "POST {url} (attempt {attempt})");
+            let result = self.send_once(url, build()).await;
+            let wait = match &result {
+                Ok(answer) if answer.is_transient() => {
+                    answer.retry_after.unwrap_or_else(|| backoff(attempt))
+                }
+                Err(Error::Unavailable { .. }) => backoff(attempt),
+                _ => return result,
+            };
+            if attempt >= self.retry.attempts {
+                return result;
+            }
+            if wait > self.retry.max_wait {
+                return Err(Error::Unavailable {
+                    message: format!(
+                        "{url} asked to retry after {} s, longer than the {} s we wait",
+                        wait.as_secs(),
+                        self.retry.max_wait.as_secs()
+                    ),
+                    hint: Some(format!("try again in {} s", wait.as_secs())),
+                });
+            }
+            tracing::info!(target: "treasury::http", "{}; retrying in {} ms", describe(&result), wait.as_millis());
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    async fn send_once(&self, url: &Url, request: RequestBuilder) -> Result<Answer> {
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| self.transport_error(url, &e))?;
+        let status = response.status();
+        tracing::info!(target: "treasury::http", "{url} answered HTTP {}", status.as_u16());
+        let retry_after = retry_after(&response);
+        let mut body = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(url, &e))?
+        {
+            if body.len() + chunk.len() > MAX_BODY_BYTES {
+                return Err(Error::unavailable(format!(
+                    "{url} sent an answer larger than {} MiB; refusing to read it",
+                    MAX_BODY_BYTES / 1024 / 1024
+                )));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer {
+            status: status.as_u16(),
+            body,
+            retry_after,
+        })
+    }
+
+    fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
+        let host = url.host_str().unwrap_or("the bank");
+        let message = if err.is_timeout() {
+            format!("no answer from {host} within {} s", self.timeout.as_secs())
+        } else if err.is_connect() {
+            format!("cannot connect to {host}: {}", root_cause(err))
+        } else {
+            format!("the connection to {host} failed: {}", root_cause(err))
+        };
+        Error::Unavailable {
+            message,
+            hint: Some(
+                "check the network and base_url, or raise timeout_secs in the profile".into(),
+            ),
+        }
+    }
+}
+
+trait NoProxyForLoopback {
+    fn no_proxy_for_loopback(self) -> Self;
+}
+
+impl NoProxyForLoopback for reqwest::ClientBuilder {
+    /// Proxies from the environment apply, except to 127.0.0.1, ::1 and localhost.
+    fn no_proxy_for_loopback(self) -> Self {
+        let mut builder = self;
+        if let Some(proxy) = env_proxy() {
+            builder = builder.no_proxy().proxy(proxy);
+        }
+        builder
+    }
+}
+
+fn env_proxy() -> Option<reqwest::Proxy> {
+    let var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+    };
+    let https = var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]);
+    let http = var(&["HTTP_PROXY", "http_proxy"]);
+    if https.is_none() && http.is_none() {
+        return None;
+    }
+    let no_proxy = var(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+    let no_proxy = reqwest::NoProxy::from_string(&format!("{no_proxy},127.0.0.1,::1,localhost"));
+    let proxy = reqwest::Proxy::custom(move |url| {
+        let target = if url.scheme() == "https" {
+            https.as_ref().or(http.as_ref())
+        } else {
+            http.as_ref()
+        };
+        target.and_then(|t| Url::parse(t).ok())
+    });
+    Some(proxy.no_proxy(no_proxy))
+}
+
+fn retry_after(response: &reqwest::Response) -> Option<Duration> {
+    let value = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ...
+fn backoff(attempt: u32) -> Duration {
+    let base = 500u64.saturating_mul(1 << attempt.saturating_sub(1).min(6));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos() as u64);
+    Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
+}
+
+fn describe(result: &Result<Answer>) -> String {
+    match result {
+        Ok(answer) => format!(
+            "HTTP {} {}",
+            answer.status,
+            StatusCode::from_u16(answer.status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("")
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_stays_bounded() {
+        for attempt in 1..10 {
+            let wait = backoff(attempt);
+            let base = 500u64 << (attempt - 1).min(6);
+            assert!(
+                wait.as_millis() as u64 >= base / 2 && wait.as_millis() as u64 <= base,
+                "{attempt}: {wait:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! `treasury`: parse the command line, dispatch to the command, print any error with its hint,
+//! and turn the outcome into the exit code.
+
+mod auth;
+mod bank;
+mod cli;
+mod commands;
+mod config;
+mod credentials;
+mod error;
+mod http;
+mod model;
+mod output;
+mod query;
+mod sandbox;
+mod term;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, SandboxCommand};
+use commands::Context;
+use error::{Error, Outcome, Result};
+use term::Term;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(error::clap_exit_code(&err));
+        }
+    };
+    let term = Term::new(&cli.global);
+    term.init_logging(cli.global.verbose);
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Internal(e.into()))
+        .and_then(|runtime| runtime.block_on(dispatch(&cli, &term)));
+    match outcome {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(err) => {
+            term.error(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
+    let mut ctx = Context::new(&cli.global, term);
+    match &cli.command {
+        Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
+        Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
+        Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,
+    }
+}

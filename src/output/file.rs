@@ -1,0 +1,76 @@
+//! Atomic report files: written to a temporary file in the same folder, then renamed over the
+//! target, so a failed run leaves the previous file as it was.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+pub struct AtomicFile {
+    target: PathBuf,
+    temp: BufWriter<NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file beside `target`. Fails early when the folder is not writable.
+    pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = match target.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let temp = tempfile::Builder::new()
+            .prefix(".treasury-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        if let Ok(meta) = std::fs::metadata(target) {
+            // Keep the permissions of the report being replaced.
+            temp.as_file().set_permissions(meta.permissions())?;
+        }
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp: BufWriter::new(temp),
+        })
+    }
+
+    /// Flushes, syncs and renames the temporary file over the target.
+    pub fn commit(self) -> io::Result<()> {
+        let temp = self
+            .temp
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
+        temp.as_file().sync_all()?;
+        temp.persist(&self.target).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.temp.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.temp.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_uncommitted_file_leaves_the_old_one_and_no_litter() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.csv");
+        std::fs::write(&target, "old\n").unwrap();
+        let mut file = AtomicFile::create(&target).unwrap();
+        file.write_all(b"half a rep").unwrap();
+        drop(file);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut file = AtomicFile::create(&target).unwrap();
+        file.write_all(b"new\n").unwrap();
+        file.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new\n");
+    }
+}

@@ -1,0 +1,212 @@
+//! The sandbox's OAuth side: HTTP Basic client credentials, the token form, issued bearer tokens.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use super::{CLIENT_ID, CLIENT_SECRET};
+
+/// How long an issued token stays valid.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// The bearer tokens handed out so far, with when each was issued.
+#[derive(Debug, Default)]
+pub struct TokenStore {
+    issued: Mutex<HashMap<String, Instant>>,
+    counter: AtomicU64,
+}
+
+impl TokenStore {
+    /// A new token, unique for this server, remembered until it expires.
+    pub fn issue(&self) -> String {
+        let count = self.counter.fetch_add(1, Ordering::Relaxed);
+        let token = format!("sbx-{:016x}{count:08x}", splitmix64(clock_nanos() ^ count));
+        let now = Instant::now();
+        let mut issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
+        issued.retain(|_, at| now.duration_since(*at) < TOKEN_LIFETIME);
+        issued.insert(token.clone(), now);
+        token
+    }
+
+    pub fn is_valid(&self, token: &str) -> bool {
+        let issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);
+        issued
+            .get(token)
+            .is_some_and(|at| at.elapsed() < TOKEN_LIFETIME)
+    }
+}
+
+fn clock_nanos() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+fn splitmix64(seed: u64) -> u64 {
+    let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Whether an `Authorization` header carries the sandbox's client id and secret over HTTP Basic.
+pub fn is_sandbox_client(authorization: Option<&str>) -> bool {
+    authorization
+        .and_then(basic_credentials)
+        .is_some_and(|(id, secret)| id == CLIENT_ID && secret == CLIENT_SECRET)
+}
+
+/// The client id and secret of a `Basic` header (each form-decoded, as OAuth 2 requires).
+pub fn basic_credentials(authorization: &str) -> Option<(String, String)> {
+    let encoded = strip_scheme(authorization, "Basic")?;
+    let decoded = String::from_utf8(base64_decode(encoded)?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    Some((form_decode(id)?, form_decode(secret)?))
+}
+
+/// The token of a `Bearer` header.
+pub fn bearer_token(authorization: &str) -> Option<&str> {
+    strip_scheme(authorization, "Bearer").filter(|t| !t.is_empty())
+}
+
+/// The rest of a header after its scheme word (compared without case) and the spaces after it.
+fn strip_scheme<'a>(header: &'a str, scheme: &str) -> Option<&'a str> {
+    let (word, rest) = header.trim().split_once(' ')?;
+    word.eq_ignore_ascii_case(scheme).then(|| rest.trim())
+}
+
+/// Standard base64 with optional padding; `None` for anything else.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let digits = text.trim_end_matches('=').as_bytes();
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    let mut buffer: u32 = 0;
+    let mut bits = 0;
+    for &c in digits {
+        buffer = (buffer << 6) | base64_value(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn base64_value(c: u8) -> Option<u32> {
+    let value = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(value))
+}
+
+/// The first value of `key` in an `application/x-www-form-urlencoded` body.
+pub fn form_value(body: &[u8], key: &str) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    text.split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(k, _)| form_decode(k).as_deref() == Some(key))
+        .and_then(|(_, v)| form_decode(v))
+}
+
+/// Decodes `+` and `%XX` escapes; `None` for a broken escape or invalid UTF-8.
+fn form_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3)?;
+                out.push(hex_value(hex[0])? * 16 + hex_value(hex[1])?);
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn hex_value(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|v| u8::try_from(v).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_headers_decode_to_id_and_secret() {
+        let creds = |h: &str| basic_credentials(h);
+        assert_eq!(
+            creds("Basic c2FuZGJveDpzYW5kYm94"),
+            Some(("sandbox".into(), "sandbox".into()))
+        );
+        assert_eq!(
+            creds("basic   c2FuZGJveDpzYW5kYm94"),
+            Some(("sandbox".into(), "sandbox".into()))
+        );
+        // "a:b" needs padding; "ab:cd%21" is form-encoded.
+        assert_eq!(creds("Basic YTpi"), Some(("a".into(), "b".into())));
+        assert_eq!(
+            creds("Basic YWI6Y2QlMjE="),
+            Some(("ab".into(), "cd!".into()))
+        );
+        assert_eq!(creds("Basic !!!"), None);
+        assert_eq!(creds("Bearer c2FuZGJveDpzYW5kYm94"), None);
+        assert_eq!(creds("Basic c2FuZGJveA=="), None, "no colon");
+    }
+
+    #[test]
+    fn only_the_sandbox_pair_is_accepted() {
+        assert!(is_sandbox_client(Some("Basic c2FuZGJveDpzYW5kYm94")));
+        // sandbox:wrong
+        assert!(!is_sandbox_client(Some("Basic c2FuZGJveDp3cm9uZw==")));
+        assert!(!is_sandbox_client(None));
+        assert!(!is_sandbox_client(Some("")));
+    }
+
+    #[test]
+    fn bearer_headers_give_their_token() {
+        assert_eq!(bearer_token("Bearer sbx-1"), Some("sbx-1"));
+        assert_eq!(bearer_token("bearer  sbx-1 "), Some("sbx-1"));
+        assert_eq!(bearer_token("Bearer "), None);
+        assert_eq!(bearer_token("Basic sbx-1"), None);
+    }
+
+    #[test]
+    fn form_values_are_found_and_decoded() {
+        let body = b"grant_type=client_credentials&scope=jpm%3Aread+all&flag";
+        assert_eq!(
+            form_value(body, "grant_type").as_deref(),
+            Some("client_credentials")
+        );
+        assert_eq!(form_value(body, "scope").as_deref(), Some("jpm:read all"));
+        assert_eq!(form_value(body, "flag").as_deref(), Some(""));
+        assert_eq!(form_value(body, "missing"), None);
+        assert_eq!(form_value(b"grant_type=%zz", "grant_type"), None);
+        assert_eq!(form_value(b"grant_type=%2", "grant_type"), None);
+        assert_eq!(form_value(b"grant_type=%+1", "grant_type"), None);
+    }
+
+    #[test]
+    fn tokens_are_unique_and_remembered() {
+        let store = TokenStore::default();
+        let first = store.issue();
+        let second = store.issue();
+        assert_ne!(first, second);
+        assert!(first.starts_with("sbx-"));
+        assert!(store.is_valid(&first) && store.is_valid(&second));
+        assert!(!store.is_valid("sbx-0000"));
+    }
+}

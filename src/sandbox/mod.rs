@@ -1,0 +1,151 @@
+//! The built-in sandbox bank: a loopback HTTP server speaking the Account Balances API contract.
+//!
+//! `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox`; `POST /balance`
+//! answers with deterministic balances for any date, at several banks and currencies.
+
+mod accounts;
+mod amounts;
+mod answer;
+mod auth;
+mod refusal;
+mod rules;
+mod server;
+
+use std::future::Future;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
+
+pub const CLIENT_ID: &str = "sandbox";
+pub const CLIENT_SECRET: &str = "sandbox";
+/// Two accounts at each of the six banks.
+pub const DEFAULT_ACCOUNTS: usize = 12;
+
+/// How long stopping waits for requests in flight before dropping them.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// Where to listen and how many accounts to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// 0 picks a free port.
+    pub port: u16,
+    pub accounts: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            port: 0,
+            accounts: DEFAULT_ACCOUNTS,
+        }
+    }
+}
+
+/// A running sandbox bank. Dropping it asks the server to stop.
+#[derive(Debug)]
+pub struct Sandbox {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    served: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl Sandbox {
+    /// Binds 127.0.0.1:port and starts serving on the current tokio runtime in a spawned task.
+    pub async fn start(options: Options) -> anyhow::Result<Sandbox> {
+        if options.accounts > MAX_SANDBOX_ACCOUNTS {
+            bail!(
+                "the sandbox holds at most {MAX_SANDBOX_ACCOUNTS} accounts ({} asked)",
+                options.accounts
+            );
+        }
+        let port = options.port;
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .with_context(|| format!("the sandbox bank cannot listen on 127.0.0.1 port {port}"))?;
+        let addr = listener
+            .local_addr()
+            .with_context(|| format!("the sandbox bank cannot read its address (port {port})"))?;
+        let bank = Arc::new(server::Bank {
+            book: accounts::AccountBook::generate(options.accounts),
+            tokens: auth::TokenStore::default(),
+        });
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = server::router(bank);
+        let served = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        tracing::info!(%addr, accounts = options.accounts, "sandbox bank listening");
+        Ok(Sandbox {
+            addr,
+            stop: Some(stop),
+            served: Some(served),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`; the balance endpoint is this plus `/balance`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr())
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/token", self.base_url())
+    }
+
+    /// Serves until the future `shutdown` resolves, then stops.
+    pub async fn run_until(mut self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Some(mut served) = self.served.take() else {
+            return Ok(());
+        };
+        tokio::select! {
+            finished = &mut served => return server_outcome(finished),
+            () = shutdown => {}
+        }
+        self.request_stop();
+        tracing::info!(addr = %self.addr, "sandbox bank stopping");
+        match tokio::time::timeout(STOP_GRACE, &mut served).await {
+            Ok(finished) => server_outcome(finished),
+            Err(_) => {
+                served.abort();
+                Ok(())
+            }
+        }
+    }
+
+    fn request_stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.request_stop();
+    }
+}
+
+fn server_outcome(
+    finished: Result<std::io::Result<()>, tokio::task::JoinError>,
+) -> anyhow::Result<()> {
+    finished
+        .context("the sandbox bank failed")?
+        .context("the sandbox bank stopped serving")
+}
+
+#[cfg(test)]
+mod tests;

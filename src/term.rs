@@ -1,0 +1,148 @@
+//! The only place that touches stdout and stderr: data on stdout, messages and logs on stderr,
+//! terminal detection, colour and progress.
+
+use std::io::{self, IsTerminal, Write};
+
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::error::Error;
+use crate::output::TableStyle;
+
+pub struct Term {
+    stdout_tty: bool,
+    stderr_tty: bool,
+    stdin_tty: bool,
+    color: bool,
+    quiet: bool,
+    no_input: bool,
+}
+
+impl Term {
+    pub fn new(global: &GlobalArgs) -> Term {
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match global.color {
+            Some(ColorChoice::Always) => true,
+            Some(ColorChoice::Never) => false,
+            Some(ColorChoice::Auto) | None => stderr_tty && !no_color,
+        };
+        Term {
+            stdout_tty: io::stdout().is_terminal(),
+            stderr_tty,
+            stdin_tty: io::stdin().is_terminal(),
+            color,
+            quiet: global.quiet,
+            no_input: global.no_input,
+        }
+    }
+
+    /// Logs of this crate only (never of the HTTP stack, which could carry headers) on stderr.
+    pub fn init_logging(&self, verbose: u8) {
+        let level = match (self.quiet, verbose) {
+            (true, _) => LevelFilter::ERROR,
+            (false, 0) => LevelFilter::WARN,
+            (false, 1) => LevelFilter::INFO,
+            (false, 2) => LevelFilter::DEBUG,
+            (false, _) => LevelFilter::TRACE,
+        };
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(io::stderr)
+            .with_ansi(self.color)
+            .without_time();
+        let _ = tracing_subscriber::registry()
+            .with(layer)
+            .with(Targets::new().with_target("treasury", level))
+            .try_init();
+    }
+
+    /// Where the report goes when there is no `--output`.
+    pub fn stdout(&self) -> io::BufWriter<io::StdoutLock<'static>> {
+        io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+    }
+
+    pub fn table_style(&self) -> TableStyle {
+        if self.stdout_tty {
+            TableStyle::Terminal
+        } else {
+            TableStyle::Plain
+        }
+    }
+
+    /// Whether prompting is allowed: a terminal on stdin and no `--no-input`.
+    pub fn can_prompt(&self) -> bool {
+        self.stdin_tty && !self.no_input
+    }
+
+    pub fn stderr_is_terminal(&self) -> bool {
+        self.stderr_tty
+    }
+
+    pub fn stdin_is_terminal(&self) -> bool {
+        self.stdin_tty
+    }
+
+    /// Text for stdout that is not a report (e.g. `--dry-run` bodies).
+    pub fn print(&self, text: &str) -> Result<(), Error> {
+        let mut out = io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Internal(
+                anyhow::anyhow!("cannot write to stdout: {e}"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// All of stdin, for `--accounts-file -`.
+    pub fn read_stdin(&self) -> io::Result<String> {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut io::stdin().lock(), &mut text)?;
+        Ok(text)
+    }
+
+    /// A warning line on stderr, unless `-q`.
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            self.line(&self.paint("warning", "33"), message);
+        }
+    }
+
+    /// A status line on stderr, unless `-q`.
+    pub fn note(&self, message: &str) {
+        if !self.quiet {
+            let _ = writeln!(io::stderr().lock(), "{message}");
+        }
+    }
+
+    /// The error, its causes, and its hint.
+    pub fn error(&self, err: &Error) {
+        let mut text = err.to_string();
+        let mut source = std::error::Error::source(err);
+        if let Error::Internal(inner) = err {
+            text = format!("{inner:#}");
+            source = None;
+        }
+        while let Some(cause) = source {
+            text.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        self.line(&self.paint("error", "31;1"), &text);
+        if let Some(hint) = err.hint() {
+            self.line(&self.paint("hint", "36"), &hint);
+        }
+    }
+
+    fn line(&self, label: &str, message: &str) {
+        let _ = writeln!(io::stderr().lock(), "{label}: {message}");
+    }
+
+    fn paint(&self, label: &str, code: &str) -> String {
+        if self.color {
+            format!("\u{1b}[{code}m{label}\u{1b}[0m")
+        } else {
+            label.to_string()
+        }
+    }
+}
