@@ -29,42 +29,42 @@ pub struct GlobalArgs {
     #[arg(
         short,
         long,
-        global = true,
+        global = true, help_heading = "Global options",
         env = "TREASURY_PROFILE",
         value_name = "NAME"
     )]
     pub profile: Option<String>,
 
     /// Config file [default: $XDG_CONFIG_HOME/treasury/config.toml]
-    #[arg(long, global = true, env = "TREASURY_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, help_heading = "Global options", env = "TREASURY_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
     /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub sandbox: bool,
 
     /// Report format [default: from the --output extension, else $TREASURY_FORMAT, else table]
-    #[arg(short, long, global = true, value_enum, value_name = "FORMAT")]
+    #[arg(short, long, global = true, help_heading = "Global options", value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
 
     /// Write the report to FILE atomically; on any failure FILE is left as it was
-    #[arg(short, long, global = true, value_name = "FILE")]
+    #[arg(short, long, global = true, help_heading = "Global options", value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// When to use colour [default: auto, never when NO_COLOR is set]
-    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
 
     /// More logs on stderr (-v requests, -vv details); never any secret
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
     /// Only errors on stderr
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
     /// Never prompt (implied when stdin is not a terminal)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_input: bool,
 }
 

@@ -33,7 +33,7 @@ enum Profile {
 }
 
 const SALT_BASE: u64 = 0x6261_7365;
-const SALT_LEVEL: u64 = 0x6c65_7665_6c;
+const SALT_LEVEL: u64 = 0x006c_6576_656c;
 const SALT_HOLD: u64 = 0x686f_6c64;
 
 /// The amounts of `account` on `date`: the same inputs give the same numbers forever.
@@ -185,7 +185,8 @@ mod tests {
         assert_eq!(text, PINNED_ACCOUNT_0_2026_01_05);
     }
 
-    const PINNED_ACCOUNT_0_2026_01_05: [&str; 4] = ["", "", "", ""];
+    const PINNED_ACCOUNT_0_2026_01_05: [&str; 4] =
+        ["2784012.11", "2784012.11", "2904039.83", "2904039.83"];
 
     #[test]
     fn amounts_carry_exactly_the_currencys_digits() {

@@ -339,6 +339,7 @@ mod tests {
             .sum();
         assert_eq!(rows, 200 * 32);
         assert!(bytes.len() > 100_000);
+        eprintln!("ELAPSED {:?} bytes {}", started.elapsed(), bytes.len());
         assert!(
             started.elapsed() < std::time::Duration::from_secs(2),
             "{:?}",

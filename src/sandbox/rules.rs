@@ -32,8 +32,10 @@ pub fn read_inquiry(body: &[u8]) -> Result<Inquiry, Refusal> {
 
 /// The body as JSON, or a GCA-023 refusal with serde's reason.
 pub fn parse_body(body: &[u8]) -> Result<RequestBody, Refusal> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(RequestBody::default());
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => return Ok(RequestBody::default()),
+        Some(b'{') => {}
+        Some(_) => return Err(Refusal::invalid_format("the body must be a JSON object")),
     }
     serde_json::from_slice(body).map_err(Refusal::invalid_format)
 }
@@ -289,7 +291,8 @@ mod tests {
         assert_format_refusal("{", "EOF");
         assert_format_refusal(r#"{"relativeDateType":"NEXT_DAY"}"#, "NEXT_DAY");
         assert_format_refusal(r#"{"accountList":[{"bankId":"X"}]}"#, "accountId");
-        assert_format_refusal("[]", "invalid type");
+        assert_format_refusal("[]", "must be a JSON object");
+        assert_format_refusal("null", "must be a JSON object");
     }
 
     #[test]
