@@ -29,14 +29,21 @@ pub struct GlobalArgs {
     #[arg(
         short,
         long,
-        global = true, help_heading = "Global options",
+        global = true,
+        help_heading = "Global options",
         env = "TREASURY_PROFILE",
         value_name = "NAME"
     )]
     pub profile: Option<String>,
 
     /// Config file [default: $XDG_CONFIG_HOME/treasury/config.toml]
-    #[arg(long, global = true, help_heading = "Global options", env = "TREASURY_CONFIG", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        env = "TREASURY_CONFIG",
+        value_name = "FILE"
+    )]
     pub config: Option<PathBuf>,
 
     /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed)
@@ -44,15 +51,34 @@ pub struct GlobalArgs {
     pub sandbox: bool,
 
     /// Report format [default: from the --output extension, else $TREASURY_FORMAT, else table]
-    #[arg(short, long, global = true, help_heading = "Global options", value_enum, value_name = "FORMAT")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub format: Option<Format>,
 
     /// Write the report to FILE atomically; on any failure FILE is left as it was
-    #[arg(short, long, global = true, help_heading = "Global options", value_name = "FILE")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "FILE"
+    )]
     pub output: Option<PathBuf>,
 
     /// When to use colour [default: auto, never when NO_COLOR is set]
-    #[arg(long, global = true, help_heading = "Global options", value_enum, value_name = "WHEN")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_enum,
+        value_name = "WHEN"
+    )]
     pub color: Option<ColorChoice>,
 
     /// More logs on stderr (-v requests, -vv details); never any secret
@@ -86,6 +112,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the accounts the credentials can see
+    #[command(after_help = ACCOUNTS_EXAMPLES)]
     Accounts(AccountsArgs),
     /// Current, prior-day or date-range balances
     #[command(after_help = BALANCES_EXAMPLES)]
@@ -105,8 +132,22 @@ Limits checked before sending (exit 2): at most 31 days between --from and --to,
 accounts, no --current/--prior-day together with dates.
 Exit codes: 0 ok, 2 bad input, 3 credentials, 4 bank refused, 5 some accounts failed, 6 bank unreachable.";
 
+const ACCOUNTS_EXAMPLES: &str = "\
+The API has no accounts endpoint: the list comes from an empty balance request, and is cached
+for an hour per profile ($XDG_CACHE_HOME/treasury/accounts/). The cache also fills in the bank
+id of accounts given to `balances` without one.
+
+Examples:
+  treasury --sandbox accounts
+  treasury accounts -f csv --refresh > accounts.csv
+  treasury accounts -f csv | grep GBP | treasury balances --accounts-file - --prior-day";
+
 #[derive(Debug, Args)]
-pub struct AccountsArgs {}
+pub struct AccountsArgs {
+    /// Ask the bank even when the cached list is less than an hour old
+    #[arg(long)]
+    pub refresh: bool,
+}
 
 #[derive(Debug, Args)]
 pub struct BalancesArgs {

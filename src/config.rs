@@ -84,6 +84,25 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// Where the account list of a profile is cached.
+pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
+    let safe: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    xdg_dir("XDG_CACHE_HOME", ".cache").map(|dir| {
+        dir.join("treasury")
+            .join("accounts")
+            .join(format!("{safe}.json"))
+    })
+}
+
 fn config_dir() -> Result<PathBuf> {
     xdg_dir("XDG_CONFIG_HOME", ".config").map(|dir| dir.join("treasury"))
 }

@@ -1,8 +1,10 @@
 //! `treasury`: parse the command line, dispatch to the command, print any error with its hint,
 //! and turn the outcome into the exit code.
 
+mod atomic;
 mod auth;
 mod bank;
+mod cache;
 mod cli;
 mod commands;
 mod config;

@@ -77,7 +77,12 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
         groups: args.groups.clone(),
         from_file,
     };
-    let selection = query::select_accounts(&account_args, &ctx.account_book()?)?;
+    let mut selection = query::select_accounts(&account_args, &ctx.account_book()?)?;
+    if selection.accounts.iter().any(|a| a.bank_id.is_none()) {
+        if let Some(cache) = ctx.cached_accounts() {
+            selection = query::fill_bank_ids(selection, &cache.bank_ids());
+        }
+    }
     for duplicate in &selection.duplicates {
         ctx.term.warn(&format!(
             "account {duplicate} is given more than once; asking for it once"

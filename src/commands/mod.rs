@@ -8,13 +8,18 @@ pub mod sandbox;
 use std::io::Write;
 use std::path::PathBuf;
 
+use chrono::Utc;
+
+use crate::atomic::AtomicFile;
 use crate::bank::Bank;
+use crate::cache::{self, AccountCache};
 use crate::cli::{Format, GlobalArgs};
 use crate::config::{self, ConfigFile, Profile};
 use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
-use crate::output::{self, AtomicFile, Document, TableStyle};
+use crate::model::Account;
+use crate::output::{self, Document, TableStyle};
 use crate::query::AccountBook;
 use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
@@ -55,6 +60,37 @@ impl<'a> Context<'a> {
         let (file, _) = self.config()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
         Ok(config::account_book(&file, &name))
+    }
+
+    /// The account cache of the profile in use; none with `--sandbox`, when missing, or when
+    /// unreadable (with a warning).
+    pub fn cached_accounts(&self) -> Option<AccountCache> {
+        let path = self.cache_path()?;
+        cache::load(&path).unwrap_or_else(|warning| {
+            self.term.warn(&warning);
+            None
+        })
+    }
+
+    /// Refreshes the account cache; a failure only warns, the listing itself worked.
+    pub fn store_accounts(&self, accounts: &[Account]) {
+        if let Some(path) = self.cache_path() {
+            if let Err(e) = cache::store(&path, accounts, Utc::now()) {
+                self.term.warn(&format!(
+                    "cannot update the account cache {}: {e}",
+                    path.display()
+                ));
+            }
+        }
+    }
+
+    fn cache_path(&self) -> Option<PathBuf> {
+        if self.global.sandbox {
+            return None;
+        }
+        let (file, _) = self.config().ok()?;
+        let name = config::profile_name(self.global.profile.as_deref(), &file);
+        config::account_cache_path(&name).ok()
     }
 
     /// The profile and credentials to use, or the built-in sandbox, started on first use.

@@ -1,14 +1,11 @@
 //! Renders reports in the four formats, and writes them to stdout or atomically to a file.
 
 mod csv;
-mod file;
 mod json;
 mod table;
 
 use std::io::Write;
 use std::path::Path;
-
-pub use file::AtomicFile;
 
 use crate::cli::Format;
 use crate::model::{format_amount, Account, BalanceRow, Report};

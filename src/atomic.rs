@@ -1,4 +1,4 @@
-//! Atomic report files: written to a temporary file in the same folder, then renamed over the
+//! Atomic files (reports, caches): written to a temporary file in the same folder, then renamed over the
 //! target, so a failed run leaves the previous file as it was.
 
 use std::io::{self, BufWriter, Write};
