@@ -14,18 +14,24 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Creates the temporary file beside `target`. Fails early when the folder is not writable.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir,
-            _ => Path::new("."),
-        };
+        let file = AtomicFile::create_private(target)?;
+        if let Ok(meta) = std::fs::metadata(target) {
+            // Keep the permissions of the report being replaced.
+            file.temp
+                .get_ref()
+                .as_file()
+                .set_permissions(meta.permissions())?;
+        }
+        Ok(file)
+    }
+
+    /// Like `create`, but the file stays readable by its owner only, whatever it replaces.
+    pub fn create_private(target: &Path) -> io::Result<AtomicFile> {
+        let dir = parent_dir(target);
         let temp = tempfile::Builder::new()
             .prefix(".treasury-")
             .suffix(".tmp")
             .tempfile_in(dir)?;
-        if let Ok(meta) = std::fs::metadata(target) {
-            // Keep the permissions of the report being replaced.
-            temp.as_file().set_permissions(meta.permissions())?;
-        }
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp: BufWriter::new(temp),
@@ -51,6 +57,13 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.temp.flush()
+    }
+}
+
+fn parent_dir(target: &Path) -> &Path {
+    match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
     }
 }
 

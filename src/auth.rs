@@ -1,17 +1,27 @@
-//! OAuth2 token requests: client credentials with the client secret sent by HTTP Basic.
+//! OAuth2 client-credentials tokens (client secret by HTTP Basic, or a signed client assertion),
+//! the token cache, and renewal after the bank refuses a cached token.
 
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
 use reqwest::Url;
 use serde::Deserialize;
+use tokio::sync::Mutex;
 
-use crate::credentials::Secret;
+use crate::assertion;
+use crate::config::Profile;
+use crate::credentials::{Access, Secret, Store};
 use crate::error::{Error, Result};
 use crate::http::Http;
+
+/// Lifetime assumed when the token endpoint does not say.
+const DEFAULT_LIFETIME_SECS: i64 = 300;
 
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
     #[serde(default)]
-    expires_in: Option<u64>,
+    expires_in: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -21,26 +31,212 @@ struct TokenError {
     error_description: Option<String>,
 }
 
-/// An access token and how long the token endpoint said it lasts.
+/// An access token and when it expires.
 #[derive(Debug, Clone)]
 pub struct AccessToken {
     pub token: Secret,
-    pub expires_in: Option<u64>,
+    pub expires_at: DateTime<Utc>,
 }
 
-/// Asks the token endpoint for an access token (RFC 6749 client credentials grant).
-pub async fn client_credentials(
+/// How the client proves who it is to the token endpoint.
+#[derive(Debug, Clone)]
+enum Grant {
+    Basic {
+        secret: Secret,
+    },
+    Assertion {
+        key: PathBuf,
+        cert: PathBuf,
+        resource: Option<String>,
+    },
+}
+
+#[derive(Debug)]
+enum Method {
+    /// A ready token: sent as it is.
+    Fixed(Secret),
+    /// Tokens from the token endpoint, cached in `cache` where there is one.
+    Endpoint {
+        token_url: Url,
+        client_id: String,
+        scope: Option<String>,
+        grant: Grant,
+        cache: Option<Store>,
+    },
+    /// Mutual TLS: no bearer token.
+    None,
+}
+
+/// Supplies the bearer token of every request, fetching it once and sharing it.
+#[derive(Debug)]
+pub struct Authorizer {
+    http: Http,
+    profile: String,
+    method: Method,
+    /// The token in use, and whether it came from the cache.
+    current: Mutex<Option<(Secret, bool)>>,
+}
+
+impl Authorizer {
+    pub fn new(http: Http, profile: &Profile, access: Access) -> Result<Authorizer> {
+        let token_url = || {
+            profile.token_url.clone().ok_or_else(|| {
+                Error::usage_hint(
+                    format!("profile '{}' has no token_url", profile.name),
+                    format!(
+                        "run 'treasury login -p {}' or add token_url to the profile",
+                        profile.name
+                    ),
+                )
+            })
+        };
+        let method = match access {
+            Access::Token(token) => Method::Fixed(token),
+            Access::Mtls => Method::None,
+            Access::ClientSecret {
+                client_id,
+                secret,
+                cache,
+                ..
+            } => Method::Endpoint {
+                token_url: token_url()?,
+                client_id,
+                scope: profile.scope.clone(),
+                grant: Grant::Basic { secret },
+                cache,
+            },
+            Access::PrivateKeyJwt {
+                client_id,
+                key,
+                cert,
+                resource,
+            } => Method::Endpoint {
+                token_url: token_url()?,
+                client_id,
+                scope: profile.scope.clone(),
+                grant: Grant::Assertion {
+                    key,
+                    cert,
+                    resource,
+                },
+                cache: None,
+            },
+        };
+        Ok(Authorizer {
+            http,
+            profile: profile.name.clone(),
+            method,
+            current: Mutex::new(None),
+        })
+    }
+
+    /// The bearer token to send, if any: the one in use, a cached one, or a fresh one.
+    pub async fn bearer(&self) -> Result<Option<Secret>> {
+        let mut current = self.current.lock().await;
+        if let Some((token, _)) = current.as_ref() {
+            return Ok(Some(token.clone()));
+        }
+        let found = match &self.method {
+            Method::None => return Ok(None),
+            Method::Fixed(token) => (token.clone(), false),
+            Method::Endpoint { cache, .. } => match self.cached(cache.as_ref()) {
+                Some(token) => (token, true),
+                None => (self.fetch().await?.token, false),
+            },
+        };
+        *current = Some(found.clone());
+        Ok(Some(found.0))
+    }
+
+    /// After the bank refused `rejected` with 401: when it came from the cache, forget it and
+    /// fetch a fresh one. Returns whether a retry with the new token makes sense.
+    pub async fn renew(&self, rejected: &Secret) -> Result<bool> {
+        let mut current = self.current.lock().await;
+        match current.as_ref() {
+            Some((token, true)) if token == rejected => {}
+            // Another request already renewed it.
+            Some((token, false)) if token != rejected => return Ok(true),
+            _ => return Ok(false),
+        }
+        if let Method::Endpoint {
+            cache: Some(store), ..
+        } = &self.method
+        {
+            store.forget_token(&self.profile);
+        }
+        tracing::info!("the bank refused the cached token; fetching a new one");
+        let fresh = self.fetch().await?;
+        *current = Some((fresh.token, false));
+        Ok(true)
+    }
+
+    fn cached(&self, cache: Option<&Store>) -> Option<Secret> {
+        let token = cache?.load_token(&self.profile)?;
+        if token.is_usable(Utc::now()) {
+            tracing::info!(
+                "using the cached access token (expires {})",
+                token.expires_at
+            );
+            Some(token.token)
+        } else {
+            None
+        }
+    }
+
+    /// Asks the token endpoint for a new token and caches it.
+    pub async fn fetch(&self) -> Result<AccessToken> {
+        let Method::Endpoint {
+            token_url,
+            client_id,
+            scope,
+            grant,
+            cache,
+        } = &self.method
+        else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "no token endpoint for this profile"
+            )));
+        };
+        let token =
+            request_token(&self.http, token_url, client_id, scope.as_deref(), grant).await?;
+        if let Some(store) = cache {
+            store.save_token(&self.profile, &token.token, token.expires_at);
+        }
+        Ok(token)
+    }
+}
+
+async fn request_token(
     http: &Http,
     token_url: &Url,
     client_id: &str,
-    secret: &Secret,
     scope: Option<&str>,
+    grant: &Grant,
 ) -> Result<AccessToken> {
-    let mut form = vec![("grant_type", "client_credentials")];
+    let mut form: Vec<(&str, String)> = vec![("grant_type", "client_credentials".into())];
     if let Some(scope) = scope {
-        form.push(("scope", scope));
+        form.push(("scope", scope.into()));
     }
-    let answer = http.post_token(token_url, &form, client_id, secret).await?;
+    let answer = match grant {
+        Grant::Basic { secret } => {
+            http.post_form(token_url, &form, Some((client_id, secret)))
+                .await?
+        }
+        Grant::Assertion {
+            key,
+            cert,
+            resource,
+        } => {
+            let jwt = assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
+            form.push(("client_id", client_id.into()));
+            form.push(("client_assertion_type", assertion::ASSERTION_TYPE.into()));
+            form.push(("client_assertion", jwt.expose().into()));
+            if let Some(resource) = resource {
+                form.push(("resource", resource.clone()));
+            }
+            http.post_form(token_url, &form, None).await?
+        }
+    };
     if answer.is_success() {
         let parsed: TokenAnswer = serde_json::from_slice(&answer.body).map_err(|_| {
             Error::unavailable(format!(
@@ -48,31 +244,31 @@ pub async fn client_credentials(
                 answer.status
             ))
         })?;
+        let lifetime = parsed.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS);
         return Ok(AccessToken {
             token: Secret::new(parsed.access_token),
-            expires_in: parsed.expires_in,
+            expires_at: Utc::now() + Duration::seconds(lifetime),
         });
     }
-    let reason = serde_json::from_slice::<TokenError>(&answer.body)
+    Err(token_error(token_url, answer.status, &answer.body))
+}
+
+fn token_error(token_url: &Url, status: u16, body: &[u8]) -> Error {
+    let reason = serde_json::from_slice::<TokenError>(body)
         .map(|e| match e.error_description {
             Some(text) => format!("{}: {text}", e.error),
             None => e.error,
         })
-        .unwrap_or_else(|_| format!("HTTP {}", answer.status));
-    Err(match answer.status {
+        .unwrap_or_else(|_| format!("HTTP {status}"));
+    match status {
         400 | 401 | 403 => Error::auth(
-            format!(
-                "the token endpoint refused the client credentials ({reason}, HTTP {})",
-                answer.status
-            ),
-            "check client_id and the client secret of the profile",
+            format!("the token endpoint refused the client credentials ({reason}, HTTP {status})"),
+            "check client_id and the secret or key of the profile; 'treasury status' shows where they come from",
         ),
-        429 | 500..=599 => Error::unavailable(format!(
-            "the token endpoint {token_url} is failing ({reason})"
-        )),
-        status => Error::auth(
+        429 | 500..=599 => Error::unavailable(format!("the token endpoint {token_url} is failing ({reason})")),
+        _ => Error::auth(
             format!("the token endpoint answered HTTP {status} ({reason})"),
             "check token_url of the profile",
         ),
-    })
+    }
 }

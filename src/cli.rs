@@ -89,6 +89,24 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
+    /// Seconds to wait for each answer of the bank [default: the profile's timeout_secs, else 60]
+    #[arg(long, global = true, value_name = "SECS", help_heading = "Network", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
+
+    /// Attempts per request on connection errors, timeouts, 429 and 5xx answers
+    #[arg(long, global = true, value_name = "N", default_value_t = 3, help_heading = "Network", value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub retries: u32,
+
+    /// Longest Retry-After we wait for; a longer one gives up with exit 6
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        default_value_t = 60,
+        help_heading = "Network"
+    )]
+    pub max_wait: u64,
+
     /// Never prompt (implied when stdin is not a terminal)
     #[arg(long, global = true, help_heading = "Global options")]
     pub no_input: bool,

@@ -46,19 +46,38 @@ pub struct ProfileFile {
     pub groups: BTreeMap<String, Vec<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
     Prod,
     Uat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum AuthMode {
     ClientSecret,
     PrivateKeyJwt,
     Mtls,
+}
+
+impl AuthMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMode::ClientSecret => "client-secret",
+            AuthMode::PrivateKeyJwt => "private-key-jwt",
+            AuthMode::Mtls => "mtls",
+        }
+    }
+}
+
+impl Environment {
+    pub fn name(self) -> &'static str {
+        match self {
+            Environment::Prod => "prod",
+            Environment::Uat => "uat",
+        }
+    }
 }
 
 /// A profile ready to use: every URL checked, every default applied.
@@ -71,6 +90,10 @@ pub struct Profile {
     pub token_url: Option<Url>,
     pub client_id: Option<String>,
     pub scope: Option<String>,
+    pub resource: Option<String>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+    pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
     pub client_secret_command: Option<String>,
     pub book: AccountBook,
@@ -82,6 +105,11 @@ pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
         Some(path) => Ok(path.to_path_buf()),
         None => Ok(config_dir()?.join("config.toml")),
     }
+}
+
+/// The owner-only credentials file, for machines without a keyring.
+pub fn credentials_path() -> Result<PathBuf> {
+    config_dir().map(|dir| dir.join("credentials.toml"))
 }
 
 /// Where the account list of a profile is cached.
@@ -214,6 +242,10 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         token_url,
         client_id: raw.client_id.clone(),
         scope: raw.scope.clone(),
+        resource: raw.resource.clone(),
+        cert: raw.cert.clone(),
+        key: raw.key.clone(),
+        ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(raw.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
         client_secret_command: raw.client_secret_command.clone(),
         book: account_book(file, name),

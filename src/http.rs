@@ -1,6 +1,7 @@
 //! The HTTP client: timeouts, proxies, retries of transient failures, bounded bodies, and the
 //! authorisation header, which is never logged.
 
+use std::path::Path;
 use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
@@ -11,20 +12,59 @@ use crate::error::{Error, Result};
 /// The largest answer we read; anything bigger is not a balance report.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
+/// Extra trusted roots and a client certificate, from the profile.
+#[derive(Clone, Default)]
+pub struct TlsSettings {
+    pub extra_roots: Vec<reqwest::Certificate>,
+    pub identity: Option<reqwest::Identity>,
+}
+
+impl TlsSettings {
+    /// Reads `ca_cert` (PEM, one or more roots) and, for mutual TLS, `cert` + `key` (PEM).
+    pub fn load(ca_cert: Option<&Path>, client: Option<(&Path, &Path)>) -> Result<TlsSettings> {
+        let read = |path: &Path, what: &str| {
+            std::fs::read(path).map_err(|e| {
+                Error::usage_hint(
+                    format!("cannot read {what} {}: {e}", path.display()),
+                    "check the path in the profile",
+                )
+            })
+        };
+        let mut settings = TlsSettings::default();
+        if let Some(path) = ca_cert {
+            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&read(path, "ca_cert")?)
+                .map_err(|e| {
+                Error::usage_hint(
+                    format!("ca_cert {} is not PEM certificates: {e}", path.display()),
+                    "give a PEM file",
+                )
+            })?;
+        }
+        if let Some((cert, key)) = client {
+            let mut pem = read(cert, "certificate")?;
+            pem.push(b'\n');
+            pem.extend(read(key, "private key")?);
+            let identity = reqwest::Identity::from_pem(&pem).map_err(|_| {
+                Error::auth(
+                    format!(
+                        "cannot use certificate {} with key {}",
+                        cert.display(),
+                        key.display()
+                    ),
+                    "both must be PEM; the key PKCS#8, PKCS#1 or SEC1",
+                )
+            })?;
+            settings.identity = Some(identity);
+        }
+        Ok(settings)
+    }
+}
+
 /// When to try a request again.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     pub attempts: u32,
     pub max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            attempts: 3,
-            max_wait: Duration::from_secs(60),
-        }
-    }
 }
 
 /// An HTTP answer read in full: status and body.
@@ -53,9 +93,17 @@ pub struct Http {
 }
 
 impl Http {
-    /// A client with the given per-request timeout. Loopback hosts bypass any proxy.
-    pub fn new(timeout: Duration, retry: RetryPolicy) -> Result<Http> {
-        let client = reqwest::Client::builder()
+    /// A client with the given per-request timeout and TLS settings. Loopback hosts bypass any
+    /// proxy.
+    pub fn new(timeout: Duration, retry: RetryPolicy, tls: &TlsSettings) -> Result<Http> {
+        let mut builder = reqwest::Client::builder();
+        for root in &tls.extra_roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        if let Some(identity) = &tls.identity {
+            builder = builder.identity(identity.clone());
+        }
+        let client = builder
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)
             .user_agent(concat!("treasury/", env!("CARGO_PKG_VERSION")))
@@ -93,20 +141,24 @@ impl Http {
         .await
     }
 
-    /// POSTs a token request form with HTTP Basic client authentication.
-    pub async fn post_token(
+    /// POSTs a token request form, with HTTP Basic client authentication where given. The form
+    /// is never logged: it may carry a client assertion.
+    pub async fn post_form(
         &self,
         url: &Url,
-        form: &[(&str, &str)],
-        client_id: &str,
-        secret: &Secret,
+        form: &[(&str, String)],
+        basic: Option<(&str, &Secret)>,
     ) -> Result<Answer> {
         self.send_with_retries(url, || {
-            self.client
+            let request = self
+                .client
                 .post(url.clone())
                 .header("accept", "application/json")
-                .basic_auth(client_id, Some(secret.expose()))
-                .form(form)
+                .form(form);
+            match basic {
+                Some((user, secret)) => request.basic_auth(user, Some(secret.expose())),
+                None => request,
+            }
         })
         .await
     }

@@ -1,30 +1,14 @@
 //! `treasury`: parse the command line, dispatch to the command, print any error with its hint,
 //! and turn the outcome into the exit code.
 
-mod atomic;
-mod auth;
-mod bank;
-mod cache;
-mod cli;
-mod commands;
-mod config;
-mod credentials;
-mod error;
-mod http;
-mod model;
-mod output;
-mod query;
-mod sandbox;
-mod term;
-
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, SandboxCommand};
-use commands::Context;
-use error::{Error, Outcome, Result};
-use term::Term;
+use treasury::cli::{Cli, Command, SandboxCommand};
+use treasury::commands::{self, Context};
+use treasury::error::{self, Error, Outcome, Result};
+use treasury::term::Term;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -102,6 +102,19 @@ impl Term {
         Ok(text)
     }
 
+    /// A progress bar on stderr for `total` requests; nothing when stderr is not a terminal,
+    /// with `-q`, or for a single request.
+    pub fn progress(&self, total: usize) -> Progress {
+        if !self.stderr_tty || self.quiet || total <= 1 {
+            return Progress(None);
+        }
+        let style =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} requests {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        let bar = indicatif::ProgressBar::new(total as u64).with_style(style);
+        Progress(Some(bar))
+    }
+
     /// A warning line on stderr, unless `-q`.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
@@ -143,6 +156,25 @@ impl Term {
             format!("\u{1b}[{code}m{label}\u{1b}[0m")
         } else {
             label.to_string()
+        }
+    }
+}
+
+/// Requests done so far, shown while a multi-request report is fetched.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    pub fn tick(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
         }
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::credentials::Secret;
+use crate::auth::Authorizer;
 use crate::error::{BankError, Error, Result};
 use crate::http::Http;
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
@@ -17,7 +17,7 @@ use crate::query::{BalanceRequest, DateSpan};
 pub struct Client {
     pub http: Http,
     pub endpoint: reqwest::Url,
-    pub bearer: Option<Secret>,
+    pub auth: Arc<Authorizer>,
     pub profile: String,
 }
 
@@ -26,7 +26,7 @@ impl Client {
     pub fn new(
         http: Http,
         base_url: &reqwest::Url,
-        bearer: Option<Secret>,
+        auth: Arc<Authorizer>,
         profile: &str,
     ) -> Result<Client> {
         let endpoint = format!("{}/balance", base_url.as_str().trim_end_matches('/'));
@@ -34,7 +34,7 @@ impl Client {
         Ok(Client {
             http,
             endpoint,
-            bearer,
+            auth,
             profile: profile.to_string(),
         })
     }
@@ -50,10 +50,22 @@ impl Client {
     }
 
     async fn post(&self, body: &RequestBody) -> Result<ResponseBody> {
-        let answer = self
+        let mut bearer = self.auth.bearer().await?;
+        let mut answer = self
             .http
-            .post_json(&self.endpoint, body, self.bearer.as_ref())
+            .post_json(&self.endpoint, body, bearer.as_ref())
             .await?;
+        if answer.status == 401 {
+            if let Some(rejected) = bearer.take() {
+                if self.auth.renew(&rejected).await? {
+                    bearer = self.auth.bearer().await?;
+                    answer = self
+                        .http
+                        .post_json(&self.endpoint, body, bearer.as_ref())
+                        .await?;
+                }
+            }
+        }
         if !answer.is_success() {
             return Err(Error::from_bank(
                 bank_error(answer.status, &answer.body),

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::auth;
+use crate::auth::Authorizer;
 use crate::config::Profile;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
-use crate::http::{Http, RetryPolicy};
+use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
 use crate::query::{AccountRef, BalanceRequest};
 
@@ -24,30 +24,16 @@ pub struct Bank {
 }
 
 impl Bank {
-    /// Exchanges the credentials for a token (unless a ready one was given) and returns the bank.
-    pub async fn connect(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Bank> {
-        let http = Http::new(profile.timeout, retry)?;
-        let bearer = match access {
-            Access::Token(token) => token,
-            Access::ClientSecret {
-                client_id, secret, ..
-            } => {
-                let token_url = profile.token_url.as_ref().ok_or_else(|| {
-                    Error::usage_hint(
-                        format!("profile '{}' has no token_url", profile.name),
-                        format!(
-                            "add token_url under [profiles.{}] in the config file",
-                            profile.name
-                        ),
-                    )
-                })?;
-                let scope = profile.scope.as_deref();
-                auth::client_credentials(&http, token_url, &client_id, &secret, scope)
-                    .await?
-                    .token
-            }
+    /// Prepares the client for a profile; the token is fetched with the first request.
+    pub fn connect(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Bank> {
+        let client_cert = match (&access, &profile.cert, &profile.key) {
+            (Access::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
+            _ => None,
         };
-        let client = jpmorgan::Client::new(http, &profile.base_url, Some(bearer), &profile.name)?;
+        let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;
+        let http = Http::new(profile.timeout, retry, &tls)?;
+        let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
+        let client = jpmorgan::Client::new(http, &profile.base_url, auth, &profile.name)?;
         Ok(Bank { client })
     }
 

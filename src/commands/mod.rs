@@ -7,6 +7,7 @@ pub mod sandbox;
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::Utc;
 
@@ -117,8 +118,15 @@ impl<'a> Context<'a> {
     }
 
     pub async fn connect(&mut self) -> Result<Bank> {
-        let (profile, access) = self.profile_and_access().await?;
-        Bank::connect(&profile, access, RetryPolicy::default()).await
+        let (mut profile, access) = self.profile_and_access().await?;
+        if let Some(secs) = self.global.timeout {
+            profile.timeout = Duration::from_secs(secs);
+        }
+        let retry = RetryPolicy {
+            attempts: self.global.retries,
+            max_wait: Duration::from_secs(self.global.max_wait),
+        };
+        Bank::connect(&profile, access, retry)
     }
 
     /// Resolves the format and opens `--output`'s temporary file.
@@ -189,7 +197,11 @@ fn sandbox_profile(sandbox: &Sandbox) -> Result<Profile> {
         token_url: Some(url(sandbox.token_url())?),
         client_id: Some(crate::sandbox::CLIENT_ID.into()),
         scope: None,
-        timeout: std::time::Duration::from_secs(30),
+        resource: None,
+        cert: None,
+        key: None,
+        ca_cert: None,
+        timeout: Duration::from_secs(30),
         client_secret_command: None,
         book: AccountBook::default(),
     })

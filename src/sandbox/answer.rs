@@ -339,11 +339,42 @@ mod tests {
             .sum();
         assert_eq!(rows, 200 * 32);
         assert!(bytes.len() > 100_000);
-        eprintln!("ELAPSED {:?} bytes {}", started.elapsed(), bytes.len());
         assert!(
             started.elapsed() < std::time::Duration::from_secs(2),
             "{:?}",
             started.elapsed()
         );
+    }
+}
+
+#[cfg(test)]
+mod bench_tmp {
+    use super::*;
+    use crate::sandbox::rules::read_inquiry;
+    #[test]
+    fn bench_tmp() {
+        let book = AccountBook::generate(10_000);
+        let entries: Vec<String> = book.all()[..200]
+            .iter()
+            .map(|a| format!(r#"{{"accountId":"{}"}}"#, a.account_id))
+            .collect();
+        let json = format!(
+            r#"{{"startDate":"2025-12-01","endDate":"2026-01-01","accountList":[{}]}}"#,
+            entries.join(",")
+        );
+        let now = Utc::now();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let inq = read_inquiry(json.as_bytes()).unwrap();
+            let t1 = t.elapsed();
+            let body = answer(&book, &inq, now).unwrap();
+            let t2 = t.elapsed();
+            let bytes = serde_json::to_vec(&body).unwrap();
+            let t3 = t.elapsed();
+            eprintln!(
+                "BENCH parse {t1:?} answer {t2:?} ser {t3:?} {}",
+                bytes.len()
+            );
+        }
     }
 }

@@ -1,0 +1,179 @@
+//! The owner-only credentials file (`credentials.toml`), for machines without a keyring: one
+//! table per profile with its client secret and cached token. Refused when others can read it.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Secret;
+use crate::atomic::AtomicFile;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct FileContents {
+    #[serde(default)]
+    profiles: BTreeMap<String, Stored>,
+}
+
+/// What the file holds for one profile.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+pub struct Stored {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+impl Stored {
+    pub fn secret(&self) -> Option<Secret> {
+        self.client_secret.clone().map(Secret::new)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.client_secret.is_none() && self.access_token.is_none()
+    }
+}
+
+/// Refuses a secrets file that group or others can read or write.
+pub fn check_private(path: &Path, what: &str) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::metadata(path).map_err(|e| {
+            Error::auth(
+                format!("cannot read {what} {}: {e}", path.display()),
+                "check the path in the profile",
+            )
+        })?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(Error::auth(
+                format!(
+                    "{what} {} can be read by others (mode {mode:o}); refusing to use it",
+                    path.display()
+                ),
+                format!("run: chmod 600 {}", path.display()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<FileContents> {
+    if !path.exists() {
+        return Ok(FileContents::default());
+    }
+    check_private(path, "credentials file")?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::auth(
+            format!("cannot read credentials file {}: {e}", path.display()),
+            "check its owner and mode",
+        )
+    })?;
+    // The parse error is not shown: it would quote the file's text, secrets included.
+    toml::from_str(&text).map_err(|_| {
+        Error::auth(
+            format!("credentials file {} is not valid TOML", path.display()),
+            "fix it, or remove it and run 'treasury login --store file' again",
+        )
+    })
+}
+
+fn write(path: &Path, contents: &FileContents) -> Result<()> {
+    let text = toml::to_string(contents).map_err(|e| Error::Internal(e.into()))?;
+    let failed = |e: std::io::Error| {
+        Error::Internal(anyhow::anyhow!(
+            "cannot write credentials file {}: {e}",
+            path.display()
+        ))
+    };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let mut file = AtomicFile::create_private(path).map_err(failed)?;
+    file.write_all(text.as_bytes()).map_err(failed)?;
+    file.commit().map_err(failed)
+}
+
+/// What the file holds for a profile.
+pub fn load(path: &Path, profile: &str) -> Result<Stored> {
+    Ok(read(path)?.profiles.remove(profile).unwrap_or_default())
+}
+
+/// Changes what the file holds for a profile, creating the file (mode 600) if needed.
+pub fn update(path: &Path, profile: &str, change: impl FnOnce(&mut Stored)) -> Result<()> {
+    let mut contents = read(path)?;
+    let entry = contents.profiles.entry(profile.to_string()).or_default();
+    change(entry);
+    if entry.is_empty() {
+        contents.profiles.remove(profile);
+    }
+    write(path, &contents)
+}
+
+/// Removes a profile (or every profile) from the file; returns the profiles removed.
+pub fn remove(path: &Path, profile: Option<&str>) -> Result<Vec<String>> {
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut contents = read(path)?;
+    let removed: Vec<String> = match profile {
+        Some(name) => contents
+            .profiles
+            .remove_entry(name)
+            .map(|(k, _)| k)
+            .into_iter()
+            .collect(),
+        None => std::mem::take(&mut contents.profiles).into_keys().collect(),
+    };
+    if !removed.is_empty() {
+        write(path, &contents)?;
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn written_owner_only_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("treasury").join("credentials.toml");
+        update(&path, "uat", |s| s.client_secret = Some("s3cret".into())).unwrap();
+        update(&path, "prod", |s| s.client_secret = Some("other".into())).unwrap();
+        assert_eq!(
+            load(&path, "uat").unwrap().secret().unwrap().expose(),
+            "s3cret"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert_eq!(remove(&path, Some("uat")).unwrap(), vec!["uat".to_string()]);
+        assert!(load(&path, "uat").unwrap().secret().is_none());
+        assert_eq!(remove(&path, None).unwrap(), vec!["prod".to_string()]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_by_others_is_refused_naming_the_fix() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        std::fs::write(&path, "[profiles.uat]\nclient_secret = \"s3cret\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let err = load(&path, "uat").unwrap_err();
+        assert_eq!(err.exit_code(), 3);
+        assert!(err.to_string().contains("can be read by others (mode 644)"));
+        assert!(err.hint().unwrap().contains("chmod 600"));
+        assert!(!format!("{err:?}").contains("s3cret"));
+    }
+}

@@ -1,0 +1,413 @@
+//! Where secrets come from (environment, a command, the OS keyring, the owner-only credentials
+//! file, in that order), the access-token cache beside them, and the `Secret` type that keeps
+//! them out of every log and message.
+
+pub mod file;
+pub mod keyring;
+
+use std::fmt;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::config::{self, AuthMode, Profile};
+use crate::error::{Error, Result};
+
+pub use self::keyring::KeyringError;
+
+pub const CLIENT_SECRET_ENV: &str = "TREASURY_CLIENT_SECRET";
+pub const ACCESS_TOKEN_ENV: &str = "TREASURY_ACCESS_TOKEN";
+/// A cached token is not used in its last minute.
+const EXPIRY_MARGIN: Duration = Duration::seconds(60);
+
+/// A secret value (client secret, access token). Its `Debug` and `Display` never show it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that must send or store it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("(redacted)")
+    }
+}
+
+/// Where a credential came from, for `status` and for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Env,
+    Command,
+    Keyring,
+    File,
+    Sandbox,
+    /// Not a secret: a client certificate or a signing key named by the profile.
+    KeyFile,
+}
+
+impl Source {
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Env => "env",
+            Source::Command => "command",
+            Source::Keyring => "keyring",
+            Source::File => "file",
+            Source::Sandbox => "sandbox",
+            Source::KeyFile => "key-file",
+        }
+    }
+}
+
+/// Where a secret lives, and so where its access tokens are cached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Store {
+    Keyring,
+    File(PathBuf),
+}
+
+/// An access token from the cache, with its expiry.
+#[derive(Debug, Clone)]
+pub struct CachedToken {
+    pub token: Secret,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl CachedToken {
+    pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at - EXPIRY_MARGIN > now
+    }
+}
+
+/// How requests to the bank get authorised.
+#[derive(Debug, Clone)]
+pub enum Access {
+    /// A ready access token (`TREASURY_ACCESS_TOKEN`): no token request at all.
+    Token(Secret),
+    /// OAuth2 client credentials with the secret sent by HTTP Basic.
+    ClientSecret {
+        client_id: String,
+        secret: Secret,
+        source: Source,
+        cache: Option<Store>,
+    },
+    /// OAuth2 client credentials with a client assertion signed by the profile's key.
+    PrivateKeyJwt {
+        client_id: String,
+        key: PathBuf,
+        cert: PathBuf,
+        resource: Option<String>,
+    },
+    /// Mutual TLS: the client certificate authenticates every request; no token.
+    Mtls,
+}
+
+impl Access {
+    pub fn source(&self) -> Source {
+        match self {
+            Access::Token(_) => Source::Env,
+            Access::ClientSecret { source, .. } => *source,
+            Access::PrivateKeyJwt { .. } | Access::Mtls => Source::KeyFile,
+        }
+    }
+}
+
+/// The credentials of the sandbox bank, which are public.
+pub fn sandbox_access() -> Access {
+    Access::ClientSecret {
+        client_id: crate::sandbox::CLIENT_ID.to_string(),
+        secret: Secret::new(crate::sandbox::CLIENT_SECRET),
+        source: Source::Sandbox,
+        cache: None,
+    }
+}
+
+/// Finds the credentials for a profile; the first source that has them wins.
+pub fn resolve(profile: &Profile) -> Result<Access> {
+    if let Some(token) = env_secret(ACCESS_TOKEN_ENV) {
+        tracing::info!("access token from {ACCESS_TOKEN_ENV}");
+        return Ok(Access::Token(token));
+    }
+    match profile.auth {
+        AuthMode::Mtls => {
+            let (_, key) = cert_and_key(profile)?;
+            file::check_private(&key, "private key")?;
+            Ok(Access::Mtls)
+        }
+        AuthMode::PrivateKeyJwt => {
+            let (cert, key) = cert_and_key(profile)?;
+            file::check_private(&key, "private key")?;
+            Ok(Access::PrivateKeyJwt {
+                client_id: client_id(profile)?,
+                key,
+                cert,
+                resource: profile.resource.clone(),
+            })
+        }
+        AuthMode::ClientSecret => {
+            let client_id = client_id(profile)?;
+            let (secret, source, cache) = find_secret(profile)?;
+            tracing::info!("client secret from {}", source.name());
+            Ok(Access::ClientSecret {
+                client_id,
+                secret,
+                source,
+                cache,
+            })
+        }
+    }
+}
+
+fn client_id(profile: &Profile) -> Result<String> {
+    profile.client_id.clone().ok_or_else(|| {
+        Error::auth(
+            format!("profile '{}' has no client_id", profile.name),
+            format!("run 'treasury login -p {}'", profile.name),
+        )
+    })
+}
+
+fn cert_and_key(profile: &Profile) -> Result<(PathBuf, PathBuf)> {
+    match (&profile.cert, &profile.key) {
+        (Some(cert), Some(key)) => Ok((cert.clone(), key.clone())),
+        _ => Err(Error::usage_hint(
+            format!(
+                "profile '{}' uses auth '{}' but lacks cert or key",
+                profile.name,
+                profile.auth.name()
+            ),
+            format!(
+                "run 'treasury login -p {} --cert FILE --key FILE'",
+                profile.name
+            ),
+        )),
+    }
+}
+
+fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
+    if let Some(secret) = env_secret(CLIENT_SECRET_ENV) {
+        return Ok((secret, Source::Env, None));
+    }
+    if let Some(command) = &profile.client_secret_command {
+        return Ok((
+            run_secret_command(&profile.name, command)?,
+            Source::Command,
+            None,
+        ));
+    }
+    let keyring_problem = match keyring::get(&profile.name) {
+        Ok(Some(secret)) => return Ok((secret, Source::Keyring, Some(Store::Keyring))),
+        Ok(None) => None,
+        Err(e) => {
+            tracing::info!("{e}");
+            Some(e)
+        }
+    };
+    let path = config::credentials_path()?;
+    if let Some(secret) = file::load(&path, &profile.name)?.secret() {
+        return Ok((secret, Source::File, Some(Store::File(path))));
+    }
+    let name = &profile.name;
+    let hint = match keyring_problem {
+        Some(KeyringError::Unavailable(_)) => format!(
+            "this machine has no usable keyring: run 'treasury login -p {name} --store file', or set {CLIENT_SECRET_ENV}, or client_secret_command in the profile"
+        ),
+        _ => format!("run 'treasury login -p {name}', or set {CLIENT_SECRET_ENV}"),
+    };
+    Err(Error::auth(
+        format!("no client secret for profile '{name}'"),
+        hint,
+    ))
+}
+
+/// Runs the profile's `client_secret_command` with `sh -c` and takes its first stdout line.
+fn run_secret_command(profile: &str, command: &str) -> Result<Secret> {
+    let failed = |why: String| {
+        Error::auth(
+            format!("client_secret_command of profile '{profile}' {why}"),
+            "run the command by hand to see what it prints; it must print the secret on stdout",
+        )
+    };
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| failed(format!("could not start: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(format!("failed ({})", output.status)));
+    }
+    let stdout = String::from_utf8(output.stdout)
+        .map_err(|_| failed("printed something that is not UTF-8".into()))?;
+    let secret = stdout.lines().next().unwrap_or_default().trim().to_string();
+    if secret.is_empty() {
+        return Err(failed("printed nothing".into()));
+    }
+    Ok(Secret::new(secret))
+}
+
+fn env_secret(var: &str) -> Option<Secret> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .map(Secret::new)
+}
+
+fn token_entry(profile: &str) -> String {
+    format!("{profile}:token")
+}
+
+impl Store {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Store::Keyring => "keyring",
+            Store::File(_) => "file",
+        }
+    }
+
+    /// The cached access token of a profile, if one is stored (usable or not).
+    pub fn load_token(&self, profile: &str) -> Option<CachedToken> {
+        let (token, expires_at) = match self {
+            Store::Keyring => {
+                let value = keyring::get(&token_entry(profile)).ok()??;
+                let (expires_at, token) = value.expose().split_once(' ')?;
+                (
+                    token.to_string(),
+                    DateTime::parse_from_rfc3339(expires_at).ok()?.to_utc(),
+                )
+            }
+            Store::File(path) => {
+                let stored = file::load(path, profile).ok()?;
+                (stored.access_token?, stored.token_expires_at?)
+            }
+        };
+        Some(CachedToken {
+            token: Secret::new(token),
+            expires_at,
+        })
+    }
+
+    /// Caches a token; a failure only costs a token request next time.
+    pub fn save_token(&self, profile: &str, token: &Secret, expires_at: DateTime<Utc>) {
+        let result = match self {
+            Store::Keyring => {
+                let value = Secret::new(format!("{} {}", expires_at.to_rfc3339(), token.expose()));
+                keyring::set(&token_entry(profile), &value).map_err(|e| e.to_string())
+            }
+            Store::File(path) => file::update(path, profile, |s| {
+                s.access_token = Some(token.expose().to_string());
+                s.token_expires_at = Some(expires_at);
+            })
+            .map_err(|e| e.to_string()),
+        };
+        if let Err(e) = result {
+            tracing::warn!("could not cache the access token: {e}");
+        }
+    }
+
+    pub fn forget_token(&self, profile: &str) {
+        let _ = match self {
+            Store::Keyring => keyring::delete(&token_entry(profile))
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Store::File(path) => file::update(path, profile, |s| {
+                s.access_token = None;
+                s.token_expires_at = None;
+            })
+            .map_err(|e| e.to_string()),
+        };
+    }
+
+    /// Stores the client secret of a profile.
+    pub fn save_secret(&self, profile: &str, secret: &Secret) -> Result<()> {
+        match self {
+            Store::Keyring => keyring::set(profile, secret).map_err(|e| match e {
+                KeyringError::Unavailable(_) => Error::auth(
+                    e.to_string(),
+                    format!("use 'treasury login -p {profile} --store file' (an owner-only file), or set {CLIENT_SECRET_ENV}"),
+                ),
+                KeyringError::Failed(_) => Error::auth(e.to_string(), "try again, or use --store file"),
+            }),
+            Store::File(path) => file::update(path, profile, |s| {
+                s.client_secret = Some(secret.expose().to_string());
+                s.access_token = None;
+                s.token_expires_at = None;
+            }),
+        }
+    }
+}
+
+/// What `status` reports about a profile's credentials, found without running any command and
+/// without contacting the bank.
+#[derive(Debug, Clone)]
+pub struct CredentialStatus {
+    pub source: Option<Source>,
+    pub token: Option<CachedToken>,
+    pub keyring: Result<(), KeyringError>,
+}
+
+pub fn status(profile: &Profile) -> Result<CredentialStatus> {
+    let keyring_state = keyring::probe();
+    let (source, store) =
+        if env_secret(ACCESS_TOKEN_ENV).is_some() || env_secret(CLIENT_SECRET_ENV).is_some() {
+            (Some(Source::Env), None)
+        } else if profile.auth != AuthMode::ClientSecret {
+            (Some(Source::KeyFile), None)
+        } else if profile.client_secret_command.is_some() {
+            (Some(Source::Command), None)
+        } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
+            (Some(Source::Keyring), Some(Store::Keyring))
+        } else {
+            let path = config::credentials_path()?;
+            match file::load(&path, &profile.name)?.secret() {
+                Some(_) => (Some(Source::File), Some(Store::File(path))),
+                None => (None, None),
+            }
+        };
+    Ok(CredentialStatus {
+        source,
+        token: store.and_then(|s| s.load_token(&profile.name)),
+        keyring: keyring_state,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret}"), "(redacted)");
+        assert_eq!(format!("{secret:?}"), "Secret(redacted)");
+        let access = Access::Token(secret.clone());
+        assert!(!format!("{access:?}").contains("hunter2"));
+        assert_eq!(secret.expose(), "hunter2");
+    }
+
+    #[test]
+    fn cached_tokens_are_not_used_in_their_last_minute() {
+        let now = Utc::now();
+        let token = |secs| CachedToken {
+            token: Secret::new("t"),
+            expires_at: now + Duration::seconds(secs),
+        };
+        assert!(token(120).is_usable(now));
+        assert!(!token(59).is_usable(now));
+        assert!(!token(-1).is_usable(now));
+    }
+}

@@ -1,0 +1,18 @@
+//! `treasury` as a library: the modules behind the binary, public for benchmarks and tests.
+
+pub mod assertion;
+pub mod atomic;
+pub mod auth;
+pub mod bank;
+pub mod cache;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod credentials;
+pub mod error;
+pub mod http;
+pub mod model;
+pub mod output;
+pub mod query;
+pub mod sandbox;
+pub mod term;

@@ -1,0 +1,441 @@
+//! What the integration tests share: a scripted bank on 127.0.0.1 that records what reaches it,
+//! and an isolated environment (HOME, XDG folders, config file, credentials) to run `treasury` in.
+
+// Each test file uses a different part of this module.
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use serde_json::Value;
+
+/// J.P. Morgan's own mock answer: 44 accounts, the last-but-some one a GCA-024 error.
+pub const JPM_MOCK: &str = include_str!("../fixtures/jpm-mock-balances-44-accounts.json");
+
+/// The client secret every `TestEnv` command carries; it must never be printed.
+pub const SECRET: &str = "s3cret";
+
+/// One scripted HTTP answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Reply {
+    /// An answer with a JSON content type.
+    pub fn json(status: u16, body: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: body.into(),
+        }
+    }
+
+    /// A whole-request error body as the bank writes it.
+    pub fn bank_error(status: u16, code: &str, message: &str) -> Reply {
+        let body = serde_json::json!({"errors": [{"errorCode": code, "errorMsg": message}]});
+        Reply::json(status, body.to_string())
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn with_content_type(mut self, value: &str) -> Reply {
+        self.headers.retain(|(n, _)| n != "content-type");
+        self.with_header("content-type", value)
+    }
+}
+
+impl IntoResponse for Reply {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).expect("a valid status");
+        let mut response = (status, self.body).into_response();
+        for (name, value) in self.headers {
+            response.headers_mut().insert(
+                axum::http::HeaderName::try_from(name).expect("a valid header name"),
+                axum::http::HeaderValue::try_from(value).expect("a valid header value"),
+            );
+        }
+        response
+    }
+}
+
+/// A request as the server saw it. The Authorization header is noted, never kept.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub path: String,
+    /// The body as JSON, or as a JSON string when it is not JSON (the token form).
+    pub body: Value,
+    pub authorized: bool,
+}
+
+#[derive(Default)]
+struct Script {
+    token_failure: Option<Reply>,
+    tokens_issued: u32,
+    balance_replies: VecDeque<Reply>,
+    last_balance_reply: Option<Reply>,
+    requests: Vec<Recorded>,
+}
+
+type Shared = Arc<Mutex<Script>>;
+
+/// A bank server on 127.0.0.1 with its own runtime; it stops when dropped.
+pub struct TestBank {
+    addr: std::net::SocketAddr,
+    script: Shared,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl TestBank {
+    /// Starts the server. Until scripted, `POST /balance` answers 200 `{"accountList":[]}`.
+    pub fn start() -> TestBank {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("a runtime for the test bank");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free loopback port");
+        listener
+            .set_nonblocking(true)
+            .expect("a non-blocking socket");
+        let addr = listener.local_addr().expect("the bound address");
+        let script = Shared::default();
+        let app = Router::new()
+            .route("/oauth2/token", post(token))
+            .route("/balance", post(balance))
+            .fallback(unknown)
+            .with_state(Arc::clone(&script));
+        runtime.spawn(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("a tokio listener");
+            axum::serve(listener, app)
+                .await
+                .expect("the test bank serves");
+        });
+        TestBank {
+            addr,
+            script,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth2/token", self.base_url())
+    }
+
+    /// Queues answers for `POST /balance`; the last one repeats once the queue runs dry.
+    pub fn reply(&self, reply: Reply) -> &Self {
+        self.lock().balance_replies.push_back(reply);
+        self
+    }
+
+    /// Makes `POST /oauth2/token` fail with this answer.
+    pub fn fail_token(&self, reply: Reply) -> &Self {
+        self.lock().token_failure = Some(reply);
+        self
+    }
+
+    /// Every request that reached the server, in arrival order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.lock().requests.clone()
+    }
+
+    /// The bodies of the `POST /balance` requests.
+    pub fn balance_bodies(&self) -> Vec<Value> {
+        self.requests_to("/balance")
+            .into_iter()
+            .map(|r| r.body)
+            .collect()
+    }
+
+    pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Script> {
+        self.script.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn record<'a>(
+    script: &'a Shared,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> MutexGuard<'a, Script> {
+    let text = String::from_utf8_lossy(body).into_owned();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    let mut script = script.lock().unwrap_or_else(|e| e.into_inner());
+    script.requests.push(Recorded {
+        path: uri.path().to_string(),
+        body,
+        authorized: headers.contains_key(axum::http::header::AUTHORIZATION),
+    });
+    script
+}
+
+async fn token(State(script): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Reply {
+    let mut script = record(&script, &uri, &headers, &body);
+    if let Some(failure) = &script.token_failure {
+        return failure.clone();
+    }
+    script.tokens_issued += 1;
+    let body = serde_json::json!({
+        "access_token": format!("tok-{}", script.tokens_issued),
+        "token_type": "Bearer",
+        "expires_in": 3600,
+    });
+    Reply::json(200, body.to_string())
+}
+
+async fn balance(State(script): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Reply {
+    let mut script = record(&script, &uri, &headers, &body);
+    match script.balance_replies.pop_front() {
+        Some(reply) => {
+            script.last_balance_reply = Some(reply.clone());
+            reply
+        }
+        None => script
+            .last_balance_reply
+            .clone()
+            .unwrap_or_else(|| Reply::json(200, r#"{"accountList":[]}"#)),
+    }
+}
+
+async fn unknown(State(script): State<Shared>, uri: Uri, headers: HeaderMap, body: Bytes) -> Reply {
+    drop(record(&script, &uri, &headers, &body));
+    Reply::json(
+        404,
+        r#"{"errors":[{"errorCode":"TEST-404","errorMsg":"no such path"}]}"#,
+    )
+}
+
+/// A private HOME with XDG folders and a config file path, removed when dropped.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        let dir = tempfile::tempdir().expect("a temporary HOME");
+        for sub in ["config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).expect("XDG folders");
+        }
+        TestEnv { dir }
+    }
+
+    /// A test environment with a config profile `test` pointing at `bank`.
+    pub fn with_bank(bank: &TestBank) -> TestEnv {
+        let env = TestEnv::new();
+        env.write_config(&bank.base_url(), &bank.token_url());
+        env
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.path()
+            .join("config")
+            .join("treasury")
+            .join("config.toml")
+    }
+
+    /// Writes the profile `test` with these URLs and client id `cid`.
+    pub fn write_config(&self, base_url: &str, token_url: &str) {
+        let text = format!(
+            "[profiles.test]\nbase_url = \"{base_url}\"\ntoken_url = \"{token_url}\"\nclient_id = \"cid\"\n"
+        );
+        let path = self.config_path();
+        std::fs::create_dir_all(path.parent().unwrap()).expect("the config folder");
+        std::fs::write(path, text).expect("the config file");
+    }
+
+    /// `treasury` with nothing of the caller's environment: only this HOME, config and secret.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_treasury"));
+        cmd.env_clear()
+            .current_dir(self.path())
+            .env("HOME", self.path())
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env("TREASURY_CONFIG", self.config_path())
+            .env("TREASURY_PROFILE", "test")
+            .env("TREASURY_CLIENT_SECRET", SECRET)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .timeout(std::time::Duration::from_secs(60));
+        cmd
+    }
+
+    /// `treasury` as a newcomer runs it: no config file, no profile, no credentials.
+    pub fn bare_cmd(&self) -> assert_cmd::Command {
+        let mut cmd = self.cmd();
+        cmd.env_remove("TREASURY_CONFIG")
+            .env_remove("TREASURY_PROFILE")
+            .env_remove("TREASURY_CLIENT_SECRET");
+        cmd
+    }
+}
+
+/// What a run showed the user.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs the command to the end and returns exit code, stdout and stderr as text.
+pub fn run(cmd: &mut assert_cmd::Command) -> Run {
+    let output = cmd.output().expect("treasury runs");
+    let run = Run {
+        code: output
+            .status
+            .code()
+            .expect("treasury exits, not killed by a signal"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "treasury panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+impl Run {
+    /// Fails with everything the user saw, so a failing assertion explains itself.
+    #[track_caller]
+    pub fn check(&self, ok: bool, what: &str) {
+        assert!(ok, "{what}\n{self}");
+    }
+
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        self.check(self.code == code, &format!("expected exit code {code}"));
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stderr_empty(&self) -> &Self {
+        self.check(self.stderr.is_empty(), "expected an empty stderr");
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stdout_empty(&self) -> &Self {
+        self.check(self.stdout.is_empty(), "expected an empty stdout");
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stderr_has(&self, text: &str) -> &Self {
+        self.check(
+            self.stderr.contains(text),
+            &format!("expected stderr to contain {text:?}"),
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn expect_stdout_has(&self, text: &str) -> &Self {
+        self.check(
+            self.stdout.contains(text),
+            &format!("expected stdout to contain {text:?}"),
+        );
+        self
+    }
+
+    /// The stderr lines starting with `label: ` (`warning`, `error`, `hint`).
+    pub fn stderr_lines(&self, label: &str) -> Vec<&str> {
+        let prefix = format!("{label}: ");
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with(&prefix))
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--- exit code: {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// The rows of a CSV report as text fields (no quoting in the fields the tests look at).
+pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .skip(1)
+        .map(|line| split_csv_line(line))
+        .collect()
+}
+
+/// Splits one RFC 4180 line (quoted fields may hold commas, `""` is a quote).
+pub fn split_csv_line(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                chars.next();
+                fields.last_mut().unwrap().push('"');
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(String::new()),
+            (c, _) => fields.last_mut().unwrap().push(c),
+        }
+    }
+    fields
+}
+
+pub const CSV_HEADER: &str = "account_id,account_name,bank_id,bank_name,branch_id,currency,as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp";
+
+/// Whether `amount` is written with exactly `places` fraction digits: `-?\d+(\.\d{places})?`.
+pub fn has_exact_places(amount: &str, places: usize) -> bool {
+    let digits = amount.strip_prefix('-').unwrap_or(amount);
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(int)
+        && match (frac, places) {
+            (None, 0) => true,
+            (Some(frac), n) if n > 0 => frac.len() == n && all_digits(frac),
+            _ => false,
+        }
+}
+
+/// Fraction digits of each currency in the sandbox and the fixture.
+pub fn places_of(currency: &str) -> usize {
+    match currency {
+        "JPY" => 0,
+        "BHD" => 3,
+        _ => 2,
+    }
+}
