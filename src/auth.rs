@@ -130,6 +130,10 @@ impl Authorizer {
         })
     }
 
+    pub fn has_token_endpoint(&self) -> bool {
+        matches!(self.method, Method::Endpoint { .. })
+    }
+
     /// The bearer token to send, if any: the one in use, a cached one, or a fresh one.
     pub async fn bearer(&self) -> Result<Option<Secret>> {
         let mut current = self.current.lock().await;

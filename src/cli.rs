@@ -129,12 +129,22 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Store credentials for a profile and verify them
+    #[command(after_help = LOGIN_EXAMPLES)]
+    Login(LoginArgs),
+    /// Forget the profile's stored secret and cached token
+    Logout(LogoutArgs),
+    /// Show the profile, where its credential comes from and when its token expires
+    Status,
     /// List the accounts the credentials can see
     #[command(after_help = ACCOUNTS_EXAMPLES)]
     Accounts(AccountsArgs),
     /// Current, prior-day or date-range balances
     #[command(after_help = BALANCES_EXAMPLES)]
     Balances(BalancesArgs),
+    /// Print a shell completion script
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
     /// Run the built-in sandbox bank
     #[command(subcommand)]
     Sandbox(SandboxCommand),
@@ -217,6 +227,97 @@ pub struct BalancesArgs {
     /// Print the request bodies that would be sent, one JSON object per line, and send nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+const LOGIN_EXAMPLES: &str = "\
+The secret is looked up in this order: TREASURY_CLIENT_SECRET, the profile's
+client_secret_command, the OS keyring, the owner-only credentials file
+($XDG_CONFIG_HOME/treasury/credentials.toml). TREASURY_ACCESS_TOKEN skips all of them.
+
+Examples:
+  treasury login -p uat --environment uat --client-id ID --token-url https://id.example/oauth2/token
+  printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
+  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// The OS keyring (Secret Service, keyutils, Keychain, Credential Manager)
+    Keyring,
+    /// The owner-only file $XDG_CONFIG_HOME/treasury/credentials.toml
+    File,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// OAuth client id
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// Read the client secret from stdin (first line) instead of prompting
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+
+    /// OAuth token endpoint (https, or http on a loopback host)
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+
+    /// API root, overriding the environment's documented host
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Which documented J.P. Morgan hosts to use
+    #[arg(long, value_enum)]
+    pub environment: Option<crate::config::Environment>,
+
+    /// How to authenticate [default: client-secret]
+    #[arg(long, value_enum)]
+    pub auth: Option<crate::config::AuthMode>,
+
+    /// Client certificate, PEM (private-key-jwt and mtls)
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// Private key, PEM, readable by you only (private-key-jwt and mtls)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// OAuth scope to ask for
+    #[arg(long)]
+    pub scope: Option<String>,
+
+    /// Resource id sent with a client assertion (private-key-jwt)
+    #[arg(long)]
+    pub resource: Option<String>,
+
+    /// Where to keep the client secret
+    #[arg(long, value_enum, default_value_t = StoreKind::Keyring)]
+    pub store: StoreKind,
+
+    /// Save without asking the token endpoint whether the credentials work
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Forget the secrets and tokens of every profile
+    #[arg(long)]
+    pub all: bool,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Install:
+  bash:        treasury completions bash > ~/.local/share/bash-completion/completions/treasury
+  zsh:         treasury completions zsh > ~/.zfunc/_treasury   (with fpath+=~/.zfunc before compinit)
+  fish:        treasury completions fish > ~/.config/fish/completions/treasury.fish
+  powershell:  treasury completions powershell >> $PROFILE
+  elvish:      treasury completions elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Subcommand)]

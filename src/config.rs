@@ -99,6 +99,118 @@ pub struct Profile {
     pub book: AccountBook,
 }
 
+/// Non-secret settings `login` writes into a profile; `None` leaves a setting as it is.
+#[derive(Debug, Default, Clone)]
+pub struct ProfileUpdate {
+    pub environment: Option<Environment>,
+    pub base_url: Option<String>,
+    pub auth: Option<AuthMode>,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub scope: Option<String>,
+    pub resource: Option<String>,
+    pub cert: Option<PathBuf>,
+    pub key: Option<PathBuf>,
+}
+
+impl ProfileUpdate {
+    /// The profile as it will be once saved.
+    pub fn apply(&self, raw: &mut ProfileFile) {
+        raw.provider.get_or_insert_with(|| "jpmorgan".to_string());
+        set(&mut raw.environment, self.environment);
+        set(&mut raw.base_url, self.base_url.clone());
+        set(&mut raw.auth, self.auth);
+        set(&mut raw.token_url, self.token_url.clone());
+        set(&mut raw.client_id, self.client_id.clone());
+        set(&mut raw.scope, self.scope.clone());
+        set(&mut raw.resource, self.resource.clone());
+        set(&mut raw.cert, self.cert.clone());
+        set(&mut raw.key, self.key.clone());
+    }
+
+    fn entries(&self) -> Vec<(&'static str, String)> {
+        let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
+        [
+            (
+                "environment",
+                self.environment.map(|e| e.name().to_string()),
+            ),
+            ("base_url", self.base_url.clone()),
+            ("auth", self.auth.map(|a| a.name().to_string())),
+            ("token_url", self.token_url.clone()),
+            ("client_id", self.client_id.clone()),
+            ("scope", self.scope.clone()),
+            ("resource", self.resource.clone()),
+            ("cert", path(&self.cert)),
+            ("key", path(&self.key)),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .collect()
+    }
+}
+
+fn set<T>(slot: &mut Option<T>, value: Option<T>) {
+    if value.is_some() {
+        *slot = value;
+    }
+}
+
+/// Writes a profile's settings into the config file, creating file and profile as needed and
+/// keeping comments, other keys and other profiles as they were.
+pub fn save_profile(path: &Path, name: &str, update: &ProfileUpdate) -> Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(Error::usage(format!(
+                "cannot read config file {}: {e}",
+                path.display()
+            )))
+        }
+    };
+    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e| {
+        Error::usage(format!(
+            "config file {} is not valid TOML: {e}",
+            path.display()
+        ))
+    })?;
+    let first_profile = doc
+        .get("profiles")
+        .and_then(|p| p.as_table_like())
+        .is_none_or(|p| p.is_empty());
+    if first_profile && doc.get("default_profile").is_none() {
+        doc["default_profile"] = toml_edit::value(name);
+    }
+    let profiles = doc.entry("profiles").or_insert_with(toml_edit::table);
+    if let Some(table) = profiles.as_table_mut() {
+        table.set_implicit(true);
+    }
+    let profile = &mut profiles[name];
+    if profile.is_none() {
+        *profile = toml_edit::table();
+    }
+    if profile.get("provider").is_none() {
+        profile["provider"] = toml_edit::value("jpmorgan");
+    }
+    for (key, value) in update.entries() {
+        profile[key] = toml_edit::value(value);
+    }
+    write_config(path, &doc.to_string())
+}
+
+fn write_config(path: &Path, text: &str) -> Result<()> {
+    let failed = |e: std::io::Error| {
+        Error::usage(format!("cannot write config file {}: {e}", path.display()))
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let mut file = crate::atomic::AtomicFile::create(path).map_err(failed)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(failed)?;
+    file.commit().map_err(failed)
+}
+
 /// Where the config file is: `--config`/`TREASURY_CONFIG`, else the XDG location.
 pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
     match flag {
@@ -410,6 +522,40 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
         let text =
             usage(resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
         assert!(text.contains("--sandbox"), "{text}");
+    }
+
+    #[test]
+    fn saving_a_profile_keeps_comments_and_other_profiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("treasury").join("config.toml");
+        let update = ProfileUpdate {
+            environment: Some(Environment::Uat),
+            client_id: Some("abc".into()),
+            ..ProfileUpdate::default()
+        };
+        save_profile(&path, "uat", &update).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("default_profile = \"uat\""), "{text}");
+        let with_comment =
+            format!("# my banks\n{text}\n[profiles.prod] # live\nenvironment = \"prod\"\n");
+        std::fs::write(&path, with_comment).unwrap();
+        let update = ProfileUpdate {
+            token_url: Some("https://id.example/t".into()),
+            ..ProfileUpdate::default()
+        };
+        save_profile(&path, "uat", &update).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.contains("# my banks") && text.contains("[profiles.prod] # live"),
+            "{text}"
+        );
+        let file: ConfigFile = toml::from_str(&text).unwrap();
+        assert_eq!(file.profiles["uat"].client_id.as_deref(), Some("abc"));
+        assert_eq!(
+            file.profiles["uat"].token_url.as_deref(),
+            Some("https://id.example/t")
+        );
+        assert_eq!(file.profiles["prod"].environment, Some(Environment::Prod));
     }
 
     #[test]

@@ -37,8 +37,12 @@ fn main() -> ExitCode {
 async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
     let mut ctx = Context::new(&cli.global, term);
     match &cli.command {
+        Command::Login(args) => commands::login::run(&mut ctx, args).await,
+        Command::Logout(args) => commands::logout::run(&mut ctx, args).await,
+        Command::Status => commands::status::run(&mut ctx).await,
         Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
         Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
+        Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,
     }
 }

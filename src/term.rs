@@ -102,6 +102,35 @@ impl Term {
         Ok(text)
     }
 
+    /// Asks for a value on the terminal; an empty answer takes `default`.
+    pub fn prompt(&self, label: &str, default: Option<&str>) -> io::Result<String> {
+        let mut err = io::stderr().lock();
+        match default {
+            Some(d) => write!(err, "{label} [{d}]: ")?,
+            None => write!(err, "{label}: ")?,
+        }
+        err.flush()?;
+        let mut answer = String::new();
+        io::stdin().read_line(&mut answer)?;
+        let answer = answer.trim();
+        Ok(match (answer.is_empty(), default) {
+            (true, Some(d)) => d.to_string(),
+            _ => answer.to_string(),
+        })
+    }
+
+    /// Asks for a secret on the terminal without echoing it.
+    pub fn prompt_secret(&self, label: &str) -> io::Result<String> {
+        rpassword::prompt_password(format!("{label}: "))
+    }
+
+    /// The first line of stdin, for `--client-secret-stdin`.
+    pub fn read_stdin_line(&self) -> io::Result<String> {
+        let mut line = String::new();
+        io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+
     /// A progress bar on stderr for `total` requests; nothing when stderr is not a terminal,
     /// with `-q`, or for a single request.
     pub fn progress(&self, total: usize) -> Progress {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::auth::Authorizer;
+use crate::auth::{AccessToken, Authorizer};
 use crate::config::Profile;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
@@ -35,6 +35,15 @@ impl Bank {
         let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
         let client = jpmorgan::Client::new(http, &profile.base_url, auth, &profile.name)?;
         Ok(Bank { client })
+    }
+
+    /// Proves the credentials work with one request: a token request, or for mutual TLS (which
+    /// has no token) an account listing. Returns the token, if there is one.
+    pub async fn verify(&self) -> Result<Option<AccessToken>> {
+        if self.client.auth.has_token_endpoint() {
+            return self.client.auth.fetch().await.map(Some);
+        }
+        self.accounts().await.map(|_| None)
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

@@ -3,7 +3,11 @@
 
 pub mod accounts;
 pub mod balances;
+pub mod completions;
+pub mod login;
+pub mod logout;
 pub mod sandbox;
+pub mod status;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -51,6 +55,20 @@ impl<'a> Context<'a> {
         let path = config::config_path(self.global.config.as_deref())?;
         let file = config::load(&path, self.global.config.is_some())?;
         Ok((file, path))
+    }
+
+    /// The config file, where it is, and the name of the profile in use.
+    pub fn config_and_name(&self) -> Result<(ConfigFile, PathBuf, String)> {
+        let (file, path) = self.config()?;
+        let name = config::profile_name(self.global.profile.as_deref(), &file);
+        Ok((file, path, name))
+    }
+
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            attempts: self.global.retries,
+            max_wait: Duration::from_secs(self.global.max_wait),
+        }
     }
 
     /// The profile's aliases and groups; none with `--sandbox` or when the profile is missing.
@@ -122,11 +140,7 @@ impl<'a> Context<'a> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
-        let retry = RetryPolicy {
-            attempts: self.global.retries,
-            max_wait: Duration::from_secs(self.global.max_wait),
-        };
-        Bank::connect(&profile, access, retry)
+        Bank::connect(&profile, access, self.retry_policy())
     }
 
     /// Resolves the format and opens `--output`'s temporary file.

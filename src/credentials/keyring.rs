@@ -54,9 +54,12 @@ pub fn delete(name: &str) -> Result<bool, KeyringError> {
     })
 }
 
-/// Whether a keyring works here, and if not, why.
+/// Whether a keyring works here, and if not, why: a write and a delete, because some
+/// backends (keyutils without a session keyring) read fine and fail only when written.
 pub fn probe() -> Result<(), KeyringError> {
-    get("treasury-probe").map(|_| ())
+    const PROBE: &str = "treasury-probe";
+    set(PROBE, &Secret::new("probe"))?;
+    delete(PROBE).map(|_| ())
 }
 
 /// Runs `op` on a worker thread against each backend in turn, giving up after `TIMEOUT`.
@@ -91,6 +94,9 @@ fn on_backends<T>(
         let result = entry.and_then(|entry| op(&entry));
         match result {
             Ok(value) => return Ok(value),
+            Err(keyring::Error::NoEntry) => {
+                reasons.push(format!("{backend}: no session keyring to write to"))
+            }
             Err(e) if is_unavailable(&e) => reasons.push(format!("{backend}: {}", one_line(&e))),
             Err(e) => return Err(KeyringError::Failed(format!("{backend}: {}", one_line(&e)))),
         }

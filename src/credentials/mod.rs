@@ -141,37 +141,37 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
         tracing::info!("access token from {ACCESS_TOKEN_ENV}");
         return Ok(Access::Token(token));
     }
+    if profile.auth != AuthMode::ClientSecret {
+        return key_access(profile);
+    }
+    let client_id = client_id(profile)?;
+    let (secret, source, cache) = find_secret(profile)?;
+    tracing::info!("client secret from {}", source.name());
+    Ok(Access::ClientSecret {
+        client_id,
+        secret,
+        source,
+        cache,
+    })
+}
+
+/// The credentials of a profile that authenticates with a key file (private-key-jwt, mtls),
+/// refusing a key that others can read.
+pub fn key_access(profile: &Profile) -> Result<Access> {
+    let (cert, key) = cert_and_key(profile)?;
+    file::check_private(&key, "private key")?;
     match profile.auth {
-        AuthMode::Mtls => {
-            let (_, key) = cert_and_key(profile)?;
-            file::check_private(&key, "private key")?;
-            Ok(Access::Mtls)
-        }
-        AuthMode::PrivateKeyJwt => {
-            let (cert, key) = cert_and_key(profile)?;
-            file::check_private(&key, "private key")?;
-            Ok(Access::PrivateKeyJwt {
-                client_id: client_id(profile)?,
-                key,
-                cert,
-                resource: profile.resource.clone(),
-            })
-        }
-        AuthMode::ClientSecret => {
-            let client_id = client_id(profile)?;
-            let (secret, source, cache) = find_secret(profile)?;
-            tracing::info!("client secret from {}", source.name());
-            Ok(Access::ClientSecret {
-                client_id,
-                secret,
-                source,
-                cache,
-            })
-        }
+        AuthMode::Mtls => Ok(Access::Mtls),
+        _ => Ok(Access::PrivateKeyJwt {
+            client_id: client_id(profile)?,
+            key,
+            cert,
+            resource: profile.resource.clone(),
+        }),
     }
 }
 
-fn client_id(profile: &Profile) -> Result<String> {
+pub fn client_id(profile: &Profile) -> Result<String> {
     profile.client_id.clone().ok_or_else(|| {
         Error::auth(
             format!("profile '{}' has no client_id", profile.name),
@@ -208,21 +208,18 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
             None,
         ));
     }
-    let keyring_problem = match keyring::get(&profile.name) {
+    match keyring::get(&profile.name) {
         Ok(Some(secret)) => return Ok((secret, Source::Keyring, Some(Store::Keyring))),
-        Ok(None) => None,
-        Err(e) => {
-            tracing::info!("{e}");
-            Some(e)
-        }
-    };
+        Ok(None) => {}
+        Err(e) => tracing::info!("{e}"),
+    }
     let path = config::credentials_path()?;
     if let Some(secret) = file::load(&path, &profile.name)?.secret() {
         return Ok((secret, Source::File, Some(Store::File(path))));
     }
     let name = &profile.name;
-    let hint = match keyring_problem {
-        Some(KeyringError::Unavailable(_)) => format!(
+    let hint = match keyring::probe() {
+        Err(KeyringError::Unavailable(_)) => format!(
             "this machine has no usable keyring: run 'treasury login -p {name} --store file', or set {CLIENT_SECRET_ENV}, or client_secret_command in the profile"
         ),
         _ => format!("run 'treasury login -p {name}', or set {CLIENT_SECRET_ENV}"),

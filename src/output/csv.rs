@@ -35,3 +35,13 @@ pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
     }
     csv.flush()
 }
+
+/// A header of the names and one row of the values.
+pub fn fields(fields: &[super::Field], out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = writer(out);
+    csv.write_record(fields.iter().map(|f| f.name))
+        .map_err(into_io)?;
+    csv.write_record(fields.iter().map(super::Field::text_value))
+        .map_err(into_io)?;
+    csv.flush()
+}

@@ -106,6 +106,16 @@ pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"]}\n")
 }
 
+/// One object, keys in the order given.
+pub fn fields(fields: &[super::Field], out: &mut dyn Write) -> io::Result<()> {
+    let object: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|f| (f.name.to_string(), f.value.clone()))
+        .collect();
+    serde_json::to_writer(&mut *out, &object)?;
+    out.write_all(b"\n")
+}
+
 pub fn balance_lines(rows: &[BalanceRow], out: &mut dyn Write) -> io::Result<()> {
     write_lines(rows.iter().map(balance_out), out)
 }

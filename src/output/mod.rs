@@ -41,6 +41,47 @@ pub const ACCOUNT_FIELDS: [&str; 6] = [
 pub enum Document<'a> {
     Balances(&'a Report),
     Accounts(&'a [Account]),
+    /// Named values, such as `status` prints.
+    Fields(&'a [Field]),
+}
+
+/// One named value of a `Fields` document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    pub name: &'static str,
+    pub value: serde_json::Value,
+}
+
+impl Field {
+    pub fn text(name: &'static str, value: &str) -> Field {
+        Field {
+            name,
+            value: value.into(),
+        }
+    }
+
+    pub fn maybe(name: &'static str, value: Option<&str>) -> Field {
+        Field {
+            name,
+            value: value.map_or(serde_json::Value::Null, Into::into),
+        }
+    }
+
+    pub fn flag(name: &'static str, value: bool) -> Field {
+        Field {
+            name,
+            value: value.into(),
+        }
+    }
+
+    /// The value as text: strings bare, nothing as empty.
+    fn text_value(&self) -> String {
+        match &self.value {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// How a table looks: box characters on a terminal, plain aligned columns elsewhere.
@@ -96,7 +137,25 @@ pub fn render(
         (Document::Accounts(accounts), Format::Csv) => csv::accounts(accounts, out),
         (Document::Accounts(accounts), Format::Json) => json::accounts(accounts, out),
         (Document::Accounts(accounts), Format::Ndjson) => json::account_lines(accounts, out),
+        (Document::Fields(fields), Format::Json | Format::Ndjson) => json::fields(fields, out),
+        (Document::Fields(fields), Format::Csv) => csv::fields(fields, out),
+        (Document::Fields(fields), Format::Table) => fields_as_lines(fields, out),
     }
+}
+
+/// `name: value` lines, names aligned.
+fn fields_as_lines(fields: &[Field], out: &mut dyn Write) -> std::io::Result<()> {
+    let width = fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    for field in fields {
+        let value = field.text_value();
+        let value = if value.is_empty() {
+            "-".to_string()
+        } else {
+            value
+        };
+        writeln!(out, "{:width$}  {value}", field.name)?;
+    }
+    Ok(())
 }
 
 /// The text fields of a balance row, in `BALANCE_FIELDS` order.

@@ -386,12 +386,9 @@ impl std::fmt::Display for Run {
     }
 }
 
-/// The rows of a CSV report as text fields (no quoting in the fields the tests look at).
+/// The rows of a CSV report (after its header) as text fields.
 pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    text.lines()
-        .skip(1)
-        .map(|line| split_csv_line(line))
-        .collect()
+    text.lines().skip(1).map(split_csv_line).collect()
 }
 
 /// Splits one RFC 4180 line (quoted fields may hold commas, `""` is a quote).

@@ -1,0 +1,187 @@
+//! `treasury login`: gather the profile's settings and secret, verify them with one request,
+//! then save them. A failed verification saves nothing.
+
+use crate::bank::Bank;
+use crate::cli::{LoginArgs, StoreKind};
+use crate::commands::Context;
+use crate::config::{self, AuthMode, ConfigFile, ProfileFile, ProfileUpdate};
+use crate::credentials::{self, keyring, Access, KeyringError, Secret, Source, Store};
+use crate::error::{Error, Outcome, Result};
+
+pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
+    let (file, path, name) = ctx.config_and_name()?;
+    let existing = file.profiles.get(&name).cloned().unwrap_or_default();
+    let update = settings(ctx, args, &existing)?;
+    let mut raw = existing;
+    update.apply(&mut raw);
+    let trial = ConfigFile {
+        default_profile: None,
+        profiles: [(name.clone(), raw)].into(),
+    };
+    let profile = config::resolve(&trial, &name, &path)?;
+    let store = match args.store {
+        StoreKind::Keyring => Store::Keyring,
+        StoreKind::File => Store::File(config::credentials_path()?),
+    };
+    let (access, secret) = match profile.auth {
+        AuthMode::ClientSecret => {
+            let secret = read_secret(ctx, args)?;
+            check_store(&store, &name)?;
+            let access = Access::ClientSecret {
+                client_id: credentials::client_id(&profile)?,
+                secret: secret.clone(),
+                source: Source::Keyring,
+                cache: None,
+            };
+            (access, Some(secret))
+        }
+        _ => (credentials::key_access(&profile)?, None),
+    };
+    let token = match args.no_verify {
+        true => None,
+        false => {
+            Bank::connect(&profile, access, ctx.retry_policy())?
+                .verify()
+                .await?
+        }
+    };
+    if let Some(secret) = &secret {
+        store.save_secret(&name, secret)?;
+        if let Some(token) = &token {
+            store.save_token(&name, &token.token, token.expires_at);
+        }
+    }
+    config::save_profile(&path, &name, &update)?;
+    let kept = match (&secret, &store) {
+        (None, _) => "no secret to store".to_string(),
+        (Some(_), Store::Keyring) => "client secret in the OS keyring".to_string(),
+        (Some(_), Store::File(file)) => format!("client secret in {}", file.display()),
+    };
+    let verified = match (args.no_verify, &token) {
+        (true, _) => "not verified (--no-verify)".to_string(),
+        (false, Some(token)) => format!(
+            "verified; token valid until {}",
+            token.expires_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        (false, None) => "verified".to_string(),
+    };
+    ctx.term.note(&format!(
+        "Logged in as profile '{name}' ({}): {kept}; {verified}.",
+        path.display()
+    ));
+    Ok(Outcome::Complete)
+}
+
+/// The settings from the flags, asking on the terminal for what is missing and needed.
+fn settings(ctx: &Context, args: &LoginArgs, existing: &ProfileFile) -> Result<ProfileUpdate> {
+    let mut update = ProfileUpdate {
+        environment: args.environment,
+        base_url: args.base_url.clone(),
+        auth: args.auth,
+        token_url: args.token_url.clone(),
+        client_id: args.client_id.clone(),
+        scope: args.scope.clone(),
+        resource: args.resource.clone(),
+        cert: args.cert.clone(),
+        key: args.key.clone(),
+    };
+    let auth = update
+        .auth
+        .or(existing.auth)
+        .unwrap_or(AuthMode::ClientSecret);
+    let has = |flag: bool, saved: bool| flag || saved;
+    if !has(
+        update.environment.is_some() || update.base_url.is_some(),
+        existing.environment.is_some() || existing.base_url.is_some(),
+    ) {
+        let answer = ask(
+            ctx,
+            "Environment (uat or prod) or API base URL",
+            "--environment uat|prod or --base-url URL",
+        )?;
+        match answer.as_str() {
+            "uat" => update.environment = Some(config::Environment::Uat),
+            "prod" => update.environment = Some(config::Environment::Prod),
+            url => update.base_url = Some(url.to_string()),
+        }
+    }
+    let needs_token = auth != AuthMode::Mtls;
+    if needs_token && !has(update.client_id.is_some(), existing.client_id.is_some()) {
+        update.client_id = Some(ask(ctx, "Client id", "--client-id ID")?);
+    }
+    if needs_token && !has(update.token_url.is_some(), existing.token_url.is_some()) {
+        update.token_url = Some(ask(ctx, "Token URL", "--token-url URL")?);
+    }
+    if auth != AuthMode::ClientSecret {
+        if !has(update.cert.is_some(), existing.cert.is_some()) {
+            update.cert = Some(ask(ctx, "Certificate file (PEM)", "--cert FILE")?.into());
+        }
+        if !has(update.key.is_some(), existing.key.is_some()) {
+            update.key = Some(ask(ctx, "Private key file (PEM)", "--key FILE")?.into());
+        }
+    }
+    if update.auth.is_none() && existing.auth.is_none() {
+        update.auth = Some(auth);
+    }
+    Ok(update)
+}
+
+fn ask(ctx: &Context, label: &str, flag: &str) -> Result<String> {
+    if !ctx.term.can_prompt() {
+        return Err(Error::usage_hint(
+            format!("login needs {flag}, and there is no terminal to ask on"),
+            format!("pass {flag}"),
+        ));
+    }
+    let answer = ctx
+        .term
+        .prompt(label, None)
+        .map_err(|e| Error::usage(format!("cannot read the answer: {e}")))?;
+    if answer.is_empty() {
+        return Err(Error::usage_hint(
+            format!("no answer for '{label}'"),
+            format!("pass {flag}"),
+        ));
+    }
+    Ok(answer)
+}
+
+fn read_secret(ctx: &Context, args: &LoginArgs) -> Result<Secret> {
+    let secret = if args.client_secret_stdin {
+        ctx.term.read_stdin_line()
+    } else if ctx.term.can_prompt() {
+        ctx.term.prompt_secret("Client secret")
+    } else {
+        return Err(Error::usage_hint(
+            "login needs the client secret, and there is no terminal to ask on",
+            "pipe it in with --client-secret-stdin",
+        ));
+    };
+    let secret = secret.map_err(|e| Error::usage(format!("cannot read the client secret: {e}")))?;
+    if secret.trim().is_empty() {
+        return Err(Error::usage_hint(
+            "the client secret is empty",
+            "give the secret on stdin or at the prompt",
+        ));
+    }
+    Ok(Secret::new(secret.trim()))
+}
+
+/// Refuses, before anything is sent, to log in to a keyring this machine does not have.
+fn check_store(store: &Store, profile: &str) -> Result<()> {
+    if *store != Store::Keyring {
+        return Ok(());
+    }
+    match keyring::probe() {
+        Ok(()) => Ok(()),
+        Err(e @ KeyringError::Unavailable(_)) => Err(Error::auth(
+            e.to_string(),
+            format!(
+                "on a machine without a keyring use 'treasury login -p {profile} --store file' (an owner-only file), \
+                 or set {} or client_secret_command instead",
+                credentials::CLIENT_SECRET_ENV
+            ),
+        )),
+        Err(e) => Err(Error::auth(e.to_string(), "try again, or use --store file")),
+    }
+}

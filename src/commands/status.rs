@@ -1,0 +1,72 @@
+//! `treasury status`: the profile in use, where its credential comes from and when its cached
+//! token expires. Never the secret or the token; sends nothing.
+
+use chrono::Utc;
+
+use crate::commands::Context;
+use crate::config;
+use crate::credentials::{self, KeyringError, Source};
+use crate::error::{Outcome, Result};
+use crate::output::{Document, Field};
+
+pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
+    let sink = ctx.open_sink()?;
+    let fields = if ctx.global.sandbox {
+        sandbox_fields()
+    } else {
+        profile_fields(ctx)?
+    };
+    ctx.emit(sink, &Document::Fields(&fields), fields.len())?;
+    Ok(Outcome::Complete)
+}
+
+fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
+    let (file, path, name) = ctx.config_and_name()?;
+    let profile = config::resolve(&file, &name, &path)?;
+    let status = credentials::status(&profile)?;
+    let now = Utc::now();
+    let token = status.token.as_ref();
+    let keyring = match &status.keyring {
+        Ok(()) => "available".to_string(),
+        Err(KeyringError::Unavailable(why)) => format!("unavailable ({why})"),
+        Err(KeyringError::Failed(why)) => format!("failing ({why})"),
+    };
+    Ok(vec![
+        Field::text("profile", &name),
+        Field::text("config_file", &path.display().to_string()),
+        Field::text("provider", "jpmorgan"),
+        Field::maybe("environment", profile.environment.map(|e| e.name())),
+        Field::text("base_url", profile.base_url.as_str()),
+        Field::text("auth", profile.auth.name()),
+        Field::maybe("client_id", profile.client_id.as_deref()),
+        Field::text(
+            "credential_source",
+            status.source.map_or("none", Source::name),
+        ),
+        Field::flag("token_cached", token.is_some_and(|t| t.is_usable(now))),
+        Field::maybe(
+            "token_expires_at",
+            token
+                .map(|t| {
+                    t.expires_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                })
+                .as_deref(),
+        ),
+        Field::text("keyring", &keyring),
+    ])
+}
+
+fn sandbox_fields() -> Vec<Field> {
+    vec![
+        Field::text("profile", "sandbox"),
+        Field::text("provider", "jpmorgan"),
+        Field::maybe("environment", None),
+        Field::text("base_url", "http://127.0.0.1 (started for each command)"),
+        Field::text("auth", "client-secret"),
+        Field::text("client_id", crate::sandbox::CLIENT_ID),
+        Field::text("credential_source", Source::Sandbox.name()),
+        Field::flag("token_cached", false),
+        Field::maybe("token_expires_at", None),
+    ]
+}
