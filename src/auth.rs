@@ -51,18 +51,21 @@ enum Grant {
     },
 }
 
+/// Tokens from a token endpoint, cached in `cache` where there is one.
+#[derive(Debug)]
+struct TokenEndpoint {
+    token_url: Url,
+    client_id: String,
+    scope: Option<String>,
+    grant: Grant,
+    cache: Option<Store>,
+}
+
 #[derive(Debug)]
 enum Method {
     /// A ready token: sent as it is.
     Fixed(Secret),
-    /// Tokens from the token endpoint, cached in `cache` where there is one.
-    Endpoint {
-        token_url: Url,
-        client_id: String,
-        scope: Option<String>,
-        grant: Grant,
-        cache: Option<Store>,
-    },
+    Endpoint(Box<TokenEndpoint>),
     /// Mutual TLS: no bearer token.
     None,
 }
@@ -98,19 +101,19 @@ impl Authorizer {
                 secret,
                 cache,
                 ..
-            } => Method::Endpoint {
+            } => Method::Endpoint(Box::new(TokenEndpoint {
                 token_url: token_url()?,
                 client_id,
                 scope: profile.scope.clone(),
                 grant: Grant::Basic { secret },
                 cache,
-            },
+            })),
             Access::PrivateKeyJwt {
                 client_id,
                 key,
                 cert,
                 resource,
-            } => Method::Endpoint {
+            } => Method::Endpoint(Box::new(TokenEndpoint {
                 token_url: token_url()?,
                 client_id,
                 scope: profile.scope.clone(),
@@ -120,7 +123,7 @@ impl Authorizer {
                     resource,
                 },
                 cache: None,
-            },
+            })),
         };
         Ok(Authorizer {
             http,
@@ -131,7 +134,7 @@ impl Authorizer {
     }
 
     pub fn has_token_endpoint(&self) -> bool {
-        matches!(self.method, Method::Endpoint { .. })
+        matches!(self.method, Method::Endpoint(_))
     }
 
     /// The bearer token to send, if any: the one in use, a cached one, or a fresh one.
@@ -143,7 +146,7 @@ impl Authorizer {
         let found = match &self.method {
             Method::None => return Ok(None),
             Method::Fixed(token) => (token.clone(), false),
-            Method::Endpoint { cache, .. } => match self.cached(cache.as_ref()) {
+            Method::Endpoint(endpoint) => match self.cached(endpoint.cache.as_ref()) {
                 Some(token) => (token, true),
                 None => (self.fetch().await?.token, false),
             },
@@ -162,11 +165,10 @@ impl Authorizer {
             Some((token, false)) if token != rejected => return Ok(true),
             _ => return Ok(false),
         }
-        if let Method::Endpoint {
-            cache: Some(store), ..
-        } = &self.method
-        {
-            store.forget_token(&self.profile);
+        if let Method::Endpoint(endpoint) = &self.method {
+            if let Some(store) = &endpoint.cache {
+                store.forget_token(&self.profile);
+            }
         }
         tracing::info!("the bank refused the cached token; fetching a new one");
         let fresh = self.fetch().await?;
@@ -189,37 +191,30 @@ impl Authorizer {
 
     /// Asks the token endpoint for a new token and caches it.
     pub async fn fetch(&self) -> Result<AccessToken> {
-        let Method::Endpoint {
-            token_url,
-            client_id,
-            scope,
-            grant,
-            cache,
-        } = &self.method
-        else {
+        let Method::Endpoint(endpoint) = &self.method else {
             return Err(Error::Internal(anyhow::anyhow!(
                 "no token endpoint for this profile"
             )));
         };
-        let token =
-            request_token(&self.http, token_url, client_id, scope.as_deref(), grant).await?;
-        if let Some(store) = cache {
+        let token = request_token(&self.http, endpoint).await?;
+        if let Some(store) = &endpoint.cache {
             store.save_token(&self.profile, &token.token, token.expires_at);
         }
         Ok(token)
     }
 }
 
-async fn request_token(
-    http: &Http,
-    token_url: &Url,
-    client_id: &str,
-    scope: Option<&str>,
-    grant: &Grant,
-) -> Result<AccessToken> {
+async fn request_token(http: &Http, endpoint: &TokenEndpoint) -> Result<AccessToken> {
+    let TokenEndpoint {
+        token_url,
+        client_id,
+        scope,
+        grant,
+        ..
+    } = endpoint;
     let mut form: Vec<(&str, String)> = vec![("grant_type", "client_credentials".into())];
     if let Some(scope) = scope {
-        form.push(("scope", scope.into()));
+        form.push(("scope", scope.clone()));
     }
     let answer = match grant {
         Grant::Basic { secret } => {

@@ -281,6 +281,7 @@ pub fn parse_account(text: &str) -> Result<AccountRef> {
 /// an `account_id` column (and optionally `bank_id`), or the rows `treasury accounts -f csv`
 /// writes with their header filtered away.
 pub fn parse_accounts_file(source: &str, text: &str) -> Result<Vec<AccountRef>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()

@@ -354,7 +354,6 @@ fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() 
 }
 
 #[test]
-#[ignore = "bug: an existing folder as --output is found only after fetching: exit 1 (internal error, no hint) and the bank was already called; a missing folder gives exit 2 before sending"]
 fn output_path_that_is_a_folder_is_refused_before_sending() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
@@ -375,7 +374,6 @@ fn output_path_that_is_a_folder_is_refused_before_sending() {
 }
 
 #[test]
-#[ignore = "bug: a plain-lines accounts file saved with a UTF-8 BOM (Windows Notepad) is refused at line 1 with \"contains '\\u{feff}'\", while a CSV accounts file with a BOM is accepted"]
 fn accounts_file_of_plain_lines_with_a_byte_order_mark_is_read() {
     let env = TestEnv::new();
     std::fs::write(

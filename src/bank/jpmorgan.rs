@@ -72,14 +72,25 @@ impl Client {
                 &self.profile,
             ));
         }
-        serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
-            message: format!(
-                "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
-                answer.status,
-                body_excerpt(&answer.body)
-            ),
-            hint: Some("try again later; if it persists, contact the bank's API support".into()),
-        })
+        let body: ResponseBody =
+            serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
+                message: format!(
+                    "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
+                    answer.status,
+                    body_excerpt(&answer.body)
+                ),
+                hint: Some(
+                    "try again later; if it persists, contact the bank's API support".into(),
+                ),
+            })?;
+        match body.errors.first() {
+            Some(error) if body.account_list.is_empty() => Err(Error::Rejected(BankError {
+                status: answer.status,
+                code: Some(error.error_code.clone()),
+                message: error.error_msg.clone(),
+            })),
+            _ => Ok(body),
+        }
     }
 }
 
@@ -120,6 +131,9 @@ pub struct AccountSelector {
 pub struct ResponseBody {
     #[serde(default)]
     pub account_list: Vec<AccountEntry>,
+    /// Whole-request errors; expected with an error status, but honoured in a 200 too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ErrorEntry>,
 }
 
 /// One account of an answer: balances, or an error code and message.

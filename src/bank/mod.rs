@@ -110,6 +110,8 @@ pub fn merge(parts: impl IntoIterator<Item = Report>, order: &[AccountRef]) -> R
         .map(|e| (positions.of(&e.bank_id, &e.account_id), e))
         .collect();
     errors.sort_by_key(|(position, _)| *position);
+    // Split windows each report the same failing account: name it once.
+    errors.dedup_by(|(_, a), (_, b)| a == b);
     Report {
         rows: rows.into_iter().map(|(_, row)| row).collect(),
         errors: errors.into_iter().map(|(_, e)| e).collect(),

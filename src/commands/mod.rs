@@ -154,6 +154,12 @@ impl<'a> Context<'a> {
         .map_err(|message| Error::usage_hint(message, "unset TREASURY_FORMAT or pass -f FORMAT"))?;
         let file = match &self.global.output {
             None => None,
+            Some(path) if path.is_dir() => {
+                return Err(Error::usage_hint(
+                    format!("--output {} is a folder", path.display()),
+                    "give --output a file name, such as reports/balances.csv",
+                ))
+            }
             Some(path) => {
                 let file = AtomicFile::create(path).map_err(|e| {
                     Error::usage_hint(

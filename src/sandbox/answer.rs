@@ -43,7 +43,10 @@ fn answer_every_account(
         .iter()
         .map(|a| account_entry(a, days, now))
         .collect();
-    Ok(ResponseBody { account_list })
+    Ok(ResponseBody {
+        account_list,
+        errors: Vec::new(),
+    })
 }
 
 /// In the requested order; unknown accounts get GCA-010, and if none is known the request fails.
@@ -65,7 +68,10 @@ fn answer_requested_accounts(
             None => unknown_entry(selector),
         })
         .collect();
-    Ok(ResponseBody { account_list })
+    Ok(ResponseBody {
+        account_list,
+        errors: Vec::new(),
+    })
 }
 
 fn find<'a>(book: &'a AccountBook, selector: &AccountSelector) -> Option<&'a SandboxAccount> {
@@ -162,7 +168,7 @@ pub fn record_timestamp(
     };
     let utc = as_of_date.and_time(NaiveTime::MIN)
         + Duration::hours(local_hour - account.bank.utc_offset_hours);
-    utc.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    format!("{}T{}Z", utc.date(), utc.time())
 }
 
 #[cfg(test)]
@@ -344,37 +350,5 @@ mod tests {
             "{:?}",
             started.elapsed()
         );
-    }
-}
-
-#[cfg(test)]
-mod bench_tmp {
-    use super::*;
-    use crate::sandbox::rules::read_inquiry;
-    #[test]
-    fn bench_tmp() {
-        let book = AccountBook::generate(10_000);
-        let entries: Vec<String> = book.all()[..200]
-            .iter()
-            .map(|a| format!(r#"{{"accountId":"{}"}}"#, a.account_id))
-            .collect();
-        let json = format!(
-            r#"{{"startDate":"2025-12-01","endDate":"2026-01-01","accountList":[{}]}}"#,
-            entries.join(",")
-        );
-        let now = Utc::now();
-        for _ in 0..5 {
-            let t = std::time::Instant::now();
-            let inq = read_inquiry(json.as_bytes()).unwrap();
-            let t1 = t.elapsed();
-            let body = answer(&book, &inq, now).unwrap();
-            let t2 = t.elapsed();
-            let bytes = serde_json::to_vec(&body).unwrap();
-            let t3 = t.elapsed();
-            eprintln!(
-                "BENCH parse {t1:?} answer {t2:?} ser {t3:?} {}",
-                bytes.len()
-            );
-        }
     }
 }
