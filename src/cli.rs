@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCompleter;
 
 /// Treasury balance reporter: current, prior-day and date-range balances from your bank's
 /// balance API, as a table, CSV, JSON or NDJSON.
@@ -213,7 +214,8 @@ pub struct BalancesArgs {
     pub accounts_file: Option<PathBuf>,
 
     /// A group of accounts from the profile; repeat for more
-    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts")]
+    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts",
+          add = ArgValueCompleter::new(crate::complete::groups))]
     pub groups: Vec<String>,
 
     /// Cut an oversized request into valid ones (31-day windows, 200-account batches) and merge
@@ -306,6 +308,9 @@ pub struct LogoutArgs {
 }
 
 const COMPLETIONS_HELP: &str = "\
+The scripts ask treasury itself for completions (profile names, aliases and groups from
+the config file included); it never contacts a bank for that.
+
 Install:
   bash:        treasury completions bash > ~/.local/share/bash-completion/completions/treasury
   zsh:         treasury completions zsh > ~/.zfunc/_treasury   (with fpath+=~/.zfunc before compinit)

@@ -7,6 +7,7 @@ pub mod bank;
 pub mod cache;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod credentials;
 pub mod error;

@@ -11,6 +11,10 @@ use treasury::error::{self, Error, Outcome, Result};
 use treasury::term::Term;
 
 fn main() -> ExitCode {
+    // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
+    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
+        .var(commands::completions::COMPLETE_ENV)
+        .complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -134,8 +134,7 @@ fn man_pages_are_up_to_date() {
 #[test]
 fn the_binary_prints_the_committed_scripts() {
     for (shell, name, _) in SHELLS {
-        let out = Command::cargo_bin("treasury")
-            .expect("the treasury binary")
+        let out = Command::new(env!("CARGO_BIN_EXE_treasury"))
             .args(["completions", name])
             .env_remove("TREASURY_PROFILE")
             .env_remove("TREASURY_CONFIG")
