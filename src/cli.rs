@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use clap_complete::engine::ArgValueCompleter;
 
+use crate::query::AccountName;
+
 /// Treasury balance reporter: current, prior-day and date-range balances from your bank's
 /// balance API, as a table, CSV, JSON or NDJSON.
 #[derive(Debug, Parser)]
@@ -229,6 +231,40 @@ pub struct BalancesArgs {
     /// Print the request bodies that would be sent, one JSON object per line, and send nothing
     #[arg(long)]
     pub dry_run: bool,
+
+    /// `-a` and `--group` values in the order typed (filled by `Cli::parse_ordered`).
+    #[arg(skip)]
+    pub named: Vec<AccountName>,
+}
+
+impl Cli {
+    /// Parses the command line, keeping the order of `-a` and `--group` values across both flags.
+    pub fn parse_ordered() -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command().try_get_matches()?;
+        let mut cli = Cli::from_arg_matches(&matches)?;
+        if let (Command::Balances(args), Some(sub)) =
+            (&mut cli.command, matches.subcommand_matches("balances"))
+        {
+            args.named = named_in_order(sub);
+        }
+        Ok(cli)
+    }
+}
+
+fn named_in_order(matches: &clap::ArgMatches) -> Vec<AccountName> {
+    let values = |id: &str, make: fn(String) -> AccountName| -> Vec<(usize, AccountName)> {
+        let indices = matches.indices_of(id).into_iter().flatten();
+        let values = matches.get_many::<String>(id).into_iter().flatten();
+        indices
+            .zip(values)
+            .map(|(i, v)| (i, make(v.clone())))
+            .collect()
+    };
+    let mut named = values("accounts", AccountName::Account);
+    named.extend(values("groups", AccountName::Group));
+    named.sort_by_key(|(index, _)| *index);
+    named.into_iter().map(|(_, name)| name).collect()
 }
 
 const LOGIN_EXAMPLES: &str = "\
@@ -350,5 +386,23 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn accounts_and_groups_keep_the_order_typed() {
+        let matches = Cli::command()
+            .try_get_matches_from([
+                "treasury", "balances", "-a", "1", "--group", "emea", "-a", "2",
+            ])
+            .unwrap();
+        let named = named_in_order(matches.subcommand_matches("balances").unwrap());
+        assert_eq!(
+            named,
+            vec![
+                AccountName::Account("1".into()),
+                AccountName::Group("emea".into()),
+                AccountName::Account("2".into())
+            ]
+        );
     }
 }

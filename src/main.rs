@@ -3,22 +3,20 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use treasury::cli::{Cli, Command, SandboxCommand};
 use treasury::commands::{self, Context};
 use treasury::error::{self, Error, Outcome, Result};
-use treasury::term::Term;
+use treasury::term::{self, Term};
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
     clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
         .var(commands::completions::COMPLETE_ENV)
         .complete();
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(err) => {
-            let _ = err.print();
+            term::print_clap_error(&err);
             return ExitCode::from(error::clap_exit_code(&err));
         }
     };

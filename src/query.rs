@@ -68,11 +68,20 @@ pub struct AccountBook {
     pub groups: BTreeMap<String, Vec<String>>,
 }
 
+/// An account or a group, named on the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountName {
+    /// `-a`: an account id, `BANK_ID/ACCOUNT_ID` or an alias.
+    Account(String),
+    /// `--group`: a group of the profile.
+    Group(String),
+}
+
 /// The account options as the user gave them.
 #[derive(Debug, Clone, Default)]
 pub struct AccountArgs {
-    pub accounts: Vec<String>,
-    pub groups: Vec<String>,
+    /// `-a` and `--group` values, in the order they were typed.
+    pub named: Vec<AccountName>,
     /// Accounts read from `--accounts-file`, already parsed.
     pub from_file: Vec<AccountRef>,
 }
@@ -361,16 +370,18 @@ fn at_line(source: &str, line: usize, err: Error) -> Error {
 /// given, dropping duplicates.
 pub fn select_accounts(args: &AccountArgs, book: &AccountBook) -> Result<AccountSelection> {
     let mut refs = Vec::new();
-    for spec in &args.accounts {
-        refs.push(resolve_name(spec, book)?);
-    }
-    for group in &args.groups {
-        let members = book
-            .groups
-            .get(group)
-            .ok_or_else(|| unknown_group(group, book))?;
-        for spec in members {
-            refs.push(resolve_name(spec, book)?);
+    for name in &args.named {
+        match name {
+            AccountName::Account(spec) => refs.push(resolve_name(spec, book)?),
+            AccountName::Group(group) => {
+                let members = book
+                    .groups
+                    .get(group)
+                    .ok_or_else(|| unknown_group(group, book))?;
+                for spec in members {
+                    refs.push(resolve_name(spec, book)?);
+                }
+            }
         }
     }
     refs.extend(args.from_file.iter().cloned());
@@ -730,13 +741,9 @@ mod tests {
     #[test]
     fn duplicates_are_dropped_and_reported_in_order() {
         let args = AccountArgs {
-            accounts: vec![
-                "A1".into(),
-                "B/A2".into(),
-                "A1".into(),
-                "B/A2".into(),
-                "A3".into(),
-            ],
+            named: ["A1", "B/A2", "A1", "B/A2", "A3"]
+                .map(|a| AccountName::Account(a.into()))
+                .to_vec(),
             ..AccountArgs::default()
         };
         let selection = select_accounts(&args, &AccountBook::default()).unwrap();
@@ -763,8 +770,11 @@ mod tests {
             )]),
         };
         let args = AccountArgs {
-            accounts: vec!["ops-usd".into(), "123".into()],
-            groups: vec!["emea".into()],
+            named: vec![
+                AccountName::Account("ops-usd".into()),
+                AccountName::Group("emea".into()),
+                AccountName::Account("123".into()),
+            ],
             ..AccountArgs::default()
         };
         let selection = select_accounts(&args, &book).unwrap();
@@ -772,8 +782,8 @@ mod tests {
             selection.accounts,
             vec![
                 acct(Some("02100002"), "000000010013324"),
-                acct(None, "123"),
-                acct(Some("CHASGB2L"), "0041034035")
+                acct(Some("CHASGB2L"), "0041034035"),
+                acct(None, "123")
             ]
         );
         assert_eq!(
@@ -781,7 +791,7 @@ mod tests {
             vec![acct(Some("02100002"), "000000010013324")]
         );
         let args = AccountArgs {
-            groups: vec!["apac".into()],
+            named: vec![AccountName::Group("apac".into())],
             ..AccountArgs::default()
         };
         let text = message(select_accounts(&args, &book).unwrap_err());

@@ -207,3 +207,8 @@ impl Drop for Progress {
         }
     }
 }
+
+/// A command-line error, or the help or version text clap produced, where clap wants it.
+pub fn print_clap_error(err: &clap::Error) {
+    let _ = err.print();
+}

@@ -59,11 +59,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
         Some(path) => read_accounts_file(ctx, path)?,
         None => Vec::new(),
     };
-    if args.accounts_file.is_some()
-        && from_file.is_empty()
-        && args.accounts.is_empty()
-        && args.groups.is_empty()
-    {
+    if args.accounts_file.is_some() && from_file.is_empty() && args.named.is_empty() {
         return Err(Error::usage_hint(
             format!(
                 "{} lists no accounts",
@@ -73,8 +69,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
         ));
     }
     let account_args = AccountArgs {
-        accounts: args.accounts.clone(),
-        groups: args.groups.clone(),
+        named: args.named.clone(),
         from_file,
     };
     let mut selection = query::select_accounts(&account_args, &ctx.account_book()?)?;
