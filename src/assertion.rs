@@ -261,3 +261,229 @@ fn check_claims(claims: &[u8], expected: &Expected<'_>) -> Result<Verified, Inva
         _ => Err(Invalid::NoJti),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::OnceLock;
+
+    use chrono::TimeZone;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    const CLIENT: &str = "client-1";
+    const AUD: &str = "https://127.0.0.1:8443/oauth2/token";
+
+    /// An RSA key (PEM) and a certificate for it (DER).
+    struct Party {
+        key_pem: String,
+        cert_pem: String,
+        cert: CertificateDer<'static>,
+    }
+
+    impl Party {
+        fn new() -> Party {
+            let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+            let cert = rcgen::CertificateParams::new(vec!["client.example".to_string()])
+                .unwrap()
+                .self_signed(&key)
+                .unwrap();
+            Party {
+                key_pem: key.serialize_pem(),
+                cert_pem: cert.pem(),
+                cert: cert.der().clone(),
+            }
+        }
+
+        fn x5t(&self) -> String {
+            thumbprint_der(&self.cert)
+        }
+
+        fn encoding_key(&self) -> EncodingKey {
+            EncodingKey::from_rsa_pem(self.key_pem.as_bytes()).unwrap()
+        }
+    }
+
+    /// The registered client, and someone else.
+    fn parties() -> &'static (Party, Party) {
+        static PARTIES: OnceLock<(Party, Party)> = OnceLock::new();
+        PARTIES.get_or_init(|| (Party::new(), Party::new()))
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+    }
+
+    fn expected() -> Expected<'static> {
+        Expected {
+            client_id: CLIENT,
+            audience: AUD,
+            now: now(),
+        }
+    }
+
+    fn good_claims() -> Value {
+        json!({
+            "iss": CLIENT, "sub": CLIENT, "aud": AUD,
+            "iat": now().timestamp(), "exp": now().timestamp() + 300, "jti": "j-1",
+        })
+    }
+
+    fn signed_by(party: &Party, x5t: Option<String>, claims: &Value) -> String {
+        let mut header = Header::new(Algorithm::RS256);
+        header.x5t = x5t;
+        jsonwebtoken::encode(&header, claims, &party.encoding_key()).unwrap()
+    }
+
+    /// A token signed by the registered client with these claims changed.
+    fn with_claims(change: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+        let (client, _) = parties();
+        let mut claims = good_claims();
+        change(claims.as_object_mut().unwrap());
+        signed_by(client, Some(client.x5t()), &claims)
+    }
+
+    fn check(jwt: &str) -> Result<Verified, Invalid> {
+        verify(jwt, &parties().0.cert, &expected())
+    }
+
+    #[test]
+    fn an_assertion_from_sign_verifies_against_its_certificate() {
+        let (client, _) = parties();
+        let dir = tempfile::tempdir().unwrap();
+        let (key, cert) = (dir.path().join("k.pem"), dir.path().join("c.pem"));
+        std::fs::write(&key, &client.key_pem).unwrap();
+        std::fs::write(&cert, &client.cert_pem).unwrap();
+        let jwt = sign(CLIENT, AUD, &key, &cert, now()).unwrap();
+        let verified = check(jwt.expose()).unwrap();
+        assert_eq!(verified.exp, now().timestamp() + LIFETIME_SECS);
+        assert_eq!(verified.jti.len(), 32);
+        let again = sign(CLIENT, AUD, &key, &cert, now()).unwrap();
+        assert_ne!(
+            check(again.expose()).unwrap().jti,
+            verified.jti,
+            "jti is unique"
+        );
+    }
+
+    #[test]
+    fn a_key_other_than_the_certificates_is_refused() {
+        let (client, stranger) = parties();
+        let claims = good_claims();
+        // The stranger's own thumbprint names a certificate the server does not know.
+        let own = signed_by(stranger, Some(stranger.x5t()), &claims);
+        assert_eq!(check(&own), Err(Invalid::Thumbprint));
+        // Claiming the registered certificate does not help without its key.
+        let forged = signed_by(stranger, Some(client.x5t()), &claims);
+        assert_eq!(check(&forged), Err(Invalid::Signature));
+        let unnamed = signed_by(client, None, &claims);
+        assert_eq!(check(&unnamed), Err(Invalid::NoThumbprint));
+    }
+
+    #[test]
+    fn tampered_claims_break_the_signature() {
+        let jwt = with_claims(|_| {});
+        let mut parts: Vec<&str> = jwt.split('.').collect();
+        let other = URL_SAFE_NO_PAD.encode(
+            serde_json::to_vec(&json!({"iss": "evil", "sub": "evil", "aud": AUD})).unwrap(),
+        );
+        parts[1] = &other;
+        assert_eq!(check(&parts.join(".")), Err(Invalid::Signature));
+    }
+
+    #[test]
+    fn only_rs256_compact_tokens_are_read() {
+        assert_eq!(check("not-a-jwt"), Err(Invalid::Malformed));
+        assert_eq!(check("a.b"), Err(Invalid::Malformed));
+        assert_eq!(check("!!.e30.AA"), Err(Invalid::Malformed));
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","x5t":"x"}"#);
+        let claims = URL_SAFE_NO_PAD.encode(b"{}");
+        assert_eq!(
+            check(&format!("{header}.{claims}.AAAA")),
+            Err(Invalid::Algorithm("HS256".into()))
+        );
+        let none = URL_SAFE_NO_PAD.encode(br#"{"alg":"none"}"#);
+        assert_eq!(
+            check(&format!("{none}.{claims}.")),
+            Err(Invalid::Algorithm("none".into()))
+        );
+        let no_alg = URL_SAFE_NO_PAD.encode(br#"{"typ":"JWT"}"#);
+        assert_eq!(
+            check(&format!("{no_alg}.{claims}.AA")),
+            Err(Invalid::BadHeader)
+        );
+    }
+
+    #[test]
+    fn issuer_subject_and_audience_must_match() {
+        let cases: [(&str, Value, Invalid); 6] = [
+            ("iss", json!("other"), Invalid::Issuer),
+            ("iss", Value::Null, Invalid::Issuer),
+            ("sub", json!("other"), Invalid::Subject),
+            (
+                "aud",
+                json!("https://127.0.0.1:8443/other"),
+                Invalid::Audience(AUD.into()),
+            ),
+            ("aud", Value::Null, Invalid::Audience(AUD.into())),
+            ("aud", json!(42), Invalid::BadClaims),
+        ];
+        for (claim, value, why) in cases {
+            let jwt = with_claims(|c| {
+                match value.is_null() {
+                    true => c.remove(claim),
+                    false => c.insert(claim.into(), value.clone()),
+                };
+            });
+            assert_eq!(check(&jwt), Err(why), "{claim} = {value}");
+        }
+        let listed = with_claims(|c| {
+            c.insert("aud".into(), json!(["https://other", AUD]));
+        });
+        assert!(
+            check(&listed).is_ok(),
+            "aud may be a list naming the endpoint"
+        );
+    }
+
+    #[test]
+    fn expiry_must_be_in_the_future_and_near() {
+        let at = |offset: i64| {
+            with_claims(|c| {
+                c.insert("exp".into(), json!(now().timestamp() + offset));
+            })
+        };
+        assert_eq!(check(&at(0)), Err(Invalid::Expired));
+        assert_eq!(check(&at(-60)), Err(Invalid::Expired));
+        assert!(check(&at(1)).is_ok());
+        assert!(check(&at(MAX_LIFETIME_SECS)).is_ok());
+        assert_eq!(check(&at(MAX_LIFETIME_SECS + 1)), Err(Invalid::TooLong));
+        let none = with_claims(|c| {
+            c.remove("exp");
+        });
+        assert_eq!(check(&none), Err(Invalid::NoExpiry));
+    }
+
+    #[test]
+    fn a_jti_is_required() {
+        let none = with_claims(|c| {
+            c.remove("jti");
+        });
+        assert_eq!(check(&none), Err(Invalid::NoJti));
+        let empty = with_claims(|c| {
+            c.insert("jti".into(), json!(""));
+        });
+        assert_eq!(check(&empty), Err(Invalid::NoJti));
+    }
+
+    #[test]
+    fn refusals_never_quote_the_assertion() {
+        let jwt = with_claims(|c| {
+            c.insert("iss".into(), json!("other"));
+        });
+        let why = check(&jwt).unwrap_err().to_string();
+        for part in jwt.split('.') {
+            assert!(!why.contains(part), "{why}");
+        }
+    }
+}

@@ -397,8 +397,28 @@ fn resolve_name(spec: &str, book: &AccountBook) -> Result<AccountRef> {
             ),
             other => other,
         }),
+        None if looks_like_alias(spec) => Err(unknown_alias(spec, book)),
         None => parse_account(spec),
     }
+}
+
+/// Account ids are upper-case letters, digits and `-`; a lower-case name is meant as an alias.
+/// `BANK_ID/ACCOUNT_ID` is always taken literally.
+fn looks_like_alias(spec: &str) -> bool {
+    !spec.contains('/') && spec.chars().any(|c| c.is_ascii_lowercase())
+}
+
+fn unknown_alias(alias: &str, book: &AccountBook) -> Error {
+    let known: Vec<&str> = book.aliases.keys().map(String::as_str).collect();
+    let hint = if known.is_empty() {
+        "the profile defines no aliases: add them under [profiles.NAME.accounts], or give an id as BANK_ID/ACCOUNT_ID to send it as typed".to_string()
+    } else {
+        format!(
+            "known aliases: {}; give an id as BANK_ID/ACCOUNT_ID to send it as typed",
+            known.join(", ")
+        )
+    };
+    Error::usage_hint(format!("unknown account alias '{alias}'"), hint)
 }
 
 fn unknown_group(group: &str, book: &AccountBook) -> Error {
@@ -789,6 +809,24 @@ mod tests {
         assert_eq!(
             selection.duplicates,
             vec![acct(Some("02100002"), "000000010013324")]
+        );
+        let args = AccountArgs {
+            named: vec![AccountName::Account("ops-eur".into())],
+            ..AccountArgs::default()
+        };
+        let text = message(select_accounts(&args, &book).unwrap_err());
+        assert!(
+            text.contains("unknown account alias 'ops-eur'")
+                && text.contains("known aliases: ops-usd"),
+            "{text}"
+        );
+        let literal = AccountArgs {
+            named: vec![AccountName::Account("B/acct-1".into())],
+            ..AccountArgs::default()
+        };
+        assert_eq!(
+            select_accounts(&literal, &book).unwrap().accounts,
+            vec![acct(Some("B"), "acct-1")]
         );
         let args = AccountArgs {
             named: vec![AccountName::Group("apac".into())],
