@@ -620,3 +620,34 @@ fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order(
     out.check(distinct.len() == rows.len(), "no row twice");
     out.check(rows == ids, "one row per account, in the file's order");
 }
+
+#[test]
+fn table_totals_beyond_the_decimal_range_do_not_panic() {
+    let bank = TestBank::start();
+    let big = "50000000000000000000000000000";
+    let account = |id: &str| {
+        json!({
+            "accountId": id, "bankId": "B1", "accountName": "BIG", "bankName": "TEST BANK", "branchId": "",
+            "currency": {"code": "USD", "decimalLocation": 0},
+            "balanceList": [{"asOfDate": "2026-01-02", "currentDay": false,
+                "openingAvailableAmount": 1, "openingLedgerAmount": 1,
+                "endingAvailableAmount": 1, "endingLedgerAmount": 1}],
+        })
+    };
+    let body = json!({"accountList": [account("111"), account("222")]})
+        .to_string()
+        .replacen("\"openingAvailableAmount\":1", &format!("\"openingAvailableAmount\":{big}"), 2);
+    bank.reply(Reply::json(200, body));
+    let env = TestEnv::with_bank(&bank);
+    let output = env
+        .cmd()
+        .args(["balances", "--prior-day", "-f", "table"])
+        .output()
+        .unwrap();
+    let out = common::Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    out.check(false, "SHOW");
+}

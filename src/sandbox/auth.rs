@@ -1,11 +1,18 @@
-//! The sandbox's OAuth side: HTTP Basic client credentials, the token form, issued bearer tokens.
+//! The sandbox's OAuth side: HTTP Basic client credentials, signed client assertions checked
+//! against the registered client certificate, the token form, issued bearer tokens.
 
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, Utc};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateDer;
+
 use super::{CLIENT_ID, CLIENT_SECRET};
+use crate::assertion::{self, Expected, Invalid};
 
 /// How long an issued token stays valid.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
@@ -35,6 +42,74 @@ impl TokenStore {
             .get(token)
             .is_some_and(|at| at.elapsed() < TOKEN_LIFETIME)
     }
+}
+
+/// The certificate registered for `private_key_jwt`: assertions must be signed by its key.
+#[derive(Debug, Clone)]
+pub struct ClientCert(CertificateDer<'static>);
+
+impl ClientCert {
+    /// The first certificate of a PEM file.
+    pub fn from_pem_file(path: &Path) -> anyhow::Result<ClientCert> {
+        CertificateDer::from_pem_file(path)
+            .map(ClientCert)
+            .map_err(|e| anyhow::anyhow!("cannot read client certificate {}: {e}", path.display()))
+    }
+}
+
+/// The `jti` of every assertion accepted, until it expires: an assertion is good once.
+#[derive(Debug, Default)]
+pub struct SeenAssertions {
+    seen: Mutex<HashMap<String, i64>>,
+}
+
+impl SeenAssertions {
+    /// Remembers `jti`; false when it was already used.
+    fn first_use(&self, jti: &str, exp: i64, now: i64) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
+        seen.retain(|_, expires| *expires >= now);
+        seen.insert(jti.to_string(), exp).is_none()
+    }
+}
+
+/// Whether a token form authenticates its client with a client assertion (RFC 7523).
+pub fn uses_assertion(form: &[u8]) -> bool {
+    form_value(form, "client_assertion_type").is_some()
+}
+
+/// Checks the client assertion of a token form: the assertion type, then every check of
+/// `assertion::verify` against `cert` for the form's `client_id` at `token_url`, then replay.
+/// The error is the `error_description` to send back.
+pub fn check_assertion(
+    cert: Option<&ClientCert>,
+    seen: &SeenAssertions,
+    form: &[u8],
+    token_url: &str,
+    now: DateTime<Utc>,
+) -> Result<(), String> {
+    if form_value(form, "client_assertion_type").as_deref() != Some(assertion::ASSERTION_TYPE) {
+        return Err(format!(
+            "unsupported client_assertion_type: use {}",
+            assertion::ASSERTION_TYPE
+        ));
+    }
+    let Some(ClientCert(cert)) = cert else {
+        return Err(
+            "no client certificate configured: start the sandbox with --client-cert FILE".into(),
+        );
+    };
+    let client_id = form_value(form, "client_id").ok_or("the form has no client_id")?;
+    let jwt = form_value(form, "client_assertion").ok_or("the form has no client_assertion")?;
+    let expected = Expected {
+        client_id: &client_id,
+        audience: token_url,
+        now,
+    };
+    let verified = assertion::verify(&jwt, cert, &expected).map_err(|why| why.to_string())?;
+    if !seen.first_use(&verified.jti, verified.exp, now.timestamp()) {
+        return Err(Invalid::Replayed.to_string());
+    }
+    Ok(())
 }
 
 fn clock_nanos() -> u64 {
