@@ -76,14 +76,6 @@ impl Term {
         self.stdin_tty && !self.no_input
     }
 
-    pub fn stderr_is_terminal(&self) -> bool {
-        self.stderr_tty
-    }
-
-    pub fn stdin_is_terminal(&self) -> bool {
-        self.stdin_tty
-    }
-
     /// Text for stdout that is not a report (e.g. `--dry-run` bodies).
     pub fn print(&self, text: &str) -> Result<(), Error> {
         let mut out = io::stdout().lock();

@@ -6,6 +6,7 @@ use crate::bank::jpmorgan;
 use crate::cli::BalancesArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
+use crate::model::Report;
 use crate::output::Document;
 use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
 
@@ -18,14 +19,25 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     let sink = ctx.open_sink()?;
     let bank = ctx.connect().await?;
+    let progress = ctx.term.progress(requests.len());
+    let concurrency = usize::from(args.concurrency);
     let report = bank
-        .balances(
-            requests,
-            &selection.accounts,
-            usize::from(args.concurrency),
-            || {},
-        )
+        .balances(requests, &selection.accounts, concurrency, || {
+            progress.tick()
+        })
         .await?;
+    drop(progress);
+    warn_account_errors(ctx, &report);
+    ctx.emit(sink, &Document::Balances(&report), report.rows.len())?;
+    Ok(if report.errors.is_empty() {
+        Outcome::Complete
+    } else {
+        Outcome::Partial
+    })
+}
+
+/// One warning line per account the bank answered with an error.
+fn warn_account_errors(ctx: &Context, report: &Report) {
     for error in &report.errors {
         let account = AccountRef {
             bank_id: Some(error.bank_id.clone()).filter(|b| !b.is_empty()),
@@ -36,12 +48,6 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             error.code, error.message
         ));
     }
-    ctx.emit(sink, &Document::Balances(&report), report.rows.len())?;
-    Ok(if report.errors.is_empty() {
-        Outcome::Complete
-    } else {
-        Outcome::Partial
-    })
 }
 
 fn date_args(args: &BalancesArgs) -> DateArgs {
