@@ -376,6 +376,27 @@ pub struct SandboxServeArgs {
     /// How many accounts the sandbox bank holds
     #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS)]
     pub accounts: usize,
+
+    /// The client secret the token endpoint accepts for client id 'sandbox'
+    #[arg(long, value_name = "SECRET", default_value = crate::sandbox::CLIENT_SECRET)]
+    pub client_secret: String,
+
+    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Serve HTTPS with this server certificate chain (PEM); needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require a client certificate signed by this CA (PEM): mutual TLS, which then stands in
+    /// for the bearer token on /balance
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub client_ca: Option<PathBuf>,
 }
 
 #[cfg(test)]

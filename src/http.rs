@@ -229,6 +229,9 @@ impl Http {
 
     fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
         let host = url.host_str().unwrap_or("the bank");
+        if let Some(error) = tls_error(err).and_then(|tls| tls_failure(host, tls)) {
+            return error;
+        }
         let message = if err.is_timeout() {
             format!("no answer from {host} within {} s", self.timeout.as_secs())
         } else if err.is_connect() {
@@ -313,6 +316,53 @@ fn describe(result: &Result<Answer>) -> String {
                 .unwrap_or("")
         ),
         Err(e) => e.to_string(),
+    }
+}
+
+/// The TLS error behind a transport failure, if that is what it was. `io::Error::source` skips
+/// the error an I/O error wraps, so the chain goes through `get_ref` there.
+fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut cause = Some(err);
+    while let Some(e) = cause {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        cause = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// TLS failures with a clearer meaning than "the connection failed": the bank refusing our
+/// client certificate (credentials, exit 3), or a bank certificate we do not trust.
+fn tls_failure(host: &str, err: &rustls::Error) -> Option<Error> {
+    use rustls::AlertDescription as Alert;
+    match err {
+        rustls::Error::AlertReceived(
+            alert @ (Alert::CertificateRequired
+            | Alert::UnknownCA
+            | Alert::BadCertificate
+            | Alert::CertificateUnknown
+            | Alert::CertificateExpired
+            | Alert::CertificateRevoked
+            | Alert::UnsupportedCertificate
+            | Alert::AccessDenied),
+        ) => Some(Error::auth(
+            format!("{host} refused the connection for want of a client certificate it trusts (TLS alert {alert:?})"),
+            "check cert and key of the profile (sent with auth = \"mtls\"): the bank must know the certificate and trust its issuer",
+        )),
+        rustls::Error::InvalidCertificate(_) => Some(Error::Unavailable {
+            message: format!("the certificate of {host} is not trusted ({err})"),
+            hint: Some(
+                "if the bank uses a private CA, set ca_cert in the profile to its PEM file".into(),
+            ),
+        }),
+        _ => None,
     }
 }
 

@@ -199,6 +199,7 @@ impl Sandbox {
             "TREASURY_FORMAT",
             "TREASURY_CLIENT_SECRET",
             "TREASURY_ACCESS_TOKEN",
+            "COMPLETE",
             "NO_COLOR",
             "HTTPS_PROXY",
             "https_proxy",

@@ -254,6 +254,34 @@ fn connection_closed_mid_body_exits_6_without_a_panic() {
 }
 
 #[test]
+fn connection_closed_without_an_answer_or_with_garbage_exits_6_without_a_panic() {
+    let cases: [(&str, &[u8]); 3] = [
+        ("nothing at all", b""),
+        ("not HTTP", b"SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+        (
+            "a chunked body cut mid-chunk",
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n100\r\n{\"accountList\":[",
+        ),
+    ];
+    for (what, raw) in cases {
+        let bank = RawBank::start(raw);
+        let env = TestEnv::new();
+        env.write_config(&bank.base_url(), &bank.token_url());
+        let out = balances(&env, &["--retries", "1", "--prior-day"]);
+        out.expect_code(6).expect_stdout_empty();
+        let errors = out.stderr_lines("error");
+        out.check(
+            errors.len() == 1 && errors[0].contains("127.0.0.1"),
+            &format!("{what}: one error line naming the host"),
+        );
+        out.check(
+            bank.balance_requests() == 1,
+            &format!("{what}: one attempt"),
+        );
+    }
+}
+
+#[test]
 fn answer_over_the_body_cap_exits_6_without_reading_it_all() {
     const CAP: usize = 64 * 1024 * 1024;
     let length = CAP + 1024;
@@ -621,33 +649,117 @@ fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order(
     out.check(rows == ids, "one row per account, in the file's order");
 }
 
-#[test]
-fn table_totals_beyond_the_decimal_range_do_not_panic() {
-    let bank = TestBank::start();
-    let big = "50000000000000000000000000000";
+/// Two USD accounts whose opening available amounts (5 * 10^28 each) are within the exact
+/// decimal range, but whose sum is not.
+fn answer_near_the_decimal_limit() -> Reply {
     let account = |id: &str| {
         json!({
             "accountId": id, "bankId": "B1", "accountName": "BIG", "bankName": "TEST BANK", "branchId": "",
-            "currency": {"code": "USD", "decimalLocation": 0},
-            "balanceList": [{"asOfDate": "2026-01-02", "currentDay": false,
-                "openingAvailableAmount": 1, "openingLedgerAmount": 1,
-                "endingAvailableAmount": 1, "endingLedgerAmount": 1}],
+            "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 0, "description": "US DOLLAR"},
+            "balanceList": [{"asOfDate": "2026-01-02", "recordTimestamp": "", "currentDay": false,
+                "openingAvailableAmount": 1, "openingLedgerAmount": 2,
+                "endingAvailableAmount": 3, "endingLedgerAmount": 4}],
         })
     };
     let body = json!({"accountList": [account("111"), account("222")]})
         .to_string()
-        .replacen("\"openingAvailableAmount\":1", &format!("\"openingAvailableAmount\":{big}"), 2);
-    bank.reply(Reply::json(200, body));
+        .replace(
+            "\"openingAvailableAmount\":1",
+            &format!("\"openingAvailableAmount\":{HUGE}"),
+        );
+    Reply::json(200, body)
+}
+
+const HUGE: &str = "50000000000000000000000000000";
+
+#[test]
+fn amounts_near_the_decimal_limit_are_printed_exactly_in_csv() {
+    let bank = TestBank::start();
+    bank.reply(answer_near_the_decimal_limit());
     let env = TestEnv::with_bank(&bank);
-    let output = env
-        .cmd()
-        .args(["balances", "--prior-day", "-f", "table"])
-        .output()
-        .unwrap();
-    let out = common::Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    out.check(false, "SHOW");
+    let out = balances(&env, &["--prior-day", "-f", "csv"]);
+    out.expect_code(0).expect_stderr_empty();
+    let amounts: Vec<String> = csv_rows(&out.stdout)
+        .into_iter()
+        .map(|r| r[8].clone())
+        .collect();
+    out.check(amounts == [HUGE, HUGE], "both amounts, every digit");
+}
+
+#[test]
+#[ignore = "bug: the table's per-currency totals overflow rust_decimal and panic (exit 101)"]
+fn table_totals_beyond_the_decimal_range_do_not_panic() {
+    let bank = TestBank::start();
+    bank.reply(answer_near_the_decimal_limit());
+    let env = TestEnv::with_bank(&bank);
+    // `run` fails the test when treasury panics.
+    let out = balances(&env, &["--prior-day", "-f", "table"]);
+    out.expect_code(0);
+    out.expect_stdout_has("50,000,000,000,000,000,000,000,000,000");
+    out.check(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with("111 ") || l.starts_with("222 "))
+            .count()
+            == 2,
+        "both rows",
+    );
+}
+
+/// One account whose currency claims `places` fraction digits, with this opening amount.
+fn answer_with_decimal_location(places: u64, amount: &str) -> Reply {
+    let body = json!({"accountList": [{
+        "accountId": "111", "bankId": "B1", "accountName": "ODD", "bankName": "TEST BANK", "branchId": "",
+        "currency": {"code": "XXX", "currencySequence": 0, "decimalLocation": places, "description": "ODD"},
+        "balanceList": [{"asOfDate": "2026-01-02", "recordTimestamp": "", "currentDay": false,
+            "openingAvailableAmount": 1, "openingLedgerAmount": 2,
+            "endingAvailableAmount": 3, "endingLedgerAmount": 4}],
+    }]});
+    let body = body.to_string().replacen(":1,", &format!(":{amount},"), 1);
+    Reply::json(200, body)
+}
+
+#[test]
+#[ignore = "bug: a decimalLocation above 28 makes format_amount build a Decimal with scale > 28, whose Display panics (exit 101)"]
+fn decimal_location_above_28_does_not_panic() {
+    for (places, amount) in [(31, "0.001"), (40, "0.000000000001")] {
+        let bank = TestBank::start();
+        bank.reply(answer_with_decimal_location(places, amount));
+        let env = TestEnv::with_bank(&bank);
+        // `run` fails the test when treasury panics.
+        let out = balances(&env, &["--prior-day", "-f", "csv"]);
+        out.expect_code(0).expect_stderr_empty();
+        let rows = csv_rows(&out.stdout);
+        let printed = rows.first().map(|r| r[8].clone()).unwrap_or_default();
+        out.check(
+            rust_decimal::Decimal::from_str_exact(&printed).ok()
+                == rust_decimal::Decimal::from_str_exact(amount).ok(),
+            &format!("decimalLocation {places}: {amount} printed as {printed:?}"),
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "bug: a new --output file is created owner-only (0600, tempfile's mode) instead of with the umask's usual mode"]
+fn new_report_file_gets_the_mode_any_new_file_gets() {
+    use std::os::unix::fs::PermissionsExt;
+    let bank = TestBank::start();
+    bank.reply(one_row());
+    let env = TestEnv::with_bank(&bank);
+    // The mode a plain `> report.csv` would give under this umask (treasury inherits it).
+    let probe = env.path().join("probe");
+    std::fs::File::create(&probe).unwrap();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let out = balances(&env, &["--prior-day", "-o", "report.csv"]);
+    out.expect_code(0).expect_stdout_empty();
+    let report = env.path().join("report.csv");
+    out.check(
+        mode(&report) == mode(&probe),
+        &format!(
+            "report.csv has mode {:o}, a new file here gets {:o}",
+            mode(&report),
+            mode(&probe)
+        ),
+    );
 }

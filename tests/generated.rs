@@ -138,6 +138,7 @@ fn the_binary_prints_the_committed_scripts() {
             .args(["completions", name])
             .env_remove("TREASURY_PROFILE")
             .env_remove("TREASURY_CONFIG")
+            .env_remove(treasury::commands::completions::COMPLETE_ENV)
             .output()
             .expect("running treasury completions");
         assert!(out.status.success(), "treasury completions {name} failed");

@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use treasury::bank::jpmorgan::{into_report, ResponseBody};
 use treasury::cli::Format;
-use treasury::model::format_amount;
+use treasury::model::{format_amount, format_amount_grouped, Report};
 use treasury::output::{render, Document, TableStyle};
 use treasury::query::{
     check_range, parse_account, parse_accounts_file, parse_date, plan, resolve_dates, windows,
@@ -68,12 +68,18 @@ fn is_valid_ref(account: &AccountRef) -> bool {
     is_valid_id(&account.account_id) && account.bank_id.as_deref().is_none_or(is_valid_id)
 }
 
+/// Parses an answer the way the client does: nothing here may panic.
+fn parse(bytes: &[u8]) -> Option<Report> {
+    serde_json::from_slice::<ResponseBody>(bytes)
+        .ok()
+        .map(into_report)
+}
+
 /// Parses an answer and renders it in every format: nothing here may panic.
 fn parse_and_render(bytes: &[u8]) {
-    let Ok(body) = serde_json::from_slice::<ResponseBody>(bytes) else {
+    let Some(report) = parse(bytes) else {
         return;
     };
-    let report = into_report(body);
     for format in [Format::Table, Format::Csv, Format::Json, Format::Ndjson] {
         let mut out = Vec::new();
         render(
@@ -253,6 +259,33 @@ proptest! {
     }
 }
 
+/// JSON shaped like an answer, with odd amounts (long, tiny, exponents) and decimalLocations.
+const ODD_ANSWER: &str = "\\{\"accountList\":\\[\\{\"accountId\":\"[0-9]{1,3}\",\"currency\":\\{\"code\":\"[A-Z]{3}\",\"decimalLocation\":([0-9]|2[89]|3[0-9]|[0-9]{1,10})\\},\"balanceList\":\\[\\{\"asOfDate\":\"20[0-9]{2}-[01][0-9]-[0-3][0-9]\",\"openingAvailableAmount\":-?([0-9]{1,3}|[0-9]{1,32})(\\.([0-9]{0,3}|[0-9]{0,32}))?([eE][+-]?[0-9]{1,3})?,\"openingLedgerAmount\":1,\"endingAvailableAmount\":1,\"endingLedgerAmount\":1\\}\\]\\}\\]\\}";
+
+/// Number literals to put in the fixture: long, tiny, with exponents, at the decimal limits.
+fn odd_number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "-?[0-9]{1,40}(\\.[0-9]{0,40})?",
+        "-?[0-9]{1,3}[eE][+-]?[0-9]{1,4}",
+        "(79228162514264337593543950335|-79228162514264337593543950335|0\\.0000000000000000000000000001|4294967295|4294967296|-1)",
+    ]
+}
+
+/// The fixture with some of its number literals replaced.
+fn fixture_with_numbers(replacements: Vec<(proptest::sample::Index, String)>) -> String {
+    let mut text = FIXTURE.to_string();
+    for (index, number) in replacements {
+        let spans = number_spans(&text);
+        let (start, end) = spans[index.index(spans.len())];
+        text.replace_range(start..end, &number);
+    }
+    text
+}
+
+fn number_replacements() -> impl Strategy<Value = Vec<(proptest::sample::Index, String)>> {
+    proptest::collection::vec((any::<proptest::sample::Index>(), odd_number()), 1..6)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
@@ -262,10 +295,13 @@ proptest! {
     }
 
     #[test]
-    fn any_json_shaped_answer_never_panics(
-        text in "\\{\"accountList\":\\[\\{\"accountId\":\"[0-9]{1,3}\",\"currency\":\\{\"code\":\"[A-Z]{3}\",\"decimalLocation\":[0-9]{1,10}\\},\"balanceList\":\\[\\{\"asOfDate\":\"20[0-9]{2}-[01][0-9]-[0-3][0-9]\",\"openingAvailableAmount\":-?[0-9]{1,32}(\\.[0-9]{0,32})?([eE][+-]?[0-9]{1,3})?,\"openingLedgerAmount\":1,\"endingAvailableAmount\":1,\"endingLedgerAmount\":1\\}\\]\\}\\]\\}"
-    ) {
-        parse_and_render(text.as_bytes());
+    fn any_json_shaped_answer_parses_without_panic(text in ODD_ANSWER) {
+        parse(text.as_bytes());
+    }
+
+    #[test]
+    fn fixture_with_other_numbers_parses_without_panic(replacements in number_replacements()) {
+        parse(fixture_with_numbers(replacements).as_bytes());
     }
 }
 
@@ -289,27 +325,35 @@ proptest! {
         let bytes = FIXTURE.as_bytes();
         parse_and_render(&bytes[..cut.index(bytes.len())]);
     }
+}
+
+// Rendering what parses: these find the two bugs pinned by `faults.rs`
+// (`table_totals_beyond_the_decimal_range_do_not_panic`, `decimal_location_above_28_does_not_panic`).
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn fixture_with_other_numbers_never_panics(
-        replacements in proptest::collection::vec(
-            (
-                any::<proptest::sample::Index>(),
-                prop_oneof![
-                    "-?[0-9]{1,40}(\\.[0-9]{0,40})?",
-                    "-?[0-9]{1,3}[eE][+-]?[0-9]{1,4}",
-                    "(79228162514264337593543950335|-79228162514264337593543950335|0\\.0000000000000000000000000001|4294967295|4294967296|-1)",
-                ],
-            ),
-            1..6,
-        )
-    ) {
-        let mut text = FIXTURE.to_string();
-        for (index, number) in replacements {
-            let spans = number_spans(&text);
-            let (start, end) = spans[index.index(spans.len())];
-            text.replace_range(start..end, &number);
-        }
+    #[ignore = "bug: table totals overflow (src/output/table.rs) and decimalLocation > 28 (src/model.rs format_amount) panic"]
+    fn any_json_shaped_answer_renders_without_panic(text in ODD_ANSWER) {
         parse_and_render(text.as_bytes());
+    }
+
+    #[test]
+    #[ignore = "bug: table totals overflow rust_decimal and panic (src/output/table.rs, `*sum += amount`)"]
+    fn fixture_with_other_numbers_renders_without_panic(replacements in number_replacements()) {
+        parse_and_render(fixture_with_numbers(replacements).as_bytes());
+    }
+
+    #[test]
+    #[ignore = "bug: format_amount with places > 28 builds a Decimal with scale > 28 whose Display panics (src/model.rs)"]
+    fn any_amount_with_any_places_formats_without_panic(
+        mantissa in any::<i64>(),
+        scale in 0u32..=28,
+        places in prop_oneof![0u32..=40, any::<u32>()],
+    ) {
+        let amount = Decimal::new(mantissa, scale);
+        let text = format_amount(amount, places);
+        let grouped = format_amount_grouped(amount, places);
+        prop_assert_eq!(grouped.replace(',', ""), text);
     }
 }

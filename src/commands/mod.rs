@@ -120,6 +120,7 @@ impl<'a> Context<'a> {
                 None => Sandbox::start(Options {
                     port: 0,
                     accounts: crate::sandbox::DEFAULT_ACCOUNTS,
+                    ..Options::default()
                 })
                 .await
                 .map_err(Error::Internal)?,

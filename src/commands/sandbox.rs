@@ -1,29 +1,24 @@
-//! `treasury sandbox serve`: the built-in sandbox bank in the foreground.
+//! `treasury sandbox serve`: the built-in sandbox bank in the foreground, over plain HTTP or, with
+//! certificates, HTTPS with signed client assertions or mutual TLS.
 
 use crate::cli::SandboxServeArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
-use crate::sandbox::{Options, Sandbox, CLIENT_ID, CLIENT_SECRET};
+use crate::sandbox::{ClientCert, Options, Sandbox, ServerTls, CLIENT_ID};
 
 pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome> {
-    let options = Options {
-        port: args.port,
-        accounts: args.accounts,
-    };
-    let sandbox = Sandbox::start(options).await.map_err(|e| {
+    let sandbox = Sandbox::start(options(args)?).await.map_err(|e| {
         Error::usage_hint(
             format!("{e:#}"),
             "pick another port with --port, or --port 0 for any free one",
         )
     })?;
     ctx.term.note(&format!(
-        "Sandbox bank listening on {} with {} accounts (client id '{CLIENT_ID}', secret '{CLIENT_SECRET}')\n\
-         Profile for it:\n  [profiles.sandbox]\n  base_url = \"{}\"\n  token_url = \"{}\"\n  client_id = \"{CLIENT_ID}\"\n\
-         Press Ctrl-C to stop.",
+        "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
-        sandbox.base_url(),
-        sandbox.token_url(),
+        authentication(args),
+        profile(&sandbox, args),
     ));
     sandbox
         .run_until(async {
@@ -32,4 +27,75 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         .await
         .map_err(Error::Internal)?;
     Ok(Outcome::Complete)
+}
+
+/// The server's options, with its certificate files read; a bad file is a usage error.
+fn options(args: &SandboxServeArgs) -> Result<Options> {
+    let bad_file = |flag: &str, e: anyhow::Error| {
+        Error::usage_hint(format!("{e:#}"), format!("check the file given to {flag}"))
+    };
+    let client_cert = match &args.client_cert {
+        Some(path) => {
+            Some(ClientCert::from_pem_file(path).map_err(|e| bad_file("--client-cert", e))?)
+        }
+        None => None,
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            ServerTls::from_pem_files(cert, key, args.client_ca.as_deref())
+                .map_err(|e| bad_file("--tls-cert, --tls-key and --client-ca", e))?,
+        ),
+        _ => None,
+    };
+    Ok(Options {
+        port: args.port,
+        accounts: args.accounts,
+        client_secret: args.client_secret.clone(),
+        client_cert,
+        tls,
+    })
+}
+
+/// How clients prove who they are, in a few words.
+fn authentication(args: &SandboxServeArgs) -> String {
+    let mut ways = vec![format!(
+        "client id '{CLIENT_ID}', secret '{}'",
+        args.client_secret
+    )];
+    if args.client_cert.is_some() {
+        ways.push("client assertions signed for --client-cert".into());
+    }
+    if args.client_ca.is_some() {
+        ways.push("mutual TLS with a client certificate from --client-ca, no token needed".into());
+    }
+    ways.join("; ")
+}
+
+/// A config profile for this sandbox, in the mode its flags enable.
+fn profile(sandbox: &Sandbox, args: &SandboxServeArgs) -> String {
+    let show = |path: &Option<std::path::PathBuf>| {
+        path.as_ref()
+            .map_or_else(String::new, |p| p.display().to_string())
+    };
+    let mut lines = vec![
+        "[profiles.sandbox]".to_string(),
+        format!("base_url = \"{}\"", sandbox.base_url()),
+    ];
+    if args.client_ca.is_some() {
+        lines.push("auth = \"mtls\"".into());
+        lines.push("cert = \"<client certificate signed by --client-ca>\"".into());
+        lines.push("key = \"<its key>\"".into());
+    } else {
+        lines.push(format!("token_url = \"{}\"", sandbox.token_url()));
+        lines.push(format!("client_id = \"{CLIENT_ID}\""));
+        if args.client_cert.is_some() {
+            lines.push("auth = \"private-key-jwt\"".into());
+            lines.push(format!("cert = \"{}\"", show(&args.client_cert)));
+            lines.push("key = \"<its key>\"".into());
+        }
+    }
+    if args.tls_cert.is_some() {
+        lines.push("ca_cert = \"<the CA that signed --tls-cert>\"".into());
+    }
+    lines.iter().map(|line| format!("  {line}\n")).collect()
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
-use super::{CLIENT_ID, CLIENT_SECRET};
+use super::CLIENT_ID;
 use crate::assertion::{self, Expected, Invalid};
 
 /// How long an issued token stays valid.
@@ -125,11 +125,12 @@ fn splitmix64(seed: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// Whether an `Authorization` header carries the sandbox's client id and secret over HTTP Basic.
-pub fn is_sandbox_client(authorization: Option<&str>) -> bool {
+/// Whether an `Authorization` header carries the sandbox's client id and `client_secret` over
+/// HTTP Basic.
+pub fn is_sandbox_client(authorization: Option<&str>, client_secret: &str) -> bool {
     authorization
         .and_then(basic_credentials)
-        .is_some_and(|(id, secret)| id == CLIENT_ID && secret == CLIENT_SECRET)
+        .is_some_and(|(id, secret)| id == CLIENT_ID && secret == client_secret)
 }
 
 /// The client id and secret of a `Basic` header (each form-decoded, as OAuth 2 requires).
@@ -244,11 +245,22 @@ mod tests {
 
     #[test]
     fn only_the_sandbox_pair_is_accepted() {
-        assert!(is_sandbox_client(Some("Basic c2FuZGJveDpzYW5kYm94")));
+        let secret = super::super::CLIENT_SECRET;
+        assert!(is_sandbox_client(
+            Some("Basic c2FuZGJveDpzYW5kYm94"),
+            secret
+        ));
         // sandbox:wrong
-        assert!(!is_sandbox_client(Some("Basic c2FuZGJveDp3cm9uZw==")));
-        assert!(!is_sandbox_client(None));
-        assert!(!is_sandbox_client(Some("")));
+        assert!(!is_sandbox_client(
+            Some("Basic c2FuZGJveDp3cm9uZw=="),
+            secret
+        ));
+        assert!(is_sandbox_client(
+            Some("Basic c2FuZGJveDp3cm9uZw=="),
+            "wrong"
+        ));
+        assert!(!is_sandbox_client(None, secret));
+        assert!(!is_sandbox_client(Some(""), secret));
     }
 
     #[test]
@@ -272,6 +284,104 @@ mod tests {
         assert_eq!(form_value(b"grant_type=%zz", "grant_type"), None);
         assert_eq!(form_value(b"grant_type=%2", "grant_type"), None);
         assert_eq!(form_value(b"grant_type=%+1", "grant_type"), None);
+    }
+
+    /// A client certificate file and a form carrying an assertion signed by its key.
+    struct Client {
+        _dir: tempfile::TempDir,
+        cert: ClientCert,
+        key: std::path::PathBuf,
+        cert_path: std::path::PathBuf,
+    }
+
+    const URL: &str = "http://127.0.0.1:9/oauth2/token";
+
+    fn client() -> Client {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["c.test".to_string()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let (key_path, cert_path) = (dir.path().join("c.key"), dir.path().join("c.crt"));
+        std::fs::write(&key_path, key.serialize_pem()).unwrap();
+        std::fs::write(&cert_path, cert.pem()).unwrap();
+        Client {
+            cert: ClientCert::from_pem_file(&cert_path).unwrap(),
+            _dir: dir,
+            key: key_path,
+            cert_path,
+        }
+    }
+
+    fn form(client: &Client, client_id: &str) -> String {
+        let jwt =
+            assertion::sign(client_id, URL, &client.key, &client.cert_path, Utc::now()).unwrap();
+        format!(
+            "grant_type=client_credentials&client_id={client_id}&client_assertion_type={}&client_assertion={}",
+            assertion::ASSERTION_TYPE.replace(':', "%3A"),
+            jwt.expose()
+        )
+    }
+
+    #[test]
+    fn an_assertion_is_accepted_once() {
+        let client = client();
+        let seen = SeenAssertions::default();
+        let form = form(&client, "cid");
+        assert!(uses_assertion(form.as_bytes()));
+        let check = || check_assertion(Some(&client.cert), &seen, form.as_bytes(), URL, Utc::now());
+        assert_eq!(check(), Ok(()));
+        assert_eq!(check(), Err(Invalid::Replayed.to_string()));
+        let fresh = self::form(&client, "cid");
+        let again = check_assertion(Some(&client.cert), &seen, fresh.as_bytes(), URL, Utc::now());
+        assert_eq!(again, Ok(()), "a new jti is fine");
+    }
+
+    #[test]
+    fn assertions_are_refused_for_want_of_a_certificate_or_a_field() {
+        let client = client();
+        let seen = SeenAssertions::default();
+        let form = form(&client, "cid");
+        let refused = |cert: Option<&ClientCert>, form: &str, url: &str| {
+            check_assertion(cert, &seen, form.as_bytes(), url, Utc::now()).unwrap_err()
+        };
+        assert!(refused(None, &form, URL).starts_with("no client certificate configured"));
+        let other_url = "http://127.0.0.1:10/oauth2/token";
+        assert_eq!(
+            refused(Some(&client.cert), &form, other_url),
+            Invalid::Audience(other_url.into()).to_string()
+        );
+        let other_id = form.replace("client_id=cid", "client_id=other");
+        assert_eq!(
+            refused(Some(&client.cert), &other_id, URL),
+            Invalid::Issuer.to_string()
+        );
+        let no_id = form.replace("client_id=cid&", "");
+        assert_eq!(
+            refused(Some(&client.cert), &no_id, URL),
+            "the form has no client_id"
+        );
+        let no_jwt = "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_id=cid";
+        assert_eq!(
+            refused(Some(&client.cert), no_jwt, URL),
+            "the form has no client_assertion"
+        );
+        let saml = "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Asaml2-bearer";
+        assert!(
+            refused(Some(&client.cert), saml, URL).starts_with("unsupported client_assertion_type")
+        );
+        assert!(!uses_assertion(b"grant_type=client_credentials"));
+    }
+
+    #[test]
+    fn replay_memory_forgets_expired_assertions() {
+        let seen = SeenAssertions::default();
+        assert!(seen.first_use("a", 100, 50));
+        assert!(!seen.first_use("a", 100, 60));
+        // Once "a" has expired it is forgotten (and an expired assertion fails verify anyway).
+        assert!(seen.first_use("b", 300, 200));
+        assert!(seen.first_use("a", 400, 200));
     }
 
     #[test]

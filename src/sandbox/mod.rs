@@ -1,7 +1,9 @@
 //! The built-in sandbox bank: a loopback HTTP server speaking the Account Balances API contract.
 //!
-//! `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox`; `POST /balance`
-//! answers with deterministic balances for any date, at several banks and currencies.
+//! `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox` (or to a client
+//! assertion signed for a given certificate); `POST /balance` answers with deterministic balances
+//! for any date, at several banks and currencies. Plain HTTP by default; HTTPS, and mutual TLS in
+//! place of bearer tokens, when given certificates.
 
 mod accounts;
 mod amounts;
@@ -10,7 +12,9 @@ mod auth;
 mod refusal;
 mod rules;
 mod server;
+mod tls;
 
+use std::fmt::Debug;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -22,6 +26,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
+pub use auth::ClientCert;
+pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";
 pub const CLIENT_SECRET: &str = "sandbox";
@@ -31,12 +37,19 @@ pub const DEFAULT_ACCOUNTS: usize = 12;
 /// How long stopping waits for requests in flight before dropping them.
 const STOP_GRACE: Duration = Duration::from_secs(5);
 
-/// Where to listen and how many accounts to hold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where to listen, how many accounts to hold, and how clients may authenticate.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// 0 picks a free port.
     pub port: u16,
     pub accounts: usize,
+    /// The secret the client `sandbox` authenticates with over HTTP Basic.
+    pub client_secret: String,
+    /// The certificate whose key signs client assertions (`private_key_jwt`); `None` refuses
+    /// assertions.
+    pub client_cert: Option<ClientCert>,
+    /// Serve HTTPS, and with a client CA require client certificates, instead of plain HTTP.
+    pub tls: Option<ServerTls>,
 }
 
 impl Default for Options {
@@ -44,6 +57,9 @@ impl Default for Options {
         Self {
             port: 0,
             accounts: DEFAULT_ACCOUNTS,
+            client_secret: CLIENT_SECRET.to_string(),
+            client_cert: None,
+            tls: None,
         }
     }
 }
@@ -52,6 +68,7 @@ impl Default for Options {
 #[derive(Debug)]
 pub struct Sandbox {
     addr: SocketAddr,
+    scheme: &'static str,
     stop: Option<oneshot::Sender<()>>,
     served: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -72,22 +89,33 @@ impl Sandbox {
         let addr = listener
             .local_addr()
             .with_context(|| format!("the sandbox bank cannot read its address (port {port})"))?;
+        let scheme = if options.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let bank = Arc::new(server::Bank {
             book: accounts::AccountBook::generate(options.accounts),
             tokens: auth::TokenStore::default(),
+            client_secret: options.client_secret,
+            token_url: format!("{scheme}://{addr}/oauth2/token"),
+            client_cert: options.client_cert,
+            seen_assertions: auth::SeenAssertions::default(),
+            mtls: options
+                .tls
+                .as_ref()
+                .is_some_and(ServerTls::requires_client_cert),
         });
         let (stop, stopped) = oneshot::channel::<()>();
         let app = server::router(bank);
-        let served = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
-        });
-        tracing::info!(%addr, accounts = options.accounts, "sandbox bank listening");
+        let served = match &options.tls {
+            Some(tls) => serve(tls::TlsListener::new(listener, tls)?, app, stopped),
+            None => serve(listener, app, stopped),
+        };
+        tracing::info!(%addr, scheme, accounts = options.accounts, "sandbox bank listening");
         Ok(Sandbox {
             addr,
+            scheme,
             stop: Some(stop),
             served: Some(served),
         })
@@ -97,9 +125,9 @@ impl Sandbox {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`; the balance endpoint is this plus `/balance`.
+    /// `http://127.0.0.1:PORT` (`https` with TLS); the balance endpoint is this plus `/balance`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
+        format!("{}://{}", self.scheme, self.addr())
     }
 
     pub fn token_url(&self) -> String {
@@ -137,6 +165,25 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         self.request_stop();
     }
+}
+
+/// Serves `app` on `listener` in a spawned task until `stopped` fires.
+fn serve<L>(
+    listener: L,
+    app: axum::Router,
+    stopped: oneshot::Receiver<()>,
+) -> JoinHandle<std::io::Result<()>>
+where
+    L: axum::serve::Listener,
+    L::Addr: Debug,
+{
+    tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
+    })
 }
 
 fn server_outcome(

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -13,15 +14,28 @@ use serde_json::json;
 
 use super::accounts::{AccountBook, BANKS};
 use super::answer::answer;
-use super::auth::{bearer_token, form_value, is_sandbox_client, TokenStore, TOKEN_LIFETIME};
+use super::auth::{
+    bearer_token, check_assertion, form_value, is_sandbox_client, uses_assertion, ClientCert,
+    SeenAssertions, TokenStore, TOKEN_LIFETIME,
+};
 use super::refusal::Refusal;
 use super::rules::read_inquiry;
+use super::CLIENT_ID;
 
-/// What the server knows: its accounts and the tokens it issued.
-#[derive(Debug, Default)]
+/// What the server knows: its accounts, the tokens it issued, and how clients authenticate.
+#[derive(Debug)]
 pub struct Bank {
     pub book: AccountBook,
     pub tokens: TokenStore,
+    /// The secret of the client `sandbox` over HTTP Basic.
+    pub client_secret: String,
+    /// The server's own token URL: the audience client assertions must name.
+    pub token_url: String,
+    /// The certificate whose key signs client assertions; none refuses them.
+    pub client_cert: Option<ClientCert>,
+    pub seen_assertions: SeenAssertions,
+    /// Every connection carries a verified client certificate: no bearer token needed.
+    pub mtls: bool,
 }
 
 pub fn router(bank: Arc<Bank>) -> Router {
@@ -30,15 +44,39 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .route("/oauth2/token", post(issue_token))
         .route("/balance", post(balance))
         .fallback(unknown_path)
+        .layer(middleware::from_fn(log_request))
         .with_state(bank)
 }
 
+/// One log line per request (`-v`): method, path and status, never a header or a body.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    tracing::info!(
+        "sandbox: {method} {path} answered {}",
+        response.status().as_u16()
+    );
+    response
+}
+
 async fn about(State(bank): State<Arc<Bank>>) -> String {
+    let mut ways = vec![format!(
+        "HTTP Basic with client id {CLIENT_ID} and its secret"
+    )];
+    if bank.client_cert.is_some() {
+        ways.push("a client assertion (private_key_jwt) signed for the client certificate".into());
+    }
+    let balance = match bank.mtls {
+        true => "POST /balance over mutual TLS (no token needed)",
+        false => "POST /balance with the bearer token",
+    };
     format!(
-        "treasury sandbox bank: {} accounts at {} banks. POST /oauth2/token with HTTP Basic \
-         sandbox:sandbox and grant_type=client_credentials, then POST /balance with the bearer token.\n",
+        "treasury sandbox bank: {} accounts at {} banks. POST /oauth2/token with \
+         grant_type=client_credentials and {}, then {balance}.\n",
         bank.book.all().len(),
-        BANKS.len()
+        BANKS.len(),
+        ways.join(" or ")
     )
 }
 
@@ -49,15 +87,12 @@ async fn unknown_path() -> (StatusCode, &'static str) {
     )
 }
 
-/// `POST /oauth2/token`: client credentials over HTTP Basic, form body with the grant type.
+/// `POST /oauth2/token`: the client authenticated (HTTP Basic or a client assertion), then the
+/// form's grant type.
 async fn issue_token(State(bank): State<Arc<Bank>>, headers: HeaderMap, body: Bytes) -> Response {
-    if !is_sandbox_client(authorization(&headers)) {
-        tracing::debug!("sandbox: token refused, wrong client credentials");
-        return oauth_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            "client authentication failed: use HTTP Basic with sandbox:sandbox",
-        );
+    if let Err(why) = authenticate_client(&bank, &headers, &body) {
+        tracing::debug!("sandbox: token refused: {why}");
+        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", &why);
     }
     match form_value(&body, "grant_type").as_deref() {
         Some("client_credentials") => token_answer(bank.tokens.issue()),
@@ -71,6 +106,27 @@ async fn issue_token(State(bank): State<Arc<Bank>>, headers: HeaderMap, body: By
             "invalid_request",
             "the form body must carry grant_type=client_credentials",
         ),
+    }
+}
+
+/// HTTP Basic with the sandbox's client id and secret, or a client assertion signed for the
+/// registered client certificate.
+fn authenticate_client(bank: &Bank, headers: &HeaderMap, form: &[u8]) -> Result<(), String> {
+    if uses_assertion(form) {
+        let cert = bank.client_cert.as_ref();
+        return check_assertion(
+            cert,
+            &bank.seen_assertions,
+            form,
+            &bank.token_url,
+            Utc::now(),
+        );
+    }
+    match is_sandbox_client(authorization(headers), &bank.client_secret) {
+        true => Ok(()),
+        false => Err(format!(
+            "client authentication failed: use HTTP Basic with client id {CLIENT_ID} and the sandbox's secret"
+        )),
     }
 }
 
@@ -93,10 +149,11 @@ fn oauth_error(status: StatusCode, error: &str, description: &str) -> Response {
     (status, body).into_response()
 }
 
-/// `POST /balance`: a bearer token, then the request body checked and answered.
+/// `POST /balance`: a bearer token (unless mutual TLS vouched for the client), then the request
+/// body checked and answered.
 async fn balance(State(bank): State<Arc<Bank>>, headers: HeaderMap, body: Bytes) -> Response {
     let token = authorization(&headers).and_then(bearer_token);
-    if !token.is_some_and(|t| bank.tokens.is_valid(t)) {
+    if !bank.mtls && !token.is_some_and(|t| bank.tokens.is_valid(t)) {
         let challenge = [(header::WWW_AUTHENTICATE, r#"Bearer realm="sandbox""#)];
         return (challenge, refusal_response(Refusal::unauthorized())).into_response();
     }

@@ -14,7 +14,13 @@ fn client() -> Client {
 }
 
 async fn start(accounts: usize) -> Sandbox {
-    Sandbox::start(Options { port: 0, accounts }).await.unwrap()
+    Sandbox::start(Options {
+        port: 0,
+        accounts,
+        ..Options::default()
+    })
+    .await
+    .unwrap()
 }
 
 async fn token(sandbox: &Sandbox) -> String {
@@ -152,12 +158,36 @@ async fn tokens_need_the_sandbox_client_and_grant() {
 }
 
 #[tokio::test]
+async fn client_assertions_need_a_configured_certificate() {
+    let sandbox = start(1).await;
+    let answer = client()
+        .post(sandbox.token_url())
+        .header(CONTENT_TYPE, FORM)
+        .body(
+            "grant_type=client_credentials&client_id=cid&client_assertion=x.y.z\
+             &client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_client");
+    let why = body["error_description"].as_str().unwrap();
+    assert!(why.starts_with("no client certificate configured"), "{why}");
+}
+
+#[tokio::test]
 async fn a_taken_port_is_named_in_the_error() {
     let first = start(1).await;
     let port = first.addr().port();
-    let err = Sandbox::start(Options { port, accounts: 1 })
-        .await
-        .unwrap_err();
+    let err = Sandbox::start(Options {
+        port,
+        accounts: 1,
+        ..Options::default()
+    })
+    .await
+    .unwrap_err();
     assert!(
         format!("{err:#}").contains(&format!("port {port}")),
         "{err:#}"

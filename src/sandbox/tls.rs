@@ -13,6 +13,7 @@ use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -25,6 +26,8 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 const READY_QUEUE: usize = 64;
 /// Pause after a failed `accept` (out of file descriptors, say) before trying again.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
+/// How long a refused client gets to read the alert before the connection goes.
+const LINGER: Duration = Duration::from_secs(1);
 
 /// The sandbox's TLS settings, ready to serve.
 #[derive(Debug, Clone)]
@@ -169,14 +172,28 @@ async fn handshake(
     peer: SocketAddr,
     ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
 ) {
-    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+    let accepting = acceptor.accept(stream).into_fallible();
+    match tokio::time::timeout(HANDSHAKE_TIMEOUT, accepting).await {
         Ok(Ok(tls)) => {
             let _ = ready.send((tls, peer)).await;
         }
-        Ok(Err(e)) => tracing::warn!("sandbox: TLS handshake with {peer} failed: {e}"),
+        Ok(Err((e, tcp))) => {
+            tracing::warn!("sandbox: TLS handshake with {peer} failed: {e}");
+            close_gently(tcp).await;
+        }
         Err(_) => tracing::warn!(
             "sandbox: TLS handshake with {peer} took over {} s; dropped",
             HANDSHAKE_TIMEOUT.as_secs()
         ),
     }
+}
+
+/// Closes a connection whose handshake failed (the alert already sent) without resetting it:
+/// closing with unread data makes the kernel send a reset, and the client would then see
+/// "connection reset" instead of the alert that says what was wrong.
+async fn close_gently(mut tcp: TcpStream) {
+    let _ = tcp.shutdown().await;
+    let mut unread = [0u8; 4096];
+    let drain = async { while matches!(tcp.read(&mut unread).await, Ok(n) if n > 0) {} };
+    let _ = tokio::time::timeout(LINGER, drain).await;
 }
