@@ -59,6 +59,23 @@ fn parse_and_render(c: &mut Criterion) {
             out
         })
     });
+    let report = into_report(serde_json::from_slice(&answer).expect("parses"));
+    group.bench_function("parse_only", |b| {
+        b.iter(|| into_report(serde_json::from_slice::<ResponseBody>(&answer).expect("parses")))
+    });
+    group.bench_function("render_only", |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(answer.len());
+            render(
+                &Document::Balances(&report),
+                Format::Csv,
+                TableStyle::Plain,
+                &mut out,
+            )
+            .expect("renders");
+            out
+        })
+    });
     group.finish();
 }
 

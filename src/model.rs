@@ -62,6 +62,13 @@ pub struct Report {
 ///
 /// Never rounds: a value with more digits than `places` keeps them all.
 pub fn format_amount(amount: Decimal, places: u32) -> String {
+    let mut text = String::with_capacity(24);
+    write_amount(&mut text, amount, places);
+    text
+}
+
+/// Appends an amount as `format_amount` writes it, without allocating.
+pub fn write_amount(out: &mut String, amount: Decimal, places: u32) {
     let mut amount = amount;
     if amount.is_zero() {
         amount.set_sign_positive(true);
@@ -69,7 +76,7 @@ pub fn format_amount(amount: Decimal, places: u32) -> String {
     if amount.scale() < places {
         amount.rescale(places);
     }
-    amount.to_string()
+    let _ = std::fmt::Write::write_fmt(out, format_args!("{amount}"));
 }
 
 /// An amount as `format_amount` writes it, with `,` between groups of three integer digits.

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::cli::Format;
-use crate::model::{format_amount, Account, BalanceRow, Report};
+use crate::model::{Account, Report};
 
 /// Fields of a balance row, in the order of CSV headers and JSON keys.
 pub const BALANCE_FIELDS: [&str; 13] = [
@@ -156,28 +156,6 @@ fn fields_as_lines(fields: &[Field], out: &mut dyn Write) -> std::io::Result<()>
         writeln!(out, "{:width$}  {value}", field.name)?;
     }
     Ok(())
-}
-
-/// The text fields of a balance row, in `BALANCE_FIELDS` order.
-fn balance_record(row: &BalanceRow) -> [String; 13] {
-    let a = &row.account;
-    let b = &row.balance;
-    let places = a.currency.decimal_places;
-    [
-        a.account_id.clone(),
-        a.account_name.clone(),
-        a.bank_id.clone(),
-        a.bank_name.clone(),
-        a.branch_id.clone(),
-        a.currency.code.clone(),
-        b.as_of_date.to_string(),
-        b.current_day.to_string(),
-        format_amount(b.opening_available, places),
-        format_amount(b.opening_ledger, places),
-        format_amount(b.ending_available, places),
-        format_amount(b.ending_ledger, places),
-        b.record_timestamp.clone(),
-    ]
 }
 
 fn account_record(a: &Account) -> [&str; 6] {
