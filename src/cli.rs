@@ -35,7 +35,8 @@ pub struct GlobalArgs {
         global = true,
         help_heading = "Global options",
         env = "TREASURY_PROFILE",
-        value_name = "NAME"
+        value_name = "NAME",
+        add = ArgValueCompleter::new(crate::complete::profiles)
     )]
     pub profile: Option<String>,
 
@@ -207,7 +208,8 @@ pub struct BalancesArgs {
         short,
         long = "account",
         value_name = "[BANK_ID/]ACCOUNT_ID",
-        help_heading = "Accounts"
+        help_heading = "Accounts",
+        add = ArgValueCompleter::new(crate::complete::aliases)
     )]
     pub accounts: Vec<String>,
 

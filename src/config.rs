@@ -289,7 +289,7 @@ pub fn load(path: &Path, explicit: bool) -> Result<ConfigFile> {
 fn config_error_hint(text: &str, err: &toml::de::Error) -> String {
     match err.span() {
         Some(span) => {
-            let line = text[..span.start.min(text.len())].lines().count().max(1);
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
             format!("see line {line}; the keys are listed in docs/configuration.md")
         }
         None => "the keys are listed in docs/configuration.md".to_string(),
@@ -556,6 +556,14 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
             Some("https://id.example/t")
         );
         assert_eq!(file.profiles["prod"].environment, Some(Environment::Prod));
+    }
+
+    #[test]
+    fn config_errors_point_at_the_right_line() {
+        let text = "[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+        let err = toml::from_str::<ConfigFile>(text).unwrap_err();
+        let hint = config_error_hint(text, &err);
+        assert!(hint.starts_with("see line 3"), "{hint}");
     }
 
     #[test]

@@ -143,6 +143,12 @@ impl Term {
         }
     }
 
+    /// A warning about the data itself (an account the bank answered with an error): shown
+    /// even with `-q`, because a report that lacks an account must say which.
+    pub fn problem(&self, message: &str) {
+        self.line(&self.paint("warning", "33"), message);
+    }
+
     /// A status line on stderr, unless `-q`.
     pub fn note(&self, message: &str) {
         if !self.quiet {

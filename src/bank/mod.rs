@@ -10,7 +10,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::auth::{AccessToken, Authorizer};
-use crate::config::Profile;
+use crate::config::{AuthMode, Profile};
 use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
@@ -26,8 +26,9 @@ pub struct Bank {
 impl Bank {
     /// Prepares the client for a profile; the token is fetched with the first request.
     pub fn connect(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Bank> {
-        let client_cert = match (&access, &profile.cert, &profile.key) {
-            (Access::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
+        // Mutual TLS presents the certificate on every request, even with a ready token.
+        let client_cert = match (profile.auth, &profile.cert, &profile.key) {
+            (AuthMode::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
             _ => None,
         };
         let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;

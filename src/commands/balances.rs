@@ -43,7 +43,7 @@ fn warn_account_errors(ctx: &Context, report: &Report) {
             bank_id: Some(error.bank_id.clone()).filter(|b| !b.is_empty()),
             account_id: error.account_id.clone(),
         };
-        ctx.term.warn(&format!(
+        ctx.term.problem(&format!(
             "account {account}: {} {}",
             error.code, error.message
         ));

@@ -181,8 +181,11 @@ impl<'a> Context<'a> {
                 output::render(document, sink.format, TableStyle::Plain, &mut file)
                     .and_then(|()| file.commit())
                     .map_err(|e| write_error(&path, e))?;
-                self.term
-                    .note(&format!("Wrote {count} rows to {}", path.display()));
+                self.term.note(&format!(
+                    "Wrote {count} {} to {}",
+                    if count == 1 { "row" } else { "rows" },
+                    path.display()
+                ));
                 Ok(())
             }
             None => {

@@ -60,6 +60,7 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
 fn sandbox_fields() -> Vec<Field> {
     vec![
         Field::text("profile", "sandbox"),
+        Field::maybe("config_file", None),
         Field::text("provider", "jpmorgan"),
         Field::maybe("environment", None),
         Field::text("base_url", "http://127.0.0.1 (started for each command)"),
@@ -68,5 +69,6 @@ fn sandbox_fields() -> Vec<Field> {
         Field::text("credential_source", Source::Sandbox.name()),
         Field::flag("token_cached", false),
         Field::maybe("token_expires_at", None),
+        Field::maybe("keyring", None),
     ]
 }
