@@ -13,10 +13,17 @@ pub struct AtomicFile {
 
 impl AtomicFile {
     /// Creates the temporary file beside `target`. Fails early when the folder is not writable.
+    /// The file gets the permissions of the one it replaces, or those any new file gets under
+    /// the user's umask (as `>` would give it).
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let file = AtomicFile::create_private(target)?;
+        let mut builder = tempfile::Builder::new();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let file = AtomicFile::create_with(target, &builder)?;
         if let Ok(meta) = std::fs::metadata(target) {
-            // Keep the permissions of the report being replaced.
             file.temp
                 .get_ref()
                 .as_file()
@@ -25,13 +32,17 @@ impl AtomicFile {
         Ok(file)
     }
 
-    /// Like `create`, but the file stays readable by its owner only, whatever it replaces.
+    /// Like `create`, but the file is readable by its owner only, whatever it replaces.
     pub fn create_private(target: &Path) -> io::Result<AtomicFile> {
-        let dir = parent_dir(target);
-        let temp = tempfile::Builder::new()
+        AtomicFile::create_with(target, &tempfile::Builder::new())
+    }
+
+    fn create_with(target: &Path, builder: &tempfile::Builder) -> io::Result<AtomicFile> {
+        let temp = builder
+            .clone()
             .prefix(".treasury-")
             .suffix(".tmp")
-            .tempfile_in(dir)?;
+            .tempfile_in(parent_dir(target))?;
         Ok(AtomicFile {
             target: target.to_path_buf(),
             temp: BufWriter::new(temp),

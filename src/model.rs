@@ -69,6 +69,8 @@ pub fn format_amount(amount: Decimal, places: u32) -> String {
 
 /// Appends an amount as `format_amount` writes it, without allocating.
 pub fn write_amount(out: &mut String, amount: Decimal, places: u32) {
+    // A decimal holds at most 28 fraction digits; a bank claiming more cannot have sent them.
+    let places = places.min(Decimal::MAX_SCALE);
     let mut amount = amount;
     if amount.is_zero() {
         amount.set_sign_positive(true);

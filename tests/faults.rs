@@ -687,7 +687,6 @@ fn amounts_near_the_decimal_limit_are_printed_exactly_in_csv() {
 }
 
 #[test]
-#[ignore = "bug: the table's per-currency totals overflow rust_decimal and panic (exit 101)"]
 fn table_totals_beyond_the_decimal_range_do_not_panic() {
     let bank = TestBank::start();
     bank.reply(answer_near_the_decimal_limit());
@@ -696,9 +695,11 @@ fn table_totals_beyond_the_decimal_range_do_not_panic() {
     let out = balances(&env, &["--prior-day", "-f", "table"]);
     out.expect_code(0);
     out.expect_stdout_has("50,000,000,000,000,000,000,000,000,000");
+    out.expect_stdout_has("(too large)");
     out.check(
         out.stdout
             .lines()
+            .map(str::trim_start)
             .filter(|l| l.starts_with("111 ") || l.starts_with("222 "))
             .count()
             == 2,
@@ -720,7 +721,6 @@ fn answer_with_decimal_location(places: u64, amount: &str) -> Reply {
 }
 
 #[test]
-#[ignore = "bug: a decimalLocation above 28 makes format_amount build a Decimal with scale > 28, whose Display panics (exit 101)"]
 fn decimal_location_above_28_does_not_panic() {
     for (places, amount) in [(31, "0.001"), (40, "0.000000000001")] {
         let bank = TestBank::start();
@@ -741,7 +741,6 @@ fn decimal_location_above_28_does_not_panic() {
 
 #[cfg(unix)]
 #[test]
-#[ignore = "bug: a new --output file is created owner-only (0600, tempfile's mode) instead of with the umask's usual mode"]
 fn new_report_file_gets_the_mode_any_new_file_gets() {
     use std::os::unix::fs::PermissionsExt;
     let bank = TestBank::start();

@@ -24,11 +24,21 @@ const BALANCE_HEADER: [&str; 9] = [
 ];
 const FIRST_AMOUNT_COLUMN: usize = 5;
 
-#[derive(Default)]
+/// Sums of one currency on one date; `None` where a sum no longer fits a decimal.
 struct Totals {
     places: u32,
     accounts: usize,
-    sums: [Decimal; 4],
+    sums: [Option<Decimal>; 4],
+}
+
+impl Default for Totals {
+    fn default() -> Self {
+        Totals {
+            places: 0,
+            accounts: 0,
+            sums: [Some(Decimal::ZERO); 4],
+        }
+    }
 }
 
 fn new_table(style: TableStyle, header: &[&str]) -> Table {
@@ -71,7 +81,7 @@ pub fn balances(report: &Report, style: TableStyle, out: &mut dyn Write) -> io::
         total.places = total.places.max(places);
         total.accounts += 1;
         for (sum, amount) in total.sums.iter_mut().zip(amounts) {
-            *sum += amount;
+            *sum = sum.and_then(|s| s.checked_add(amount));
         }
     }
     table.add_row(vec![""; BALANCE_HEADER.len()]);
@@ -84,12 +94,12 @@ pub fn balances(report: &Report, style: TableStyle, out: &mut dyn Write) -> io::
             currency.clone(),
             date.to_string(),
         ];
-        cells.extend(
-            total
-                .sums
-                .iter()
-                .map(|v| format_amount_grouped(*v, total.places)),
-        );
+        cells.extend(total.sums.iter().map(|v| {
+            v.map_or_else(
+                || "(too large)".to_string(),
+                |v| format_amount_grouped(v, total.places),
+            )
+        }));
         table.add_row(cells);
     }
     for column in FIRST_AMOUNT_COLUMN..BALANCE_HEADER.len() {
