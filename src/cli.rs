@@ -17,13 +17,25 @@ use crate::query::AccountName;
     propagate_version = true,
     max_term_width = 100
 )]
-#[command(after_help = "Try it without an account:  treasury --sandbox balances --prior-day")]
+#[command(after_help = TOP_EXAMPLES)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
     #[command(subcommand)]
     pub command: Command,
 }
+
+const TOP_EXAMPLES: &str = "\
+Examples:
+  treasury --sandbox balances --prior-day        try it without an account
+  treasury login -p uat                          set up a profile (asks for what is missing)
+  treasury balances --month 2026-01 --split -o jan.csv
+
+Environment: TREASURY_PROFILE, TREASURY_CONFIG, TREASURY_FORMAT, TREASURY_CLIENT_SECRET,
+TREASURY_ACCESS_TOKEN, TREASURY_NO_KEYRING, NO_COLOR, XDG_CONFIG_HOME, XDG_CACHE_HOME.
+Exit codes: 0 ok, 1 internal error, 2 bad input (nothing sent), 3 credentials, 4 bank refused,
+5 some accounts failed (report written), 6 bank unreachable or failing.
+Docs: docs/ in the source tree, and man treasury.";
 
 /// Options every command accepts, before or after the command name.
 #[derive(Debug, Clone, Args)]
@@ -137,8 +149,10 @@ pub enum Command {
     #[command(after_help = LOGIN_EXAMPLES)]
     Login(LoginArgs),
     /// Forget the profile's stored secret and cached token
+    #[command(after_help = LOGOUT_EXAMPLES)]
     Logout(LogoutArgs),
     /// Show the profile, where its credential comes from and when its token expires
+    #[command(after_help = STATUS_EXAMPLES)]
     Status,
     /// List the accounts the credentials can see
     #[command(after_help = ACCOUNTS_EXAMPLES)]
@@ -279,6 +293,30 @@ Examples:
   printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
   treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key";
 
+const LOGOUT_EXAMPLES: &str = "\
+Removes the client secret and cached token from the OS keyring and from the credentials file;
+the profile's settings stay in the config file. A secret in TREASURY_CLIENT_SECRET or a
+client_secret_command is not stored by treasury, so there is nothing to forget.
+
+Examples:
+  treasury logout -p uat
+  treasury logout --all";
+
+const STATUS_EXAMPLES: &str = "\
+Sends nothing and never prints a secret or token. credential_source is one of env, command,
+keyring, file, key-file, sandbox or none.
+
+Examples:
+  treasury status -p uat
+  treasury status -f json | jq -r .token_expires_at";
+
+const SANDBOX_EXAMPLES: &str = "\
+Client id and secret are sandbox/sandbox; it prints a profile to paste into your config.
+
+Examples:
+  treasury sandbox serve --port 8080 --accounts 500
+  treasury sandbox serve --port 0 --accounts 10000      (any free port; benchmarks)";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum StoreKind {
     /// The OS keyring (Secret Service, keyutils, Keychain, Credential Manager)
@@ -366,6 +404,7 @@ pub struct CompletionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
     /// Run the sandbox bank on 127.0.0.1 in the foreground until Ctrl-C
+    #[command(after_help = SANDBOX_EXAMPLES)]
     Serve(SandboxServeArgs),
 }
 
