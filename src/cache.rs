@@ -115,7 +115,7 @@ pub fn store(path: &Path, accounts: &[Account], now: DateTime<Utc>) -> std::io::
             })
             .collect(),
     };
-    let mut out = AtomicFile::create(path)?;
+    let mut out = AtomicFile::create_private(path)?;
     serde_json::to_writer(&mut out, &file)?;
     out.flush()?;
     out.commit()

@@ -562,7 +562,7 @@ fn partial_answer_still_writes_the_output_file_and_exits_5() {
     );
     out.expect_code(5).expect_stdout_empty();
     out.check(
-        out.stderr_lines("warning").len() == 1 && out.stderr.contains("Wrote 1 rows to part.csv"),
+        out.stderr_lines("warning").len() == 1 && out.stderr.contains("Wrote 1 row to part.csv"),
         "a warning for the unknown account and a note for the file",
     );
     let text = std::fs::read_to_string(env.path().join("part.csv")).unwrap();
