@@ -17,11 +17,32 @@ use crate::http::Http;
 /// Lifetime assumed when the token endpoint does not say.
 const DEFAULT_LIFETIME_SECS: i64 = 300;
 
+/// Longest token lifetime we believe; anything longer is capped.
+const MAX_LIFETIME_SECS: i64 = 366 * 24 * 3600;
+
 #[derive(Deserialize)]
 struct TokenAnswer {
     access_token: String,
     #[serde(default)]
-    expires_in: Option<i64>,
+    expires_in: Option<Lifetime>,
+}
+
+/// `expires_in` as a number, or as the string some token endpoints send.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Lifetime {
+    Seconds(i64),
+    Text(String),
+}
+
+impl Lifetime {
+    fn seconds(&self) -> i64 {
+        let seconds = match self {
+            Lifetime::Seconds(s) => *s,
+            Lifetime::Text(t) => t.trim().parse().unwrap_or(DEFAULT_LIFETIME_SECS),
+        };
+        seconds.clamp(0, MAX_LIFETIME_SECS)
+    }
 }
 
 #[derive(Deserialize)]
@@ -243,7 +264,9 @@ async fn request_token(http: &Http, endpoint: &TokenEndpoint) -> Result<AccessTo
                 answer.status
             ))
         })?;
-        let lifetime = parsed.expires_in.unwrap_or(DEFAULT_LIFETIME_SECS);
+        let lifetime = parsed
+            .expires_in
+            .map_or(DEFAULT_LIFETIME_SECS, |l| l.seconds());
         return Ok(AccessToken {
             token: Secret::new(parsed.access_token),
             expires_at: Utc::now() + Duration::seconds(lifetime),
@@ -269,5 +292,33 @@ fn token_error(token_url: &Url, status: u16, body: &[u8]) -> Error {
             format!("the token endpoint answered HTTP {status} ({reason})"),
             "check token_url of the profile",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lifetime(json: &str) -> Option<i64> {
+        let answer: TokenAnswer = serde_json::from_str(json).unwrap();
+        answer.expires_in.map(|l| l.seconds())
+    }
+
+    #[test]
+    fn lifetimes_as_numbers_or_text_and_never_absurd() {
+        assert_eq!(
+            lifetime(r#"{"access_token":"t","expires_in":3599}"#),
+            Some(3599)
+        );
+        assert_eq!(
+            lifetime(r#"{"access_token":"t","expires_in":"3599"}"#),
+            Some(3599)
+        );
+        assert_eq!(lifetime(r#"{"access_token":"t","expires_in":-5}"#), Some(0));
+        assert_eq!(
+            lifetime(r#"{"access_token":"t","expires_in":9223372036854775807}"#),
+            Some(MAX_LIFETIME_SECS)
+        );
+        assert_eq!(lifetime(r#"{"access_token":"t"}"#), None);
     }
 }

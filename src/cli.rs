@@ -415,7 +415,8 @@ pub struct SandboxServeArgs {
     pub port: u16,
 
     /// How many accounts the sandbox bank holds
-    #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS)]
+    #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=crate::sandbox::MAX_SANDBOX_ACCOUNTS as u64))]
     pub accounts: usize,
 
     /// The client secret the token endpoint accepts for client id 'sandbox'

@@ -358,10 +358,20 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         cert: raw.cert.clone(),
         key: raw.key.clone(),
         ca_cert: raw.ca_cert.clone(),
-        timeout: Duration::from_secs(raw.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+        timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
         client_secret_command: raw.client_secret_command.clone(),
         book: account_book(file, name),
     })
+}
+
+fn timeout_secs(profile: &str, value: Option<u64>) -> Result<u64> {
+    match value.unwrap_or(DEFAULT_TIMEOUT_SECS) {
+        secs @ 1..=3600 => Ok(secs),
+        secs => Err(Error::usage_hint(
+            format!("timeout_secs = {secs} in profile '{profile}' is out of range"),
+            "give between 1 and 3600 seconds",
+        )),
+    }
 }
 
 fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {

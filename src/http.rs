@@ -107,6 +107,8 @@ impl Http {
             .connect_timeout(timeout.min(Duration::from_secs(30)))
             .timeout(timeout)
             .user_agent(concat!("treasury/", env!("CARGO_PKG_VERSION")))
+            // A redirect could carry a body to a host the https rule never checked.
+            .redirect(reqwest::redirect::Policy::none())
             .no_proxy_for_loopback()
             .build()
             .map_err(|e| Error::Internal(anyhow::anyhow!("cannot build the HTTP client: {e}")))?;
@@ -156,7 +158,10 @@ impl Http {
                 .header("accept", "application/json")
                 .form(form);
             match basic {
-                Some((user, secret)) => request.basic_auth(user, Some(secret.expose())),
+                // RFC 6749 2.3.1: both are form-urlencoded before Basic encoding.
+                Some((user, secret)) => {
+                    request.basic_auth(form_encode(user), Some(form_encode(secret.expose())))
+                }
                 None => request,
             }
         })
@@ -287,6 +292,10 @@ fn env_proxy() -> Option<reqwest::Proxy> {
     Some(proxy.no_proxy(no_proxy))
 }
 
+fn form_encode(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
 fn retry_after(response: &reqwest::Response) -> Option<Duration> {
     let value = response
         .headers()
@@ -377,6 +386,12 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_credentials_are_form_encoded_first() {
+        assert_eq!(form_encode("a+b c%/"), "a%2Bb+c%25%2F");
+        assert_eq!(form_encode("plain-id_1.x"), "plain-id_1.x");
+    }
 
     #[test]
     fn backoff_grows_and_stays_bounded() {

@@ -94,12 +94,27 @@ pub struct AccountSelection {
 }
 
 pub fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+    let bad = || {
         Error::usage_hint(
             format!("{flag} '{text}' is not a valid date"),
             "give an ISO date such as 2026-01-31",
         )
-    })
+    };
+    let trimmed = text.trim();
+    if !is_iso_date_shape(trimmed) {
+        return Err(bad());
+    }
+    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| bad())
+}
+
+/// `YYYY-MM-DD` exactly: chrono alone would also take `26-1-5` (the year 26).
+pub fn is_iso_date_shape(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
 }
 
 fn parse_month(text: &str) -> Result<(NaiveDate, NaiveDate)> {
@@ -308,12 +323,32 @@ pub fn parse_accounts_file(source: &str, text: &str) -> Result<Vec<AccountRef>> 
     }
     if first.contains(',') {
         // Rows of `treasury accounts -f csv` without their header: account_id, _, bank_id, ...
+        check_account_rows(source, &lines)?;
         return parse_csv_rows(source, &lines, 0, Some(2));
     }
     lines
         .iter()
         .map(|(n, line)| parse_account(line).map_err(|e| at_line(source, *n, e)))
         .collect()
+}
+
+/// Header-less CSV is taken only as `treasury accounts -f csv` rows (6 fields); anything else
+/// with a comma is refused, since a comma would otherwise merge or drop accounts.
+fn check_account_rows(source: &str, lines: &[(usize, &str)]) -> Result<()> {
+    const ACCOUNT_ROW_FIELDS: usize = 6;
+    for (n, line) in lines {
+        if split_csv_line(line).len() < ACCOUNT_ROW_FIELDS {
+            return Err(at_line(
+                source,
+                *n,
+                Error::usage_hint(
+                    format!("'{line}' has a comma but is not a row of 'treasury accounts -f csv'"),
+                    "give one account per line, or a CSV whose header has an account_id column",
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn parse_csv_rows(
@@ -622,6 +657,9 @@ mod tests {
             "2026/01/01",
             "",
             "20260101",
+            "26-1-5",
+            "+2026-01-01",
+            "02026-01-01",
         ] {
             let text = message(resolve_dates(&dates(Some(bad), None)).unwrap_err());
             assert!(
@@ -865,6 +903,15 @@ mod tests {
         );
         let only_ids = parse_accounts_file("a.csv", "account_id\n1\n2\n").unwrap();
         assert_eq!(only_ids, vec![acct(None, "1"), acct(None, "2")]);
+    }
+
+    #[test]
+    fn commas_that_are_not_account_rows_are_refused() {
+        let text = message(parse_accounts_file("ids.txt", "0041000001,0041000007\n").unwrap_err());
+        assert!(
+            text.starts_with("ids.txt:1: '0041000001,0041000007' has a comma"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -762,3 +762,53 @@ fn new_report_file_gets_the_mode_any_new_file_gets() {
         ),
     );
 }
+
+#[test]
+fn redirects_are_not_followed() {
+    let bank = TestBank::start();
+    bank.reply(Reply::json(307, "{}").with_header("location", "http://example.com/balance"));
+    let env = TestEnv::with_bank(&bank);
+    let out = balances(&env, &["--prior-day"]);
+    out.expect_code(6).expect_stdout_empty();
+    out.expect_stderr_has("HTTP 307");
+    assert_eq!(
+        bank.requests_to("/balance").len(),
+        1,
+        "one request, no second hop"
+    );
+}
+
+#[test]
+fn an_account_with_neither_balances_nor_an_error_is_reported_not_dropped() {
+    let bank = TestBank::start();
+    let body = json!({"accountList": [{"accountId": "111", "bankId": "B1", "accountName": "EMPTY",
+        "bankName": "TEST BANK", "branchId": "",
+        "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"}}]});
+    bank.reply(Reply::json(200, body.to_string()));
+    let env = TestEnv::with_bank(&bank);
+    let out = balances(&env, &["--prior-day", "-f", "json"]);
+    out.expect_code(5);
+    out.expect_stderr_has("warning: account B1/111: NO-DATA");
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
+    assert_eq!(doc["errors"][0]["code"], "NO-DATA");
+}
+
+#[test]
+fn dry_run_refuses_an_output_file_and_login_refuses_the_sandbox() {
+    let env = TestEnv::new();
+    let dry = run(env
+        .bare_cmd()
+        .args(["balances", "--dry-run", "-o", "bodies.csv"]));
+    dry.expect_code(2)
+        .expect_stdout_empty()
+        .expect_stderr_has("--dry-run prints the request bodies");
+    assert!(!env.path().join("bodies.csv").exists());
+    let login = run(env.bare_cmd().args(["--sandbox", "login", "--no-input"]));
+    login
+        .expect_code(2)
+        .expect_stderr_has("login does not work with --sandbox");
+    let logout = run(env.bare_cmd().args(["--sandbox", "logout"]));
+    logout
+        .expect_code(2)
+        .expect_stderr_has("logout does not work with --sandbox");
+}

@@ -245,6 +245,17 @@ pub fn into_report(body: ResponseBody) -> Report {
             });
             continue;
         }
+        if balances.is_empty() {
+            // Neither balances nor an error: say so rather than drop the account silently.
+            report.errors.push(AccountError {
+                account_id: entry.account_id,
+                bank_id: entry.bank_id,
+                code: "NO-DATA".to_string(),
+                message: "the bank returned neither balances nor an error for this account"
+                    .to_string(),
+            });
+            continue;
+        }
         let account = Arc::new(account_of(entry));
         for b in balances {
             report.rows.push(BalanceRow {

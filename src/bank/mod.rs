@@ -28,7 +28,10 @@ impl Bank {
     pub fn connect(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Bank> {
         // Mutual TLS presents the certificate on every request, even with a ready token.
         let client_cert = match (profile.auth, &profile.cert, &profile.key) {
-            (AuthMode::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
+            (AuthMode::Mtls, Some(cert), Some(key)) => {
+                crate::credentials::file::check_private(key, "private key")?;
+                Some((cert.as_path(), key.as_path()))
+            }
             _ => None,
         };
         let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;

@@ -15,6 +15,12 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     let selection = select_accounts(ctx, args)?;
     let requests = query::plan(span, &selection.accounts, args.split)?;
     if args.dry_run {
+        if ctx.global.output.is_some() {
+            return Err(Error::usage_hint(
+                "--dry-run prints the request bodies on stdout and writes no report",
+                "drop --output, or redirect stdout: treasury balances --dry-run ... > bodies.ndjson",
+            ));
+        }
         return print_bodies(ctx, &requests);
     }
     let sink = ctx.open_sink()?;

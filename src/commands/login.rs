@@ -9,6 +9,7 @@ use crate::credentials::{self, keyring, Access, KeyringError, Secret, Source, St
 use crate::error::{Error, Outcome, Result};
 
 pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
+    ctx.refuse_sandbox("login")?;
     let (file, path, name) = ctx.config_and_name()?;
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     let update = settings(ctx, args, &existing)?;
@@ -47,6 +48,11 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     };
     if let Some(secret) = &secret {
         store.save_secret(&name, secret)?;
+        if store != Store::Keyring {
+            // The keyring comes first in the chain: an older secret there would hide this one.
+            let _ = keyring::delete(&name);
+            let _ = keyring::delete(&credentials::token_entry(&name));
+        }
         if let Some(token) = &token {
             store.save_token(&name, &token.token, token.expires_at);
         }

@@ -4,10 +4,11 @@
 use crate::cli::LogoutArgs;
 use crate::commands::Context;
 use crate::config;
-use crate::credentials::{file, keyring};
+use crate::credentials::{self, file, keyring};
 use crate::error::{Outcome, Result};
 
 pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
+    ctx.refuse_sandbox("logout")?;
     let (config_file, _, name) = ctx.config_and_name()?;
     let credentials_path = config::credentials_path()?;
     let mut profiles: Vec<String> = match args.all {
@@ -28,7 +29,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     for profile in &profiles {
         for (entry, what) in [
             (profile.clone(), "client secret"),
-            (format!("{profile}:token"), "cached token"),
+            (credentials::token_entry(profile), "cached token"),
         ] {
             match keyring::delete(&entry) {
                 Ok(true) => {

@@ -57,6 +57,17 @@ impl<'a> Context<'a> {
         Ok((file, path))
     }
 
+    /// Refuses `--sandbox` for commands that change stored settings or secrets.
+    pub fn refuse_sandbox(&self, command: &str) -> Result<()> {
+        match self.global.sandbox {
+            true => Err(Error::usage_hint(
+                format!("{command} does not work with --sandbox: the sandbox needs no credentials"),
+                "drop --sandbox; to log in to a sandbox you run, use 'treasury sandbox serve' and the profile it prints",
+            )),
+            false => Ok(()),
+        }
+    }
+
     /// The config file, where it is, and the name of the profile in use.
     pub fn config_and_name(&self) -> Result<(ConfigFile, PathBuf, String)> {
         let (file, path) = self.config()?;

@@ -58,10 +58,12 @@ fn options(args: &SandboxServeArgs) -> Result<Options> {
 
 /// How clients prove who they are, in a few words.
 fn authentication(args: &SandboxServeArgs) -> String {
-    let mut ways = vec![format!(
-        "client id '{CLIENT_ID}', secret '{}'",
-        args.client_secret
-    )];
+    // The default secret is public; a chosen one is not repeated back.
+    let secret = match args.client_secret.as_str() {
+        crate::sandbox::CLIENT_SECRET => format!("secret '{}'", crate::sandbox::CLIENT_SECRET),
+        _ => "the secret given with --client-secret".to_string(),
+    };
+    let mut ways = vec![format!("client id '{CLIENT_ID}', {secret}")];
     if args.client_cert.is_some() {
         ways.push("client assertions signed for --client-cert".into());
     }

@@ -12,14 +12,14 @@ use super::Secret;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Default, Serialize, Deserialize)]
 struct FileContents {
     #[serde(default)]
     profiles: BTreeMap<String, Stored>,
 }
 
 /// What the file holds for one profile.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Default, Clone, Serialize, Deserialize)]
 pub struct Stored {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
@@ -27,6 +27,22 @@ pub struct Stored {
     pub access_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for Stored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stored")
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "(redacted)"),
+            )
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| "(redacted)"),
+            )
+            .field("token_expires_at", &self.token_expires_at)
+            .finish()
+    }
 }
 
 impl Stored {
@@ -69,6 +85,11 @@ fn read(path: &Path) -> Result<FileContents> {
         return Ok(FileContents::default());
     }
     check_private(path, "credentials file")?;
+    read_unchecked(path)
+}
+
+/// Reads the file whatever its mode: only to take secrets out of it.
+fn read_unchecked(path: &Path) -> Result<FileContents> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Error::auth(
             format!("cannot read credentials file {}: {e}", path.display()),
@@ -121,7 +142,7 @@ pub fn remove(path: &Path, profile: Option<&str>) -> Result<Vec<String>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut contents = read(path)?;
+    let mut contents = read_unchecked(path)?;
     let removed: Vec<String> = match profile {
         Some(name) => contents
             .profiles

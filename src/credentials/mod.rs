@@ -264,7 +264,7 @@ fn env_secret(var: &str) -> Option<Secret> {
         .map(Secret::new)
 }
 
-fn token_entry(profile: &str) -> String {
+pub fn token_entry(profile: &str) -> String {
     format!("{profile}:token")
 }
 
@@ -332,13 +332,17 @@ impl Store {
     /// Stores the client secret of a profile.
     pub fn save_secret(&self, profile: &str, secret: &Secret) -> Result<()> {
         match self {
-            Store::Keyring => keyring::set(profile, secret).map_err(|e| match e {
+            Store::Keyring => {
+                // A token of the old secret must not outlive it.
+                let _ = keyring::delete(&token_entry(profile));
+                keyring::set(profile, secret).map_err(|e| match e {
                 KeyringError::Unavailable(_) => Error::auth(
                     e.to_string(),
                     format!("use 'treasury login -p {profile} --store file' (an owner-only file), or set {CLIENT_SECRET_ENV}"),
                 ),
                 KeyringError::Failed(_) => Error::auth(e.to_string(), "try again, or use --store file"),
-            }),
+            })
+            }
             Store::File(path) => file::update(path, profile, |s| {
                 s.client_secret = Some(secret.expose().to_string());
                 s.access_token = None;
@@ -359,22 +363,23 @@ pub struct CredentialStatus {
 
 pub fn status(profile: &Profile) -> Result<CredentialStatus> {
     let keyring_state = keyring::probe();
-    let (source, store) =
-        if env_secret(ACCESS_TOKEN_ENV).is_some() || env_secret(CLIENT_SECRET_ENV).is_some() {
-            (Some(Source::Env), None)
-        } else if profile.auth != AuthMode::ClientSecret {
-            (Some(Source::KeyFile), None)
-        } else if profile.client_secret_command.is_some() {
-            (Some(Source::Command), None)
-        } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
-            (Some(Source::Keyring), Some(Store::Keyring))
-        } else {
-            let path = config::credentials_path()?;
-            match file::load(&path, &profile.name)?.secret() {
-                Some(_) => (Some(Source::File), Some(Store::File(path))),
-                None => (None, None),
-            }
-        };
+    let (source, store) = if env_secret(ACCESS_TOKEN_ENV).is_some() {
+        (Some(Source::Env), None)
+    } else if profile.auth != AuthMode::ClientSecret {
+        (Some(Source::KeyFile), None)
+    } else if env_secret(CLIENT_SECRET_ENV).is_some() {
+        (Some(Source::Env), None)
+    } else if profile.client_secret_command.is_some() {
+        (Some(Source::Command), None)
+    } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
+        (Some(Source::Keyring), Some(Store::Keyring))
+    } else {
+        let path = config::credentials_path()?;
+        match file::load(&path, &profile.name)?.secret() {
+            Some(_) => (Some(Source::File), Some(Store::File(path))),
+            None => (None, None),
+        }
+    };
     Ok(CredentialStatus {
         source,
         token: store.and_then(|s| s.load_token(&profile.name)),

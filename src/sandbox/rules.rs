@@ -87,19 +87,10 @@ fn optional_date(field: &str, text: Option<&str>) -> Result<Option<NaiveDate>, R
 /// A date written exactly `YYYY-MM-DD`.
 pub fn iso_date(field: &str, text: &str) -> Result<NaiveDate, Refusal> {
     let refuse = || Refusal::invalid_format(format!("{field} must be a date written YYYY-MM-DD"));
-    if !has_iso_date_shape(text) {
+    if !crate::query::is_iso_date_shape(text) {
         return Err(refuse());
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| refuse())
-}
-
-fn has_iso_date_shape(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            _ => b.is_ascii_digit(),
-        })
 }
 
 enum Shift {
