@@ -181,11 +181,11 @@ impl Http {
                 Ok(answer) if answer.is_transient() => {
                     answer.retry_after.unwrap_or_else(|| backoff(attempt))
                 }
-                Err(Error::Unavailable { .. }) => backoff(attempt),
-                _ => return result,
+                Err(failure) if failure.retryable => backoff(attempt),
+                _ => return result.map_err(|f| f.error),
             };
             if attempt >= self.retry.attempts {
-                return result;
+                return result.map_err(|f| f.error);
             }
             if wait > self.retry.max_wait {
                 return Err(Error::Unavailable {
@@ -203,7 +203,7 @@ impl Http {
         }
     }
 
-    async fn send_once(&self, url: &Url, request: RequestBuilder) -> Result<Answer> {
+    async fn send_once(&self, url: &Url, request: RequestBuilder) -> Result<Answer, Failure> {
         let mut response = request
             .send()
             .await
@@ -218,10 +218,13 @@ impl Http {
             .map_err(|e| self.transport_error(url, &e))?
         {
             if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err(Error::unavailable(format!(
-                    "{url} sent an answer larger than {} MiB; refusing to read it",
-                    MAX_BODY_BYTES / 1024 / 1024
-                )));
+                return Err(Failure {
+                    error: Error::unavailable(format!(
+                        "{url} sent an answer larger than {} MiB; refusing to read it",
+                        MAX_BODY_BYTES / 1024 / 1024
+                    )),
+                    retryable: false,
+                });
             }
             body.extend_from_slice(&chunk);
         }
@@ -232,10 +235,14 @@ impl Http {
         })
     }
 
-    fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Error {
+    /// A failed exchange; TLS refusals are not retried, since the same handshake fails again.
+    fn transport_error(&self, url: &Url, err: &reqwest::Error) -> Failure {
         let host = url.host_str().unwrap_or("the bank");
         if let Some(error) = tls_error(err).and_then(|tls| tls_failure(host, tls)) {
-            return error;
+            return Failure {
+                error,
+                retryable: false,
+            };
         }
         let message = if err.is_timeout() {
             format!("no answer from {host} within {} s", self.timeout.as_secs())
@@ -244,13 +251,23 @@ impl Http {
         } else {
             format!("the connection to {host} failed: {}", root_cause(err))
         };
-        Error::Unavailable {
-            message,
-            hint: Some(
-                "check the network and base_url, or raise timeout_secs in the profile".into(),
-            ),
+        Failure {
+            error: Error::Unavailable {
+                message,
+                hint: Some(
+                    "check the network and base_url, or raise timeout_secs in the profile".into(),
+                ),
+            },
+            retryable: true,
         }
     }
+}
+
+/// An attempt that got no usable answer, and whether another attempt could get one.
+#[derive(Debug)]
+struct Failure {
+    error: Error,
+    retryable: bool,
 }
 
 trait NoProxyForLoopback {
@@ -314,7 +331,7 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base / 2 + nanos % (base / 2 + 1))
 }
 
-fn describe(result: &Result<Answer>) -> String {
+fn describe(result: &Result<Answer, Failure>) -> String {
     match result {
         Ok(answer) => format!(
             "HTTP {} {}",
@@ -324,7 +341,7 @@ fn describe(result: &Result<Answer>) -> String {
                 .and_then(|s| s.canonical_reason())
                 .unwrap_or("")
         ),
-        Err(e) => e.to_string(),
+        Err(failure) => failure.error.to_string(),
     }
 }
 
