@@ -1,6 +1,8 @@
 //! CSV: RFC 4180, a header row, UTF-8, `\n` line ends, amounts without separators.
 
 use std::fmt::Write as _;
+
+use chrono::Datelike;
 use std::io::{self, Write};
 
 use super::{account_record, ACCOUNT_FIELDS, BALANCE_FIELDS};
@@ -38,7 +40,16 @@ pub fn balances(rows: &[BalanceRow], out: &mut dyn Write) -> io::Result<()> {
             csv.write_field(field).map_err(into_io)?;
         }
         text.clear();
-        write!(text, "{}", b.as_of_date.format("%Y-%m-%d")).map_err(io::Error::other)?;
+        let date = b.as_of_date;
+        // Written by hand: chrono's `format` parses its pattern on every call.
+        write!(
+            text,
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            date.month(),
+            date.day()
+        )
+        .map_err(io::Error::other)?;
         csv.write_field(&text).map_err(into_io)?;
         csv.write_field(if b.current_day { "true" } else { "false" })
             .map_err(into_io)?;
