@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{csv_rows, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET};
+use common::{answer_for, csv_rows, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET};
 use serde_json::{json, Value};
 
 /// The seed's second example: one GBP account whose balanceList is newest-first.
@@ -28,33 +28,6 @@ const NEWEST_FIRST: &str = r#"{
         }
     ]
 }"#;
-
-/// An answer for these accounts (id, bank), each with balances on these dates, in this order.
-fn answer_for(accounts: &[(&str, &str)], dates: &[&str]) -> Reply {
-    let list: Vec<Value> = accounts
-        .iter()
-        .map(|(id, bank)| {
-            json!({
-                "accountId": id,
-                "accountName": format!("ACCOUNT {id}"),
-                "branchId": "",
-                "bankId": bank,
-                "bankName": "TEST BANK",
-                "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"},
-                "balanceList": dates.iter().map(|d| json!({
-                    "asOfDate": d,
-                    "recordTimestamp": format!("{d}T18:00:00Z"),
-                    "currentDay": false,
-                    "openingAvailableAmount": 1,
-                    "openingLedgerAmount": 2,
-                    "endingAvailableAmount": 3,
-                    "endingLedgerAmount": 4,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    Reply::json(200, json!({ "accountList": list }).to_string())
-}
 
 fn balances(env: &TestEnv, args: &[&str]) -> common::Run {
     run(env.cmd().arg("balances").args(args))

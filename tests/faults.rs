@@ -11,35 +11,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use common::{csv_rows, run, RawBank, Reply, TestBank, TestEnv, CSV_HEADER, JPM_MOCK, SECRET};
+use common::{
+    answer_for, csv_rows, run, RawBank, Reply, TestBank, TestEnv, CSV_HEADER, JPM_MOCK, SECRET,
+};
 use serde_json::{json, Value};
-
-/// An answer for these accounts (id, bank), each with balances on these dates, in this order.
-fn answer_for(accounts: &[(&str, &str)], dates: &[String]) -> Reply {
-    let list: Vec<Value> = accounts
-        .iter()
-        .map(|(id, bank)| {
-            json!({
-                "accountId": id,
-                "accountName": format!("ACCOUNT {id}"),
-                "branchId": "",
-                "bankId": bank,
-                "bankName": "TEST BANK",
-                "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"},
-                "balanceList": dates.iter().map(|d| json!({
-                    "asOfDate": d,
-                    "recordTimestamp": format!("{d}T18:00:00Z"),
-                    "currentDay": false,
-                    "openingAvailableAmount": 1,
-                    "openingLedgerAmount": 2.5,
-                    "endingAvailableAmount": 3,
-                    "endingLedgerAmount": 4,
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    Reply::json(200, json!({ "accountList": list }).to_string())
-}
 
 /// The dates a request body asks for: every day of its range, or one day for a relative day.
 fn dates_of(body: &Value) -> Vec<String> {

@@ -648,3 +648,37 @@ pub fn places_of(currency: &str) -> usize {
         _ => 2,
     }
 }
+
+/// An answer for these accounts (id, bank), each with balances on these dates, in this order.
+pub fn answer_for<D: AsRef<str>>(accounts: &[(&str, &str)], dates: &[D]) -> Reply {
+    let list: Vec<Value> = accounts
+        .iter()
+        .map(|(id, bank)| {
+            let balances: Vec<Value> = dates
+                .iter()
+                .map(|d| {
+                    let d = d.as_ref();
+                    serde_json::json!({
+                        "asOfDate": d,
+                        "recordTimestamp": format!("{d}T18:00:00Z"),
+                        "currentDay": false,
+                        "openingAvailableAmount": 1,
+                        "openingLedgerAmount": 2.5,
+                        "endingAvailableAmount": 3,
+                        "endingLedgerAmount": 4,
+                    })
+                })
+                .collect();
+            serde_json::json!({
+                "accountId": id,
+                "accountName": format!("ACCOUNT {id}"),
+                "branchId": "",
+                "bankId": bank,
+                "bankName": "TEST BANK",
+                "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"},
+                "balanceList": balances,
+            })
+        })
+        .collect();
+    Reply::json(200, serde_json::json!({ "accountList": list }).to_string())
+}
