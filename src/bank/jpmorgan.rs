@@ -179,13 +179,13 @@ pub struct BalanceEntry {
     pub record_timestamp: String,
     #[serde(default)]
     pub current_day: bool,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "exact_amount")]
     pub opening_available_amount: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "exact_amount")]
     pub opening_ledger_amount: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "exact_amount")]
     pub ending_available_amount: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    #[serde(with = "exact_amount")]
     pub ending_ledger_amount: Decimal,
 }
 
@@ -202,6 +202,30 @@ pub struct ErrorEntry {
     pub error_code: String,
     #[serde(default)]
     pub error_msg: String,
+}
+
+/// Amounts as JSON numbers, read digit for digit: a number `Decimal` could only hold by
+/// rounding (more than 28 significant digits) is refused, never rounded.
+mod exact_amount {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
+        rust_decimal::serde::arbitrary_precision::serialize(amount, serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
+        let number = serde_json::Number::deserialize(deserializer)?;
+        let text = number.as_str();
+        let parsed = match text.contains(['e', 'E']) {
+            // Exponent notation is legal JSON; no bank has been seen to send it.
+            true => Decimal::from_scientific(text),
+            false => Decimal::from_str_exact(text),
+        };
+        parsed.map_err(|e| {
+            serde::de::Error::custom(format!("amount {text} cannot be held exactly ({e})"))
+        })
+    }
 }
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
@@ -395,6 +419,27 @@ mod tests {
         assert_eq!(b.opening_ledger.to_string(), "-4681786201.38");
         assert_eq!(b.ending_available.to_string(), "9007199254740993.01");
         assert_eq!(b.ending_ledger.to_string(), "12223.50");
+    }
+
+    #[test]
+    fn amounts_that_would_round_are_refused() {
+        let body = |amount: &str| {
+            format!(
+                r#"{{"accountList":[{{"accountId":"1","currency":{{"code":"USD","decimalLocation":2}},
+                "balanceList":[{{"asOfDate":"2021-12-08","openingAvailableAmount":{amount},
+                "openingLedgerAmount":0,"endingAvailableAmount":0,"endingLedgerAmount":0}}]}}]}}"#
+            )
+        };
+        let exact: ResponseBody =
+            serde_json::from_str(&body("1234567890123456789012345.67")).unwrap();
+        let row = &into_report(exact).rows[0];
+        assert_eq!(
+            row.balance.opening_available.to_string(),
+            "1234567890123456789012345.67"
+        );
+        let err = serde_json::from_str::<ResponseBody>(&body("1234567890123456789012345678.91"))
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot be held exactly"), "{err}");
     }
 
     #[test]
