@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{answer_for, csv_rows, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET};
+use common::{
+    answer_for, balances, csv_rows, keys, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET,
+};
 use serde_json::{json, Value};
 
 /// The seed's second example: one GBP account whose balanceList is newest-first.
@@ -28,17 +30,6 @@ const NEWEST_FIRST: &str = r#"{
         }
     ]
 }"#;
-
-fn balances(env: &TestEnv, args: &[&str]) -> common::Run {
-    run(env.cmd().arg("balances").args(args))
-}
-
-fn keys(csv: &str) -> Vec<(String, String)> {
-    csv_rows(csv)
-        .into_iter()
-        .map(|r| (r[0].clone(), r[6].clone()))
-        .collect()
-}
 
 #[test]
 fn jpm_mock_answer_gives_43_rows_one_gca_024_warning_and_exit_5() {

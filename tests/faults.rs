@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use common::{
-    answer_for, csv_rows, run, RawBank, Reply, TestBank, TestEnv, CSV_HEADER, JPM_MOCK, SECRET,
+    answer_for, balances, csv_rows, keys, run, RawBank, Reply, TestBank, TestEnv, CSV_HEADER,
+    JPM_MOCK, SECRET,
 };
 use serde_json::{json, Value};
 
@@ -57,18 +58,6 @@ fn answer_to(body: &Value) -> Reply {
 
 fn one_row() -> Reply {
     answer_for(&[("111", "B1")], &["2026-01-02".to_string()])
-}
-
-fn balances(env: &TestEnv, args: &[&str]) -> common::Run {
-    run(env.cmd().arg("balances").args(args))
-}
-
-/// A CSV report's (account_id, as_of_date) pairs, in order.
-fn keys(csv: &str) -> Vec<(String, String)> {
-    csv_rows(csv)
-        .into_iter()
-        .map(|r| (r[0].clone(), r[6].clone()))
-        .collect()
 }
 
 /// The one-row CSV report of `one_row()`.

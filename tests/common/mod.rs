@@ -682,3 +682,16 @@ pub fn answer_for<D: AsRef<str>>(accounts: &[(&str, &str)], dates: &[D]) -> Repl
         .collect();
     Reply::json(200, serde_json::json!({ "accountList": list }).to_string())
 }
+
+/// `treasury balances ARGS` in this environment.
+pub fn balances(env: &TestEnv, args: &[&str]) -> Run {
+    run(env.cmd().arg("balances").args(args))
+}
+
+/// A CSV report's (account_id, as_of_date) pairs, in order.
+pub fn keys(csv: &str) -> Vec<(String, String)> {
+    csv_rows(csv)
+        .into_iter()
+        .map(|r| (r[0].clone(), r[6].clone()))
+        .collect()
+}
