@@ -418,3 +418,38 @@ fn accounts_csv_with_a_byte_order_mark_and_crlf_is_read() {
         "both accounts, with the bank id where given",
     );
 }
+
+#[test]
+fn short_dates_that_chrono_would_read_as_year_26_are_refused_before_sending() {
+    assert_refused(
+        &["--from", "26-1-5"],
+        "--from '26-1-5' is not a valid date",
+        "ISO date",
+    );
+}
+
+#[test]
+fn an_accounts_file_line_with_a_comma_is_refused_before_sending() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let path = env.path().join("ids.txt");
+    std::fs::write(&path, "0041000001,0041000007\n").unwrap();
+    let out = run(env.cmd().args(["balances", "--accounts-file"]).arg(&path));
+    out.expect_code(2).expect_stdout_empty();
+    out.expect_stderr_has("ids.txt:1: '0041000001,0041000007' has a comma");
+    out.expect_stderr_has("hint: give one account per line");
+    assert!(bank.requests().is_empty(), "nothing sent");
+}
+
+#[test]
+fn a_zero_timeout_in_the_profile_is_refused_before_sending() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let mut config = std::fs::read_to_string(env.config_path()).unwrap();
+    config.push_str("timeout_secs = 0\n");
+    std::fs::write(env.config_path(), config).unwrap();
+    let out = run(env.cmd().args(["balances", "--prior-day"]));
+    out.expect_code(2).expect_stdout_empty();
+    out.expect_stderr_has("timeout_secs = 0 in profile 'test' is out of range");
+    assert!(bank.requests().is_empty(), "nothing sent");
+}
