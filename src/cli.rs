@@ -35,7 +35,7 @@ Environment: TREASURY_PROFILE, TREASURY_CONFIG, TREASURY_FORMAT, TREASURY_CLIENT
 TREASURY_ACCESS_TOKEN, TREASURY_NO_KEYRING, NO_COLOR, XDG_CONFIG_HOME, XDG_CACHE_HOME.
 Exit codes: 0 ok, 1 internal error, 2 bad input (nothing sent), 3 credentials, 4 bank refused,
 5 some accounts failed (report written), 6 bank unreachable or failing.
-Docs: docs/ in the source tree, and man treasury.";
+Docs: 'treasury man' prints the manual page (man -l <(treasury man)); docs/ in the source tree.";
 
 /// Options every command accepts, before or after the command name.
 #[derive(Debug, Clone, Args)]
@@ -126,6 +126,37 @@ pub struct GlobalArgs {
     /// Never prompt (implied when stdin is not a terminal)
     #[arg(long, global = true, help_heading = "Global options")]
     pub no_input: bool,
+
+    /// Tables: show every column, even wider than the terminal
+    #[arg(long, global = true, help_heading = "Output")]
+    pub wide: bool,
+
+    /// Write the report even when it has no row (by default an empty report is refused and
+    /// an existing --output file is left as it was)
+    #[arg(long, global = true, help_heading = "Output")]
+    pub allow_empty: bool,
+
+    /// Tables: TOTAL rows for the last as-of date only, for each as-of date, or none
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Output",
+        value_enum,
+        value_name = "WHICH",
+        default_value_t = Totals::Last
+    )]
+    pub totals: Totals,
+}
+
+/// Which per-currency totals a table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Totals {
+    /// Totals of the latest as-of date in the report (the closing position)
+    Last,
+    /// Totals for every as-of date
+    Each,
+    /// No totals
+    None,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,9 +194,24 @@ pub enum Command {
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
+    /// Print the manual page (roff) of treasury or of one of its commands
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
     /// Run the built-in sandbox bank
     #[command(subcommand)]
     Sandbox(SandboxCommand),
+}
+
+const MAN_HELP: &str = "\
+Examples:
+  treasury man | man -l -
+  treasury man balances > ~/.local/share/man/man1/treasury-balances.1";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print [default: treasury itself]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 const BALANCES_EXAMPLES: &str = "\
@@ -419,9 +465,15 @@ pub struct SandboxServeArgs {
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=crate::sandbox::MAX_SANDBOX_ACCOUNTS as u64))]
     pub accounts: usize,
 
-    /// The client secret the token endpoint accepts for client id 'sandbox'
-    #[arg(long, value_name = "SECRET", default_value = crate::sandbox::CLIENT_SECRET)]
+    /// The client secret the token endpoint accepts for client id 'sandbox' (visible in ps:
+    /// prefer the environment variable or --client-secret-stdin)
+    #[arg(long, value_name = "SECRET", env = "TREASURY_SANDBOX_CLIENT_SECRET",
+          hide_env_values = true, default_value = crate::sandbox::CLIENT_SECRET)]
     pub client_secret: String,
+
+    /// Read the client secret from stdin (first line) instead
+    #[arg(long, conflicts_with = "client_secret")]
+    pub client_secret_stdin: bool,
 
     /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM)
     #[arg(long, value_name = "FILE")]

@@ -45,6 +45,7 @@ async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
         Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
         Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
         Command::Completions(args) => commands::completions::run(&ctx, args),
+        Command::Man(args) => commands::man::run(&ctx, args),
         Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,
     }
 }

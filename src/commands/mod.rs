@@ -6,6 +6,7 @@ pub mod balances;
 pub mod completions;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod sandbox;
 pub mod status;
 
