@@ -1,8 +1,6 @@
 //! `treasury` as a library: the modules behind the binary, public for benchmarks and tests.
 
-pub mod assertion;
 pub mod atomic;
-pub mod auth;
 pub mod bank;
 pub mod cache;
 pub mod cli;
@@ -13,6 +11,7 @@ pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod model;
+pub mod oauth;
 pub mod output;
 pub mod query;
 pub mod sandbox;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::auth::{AccessToken, Authorizer};
+use crate::oauth::{AccessToken, Authorizer};
 use crate::config::{AuthMode, Profile};
 use crate::credentials::Access;
 use crate::error::{Error, Result};

@@ -13,7 +13,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
 use super::CLIENT_ID;
-use crate::assertion::{self, Expected, Invalid};
+use crate::oauth::assertion::{self, Expected, Invalid};
 
 /// How long an issued token stays valid.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
@@ -31,7 +31,7 @@ impl TokenStore {
         let count = self.counter.fetch_add(1, Ordering::Relaxed);
         let token = format!(
             "sbx-{:016x}{count:08x}",
-            super::amounts::splitmix64(clock_nanos() ^ count)
+            super::jpmorgan::amounts::splitmix64(clock_nanos() ^ count)
         );
         let now = Instant::now();
         let mut issued = self.issued.lock().unwrap_or_else(PoisonError::into_inner);

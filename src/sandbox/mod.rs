@@ -5,12 +5,8 @@
 //! for any date, at several banks and currencies. Plain HTTP by default; HTTPS, and mutual TLS in
 //! place of bearer tokens, when given certificates.
 
-mod accounts;
-mod amounts;
-mod answer;
 mod auth;
-mod refusal;
-mod rules;
+mod jpmorgan;
 mod server;
 mod tls;
 
@@ -25,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
+pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
 pub use auth::ClientCert;
 pub use tls::ServerTls;
 
@@ -95,7 +91,7 @@ impl Sandbox {
             "http"
         };
         let bank = Arc::new(server::Bank {
-            book: accounts::AccountBook::generate(options.accounts),
+            book: jpmorgan::accounts::AccountBook::generate(options.accounts),
             tokens: auth::TokenStore::default(),
             client_secret: options.client_secret,
             token_url: format!("{scheme}://{addr}/oauth2/token"),

@@ -141,7 +141,7 @@ mod tests {
     use axum::http::StatusCode;
 
     use super::*;
-    use crate::sandbox::refusal::INVALID_FORMAT;
+    use crate::sandbox::jpmorgan::refusal::INVALID_FORMAT;
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

@@ -176,8 +176,8 @@ mod tests {
     use axum::http::StatusCode;
 
     use super::*;
-    use crate::sandbox::refusal::{ACCOUNTS_NOT_FOUND, NO_ELIGIBLE_ACCOUNTS};
-    use crate::sandbox::rules::read_inquiry;
+    use crate::sandbox::jpmorgan::refusal::{ACCOUNTS_NOT_FOUND, NO_ELIGIBLE_ACCOUNTS};
+    use crate::sandbox::jpmorgan::rules::read_inquiry;
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()

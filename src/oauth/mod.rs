@@ -8,7 +8,7 @@ use reqwest::Url;
 use serde::Deserialize;
 use tokio::sync::Mutex;
 
-use crate::assertion;
+pub mod assertion;
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Store};
 use crate::error::{Error, Result};

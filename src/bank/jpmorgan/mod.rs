@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::Authorizer;
+use crate::oauth::Authorizer;
 use crate::error::{BankError, Error, Result};
 use crate::http::Http;
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
@@ -364,7 +364,7 @@ mod tests {
     use super::*;
     use crate::query::AccountRef;
 
-    const FIXTURE: &str = include_str!("../../tests/fixtures/jpm-mock-balances-44-accounts.json");
+    const FIXTURE: &str = include_str!("../../../tests/fixtures/jpm-mock-balances-44-accounts.json");
 
     #[test]
     fn bodies_carry_either_a_day_type_or_both_dates() {

@@ -136,7 +136,7 @@ fn positive(value: i64) -> u64 {
 }
 
 /// A well-mixed 64-bit number from a seed (SplitMix64).
-pub(super) fn splitmix64(seed: u64) -> u64 {
+pub(crate) fn splitmix64(seed: u64) -> u64 {
     let mut z = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -151,7 +151,7 @@ fn mix(parts: &[u64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::accounts::{AccountBook, SandboxAccount};
+    use crate::sandbox::jpmorgan::accounts::{AccountBook, SandboxAccount};
 
     fn date(text: &str) -> NaiveDate {
         NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
