@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::Url;
 use serde::Deserialize;
 
+use crate::bank::{self, jpmorgan, Spec};
 use crate::error::{Error, Result};
 use crate::query::AccountBook;
 
@@ -84,6 +85,8 @@ impl Environment {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
+    /// The provider the profile names (`provider =`, default jpmorgan).
+    pub provider: &'static Spec,
     pub environment: Option<Environment>,
     pub base_url: Url,
     pub auth: AuthMode,
@@ -319,18 +322,11 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
         return Err(missing_profile(file, name, path));
     };
-    if let Some(provider) = raw.provider.as_deref().filter(|p| *p != "jpmorgan") {
-        return Err(Error::usage_hint(
-            format!(
-                "profile '{name}' names provider '{provider}', which this version does not know"
-            ),
-            "the known provider is: jpmorgan",
-        ));
-    }
+    let provider = provider_of(name, raw)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
     let base_url = match (&raw.base_url, raw.environment) {
         (Some(url), _) => checked_url(name, "base_url", url)?,
-        (None, Some(env)) => documented_host(env, auth),
+        (None, Some(env)) => jpmorgan::documented_host(env, auth),
         (None, None) => {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
@@ -348,6 +344,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         .transpose()?;
     Ok(Profile {
         name: name.to_string(),
+        provider,
         environment: raw.environment,
         base_url,
         auth,
@@ -390,15 +387,16 @@ fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {
     Error::usage_hint(format!("no profile '{name}' in {}", path.display()), hint)
 }
 
-/// The J.P. Morgan hosts the reference documents for each environment.
-fn documented_host(env: Environment, auth: AuthMode) -> Url {
-    let url = match (env, auth) {
-        (Environment::Prod, AuthMode::Mtls) => "https://apigateway.jpmorgan.com/accessapi",
-        (Environment::Prod, _) => "https://openbanking.jpmorgan.com/accessapi",
-        (Environment::Uat, AuthMode::Mtls) => "https://apigatewayqaf.jpmorgan.com/accessapi",
-        (Environment::Uat, _) => "https://openbankinguat.jpmorgan.com/accessapi",
-    };
-    Url::parse(url).expect("documented hosts are valid URLs")
+/// The provider a profile names; jpmorgan when it names none.
+fn provider_of(name: &str, raw: &ProfileFile) -> Result<&'static Spec> {
+    let wanted = raw.provider.as_deref().unwrap_or("jpmorgan");
+    bank::spec(wanted).ok_or_else(|| {
+        let known: Vec<&str> = bank::PROVIDERS.iter().map(|p| p.name).collect();
+        Error::usage_hint(
+            format!("profile '{name}' names provider '{wanted}', which this version does not know"),
+            format!("the known providers are: {}", known.join(", ")),
+        )
+    })
 }
 
 /// Parses a URL and refuses plain http anywhere but on a loopback host.
@@ -477,7 +475,7 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
 
     #[test]
     fn environments_map_to_documented_hosts() {
-        let host = |env, auth| documented_host(env, auth).to_string();
+        let host = |env, auth| jpmorgan::documented_host(env, auth).to_string();
         assert_eq!(
             host(Environment::Prod, AuthMode::ClientSecret),
             "https://openbanking.jpmorgan.com/accessapi"

@@ -15,6 +15,25 @@ pub const MAX_ACCOUNTS: usize = 200;
 /// The longest account id the bank knows.
 pub const MAX_ID_LEN: usize = 35;
 
+/// What one request to a provider may ask for, as the provider declares it: the date modes it
+/// serves and its limits. `query` checks a request against these before anything is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The provider's `provider =` name, for messages.
+    pub provider: &'static str,
+    /// Whether it serves `--prior-day` and date ranges; every provider serves current balances.
+    pub prior_day: bool,
+    pub ranges: bool,
+    /// Longest range, counted as `to - from` in days.
+    pub max_range_days: u64,
+    /// Most accounts one request may name.
+    pub max_accounts: usize,
+    /// Longest account id.
+    pub max_id_len: usize,
+    /// What to do instead when a date option is refused.
+    pub dates_hint: &'static str,
+}
+
 /// Which balances to ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateSpan {

@@ -2,6 +2,9 @@
 //! balances (many requests at once, merged into one report in the user's order).
 
 pub mod jpmorgan;
+pub mod provider;
+
+pub use provider::{Options, Provider, Spec};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -9,45 +12,44 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use crate::oauth::{AccessToken, Authorizer};
-use crate::config::{AuthMode, Profile};
+use crate::config::Profile;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
-use crate::http::{Http, RetryPolicy, TlsSettings};
+use crate::http::RetryPolicy;
 use crate::model::{Account, BalanceRow, Report};
+use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest};
+
+/// Every provider, by its `provider =` name. A new provider adds its line here.
+pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC];
+
+/// The provider named `name`, if this version knows it.
+pub fn spec(name: &str) -> Option<&'static Spec> {
+    PROVIDERS.iter().copied().find(|spec| spec.name == name)
+}
 
 /// A connected bank: credentials exchanged, ready for requests.
 #[derive(Debug, Clone)]
 pub struct Bank {
-    client: jpmorgan::Client,
+    client: Arc<dyn Provider>,
 }
 
 impl Bank {
-    /// Prepares the client for a profile; the token is fetched with the first request.
-    pub fn connect(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Bank> {
-        // Mutual TLS presents the certificate on every request, even with a ready token.
-        let client_cert = match (profile.auth, &profile.cert, &profile.key) {
-            (AuthMode::Mtls, Some(cert), Some(key)) => {
-                crate::credentials::file::check_private(key, "private key")?;
-                Some((cert.as_path(), key.as_path()))
-            }
-            _ => None,
-        };
-        let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;
-        let http = Http::new(profile.timeout, retry, &tls)?;
-        let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
-        let client = jpmorgan::Client::new(http, &profile.base_url, auth, &profile.name)?;
+    /// Prepares the provider's client for a profile; a token is fetched with the first request.
+    pub fn connect(
+        profile: &Profile,
+        access: Access,
+        retry: RetryPolicy,
+        options: Options,
+    ) -> Result<Bank> {
+        let client = (profile.provider.connect)(profile, access, retry, options)?;
         Ok(Bank { client })
     }
 
-    /// Proves the credentials work with one request: a token request, or for mutual TLS (which
-    /// has no token) an account listing. Returns the token, if there is one.
+    /// Proves the credentials work with one request: a token request, or where there is no
+    /// token an account listing. Returns the token, if there is one.
     pub async fn verify(&self) -> Result<Option<AccessToken>> {
-        if self.client.auth.has_token_endpoint() {
-            return self.client.auth.fetch().await.map(Some);
-        }
-        self.accounts().await.map(|_| None)
+        self.client.verify().await
     }
 
     pub async fn accounts(&self) -> Result<Vec<Account>> {

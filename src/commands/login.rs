@@ -41,7 +41,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     let token = match args.no_verify {
         true => None,
         false => {
-            Bank::connect(&profile, access, ctx.retry_policy())?
+            Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
                 .verify()
                 .await?
         }

@@ -153,7 +153,12 @@ impl<'a> Context<'a> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
-        Bank::connect(&profile, access, self.retry_policy())
+        Bank::connect(
+            &profile,
+            access,
+            self.retry_policy(),
+            crate::bank::Options::default(),
+        )
     }
 
     /// Resolves the format and opens `--output`'s temporary file.
@@ -227,6 +232,7 @@ fn sandbox_profile(sandbox: &Sandbox) -> Result<Profile> {
     let url = |text: String| reqwest::Url::parse(&text).map_err(|e| Error::Internal(e.into()));
     Ok(Profile {
         name: "sandbox".into(),
+        provider: &crate::bank::jpmorgan::SPEC,
         environment: None,
         base_url: url(sandbox.base_url())?,
         auth: config::AuthMode::ClientSecret,

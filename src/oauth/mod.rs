@@ -9,6 +9,7 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 pub mod assertion;
+mod renew;
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Store};
 use crate::error::{Error, Result};

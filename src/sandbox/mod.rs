@@ -21,8 +21,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
 pub use auth::ClientCert;
+pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
 pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";

@@ -12,12 +12,12 @@ use axum::{Json, Router};
 use chrono::Utc;
 use serde_json::json;
 
-use super::jpmorgan::accounts::{AccountBook, BANKS};
-use super::jpmorgan::answer::answer;
 use super::auth::{
     bearer_token, check_assertion, form_value, is_sandbox_client, uses_assertion, ClientCert,
     SeenAssertions, TokenStore, TOKEN_LIFETIME,
 };
+use super::jpmorgan::accounts::{AccountBook, BANKS};
+use super::jpmorgan::answer::answer;
 use super::jpmorgan::refusal::Refusal;
 use super::jpmorgan::rules::read_inquiry;
 use super::CLIENT_ID;

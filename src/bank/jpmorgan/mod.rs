@@ -1,15 +1,19 @@
 //! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
 
+mod provider;
+
+pub use provider::{code_hint, documented_host, SPEC};
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::oauth::Authorizer;
 use crate::error::{BankError, Error, Result};
 use crate::http::Http;
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
+use crate::oauth::Authorizer;
 use crate::query::{BalanceRequest, DateSpan};
 
 /// A client of one J.P. Morgan Account Balances endpoint.
@@ -364,7 +368,8 @@ mod tests {
     use super::*;
     use crate::query::AccountRef;
 
-    const FIXTURE: &str = include_str!("../../../tests/fixtures/jpm-mock-balances-44-accounts.json");
+    const FIXTURE: &str =
+        include_str!("../../../tests/fixtures/jpm-mock-balances-44-accounts.json");
 
     #[test]
     fn bodies_carry_either_a_day_type_or_both_dates() {

@@ -1,0 +1,66 @@
+//! The provider interface: what a bank's API can serve (as data, for `query`), how a profile of
+//! it connects, and the calls every command makes. Each provider is a folder beside this file
+//! with one `SPEC`, listed once in `PROVIDERS`.
+//!
+//! A trait object rather than an enum: the provider is picked at run time from the profile's
+//! `provider =`, and a new provider must be one folder plus one registry line. An enum would need
+//! a variant and an arm in every method, in this file, for each provider. The calls are few and
+//! each is a network round trip, so the boxed future costs nothing that shows.
+
+use std::fmt::Debug;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::config::Profile;
+use crate::credentials::Access;
+use crate::error::Result;
+use crate::http::RetryPolicy;
+use crate::model::{Account, Report};
+use crate::oauth::AccessToken;
+use crate::query::{BalanceRequest, Limits};
+
+/// A future a provider returns; boxed so the trait can be used as `dyn Provider`.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A connected provider: credentials in hand, ready for requests.
+pub trait Provider: Send + Sync + Debug {
+    /// Proves the credentials work with one request; returns the token where there is one.
+    fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>>;
+    /// Every account the credentials see, in the bank's order.
+    fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>>;
+    /// One planned request: rows and per-account errors, in the bank's order.
+    fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>>;
+}
+
+/// Settings a provider may need beyond the profile's common ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Ask for live balances where the provider has a separate (billed) endpoint for them.
+    pub live: bool,
+}
+
+/// How a provider's client is built from a resolved profile and its credentials.
+pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn Provider>>;
+
+/// One provider, as data: its name, what it can serve, and how to connect to it.
+pub struct Spec {
+    /// The `provider =` value of a profile.
+    pub name: &'static str,
+    /// What `status` and the docs call it.
+    pub title: &'static str,
+    /// Date modes, limits and id rules, checked locally before anything is sent.
+    pub limits: Limits,
+    /// Profile keys this provider reads beyond the common ones (provider, base_url, timeout...).
+    pub profile_keys: &'static [&'static str],
+    /// Connects a resolved profile with its credentials.
+    pub connect: Connect,
+    /// The request `--dry-run` prints for one planned request, as one JSON value.
+    pub plan: fn(&BalanceRequest, &Profile) -> serde_json::Value,
+}
+
+impl Debug for Spec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
