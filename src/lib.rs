@@ -1,5 +1,8 @@
 //! `treasury` as a library: the modules behind the binary, public for benchmarks and tests.
 
+// Only `term` writes to the terminal: the print macros are refused everywhere else.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod atomic;
 pub mod bank;
 pub mod cache;

@@ -1,6 +1,8 @@
 //! `treasury`: parse the command line, dispatch to the command, print any error with its hint,
 //! and turn the outcome into the exit code.
 
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use treasury::cli::{Cli, Command, SandboxCommand};

@@ -1,5 +1,6 @@
 //! The only place that touches stdout and stderr: data on stdout, messages and logs on stderr,
 //! terminal detection, colour and progress.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{self, IsTerminal, Write};
 
