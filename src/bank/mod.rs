@@ -3,19 +3,20 @@
 
 pub mod jpmorgan;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::auth::{AccessToken, Authorizer};
 use crate::config::{AuthMode, Profile};
 use crate::credentials::Access;
-use crate::error::{Error, Result};
+use crate::error::{BankError, Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
-use crate::model::{Account, BalanceRow, Report};
-use crate::query::{AccountRef, BalanceRequest};
+use crate::model::{Account, AccountError, BalanceRow, Report};
+use crate::query::{AccountRef, BalanceRequest, DateSpan};
 
 /// A connected bank: credentials exchanged, ready for requests.
 #[derive(Debug, Clone)]
@@ -55,33 +56,239 @@ impl Bank {
     }
 
     /// Runs the requests, at most `concurrency` at once, and merges the answers: accounts in the
-    /// order given (the bank's order where none were given), dates ascending.
+    /// order given (the bank's order where none were given), dates ascending. Every requested
+    /// account ends as rows or as an error; duplicate rows are dropped with a warning.
     pub async fn balances(
         &self,
         requests: Vec<BalanceRequest>,
         order: &[AccountRef],
         concurrency: usize,
         on_done: impl Fn(),
-    ) -> Result<Report> {
+    ) -> Result<Fetched> {
+        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
         let permits = Arc::new(Semaphore::new(concurrency.max(1)));
         let mut tasks = JoinSet::new();
-        for (index, request) in requests.into_iter().enumerate() {
+        for (index, request) in requests.iter().enumerate() {
             let client = self.client.clone();
             let permits = Arc::clone(&permits);
+            let request = Arc::clone(request);
             tasks.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 (index, client.balances(&request).await)
             });
         }
+        let several = requests.len() > 1;
         let mut parts = Vec::new();
+        let mut not_found = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             let (index, result) = joined.map_err(|e| Error::Internal(e.into()))?;
+            let request = &requests[index];
             // The first failure ends the run; the remaining tasks are aborted on drop.
-            parts.push((index, result?));
+            let part = match result {
+                Ok(report) => complete(report, &request.accounts),
+                Err(Error::Rejected(bank)) if several && batch_not_found(&bank, request) => {
+                    not_found.push(bank.clone());
+                    not_found_report(&bank, &request.accounts)
+                }
+                Err(e) if several => return Err(in_request(e, request, order)),
+                Err(e) => return Err(e),
+            };
+            parts.push((index, part));
             on_done();
         }
+        // Every batch unknown is what one unsplit request would have been refused for.
+        if not_found.len() == requests.len() {
+            if let Some(bank) = not_found.into_iter().next() {
+                return Err(Error::Rejected(bank));
+            }
+        }
         parts.sort_by_key(|(index, _)| *index);
-        Ok(merge(parts.into_iter().map(|(_, report)| report), order))
+        let merged = merge(parts.into_iter().map(|(_, report)| report), order);
+        dedupe_rows(merged)
+    }
+}
+
+/// A report with the warnings about what was dropped from it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetched {
+    pub report: Report,
+    pub warnings: Vec<String>,
+}
+
+/// The code and text of the per-account error for an account the answer left out.
+pub const MISSING: &str = "MISSING";
+const MISSING_MESSAGE: &str = "the bank's answer left this account out";
+
+/// Adds a `MISSING` error for each requested account the answer has neither rows nor an error
+/// for. An account requested without a bank id is answered by any account with its id.
+pub fn complete(mut report: Report, requested: &[AccountRef]) -> Report {
+    if requested.is_empty() {
+        return report;
+    }
+    let mut answered: HashSet<(&str, &str)> = HashSet::new();
+    let mut answered_ids: HashSet<&str> = HashSet::new();
+    let answers = report
+        .rows
+        .iter()
+        .map(|r| (r.account.bank_id.as_str(), r.account.account_id.as_str()))
+        .chain(
+            report
+                .errors
+                .iter()
+                .map(|e| (e.bank_id.as_str(), e.account_id.as_str())),
+        );
+    for (bank, id) in answers {
+        answered.insert((bank, id));
+        answered_ids.insert(id);
+    }
+    let missing: Vec<AccountError> = requested
+        .iter()
+        .filter(|a| match &a.bank_id {
+            Some(bank) => !answered.contains(&(bank.as_str(), a.account_id.as_str())),
+            None => !answered_ids.contains(a.account_id.as_str()),
+        })
+        .map(|a| missing_error(a, MISSING, MISSING_MESSAGE))
+        .collect();
+    report.errors.extend(missing);
+    report
+}
+
+fn missing_error(account: &AccountRef, code: &str, message: &str) -> AccountError {
+    AccountError {
+        account_id: account.account_id.clone(),
+        bank_id: account.bank_id.clone().unwrap_or_default(),
+        code: code.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// GCA-009 ("none of the requested accounts exist") for a request that named accounts: with
+/// `--split` that is about this batch only, not the whole run.
+fn batch_not_found(bank: &BankError, request: &BalanceRequest) -> bool {
+    bank.code.as_deref() == Some("GCA-009") && !request.accounts.is_empty()
+}
+
+fn not_found_report(bank: &BankError, requested: &[AccountRef]) -> Report {
+    Report {
+        rows: Vec::new(),
+        errors: requested
+            .iter()
+            .map(|a| missing_error(a, "GCA-009", &bank.message))
+            .collect(),
+    }
+}
+
+/// Names the failing request of several: its dates and its batch of accounts.
+fn in_request(err: Error, request: &BalanceRequest, order: &[AccountRef]) -> Error {
+    let label = request_label(request, order);
+    match err {
+        Error::Rejected(mut bank) => {
+            bank.message = format!("{} [{label}]", bank.message);
+            Error::Rejected(bank)
+        }
+        Error::Usage { message, hint } => Error::Usage {
+            message: format!("{message} [{label}]"),
+            hint,
+        },
+        Error::Auth { message, hint } => Error::Auth {
+            message: format!("{message} [{label}]"),
+            hint,
+        },
+        Error::Unavailable { message, hint } => Error::Unavailable {
+            message: format!("{message} [{label}]"),
+            hint,
+        },
+        Error::Internal(e) => Error::Internal(e.context(label)),
+    }
+}
+
+/// `window 2026-01-01..2026-01-31, accounts 201-400 of 450`.
+pub fn request_label(request: &BalanceRequest, order: &[AccountRef]) -> String {
+    let window = match request.span {
+        DateSpan::CurrentDay => "current day".to_string(),
+        DateSpan::PriorDay => "prior day".to_string(),
+        DateSpan::Range { from, to } => format!("window {from}..{to}"),
+    };
+    let Some(first) = request.accounts.first() else {
+        return format!("{window}, all accounts");
+    };
+    let start = order.iter().position(|a| a == first).unwrap_or(0);
+    let end = start + request.accounts.len();
+    let total = order.len().max(end);
+    format!("{window}, accounts {}-{end} of {total}", start + 1)
+}
+
+/// Drops rows the report holds more than once for one (bank id, account id, as-of date), with
+/// one warning per account; the same key with different amounts is a malformed answer.
+pub fn dedupe_rows(report: Report) -> Result<Fetched> {
+    let Report { rows, errors } = report;
+    let mut seen: HashMap<(String, String, NaiveDate), usize> = HashMap::with_capacity(rows.len());
+    let mut dropped: Vec<((String, String), usize)> = Vec::new();
+    let mut kept: Vec<BalanceRow> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = (
+            row.account.bank_id.clone(),
+            row.account.account_id.clone(),
+            row.balance.as_of_date,
+        );
+        let Some(&first) = seen.get(&key) else {
+            seen.insert(key, kept.len());
+            kept.push(row);
+            continue;
+        };
+        if !same_amounts(&kept[first], &row) {
+            return Err(conflicting(&row));
+        }
+        let account = (key.0, key.1);
+        match dropped.iter_mut().find(|(a, _)| *a == account) {
+            Some((_, count)) => *count += 1,
+            None => dropped.push((account, 1)),
+        }
+    }
+    let warnings = dropped
+        .into_iter()
+        .map(|((bank, id), count)| {
+            let account = display_account(&bank, &id);
+            format!(
+                "account {account} came back more than once ({count} duplicate {} dropped): it was asked for in two forms, or the bank repeated it; showing it once",
+                if count == 1 { "row" } else { "rows" }
+            )
+        })
+        .collect();
+    Ok(Fetched {
+        report: Report {
+            rows: kept,
+            errors,
+        },
+        warnings,
+    })
+}
+
+fn same_amounts(a: &BalanceRow, b: &BalanceRow) -> bool {
+    let (a, b) = (&a.balance, &b.balance);
+    a.opening_available == b.opening_available
+        && a.opening_ledger == b.opening_ledger
+        && a.ending_available == b.ending_available
+        && a.ending_ledger == b.ending_ledger
+}
+
+fn conflicting(row: &BalanceRow) -> Error {
+    let account = display_account(&row.account.bank_id, &row.account.account_id);
+    Error::Unavailable {
+        message: format!(
+            "the bank's answer is malformed: it holds account {account} on {} more than once, with different balances",
+            row.balance.as_of_date
+        ),
+        hint: Some(
+            "no report was written, since either set of balances could be wrong; try again later, and if it persists, contact the bank's API support".into(),
+        ),
+    }
+}
+
+fn display_account(bank: &str, id: &str) -> String {
+    match bank.is_empty() {
+        true => id.to_string(),
+        false => format!("{bank}/{id}"),
     }
 }
 
