@@ -213,3 +213,97 @@ fn the_cache_makes_two_forms_one_request_entry() {
         "with one warning",
     );
 }
+
+// Bullet 3: the account cache belongs to the bank it came from.
+
+fn cache_file(env: &TestEnv) -> std::path::PathBuf {
+    env.path().join("cache/treasury/accounts/test.json")
+}
+
+#[test]
+fn a_cache_from_another_base_url_is_ignored_and_rewritten() {
+    let old_bank = TestBank::start();
+    old_bank.reply(answer_for(&[("OLD-1", "OLDBANK")], &[DAY]));
+    let new_bank = TestBank::start();
+    new_bank.reply(answer_for(&[("NEW-1", "NEWBANK")], &[DAY]));
+    let env = TestEnv::with_bank(&old_bank);
+    let first = run(env.cmd().args(["accounts", "-f", "csv"]));
+    first.expect_code(0).expect_stdout_has("OLD-1");
+    // The profile now points at another bank: its cached list must not be shown.
+    env.write_config(&new_bank.base_url(), &new_bank.token_url());
+    let out = run(env.cmd().args(["accounts", "-f", "csv"]));
+    out.expect_code(0).expect_stderr_empty();
+    out.check(
+        out.stdout.contains("NEW-1") && !out.stdout.contains("OLD-1"),
+        "the new bank's accounts",
+    );
+    out.check(
+        new_bank.balance_bodies().len() == 1,
+        "the new bank was asked",
+    );
+    let cache = std::fs::read_to_string(cache_file(&env)).unwrap();
+    out.check(
+        cache.contains("NEW-1")
+            && !cache.contains("OLD-1")
+            && cache.contains(&new_bank.base_url()),
+        &format!("the cache is rewritten with its origin: {cache}"),
+    );
+    // And the rewritten cache is used again.
+    let again = run(env.cmd().args(["accounts", "-f", "csv"]));
+    again.expect_code(0).expect_stdout_has("NEW-1");
+    again.check(new_bank.balance_bodies().len() == 1, "from the cache");
+}
+
+#[test]
+fn balances_does_not_fill_bank_ids_from_another_banks_cache() {
+    let old_bank = TestBank::start();
+    old_bank.reply(answer_for(&[("1001", "OLDBANK")], &[DAY]));
+    let new_bank = TestBank::start();
+    new_bank.reply(answer_for(&[("1001", "NEWBANK")], &[DAY]));
+    let env = TestEnv::with_bank(&old_bank);
+    run(env.cmd().arg("accounts")).expect_code(0);
+    env.write_config(&new_bank.base_url(), &new_bank.token_url());
+    let out = balances_of(&env, &one_day(&["-a", "1001"]));
+    out.expect_code(0).expect_stderr_empty();
+    out.check(
+        new_bank.balance_bodies()[0]["accountList"]
+            == serde_json::json!([{"accountId": "1001"}]),
+        "the account id goes alone, without the old bank's id",
+    );
+}
+
+#[test]
+fn a_cache_for_another_client_id_is_ignored() {
+    let bank = TestBank::start();
+    bank.reply(answer_for(&[("1001", "B")], &[DAY]));
+    let env = TestEnv::with_bank(&bank);
+    run(env.cmd().arg("accounts")).expect_code(0);
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    std::fs::write(
+        env.config_path(),
+        config.replace("client_id = \"cid\"", "client_id = \"other\""),
+    )
+    .unwrap();
+    let out = run(env.cmd().arg("accounts"));
+    out.expect_code(0).expect_stderr_empty();
+    out.check(bank.balance_bodies().len() == 2, "asked the bank again");
+}
+
+#[test]
+fn a_cache_written_before_origins_is_ignored() {
+    let bank = TestBank::start();
+    bank.reply(answer_for(&[("NEW-1", "B")], &[DAY]));
+    let env = TestEnv::with_bank(&bank);
+    std::fs::create_dir_all(cache_file(&env).parent().unwrap()).unwrap();
+    let now = chrono::Utc::now().to_rfc3339();
+    let old = format!(
+        r#"{{"fetched_at":"{now}","accounts":[{{"account_id":"OLD-1","account_name":"","bank_id":"X","bank_name":"","branch_id":"","currency":"USD","decimal_places":2}}]}}"#
+    );
+    std::fs::write(cache_file(&env), old).unwrap();
+    let out = run(env.cmd().args(["accounts", "-f", "csv"]));
+    out.expect_code(0).expect_stderr_empty();
+    out.check(
+        out.stdout.contains("NEW-1") && !out.stdout.contains("OLD-1"),
+        "the bank's list, not the old cache",
+    );
+}
