@@ -215,7 +215,10 @@ pub fn request_label(request: &BalanceRequest, order: &[AccountRef]) -> String {
     let start = order.iter().position(|a| a == first).unwrap_or(0);
     let end = start + request.accounts.len();
     let total = order.len().max(end);
-    format!("{window}, accounts {}-{end} of {total}", start + 1)
+    match request.accounts.len() {
+        1 => format!("{window}, account {end} of {total}"),
+        _ => format!("{window}, accounts {}-{end} of {total}", start + 1),
+    }
 }
 
 /// Drops rows the report holds more than once for one (bank id, account id, as-of date), with
@@ -256,10 +259,7 @@ pub fn dedupe_rows(report: Report) -> Result<Fetched> {
         })
         .collect();
     Ok(Fetched {
-        report: Report {
-            rows: kept,
-            errors,
-        },
+        report: Report { rows: kept, errors },
         warnings,
     })
 }
