@@ -491,3 +491,113 @@ fn the_failing_split_request_is_named_by_window_and_batch() {
     );
     out.check(!env.path().join("out.csv").exists(), "no report written");
 }
+
+// Bullet 6: dates outside what the API takes are refused locally.
+
+#[test]
+fn dates_outside_1900_to_9999_exit_2_and_send_nothing() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--from", "9999-12-31"],
+            "error: --from 9999-12-31 without --to asks for 31 days beyond 9999-12-31, outside the dates treasury sends the bank (1900-01-01 to 9999-12-31)",
+        ),
+        (
+            &["--from", "0000-01-01", "--to", "0000-01-02"],
+            "error: --from 0000-01-01 is outside the dates treasury sends the bank, 1900-01-01 to 9999-12-31",
+        ),
+        (
+            &["--to", "1900-01-10"],
+            "error: --to 1900-01-10 without --from asks for 31 days beyond 1900-01-01, outside the dates treasury sends the bank (1900-01-01 to 9999-12-31)",
+        ),
+        (
+            &["--month", "0000-02"],
+            "error: --month 0000-02 is outside the dates treasury sends the bank, 1900-01-01 to 9999-12-31",
+        ),
+        (
+            &["--from", "1899-12-31", "--to", "1900-01-01", "--dry-run"],
+            "error: --from 1899-12-31 is outside the dates treasury sends the bank, 1900-01-01 to 9999-12-31",
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = balances(&env, args);
+        out.expect_code(2).expect_stdout_empty();
+        out.check(
+            out.stderr_lines("error") == [expected],
+            &format!("the error names the date and the range: {expected}"),
+        );
+        out.check(out.stderr_lines("hint").len() == 1, "and a way out");
+    }
+    assert!(bank.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn the_edges_of_the_range_are_sent() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let out = balances(
+        &env,
+        &["--from", "9999-12-01", "--to", "9999-12-31", "--dry-run"],
+    );
+    out.expect_code(0);
+    out.check(
+        out.stdout.trim_end() == r#"{"startDate":"9999-12-01","endDate":"9999-12-31"}"#,
+        "the last days of 9999",
+    );
+    let out = balances(&env, &["--from", "1900-01-01", "--dry-run"]);
+    out.expect_code(0);
+    out.check(
+        out.stdout.trim_end() == r#"{"startDate":"1900-01-01","endDate":"1900-02-01"}"#,
+        "the first days of 1900",
+    );
+}
+
+// Bullet 7: quoted input is capped.
+
+#[test]
+fn a_huge_account_id_in_an_accounts_file_is_quoted_short_exit_2() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let huge = "7".repeat(4 * 1024 * 1024);
+    std::fs::write(env.path().join("huge.txt"), format!("1001\n{huge}\n")).unwrap();
+    let out = balances(&env, &["--accounts-file", "huge.txt"]);
+    out.expect_code(2).expect_stdout_empty();
+    out.check(out.stderr.len() < 600, "stderr stays short");
+    let expected = format!(
+        "error: huge.txt:2: account id '{}… (4194304 bytes)' is 4194304 characters long; the bank allows at most 35",
+        "7".repeat(40)
+    );
+    out.check(
+        out.stderr_lines("error") == [expected.as_str()],
+        "the error quotes the start of the id and its size",
+    );
+    assert!(bank.requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn huge_values_elsewhere_are_quoted_short_exit_2() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    let long = "x".repeat(100_000);
+    let bad_char = format!("{}!", "1".repeat(100_000));
+    let comma = format!("{},2", "1".repeat(2_000_000));
+    std::fs::write(env.path().join("comma.txt"), &comma).unwrap();
+    let long_date = "2".repeat(100_000);
+    let cases: [Vec<&str>; 5] = [
+        vec!["-a", &long],
+        vec!["-a", &bad_char],
+        vec!["--group", &long],
+        vec!["--from", &long_date],
+        vec!["--accounts-file", "comma.txt"],
+    ];
+    for args in cases {
+        let out = balances(&env, &args);
+        out.expect_code(2).expect_stdout_empty();
+        out.check(
+            out.stderr.len() < 600 && out.stderr.contains("… (") && out.stderr.contains(" bytes)"),
+            "a short stderr quoting the start and the size",
+        );
+    }
+    assert!(bank.requests().is_empty(), "nothing was sent");
+}
