@@ -24,8 +24,9 @@ pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
     Some(date) => date,
     None => panic!("a valid date"),
 };
-/// How much of a value the user typed an error message quotes.
-pub const MAX_QUOTED_CHARS: usize = 40;
+/// How much of a value the user typed an error message quotes: enough for two account ids of
+/// the longest kind joined by `/` or `,` (71 characters).
+pub const MAX_QUOTED_CHARS: usize = 80;
 
 /// User input as an error message quotes it: in full when short, else its start and its size,
 /// so a runaway value (a whole file on one line) cannot flood the terminal or the memory.
@@ -776,11 +777,11 @@ mod tests {
     #[test]
     fn quoted_input_is_cut_to_a_bounded_length() {
         assert_eq!(quoted("short"), "short");
-        let forty = "é".repeat(40);
-        assert_eq!(quoted(&forty), forty);
+        let eighty = "é".repeat(80);
+        assert_eq!(quoted(&eighty), eighty);
         let long = "1".repeat(5_000_000);
         let text = quoted(&long);
-        assert_eq!(text, format!("{}… (5000000 bytes)", "1".repeat(40)));
+        assert_eq!(text, format!("{}… (5000000 bytes)", "1".repeat(80)));
         let err = message(parse_account(&long).unwrap_err());
         assert!(err.len() < 400, "{err}");
         assert!(err.contains("is 5000000 characters long"), "{err}");

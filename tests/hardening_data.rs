@@ -566,7 +566,7 @@ fn a_huge_account_id_in_an_accounts_file_is_quoted_short_exit_2() {
     out.check(out.stderr.len() < 600, "stderr stays short");
     let expected = format!(
         "error: huge.txt:2: account id '{}… (4194304 bytes)' is 4194304 characters long; the bank allows at most 35",
-        "7".repeat(40)
+        "7".repeat(80)
     );
     out.check(
         out.stderr_lines("error") == [expected.as_str()],
