@@ -224,44 +224,63 @@ pub fn request_label(request: &BalanceRequest, order: &[AccountRef]) -> String {
 /// Drops rows the report holds more than once for one (bank id, account id, as-of date), with
 /// one warning per account; the same key with different amounts is a malformed answer.
 pub fn dedupe_rows(report: Report) -> Result<Fetched> {
-    let Report { rows, errors } = report;
-    let mut seen: HashMap<(String, String, NaiveDate), usize> = HashMap::with_capacity(rows.len());
-    let mut dropped: Vec<((String, String), usize)> = Vec::new();
-    let mut kept: Vec<BalanceRow> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let key = (
-            row.account.bank_id.clone(),
-            row.account.account_id.clone(),
-            row.balance.as_of_date,
-        );
-        let Some(&first) = seen.get(&key) else {
-            seen.insert(key, kept.len());
-            kept.push(row);
-            continue;
-        };
-        if !same_amounts(&kept[first], &row) {
-            return Err(conflicting(&row));
-        }
-        let account = (key.0, key.1);
-        match dropped.iter_mut().find(|(a, _)| *a == account) {
-            Some((_, count)) => *count += 1,
-            None => dropped.push((account, 1)),
-        }
-    }
+    let (drop, dropped) = duplicates(&report.rows)?;
     let warnings = dropped
         .into_iter()
-        .map(|((bank, id), count)| {
-            let account = display_account(&bank, &id);
+        .map(|(account, count)| {
             format!(
                 "account {account} came back more than once ({count} duplicate {} dropped): it was asked for in two forms, or the bank repeated it; showing it once",
                 if count == 1 { "row" } else { "rows" }
             )
         })
         .collect();
+    let Report { mut rows, errors } = report;
+    if !drop.is_empty() {
+        let mut index = 0;
+        rows.retain(|_| {
+            index += 1;
+            !drop.contains(&(index - 1))
+        });
+    }
     Ok(Fetched {
-        report: Report { rows: kept, errors },
+        report: Report { rows, errors },
         warnings,
     })
+}
+
+/// The positions of rows that repeat an earlier row, and per account how many were repeats.
+/// Keys borrow from the rows: this runs over every row of a large report.
+type Repeats = (HashSet<usize>, Vec<(String, usize)>);
+
+fn duplicates(rows: &[BalanceRow]) -> Result<Repeats> {
+    let mut seen: HashMap<(&str, &str, NaiveDate), usize> = HashMap::with_capacity(rows.len());
+    let mut drop = HashSet::new();
+    let mut counts: Vec<((&str, &str), usize)> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let account = (
+            row.account.bank_id.as_str(),
+            row.account.account_id.as_str(),
+        );
+        let first = *seen
+            .entry((account.0, account.1, row.balance.as_of_date))
+            .or_insert(i);
+        if first == i {
+            continue;
+        }
+        if !same_amounts(&rows[first], row) {
+            return Err(conflicting(row));
+        }
+        drop.insert(i);
+        match counts.iter_mut().find(|(a, _)| *a == account) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((account, 1)),
+        }
+    }
+    let counts = counts
+        .into_iter()
+        .map(|((bank, id), count)| (display_account(bank, id), count))
+        .collect();
+    Ok((drop, counts))
 }
 
 fn same_amounts(a: &BalanceRow, b: &BalanceRow) -> bool {
