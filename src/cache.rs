@@ -14,8 +14,20 @@ use crate::model::{Account, Currency};
 /// How long `accounts` shows the cached list before asking the bank again.
 pub const FRESH_FOR: Duration = Duration::hours(1);
 
+/// Where a cached list came from: a list from another bank, environment or client must never
+/// fill in bank ids or stand in for this profile's accounts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    pub provider: String,
+    pub base_url: String,
+    pub client_id: Option<String>,
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 struct CacheFile {
+    /// Absent in caches written before the origin was recorded: those are ignored.
+    #[serde(default)]
+    origin: Option<Origin>,
     fetched_at: DateTime<Utc>,
     accounts: Vec<CachedAccount>,
 }
@@ -56,8 +68,9 @@ impl AccountCache {
     }
 }
 
-/// Reads the cache. `Ok(None)` when there is none; `Err` with a warning when it is unreadable.
-pub fn load(path: &Path) -> Result<Option<AccountCache>, String> {
+/// Reads the cache. `Ok(None)` when there is none or it came from another `origin`; `Err` with a
+/// warning when it is unreadable.
+pub fn load(path: &Path, origin: &Origin) -> Result<Option<AccountCache>, String> {
     let text = match std::fs::read(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -74,6 +87,14 @@ pub fn load(path: &Path) -> Result<Option<AccountCache>, String> {
             path.display()
         )
     })?;
+    if file.origin.as_ref() != Some(origin) {
+        tracing::info!(
+            "ignoring the account cache {}: it was fetched from {:?}, not {origin:?}",
+            path.display(),
+            file.origin
+        );
+        return Ok(None);
+    }
     let accounts = file
         .accounts
         .into_iter()
@@ -96,11 +117,17 @@ pub fn load(path: &Path) -> Result<Option<AccountCache>, String> {
 }
 
 /// Writes the cache atomically, readable by the owner only.
-pub fn store(path: &Path, accounts: &[Account], now: DateTime<Utc>) -> std::io::Result<()> {
+pub fn store(
+    path: &Path,
+    origin: &Origin,
+    accounts: &[Account],
+    now: DateTime<Utc>,
+) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         create_private_dir(dir)?;
     }
     let file = CacheFile {
+        origin: Some(origin.clone()),
         fetched_at: now,
         accounts: accounts
             .iter()
@@ -147,18 +174,46 @@ mod tests {
         }
     }
 
+    fn origin(base_url: &str) -> Origin {
+        Origin {
+            provider: "jpmorgan".into(),
+            base_url: base_url.into(),
+            client_id: Some("cid".into()),
+        }
+    }
+
+    #[test]
+    fn a_cache_from_another_origin_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("uat.json");
+        let uat = origin("https://uat.example/");
+        store(&path, &uat, &[account("1", "A")], Utc::now()).unwrap();
+        assert!(load(&path, &uat).unwrap().is_some());
+        assert_eq!(load(&path, &origin("https://prod.example/")), Ok(None));
+        let other_client = Origin {
+            client_id: Some("other".into()),
+            ..uat.clone()
+        };
+        assert_eq!(load(&path, &other_client), Ok(None));
+        let before_origins = r#"{"fetched_at":"2026-01-01T00:00:00Z","accounts":[]}"#;
+        std::fs::write(&path, before_origins).unwrap();
+        assert_eq!(load(&path, &uat), Ok(None));
+    }
+
     #[test]
     fn round_trips_and_ages() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("accounts").join("uat.json");
         let now = Utc::now();
+        let from = origin("https://uat.example/");
         store(
             &path,
+            &from,
             &[account("1", "A"), account("2", "A"), account("2", "B")],
             now,
         )
         .unwrap();
-        let cache = load(&path).unwrap().unwrap();
+        let cache = load(&path, &from).unwrap().unwrap();
         assert_eq!(cache.accounts[0], account("1", "A"));
         assert!(cache.is_fresh(now + Duration::minutes(59)));
         assert!(!cache.is_fresh(now + Duration::minutes(61)));
@@ -172,8 +227,9 @@ mod tests {
     fn missing_is_none_and_corrupt_is_a_warning() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("uat.json");
-        assert_eq!(load(&path), Ok(None));
+        let from = origin("https://uat.example/");
+        assert_eq!(load(&path, &from), Ok(None));
         std::fs::write(&path, "{not json").unwrap();
-        assert!(load(&path).unwrap_err().contains("is corrupt"));
+        assert!(load(&path, &from).unwrap_err().contains("is corrupt"));
     }
 }

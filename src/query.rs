@@ -14,6 +14,28 @@ pub const MAX_RANGE_DAYS: u64 = 31;
 pub const MAX_ACCOUNTS: usize = 200;
 /// The longest account id the bank knows.
 pub const MAX_ID_LEN: usize = 35;
+/// The API documents dates as ISO 8601 `YYYY-MM-DD`: four-digit years. We send nothing before
+/// the first day of 1900 (no cash-reporting balance is older) or after the last of 9999.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(date) => date,
+    None => panic!("a valid date"),
+};
+/// How much of a value the user typed an error message quotes: enough for two account ids of
+/// the longest kind joined by `/` or `,` (71 characters).
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// User input as an error message quotes it: in full when short, else its start and its size,
+/// so a runaway value (a whole file on one line) cannot flood the terminal or the memory.
+pub fn quoted(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => text.to_string(),
+        Some((end, _)) => format!("{}… ({} bytes)", &text[..end], text.len()),
+    }
+}
 
 /// What one request to a provider may ask for, as the provider declares it: the date modes it
 /// serves and its limits. `query` checks a request against these before anything is sent.
@@ -115,7 +137,7 @@ pub struct AccountSelection {
 pub fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
     let bad = || {
         Error::usage_hint(
-            format!("{flag} '{text}' is not a valid date"),
+            format!("{flag} '{}' is not a valid date", quoted(text)),
             "give an ISO date such as 2026-01-31",
         )
     };
@@ -123,7 +145,40 @@ pub fn parse_date(flag: &str, text: &str) -> Result<NaiveDate> {
     if !is_iso_date_shape(trimmed) {
         return Err(bad());
     }
-    NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| bad())
+    let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d").map_err(|_| bad())?;
+    check_date(&format!("{flag} {date}"), date)?;
+    Ok(date)
+}
+
+/// Refuses a date outside `FIRST_DATE..=LAST_DATE`; `what` names where it came from.
+fn check_date(what: &str, date: NaiveDate) -> Result<()> {
+    if (FIRST_DATE..=LAST_DATE).contains(&date) {
+        return Ok(());
+    }
+    Err(Error::usage_hint(
+        format!("{what} is outside the dates treasury sends the bank, {FIRST_DATE} to {LAST_DATE}"),
+        format!("give dates from {FIRST_DATE} to {LAST_DATE}"),
+    ))
+}
+
+/// The other end of a one-ended range, 31 days away, refused when it leaves the date range.
+fn other_end(flag: &str, given: NaiveDate, later: bool) -> Result<NaiveDate> {
+    let days = Days::new(MAX_RANGE_DAYS);
+    let end = match later {
+        true => given.checked_add_days(days),
+        false => given.checked_sub_days(days),
+    };
+    let (missing, bound) = match later {
+        true => ("--to", LAST_DATE),
+        false => ("--from", FIRST_DATE),
+    };
+    match end.filter(|d| (FIRST_DATE..=LAST_DATE).contains(d)) {
+        Some(end) => Ok(end),
+        None => Err(Error::usage_hint(
+            format!("{flag} {given} without {missing} asks for 31 days beyond {bound}, outside the dates treasury sends the bank ({FIRST_DATE} to {LAST_DATE})"),
+            format!("give {missing} as well, from {FIRST_DATE} to {LAST_DATE}"),
+        )),
+    }
 }
 
 /// `YYYY-MM-DD` exactly: chrono alone would also take `26-1-5` (the year 26).
@@ -139,7 +194,7 @@ pub fn is_iso_date_shape(text: &str) -> bool {
 fn parse_month(text: &str) -> Result<(NaiveDate, NaiveDate)> {
     let bad = || {
         Error::usage_hint(
-            format!("--month '{text}' is not a valid month"),
+            format!("--month '{}' is not a valid month", quoted(text)),
             "give a year and month such as 2026-01",
         )
     };
@@ -155,6 +210,7 @@ fn parse_month(text: &str) -> Result<(NaiveDate, NaiveDate)> {
         .ok_or_else(bad)?;
     let last = next.pred_opt().ok_or_else(bad)?;
     debug_assert_eq!(last.month(), month);
+    check_date(&format!("--month {}", text.trim()), first)?;
     Ok((first, last))
 }
 
@@ -163,9 +219,11 @@ fn parse_month(text: &str) -> Result<(NaiveDate, NaiveDate)> {
 /// The range limit is not checked here: `check_range` does that, so `--split` can lift it.
 pub fn resolve_dates(args: &DateArgs) -> Result<DateSpan> {
     let dated = [
-        args.from.as_ref().map(|v| format!("--from {v}")),
-        args.to.as_ref().map(|v| format!("--to {v}")),
-        args.month.as_ref().map(|v| format!("--month {v}")),
+        args.from.as_ref().map(|v| format!("--from {}", quoted(v))),
+        args.to.as_ref().map(|v| format!("--to {}", quoted(v))),
+        args.month
+            .as_ref()
+            .map(|v| format!("--month {}", quoted(v))),
     ];
     let dated: Vec<String> = dated.into_iter().flatten().collect();
     let relative = match (args.current, args.prior_day) {
@@ -191,7 +249,10 @@ pub fn resolve_dates(args: &DateArgs) -> Result<DateSpan> {
     if let Some(month) = &args.month {
         if args.from.is_some() || args.to.is_some() {
             return Err(Error::usage_hint(
-                format!("--month {month} cannot be combined with --from or --to"),
+                format!(
+                    "--month {} cannot be combined with --from or --to",
+                    quoted(month)
+                ),
                 "use either --month or --from/--to",
             ));
         }
@@ -208,19 +269,11 @@ pub fn resolve_dates(args: &DateArgs) -> Result<DateSpan> {
         .as_deref()
         .map(|v| parse_date("--to", v))
         .transpose()?;
-    let days = Days::new(MAX_RANGE_DAYS);
     let (from, to) = match (from, to) {
         (None, None) => return Ok(DateSpan::CurrentDay),
         (Some(from), Some(to)) => (from, to),
-        (Some(from), None) => (
-            from,
-            from.checked_add_days(days)
-                .ok_or_else(|| out_of_range(from))?,
-        ),
-        (None, Some(to)) => (
-            to.checked_sub_days(days).ok_or_else(|| out_of_range(to))?,
-            to,
-        ),
+        (Some(from), None) => (from, other_end("--from", from, true)?),
+        (None, Some(to)) => (other_end("--to", to, false)?, to),
     };
     if to < from {
         return Err(Error::usage_hint(
@@ -229,12 +282,6 @@ pub fn resolve_dates(args: &DateArgs) -> Result<DateSpan> {
         ));
     }
     Ok(DateSpan::Range { from, to })
-}
-
-fn out_of_range(date: NaiveDate) -> Error {
-    Error::usage(format!(
-        "{date} is too far from today's calendar for a 31-day range"
-    ))
 }
 
 /// Days between the ends of a range (`to - from`): the number the bank limits to 31.
@@ -273,7 +320,7 @@ fn check_id(what: &str, id: &str, given: &str) -> Result<()> {
     let hint = "ids are 1 to 35 letters, digits or '-'; give one account per --account, in the form ACCOUNT_ID or BANK_ID/ACCOUNT_ID";
     if id.is_empty() {
         return Err(Error::usage_hint(
-            format!("{what} in '{given}' is empty"),
+            format!("{what} in '{}' is empty", quoted(given)),
             hint,
         ));
     }
@@ -282,15 +329,19 @@ fn check_id(what: &str, id: &str, given: &str) -> Result<()> {
         .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
     {
         return Err(Error::usage_hint(
-            format!("{what} '{id}' contains {bad:?}, which no account id has"),
+            format!(
+                "{what} '{}' contains {bad:?}, which no account id has",
+                quoted(id)
+            ),
             hint,
         ));
     }
-    if id.chars().count() > MAX_ID_LEN {
+    let length = id.chars().count();
+    if length > MAX_ID_LEN {
         return Err(Error::usage_hint(
             format!(
-                "{what} '{id}' is {} characters long; the bank allows at most {MAX_ID_LEN}",
-                id.chars().count()
+                "{what} '{}' is {length} characters long; the bank allows at most {MAX_ID_LEN}",
+                quoted(id)
             ),
             hint,
         ));
@@ -334,7 +385,11 @@ pub fn parse_accounts_file(source: &str, text: &str) -> Result<Vec<AccountRef>> 
     let Some((_, first)) = lines.first() else {
         return Ok(Vec::new());
     };
-    let header = split_csv_line(first);
+    // Only a line naming the column can be the header: no copy of a plain (maybe huge) line.
+    let header = match first.contains("account_id") {
+        true => split_csv_line(first),
+        false => Vec::new(),
+    };
     if header.iter().any(|h| h == "account_id") {
         let account_col = header.iter().position(|h| h == "account_id").unwrap_or(0);
         let bank_col = header.iter().position(|h| h == "bank_id");
@@ -361,7 +416,10 @@ fn check_account_rows(source: &str, lines: &[(usize, &str)]) -> Result<()> {
                 source,
                 *n,
                 Error::usage_hint(
-                    format!("'{line}' has a comma but is not a row of 'treasury accounts -f csv'"),
+                    format!(
+                        "'{}' has a comma but is not a row of 'treasury accounts -f csv'",
+                        quoted(line)
+                    ),
                     "give one account per line, or a CSV whose header has an account_id column",
                 ),
             ));
@@ -384,7 +442,7 @@ fn parse_csv_rows(
                 at_line(
                     source,
                     *n,
-                    Error::usage(format!("'{line}' has no account_id field")),
+                    Error::usage(format!("'{}' has no account_id field", quoted(line))),
                 )
             })?;
             let bank = bank_col
@@ -446,7 +504,7 @@ fn resolve_name(spec: &str, book: &AccountBook) -> Result<AccountRef> {
     match book.aliases.get(spec.trim()) {
         Some(target) => parse_account(target).map_err(|e| match e {
             Error::Usage { message, .. } => Error::usage_hint(
-                format!("alias '{spec}' in the config file: {message}"),
+                format!("alias '{}' in the config file: {message}", quoted(spec)),
                 "fix the alias under [profiles.NAME.accounts]",
             ),
             other => other,
@@ -472,7 +530,7 @@ fn unknown_alias(alias: &str, book: &AccountBook) -> Error {
             known.join(", ")
         )
     };
-    Error::usage_hint(format!("unknown account alias '{alias}'"), hint)
+    Error::usage_hint(format!("unknown account alias '{}'", quoted(alias)), hint)
 }
 
 fn unknown_group(group: &str, book: &AccountBook) -> Error {
@@ -483,7 +541,7 @@ fn unknown_group(group: &str, book: &AccountBook) -> Error {
     } else {
         format!("known groups: {}", known.join(", "))
     };
-    Error::usage_hint(format!("unknown group '{group}'"), hint)
+    Error::usage_hint(format!("unknown group '{}'", quoted(group)), hint)
 }
 
 fn dedupe(refs: Vec<AccountRef>) -> AccountSelection {
@@ -689,6 +747,63 @@ mod tests {
         let text =
             message(resolve_dates(&dates(Some("2026-01-01"), Some("2026-1-x"))).unwrap_err());
         assert!(text.contains("--to '2026-1-x'"), "{text}");
+    }
+
+    #[test]
+    fn dates_outside_the_api_range_are_refused_with_the_range() {
+        for (from, to) in [
+            (Some("0000-01-01"), Some("0000-01-05")),
+            (Some("1899-12-31"), Some("1900-01-05")),
+            (Some("2026-01-01"), Some("+10000-01-01")),
+        ] {
+            let err = resolve_dates(&dates(from, to)).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            let text = message(err);
+            assert!(
+                text.contains("1900-01-01 to 9999-12-31") || text.contains("not a valid date"),
+                "{text}"
+            );
+        }
+        let text = message(resolve_dates(&dates(Some("0000-01-01"), None)).unwrap_err());
+        assert!(
+            text.starts_with("--from 0000-01-01 is outside the dates"),
+            "{text}"
+        );
+        let text = message(resolve_dates(&dates(Some("9999-12-31"), None)).unwrap_err());
+        assert!(
+            text.starts_with("--from 9999-12-31 without --to asks for 31 days beyond 9999-12-31"),
+            "{text}"
+        );
+        let text = message(resolve_dates(&dates(None, Some("1900-01-15"))).unwrap_err());
+        assert!(text.contains("give --from as well"), "{text}");
+        let month = DateArgs {
+            month: Some("0000-01".into()),
+            ..DateArgs::default()
+        };
+        assert!(
+            message(resolve_dates(&month).unwrap_err()).starts_with("--month 0000-01 is outside")
+        );
+        assert_eq!(
+            resolve_dates(&dates(Some("9999-12-01"), Some("9999-12-31"))).unwrap(),
+            range("9999-12-01", "9999-12-31")
+        );
+        assert_eq!(
+            resolve_dates(&dates(Some("1900-01-01"), None)).unwrap(),
+            range("1900-01-01", "1900-02-01")
+        );
+    }
+
+    #[test]
+    fn quoted_input_is_cut_to_a_bounded_length() {
+        assert_eq!(quoted("short"), "short");
+        let eighty = "é".repeat(80);
+        assert_eq!(quoted(&eighty), eighty);
+        let long = "1".repeat(5_000_000);
+        let text = quoted(&long);
+        assert_eq!(text, format!("{}… (5000000 bytes)", "1".repeat(80)));
+        let err = message(parse_account(&long).unwrap_err());
+        assert!(err.len() < 400, "{err}");
+        assert!(err.contains("is 5000000 characters long"), "{err}");
     }
 
     #[test]

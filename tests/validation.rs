@@ -3,15 +3,34 @@
 
 mod common;
 
-use common::{run, TestBank, TestEnv};
+use common::{answer_for, run, Reply, TestBank, TestEnv};
 use serde_json::{json, Value};
 
 /// Runs `balances ARGS` with a working profile and a bank that would answer anything.
 fn against_bank(args: &[&str]) -> (common::Run, TestBank) {
-    let bank = TestBank::start();
+    let bank = answering_bank();
     let env = TestEnv::with_bank(&bank);
     let out = run(env.cmd().arg("balances").args(args));
     (out, bank)
+}
+
+/// A bank that answers every account asked for: a named account it left out would be `MISSING`.
+fn answering_bank() -> TestBank {
+    let bank = TestBank::start();
+    bank.respond(|body, _| answer_requested(body));
+    bank
+}
+
+fn answer_requested(body: &Value) -> Reply {
+    let ids: Vec<String> = body["accountList"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|a| a["accountId"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let accounts: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "B")).collect();
+    answer_for(&accounts, &["2026-01-02"])
 }
 
 /// Expects a local refusal: exit 2, nothing on stdout, the error naming `named`, a hint
@@ -134,7 +153,7 @@ fn accounts_file_with_201_accounts_is_refused_suggesting_split() {
 
 #[test]
 fn accounts_file_with_200_accounts_is_sent_in_one_request() {
-    let bank = TestBank::start();
+    let bank = answering_bank();
     let env = TestEnv::with_bank(&bank);
     let file = accounts_file(&env, 200);
     let out = run(env
@@ -332,7 +351,7 @@ fn unknown_treasury_format_is_refused_before_sending() {
 
 #[test]
 fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() {
-    let bank = TestBank::start();
+    let bank = answering_bank();
     let env = TestEnv::with_bank(&bank);
     let mut text: String = (0..200).map(|i| format!("ACC-{i:04}\n")).collect();
     text.push_str("ACC-0007\n");

@@ -27,12 +27,16 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     let bank = ctx.connect().await?;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
-    let report = bank
+    let fetched = bank
         .balances(requests, &selection.accounts, concurrency, || {
             progress.tick()
         })
         .await?;
     drop(progress);
+    for warning in &fetched.warnings {
+        ctx.term.warn(warning);
+    }
+    let report = fetched.report;
     warn_account_errors(ctx, &report);
     ctx.emit(sink, &Document::Balances(&report), report.rows.len())?;
     Ok(if report.errors.is_empty() {

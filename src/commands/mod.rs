@@ -93,11 +93,11 @@ impl<'a> Context<'a> {
         Ok(config::account_book(&file, &name))
     }
 
-    /// The account cache of the profile in use; none with `--sandbox`, when missing, or when
-    /// unreadable (with a warning).
+    /// The account cache of the profile in use; none with `--sandbox`, when missing, when
+    /// fetched from another bank, environment or client, or when unreadable (with a warning).
     pub fn cached_accounts(&self) -> Option<AccountCache> {
-        let path = self.cache_path()?;
-        cache::load(&path).unwrap_or_else(|warning| {
+        let (path, origin) = self.cache_path()?;
+        cache::load(&path, &origin).unwrap_or_else(|warning| {
             self.term.warn(&warning);
             None
         })
@@ -105,8 +105,8 @@ impl<'a> Context<'a> {
 
     /// Refreshes the account cache; a failure only warns, the listing itself worked.
     pub fn store_accounts(&self, accounts: &[Account]) {
-        if let Some(path) = self.cache_path() {
-            if let Err(e) = cache::store(&path, accounts, Utc::now()) {
+        if let Some((path, origin)) = self.cache_path() {
+            if let Err(e) = cache::store(&path, &origin, accounts, Utc::now()) {
                 self.term.warn(&format!(
                     "cannot update the account cache {}: {e}",
                     path.display()
@@ -115,13 +115,20 @@ impl<'a> Context<'a> {
         }
     }
 
-    fn cache_path(&self) -> Option<PathBuf> {
+    /// The cache file of the profile in use and the origin its list must come from.
+    fn cache_path(&self) -> Option<(PathBuf, cache::Origin)> {
         if self.global.sandbox {
             return None;
         }
-        let (file, _) = self.config().ok()?;
+        let (file, config_path) = self.config().ok()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
-        config::account_cache_path(&name).ok()
+        let profile = config::resolve(&file, &name, &config_path).ok()?;
+        let origin = cache::Origin {
+            provider: "jpmorgan".to_string(),
+            base_url: profile.base_url.to_string(),
+            client_id: profile.client_id.clone(),
+        };
+        Some((config::account_cache_path(&name).ok()?, origin))
     }
 
     /// The profile and credentials to use, or the built-in sandbox, started on first use.
