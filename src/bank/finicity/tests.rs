@@ -1,0 +1,1 @@
+//! The Finicity client against the sandbox over real HTTP on loopback.
