@@ -9,6 +9,7 @@ mod accounts;
 mod amounts;
 mod answer;
 mod auth;
+pub mod finicity;
 mod refusal;
 mod rules;
 mod server;

@@ -13,7 +13,7 @@ use super::mapping::{self, LIVE_TYPES};
 use super::wire::{AccessToken, AvailableBalance, CustomerAccounts, PartnerCredentials};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
-use crate::http::{Answer, Http, HeaderText};
+use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::query::AccountRef;
 
@@ -105,7 +105,13 @@ impl Client {
 
     /// `GET /aggregation/v1/customers/{customerId}/accounts`.
     pub async fn records(&self) -> Result<CustomerAccounts> {
-        let url = self.url(&["aggregation", "v1", "customers", self.customer_id(), "accounts"]);
+        let url = self.url(&[
+            "aggregation",
+            "v1",
+            "customers",
+            self.customer_id(),
+            "accounts",
+        ]);
         let answer = self.get(&url).await?;
         if !answer.is_success() {
             return Err(self.data_error(&answer));
@@ -122,7 +128,10 @@ impl Client {
             .collect();
         for row in &mut report.rows {
             let id = row.account.account_id.clone();
-            if !types.get(id.as_str()).is_some_and(|t| LIVE_TYPES.contains(t)) {
+            if !types
+                .get(id.as_str())
+                .is_some_and(|t| LIVE_TYPES.contains(t))
+            {
                 continue;
             }
             match self.live_balance(&id).await? {
@@ -152,10 +161,8 @@ impl Client {
             "availableBalance",
             "live",
         ]);
-        url.query_pairs_mut().append_pair(
-            "balance_cache_interval",
-            &LIVE_CACHE_MINUTES.to_string(),
-        );
+        url.query_pairs_mut()
+            .append_pair("balance_cache_interval", &LIVE_CACHE_MINUTES.to_string());
         let answer = self.get(&url).await?;
         if matches!(answer.status, 400 | 404) {
             let bank = bank_error(answer.status, &answer.body);

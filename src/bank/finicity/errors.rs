@@ -96,7 +96,10 @@ mod tests {
 
     #[test]
     fn codes_come_as_strings_or_numbers() {
-        let text = bank_error(401, br#"{"code":"10023","message":"Expired (Finicity-App-Token)"}"#);
+        let text = bank_error(
+            401,
+            br#"{"code":"10023","message":"Expired (Finicity-App-Token)"}"#,
+        );
         assert_eq!(
             text.to_string(),
             "10023 Expired (Finicity-App-Token) (HTTP 401)"
@@ -130,8 +133,14 @@ mod tests {
         let err = authentication_error(401, body, "fin");
         assert_eq!(err.exit_code(), 3);
         let text = err.to_string();
-        assert!(text.contains("10001 Invalid credentials (HTTP 401)"), "{text}");
-        assert!(text.contains("five failed attempts lock the partner"), "{text}");
+        assert!(
+            text.contains("10001 Invalid credentials (HTTP 401)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("five failed attempts lock the partner"),
+            "{text}"
+        );
         assert!(err.hint().unwrap().contains("treasury login -p fin"));
     }
 }

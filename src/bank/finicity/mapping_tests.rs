@@ -80,17 +80,32 @@ fn pending_accounts_are_listed_as_such_and_have_no_row() {
     assert_eq!(listed[2].bank_id, "");
     let report = into_report(&parsed);
     assert!(report.rows.iter().all(|r| r.account.account_id != "6001"));
-    let pending = report.errors.iter().find(|e| e.account_id == "6001").unwrap();
+    let pending = report
+        .errors
+        .iter()
+        .find(|e| e.account_id == "6001")
+        .unwrap();
     assert_eq!(pending.code, "PENDING");
-    assert!(pending.message.contains("pending activation"), "{}", pending.message);
+    assert!(
+        pending.message.contains("pending activation"),
+        "{}",
+        pending.message
+    );
 }
 
 #[test]
 fn a_failed_aggregation_keeps_the_row_and_says_since_when() {
     let report = into_report(&body(BODY));
     let row = report.rows.iter().find(|r| r.account.account_id == "7001");
-    assert_eq!(format_amount(row.unwrap().balance.ending_ledger, 2), "98765.40");
-    let stale = report.errors.iter().find(|e| e.account_id == "7001").unwrap();
+    assert_eq!(
+        format_amount(row.unwrap().balance.ending_ledger, 2),
+        "98765.40"
+    );
+    let stale = report
+        .errors
+        .iter()
+        .find(|e| e.account_id == "7001")
+        .unwrap();
     assert_eq!(stale.code, "AGGREGATION-185");
     assert_eq!(stale.bank_id, "101732");
     assert_eq!(
@@ -109,15 +124,30 @@ fn minor_units_come_from_iso_4217() {
     ));
     let account = &yen.rows[0].account;
     assert_eq!(account.currency.decimal_places, 0);
-    assert_eq!(format_amount(yen.rows[0].balance.ending_ledger, 0), "1500000");
+    assert_eq!(
+        format_amount(yen.rows[0].balance.ending_ledger, 0),
+        "1500000"
+    );
     assert_eq!(format_amount(yen.rows[0].balance.ending_available, 0), "0");
     let dinar = into_report(&one(
         r#"{"id":"2","balance":12500.125,"currency":"bhd","balanceDate":1767938400}"#,
     ));
     let account = &dinar.rows[0].account;
-    assert_eq!((account.currency.code.as_str(), account.currency.decimal_places), ("BHD", 3));
-    assert_eq!(format_amount(dinar.rows[0].balance.ending_ledger, 3), "12500.125");
-    assert_eq!(format_amount(dinar.rows[0].balance.opening_ledger, 3), "0.000");
+    assert_eq!(
+        (
+            account.currency.code.as_str(),
+            account.currency.decimal_places
+        ),
+        ("BHD", 3)
+    );
+    assert_eq!(
+        format_amount(dinar.rows[0].balance.ending_ledger, 3),
+        "12500.125"
+    );
+    assert_eq!(
+        format_amount(dinar.rows[0].balance.opening_ledger, 3),
+        "0.000"
+    );
 }
 
 #[test]
@@ -126,10 +156,22 @@ fn an_unknown_currency_gets_two_places_and_keeps_every_digit() {
         r#"{"id":"1","balance":10.12345,"currency":"ZZZ","balanceDate":1767938400}"#,
     ));
     let account = &odd.rows[0].account;
-    assert_eq!((account.currency.code.as_str(), account.currency.decimal_places), ("ZZZ", 2));
-    assert_eq!(format_amount(odd.rows[0].balance.ending_ledger, 2), "10.12345");
+    assert_eq!(
+        (
+            account.currency.code.as_str(),
+            account.currency.decimal_places
+        ),
+        ("ZZZ", 2)
+    );
+    assert_eq!(
+        format_amount(odd.rows[0].balance.ending_ledger, 2),
+        "10.12345"
+    );
     assert_eq!(currency_of(None).decimal_places, FALLBACK_DECIMAL_PLACES);
-    assert_eq!(currency_of(Some("XAU")).decimal_places, FALLBACK_DECIMAL_PLACES);
+    assert_eq!(
+        currency_of(Some("XAU")).decimal_places,
+        FALLBACK_DECIMAL_PLACES
+    );
 }
 
 #[test]
@@ -167,14 +209,21 @@ fn selection_filters_orders_and_names_unknown_ids() {
         want(None, "nope"),
     ];
     let selected = select(report, &wanted, "41442");
-    let ids: Vec<_> = selected.rows.iter().map(|r| r.account.account_id.as_str()).collect();
+    let ids: Vec<_> = selected
+        .rows
+        .iter()
+        .map(|r| r.account.account_id.as_str())
+        .collect();
     assert_eq!(ids, ["5027", "2055"]);
     let errors: Vec<_> = selected
         .errors
         .iter()
         .map(|e| format!("{}/{} {}", e.bank_id, e.account_id, e.code))
         .collect();
-    assert_eq!(errors, ["999/2055 NOT-FOUND", "/6001 PENDING", "/nope NOT-FOUND"]);
+    assert_eq!(
+        errors,
+        ["999/2055 NOT-FOUND", "/6001 PENDING", "/nope NOT-FOUND"]
+    );
     assert_eq!(
         selected.errors[2].message,
         "Finicity does not list account nope for customer 41442: run 'treasury accounts' to see the ones it does"
