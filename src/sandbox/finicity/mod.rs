@@ -100,11 +100,14 @@ impl Finicity {
         token
     }
 
-    /// The headers of a data call, checked as Finicity does: app key, then app token.
-    fn check_token(&self, headers: &HeaderMap) -> Result<(), Response> {
-        self.check_app_key(headers)?;
+    /// The headers of a data call, checked as Finicity does (app key, then app token): the
+    /// refusal, if they do not pass.
+    fn token_refusal(&self, headers: &HeaderMap) -> Option<Response> {
+        if let Some(refused) = self.app_key_refusal(headers) {
+            return Some(refused);
+        }
         let Some(token) = header_text(headers, "finicity-app-token") else {
-            return Err(refusal(
+            return Some(refusal(
                 401,
                 "10024",
                 "Missing parameter (Finicity-App-Token)",
@@ -112,27 +115,30 @@ impl Finicity {
         };
         let tokens = self.tokens.lock().unwrap_or_else(PoisonError::into_inner);
         match tokens.get(token) {
-            Some(at) if at.elapsed() < self.options.token_lifetime => Ok(()),
-            Some(_) => Err(refusal(401, "10023", "Expired (Finicity-App-Token)")),
-            None => Err(refusal(401, "10022", "Invalid (Finicity-App-Token)")),
+            Some(at) if at.elapsed() < self.options.token_lifetime => None,
+            Some(_) => Some(refusal(401, "10023", "Expired (Finicity-App-Token)")),
+            None => Some(refusal(401, "10022", "Invalid (Finicity-App-Token)")),
         }
     }
 
-    fn check_app_key(&self, headers: &HeaderMap) -> Result<(), Response> {
+    fn app_key_refusal(&self, headers: &HeaderMap) -> Option<Response> {
+        let plain = [(header::CONTENT_TYPE, "text/plain")];
         match header_text(headers, "finicity-app-key") {
-            None => Err(refusal(
+            None => Some(refusal(
                 401,
                 "10026",
                 "Missing parameter (Finicity-App-Key)",
             )),
-            Some(key) if key == self.options.app_key => Ok(()),
+            Some(key) if key == self.options.app_key => None,
             // The spec's own example: a wrong app key gets a plain-text answer.
-            Some(_) => Err((
-                StatusCode::UNAUTHORIZED,
-                [(header::CONTENT_TYPE, "text/plain")],
-                "Invalid (Finicity-App-Key)",
-            )
-                .into_response()),
+            Some(_) => Some(
+                (
+                    StatusCode::UNAUTHORIZED,
+                    plain,
+                    "Invalid (Finicity-App-Key)",
+                )
+                    .into_response(),
+            ),
         }
     }
 }
@@ -186,7 +192,7 @@ async fn accounts(
     headers: HeaderMap,
 ) -> Response {
     fin.account_lists.fetch_add(1, Ordering::SeqCst);
-    if let Err(refused) = fin.check_token(&headers) {
+    if let Some(refused) = fin.token_refusal(&headers) {
         return refused;
     }
     match data::accounts_of(&customer_id) {
@@ -204,7 +210,7 @@ async fn live_balance(
     uri: Uri,
 ) -> Response {
     fin.live_reads.fetch_add(1, Ordering::SeqCst);
-    if let Err(refused) = fin.check_token(&headers) {
+    if let Some(refused) = fin.token_refusal(&headers) {
         return refused;
     }
     let interval = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
