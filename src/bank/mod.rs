@@ -1,6 +1,7 @@
 //! The seam between the CLI and any bank API: connect with credentials, list accounts, fetch
 //! balances (many requests at once, merged into one report in the user's order).
 
+pub mod finicity;
 pub mod jpmorgan;
 pub mod provider;
 

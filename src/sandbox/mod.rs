@@ -6,6 +6,7 @@
 //! place of bearer tokens, when given certificates.
 
 mod auth;
+pub mod finicity;
 mod jpmorgan;
 mod server;
 mod tls;

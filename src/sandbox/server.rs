@@ -43,6 +43,7 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .route("/", get(about))
         .route("/oauth2/token", post(issue_token))
         .route("/balance", post(balance))
+        .nest("/finicity", super::finicity::router(Default::default()))
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))
         .with_state(bank)
