@@ -387,6 +387,14 @@ fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {
     Error::usage_hint(format!("no profile '{name}' in {}", path.display()), hint)
 }
 
+/// The provider of the named profile; jpmorgan when there is no such profile or it names none.
+pub fn provider_of_named(file: &ConfigFile, name: &str) -> Result<&'static Spec> {
+    match file.profiles.get(name) {
+        Some(raw) => provider_of(name, raw),
+        None => Ok(&jpmorgan::SPEC),
+    }
+}
+
 /// The provider a profile names; jpmorgan when it names none.
 fn provider_of(name: &str, raw: &ProfileFile) -> Result<&'static Spec> {
     let wanted = raw.provider.as_deref().unwrap_or("jpmorgan");

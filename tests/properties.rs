@@ -8,13 +8,14 @@ use std::str::FromStr;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
+use treasury::bank::jpmorgan::LIMITS;
 use treasury::bank::jpmorgan::{into_report, ResponseBody};
 use treasury::cli::Format;
 use treasury::model::{format_amount, format_amount_grouped, Report};
 use treasury::output::{render, Document, TableStyle};
 use treasury::query::{
     check_range, parse_account, parse_accounts_file, parse_date, plan, resolve_dates, windows,
-    AccountRef, DateArgs, DateSpan, MAX_ACCOUNTS, MAX_RANGE_DAYS,
+    AccountRef, DateArgs, DateSpan,
 };
 
 const FIXTURE: &str = include_str!("fixtures/jpm-mock-balances-44-accounts.json");
@@ -191,26 +192,26 @@ proptest! {
 
     #[test]
     fn windows_cover_every_date_once_in_order_within_the_limit((from, to) in range()) {
-        let windows = windows(DateSpan::Range { from, to });
+        let windows = windows(DateSpan::Range { from, to }, LIMITS.max_range_days);
         let mut covered = Vec::new();
         for window in &windows {
             let DateSpan::Range { from: start, to: end } = *window else {
                 return Err(TestCaseError::fail(format!("not a range: {window:?}")));
             };
             prop_assert!(start <= end, "{:?}", window);
-            prop_assert!((end - start).num_days() <= MAX_RANGE_DAYS as i64, "{:?}", window);
-            prop_assert!(check_range(*window).is_ok(), "{:?}", window);
+            prop_assert!((end - start).num_days() <= LIMITS.max_range_days as i64, "{:?}", window);
+            prop_assert!(check_range(*window, &LIMITS).is_ok(), "{:?}", window);
             covered.extend(start.iter_days().take_while(|d| *d <= end));
         }
         let expected: Vec<NaiveDate> = from.iter_days().take_while(|d| *d <= to).collect();
         prop_assert_eq!(&covered, &expected);
         // As few windows as the limit allows: each holds up to 32 dates.
-        prop_assert_eq!(windows.len(), expected.len().div_ceil(MAX_RANGE_DAYS as usize + 1));
+        prop_assert_eq!(windows.len(), expected.len().div_ceil(LIMITS.max_range_days as usize + 1));
     }
 
     #[test]
     fn relative_days_are_one_window(span in prop_oneof![Just(DateSpan::CurrentDay), Just(DateSpan::PriorDay)]) {
-        prop_assert_eq!(windows(span), vec![span]);
+        prop_assert_eq!(windows(span, LIMITS.max_range_days), vec![span]);
     }
 
     #[test]
@@ -221,16 +222,16 @@ proptest! {
         let accounts: Vec<AccountRef> = (0..count)
             .map(|i| AccountRef { bank_id: (i % 2 == 0).then(|| "B".to_string()), account_id: format!("A{i}") })
             .collect();
-        let requests = plan(span, &accounts, true).expect("a split plan always exists");
-        let windows = windows(span);
-        let batches = count.div_ceil(MAX_ACCOUNTS).max(1);
+        let requests = plan(span, &accounts, true, &LIMITS).expect("a split plan always exists");
+        let windows = windows(span, LIMITS.max_range_days);
+        let batches = count.div_ceil(LIMITS.max_accounts).max(1);
         prop_assert_eq!(requests.len(), windows.len() * batches);
         for (window, requests) in windows.iter().zip(requests.chunks(batches)) {
             let mut sent = Vec::new();
             for request in requests {
-                prop_assert!(request.accounts.len() <= MAX_ACCOUNTS);
+                prop_assert!(request.accounts.len() <= LIMITS.max_accounts);
                 prop_assert_eq!(request.span, *window);
-                prop_assert!(check_range(request.span).is_ok());
+                prop_assert!(check_range(request.span, &LIMITS).is_ok());
                 sent.extend(request.accounts.iter().cloned());
             }
             prop_assert_eq!(&sent, &accounts);

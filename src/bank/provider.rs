@@ -56,7 +56,8 @@ pub struct Spec {
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.
-    pub plan: fn(&BalanceRequest, &Profile) -> serde_json::Value,
+    /// (The profile is there when one is configured: a dry run needs none.)
+    pub plan: fn(&BalanceRequest, Option<&Profile>) -> serde_json::Value,
 }
 
 impl Debug for Spec {

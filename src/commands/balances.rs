@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::bank::jpmorgan;
+use crate::bank::Spec;
 use crate::cli::BalancesArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
@@ -11,9 +11,10 @@ use crate::output::Document;
 use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
 
 pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> {
+    let provider = ctx.provider()?;
     let span = query::resolve_dates(&date_args(args))?;
     let selection = select_accounts(ctx, args)?;
-    let requests = query::plan(span, &selection.accounts, args.split)?;
+    let requests = query::plan(span, &selection.accounts, args.split, &provider.limits)?;
     if args.dry_run {
         if ctx.global.output.is_some() {
             return Err(Error::usage_hint(
@@ -21,7 +22,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
                 "drop --output, or redirect stdout: treasury balances --dry-run ... > bodies.ndjson",
             ));
         }
-        return print_bodies(ctx, &requests);
+        return print_bodies(ctx, provider, &requests);
     }
     let sink = ctx.open_sink()?;
     let bank = ctx.connect().await?;
@@ -128,10 +129,11 @@ fn display_path(path: Option<&Path>) -> String {
     }
 }
 
-fn print_bodies(ctx: &Context, requests: &[BalanceRequest]) -> Result<Outcome> {
+fn print_bodies(ctx: &Context, provider: &Spec, requests: &[BalanceRequest]) -> Result<Outcome> {
+    let profile = ctx.profile().ok();
     let mut lines = String::new();
     for request in requests {
-        let body = serde_json::to_string(&jpmorgan::request_body(request))
+        let body = serde_json::to_string(&(provider.plan)(request, profile.as_ref()))
             .map_err(|e| Error::Internal(e.into()))?;
         lines.push_str(&body);
         lines.push('\n');

@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::atomic::AtomicFile;
-use crate::bank::Bank;
+use crate::bank::{jpmorgan, Bank, Spec};
 use crate::cache::{self, AccountCache};
 use crate::cli::{Format, GlobalArgs};
 use crate::config::{self, ConfigFile, Profile};
@@ -76,6 +76,16 @@ impl<'a> Context<'a> {
         Ok((file, path, name))
     }
 
+    /// The provider of the profile in use (checked before anything is sent), J.P. Morgan's
+    /// with `--sandbox` or when there is no such profile (a `--dry-run` needs none).
+    pub fn provider(&self) -> Result<&'static Spec> {
+        if self.global.sandbox {
+            return Ok(&jpmorgan::SPEC);
+        }
+        let (file, _, name) = self.config_and_name()?;
+        config::provider_of_named(&file, &name)
+    }
+
     pub fn retry_policy(&self) -> RetryPolicy {
         RetryPolicy {
             attempts: self.global.retries,
@@ -129,6 +139,15 @@ impl<'a> Context<'a> {
             client_id: profile.client_id.clone(),
         };
         Some((config::account_cache_path(&name).ok()?, origin))
+    }
+
+    /// The configured profile in use, resolved (no credentials looked up); none with --sandbox.
+    pub fn profile(&self) -> Result<Profile> {
+        if self.global.sandbox {
+            return Err(Error::usage("the sandbox has no configured profile"));
+        }
+        let (file, path, name) = self.config_and_name()?;
+        config::resolve(&file, &name, &path)
     }
 
     /// The profile and credentials to use, or the built-in sandbox, started on first use.

@@ -2,7 +2,7 @@
 
 mod provider;
 
-pub use provider::{code_hint, documented_host, SPEC};
+pub use provider::{code_hint, documented_host, LIMITS, SPEC};
 
 use std::sync::Arc;
 

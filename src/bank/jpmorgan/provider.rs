@@ -15,18 +15,21 @@ use crate::model::{Account, Report};
 use crate::oauth::{AccessToken, Authorizer};
 use crate::query::{BalanceRequest, Limits};
 
+/// What one request may ask for: every date mode, 31 days, 200 accounts, ids of 35 characters.
+pub const LIMITS: Limits = Limits {
+    provider: "jpmorgan",
+    prior_day: true,
+    ranges: true,
+    max_range_days: 31,
+    max_accounts: 200,
+    max_id_len: 35,
+    dates_hint: "",
+};
+
 pub static SPEC: Spec = Spec {
     name: "jpmorgan",
     title: "J.P. Morgan Account Balances",
-    limits: Limits {
-        provider: "jpmorgan",
-        prior_day: true,
-        ranges: true,
-        max_range_days: 31,
-        max_accounts: 200,
-        max_id_len: 35,
-        dates_hint: "",
-    },
+    limits: LIMITS,
     profile_keys: &[
         "environment",
         "auth",
@@ -68,7 +71,7 @@ fn connect(
     )?))
 }
 
-fn plan(request: &BalanceRequest, _: &Profile) -> serde_json::Value {
+fn plan(request: &BalanceRequest, _: Option<&Profile>) -> serde_json::Value {
     serde_json::to_value(request_body(request)).unwrap_or_default()
 }
 

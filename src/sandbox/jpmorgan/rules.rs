@@ -3,8 +3,12 @@
 use chrono::{Days as DayCount, NaiveDate};
 
 use super::refusal::Refusal;
+use crate::bank::jpmorgan::LIMITS;
 use crate::bank::jpmorgan::{AccountSelector, RelativeDateType, RequestBody};
-use crate::query::{MAX_ACCOUNTS, MAX_ID_LEN, MAX_RANGE_DAYS};
+
+const MAX_RANGE_DAYS: u64 = LIMITS.max_range_days;
+const MAX_ACCOUNTS: usize = LIMITS.max_accounts;
+const MAX_ID_LEN: usize = LIMITS.max_id_len;
 
 /// The days a valid request asks for, after the API's defaults are applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

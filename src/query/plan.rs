@@ -1,0 +1,67 @@
+//! Request planning: one request within the provider's limits, or with --split date windows
+//! times account batches.
+
+use chrono::Days;
+
+use super::*;
+use crate::error::Result;
+
+/// Builds the requests for a span and accounts: one request when it fits the provider's limits,
+/// or, with `split`, date windows times account batches that each fit them.
+pub fn plan(
+    span: DateSpan,
+    accounts: &[AccountRef],
+    split: bool,
+    limits: &Limits,
+) -> Result<Vec<BalanceRequest>> {
+    check_supported(span, limits)?;
+    if !split {
+        check_range(span, limits)?;
+        check_account_count(accounts.len(), limits)?;
+        return Ok(vec![BalanceRequest {
+            span,
+            accounts: accounts.to_vec(),
+        }]);
+    }
+    let batches: Vec<Vec<AccountRef>> = if accounts.is_empty() {
+        vec![Vec::new()]
+    } else {
+        accounts
+            .chunks(limits.max_accounts.max(1))
+            .map(<[AccountRef]>::to_vec)
+            .collect()
+    };
+    let mut requests = Vec::new();
+    for window in windows(span, limits.max_range_days) {
+        for batch in &batches {
+            requests.push(BalanceRequest {
+                span: window,
+                accounts: batch.clone(),
+            });
+        }
+    }
+    Ok(requests)
+}
+
+/// Cuts a range into consecutive windows whose `to - from` is at most `max_days`.
+pub fn windows(span: DateSpan, max_days: u64) -> Vec<DateSpan> {
+    let DateSpan::Range { from, to } = span else {
+        return vec![span];
+    };
+    let mut windows = Vec::new();
+    let mut start = from;
+    loop {
+        let end = start
+            .checked_add_days(Days::new(max_days))
+            .map_or(to, |end| end.min(to));
+        windows.push(DateSpan::Range {
+            from: start,
+            to: end,
+        });
+        match end.succ_opt() {
+            Some(next) if end < to => start = next,
+            _ => break,
+        }
+    }
+    windows
+}
