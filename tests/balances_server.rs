@@ -319,7 +319,7 @@ fn token_endpoint_401_exits_3_and_no_balance_request_is_sent() {
 fn token_request_uses_basic_auth_and_the_token_reaches_the_balance_request() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
-    let out = balances(&env, &["--prior-day"]);
+    let out = balances(&env, &["--prior-day", "--allow-empty"]);
     out.expect_code(0).expect_stderr_empty();
     out.expect_stdout_has("No balances.");
     let requests = bank.requests();
