@@ -48,7 +48,9 @@ impl AtomicFile {
         }
         let file = AtomicFile::create_with(&target, &builder)?;
         if let (Ok(meta), Inner::Replace { temp, .. }) = (std::fs::metadata(&target), &file.inner) {
-            temp.get_ref().as_file().set_permissions(meta.permissions())?;
+            temp.get_ref()
+                .as_file()
+                .set_permissions(meta.permissions())?;
         }
         Ok(file)
     }
@@ -134,7 +136,9 @@ pub fn remove_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
 }
 
 fn lock_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    PENDING.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The file a chain of symlinks ends at (which need not exist yet). `/dev/...` and `/proc/...`

@@ -3,11 +3,11 @@
 
 use std::process::ExitCode;
 
+use treasury::atomic;
 use treasury::cli::{Cli, Command, SandboxCommand};
 use treasury::commands::{self, Context};
 use treasury::error::{self, Error, Outcome, Result};
 use treasury::term::{self, Term};
-use treasury::atomic;
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.

@@ -80,7 +80,10 @@ impl Term {
             return None;
         }
         let columns = std::env::var("COLUMNS").ok();
-        match columns.and_then(|c| c.trim().parse::<usize>().ok()).filter(|c| *c > 0) {
+        match columns
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0)
+        {
             Some(columns) => Some(columns),
             None if self.stdout_tty => comfy_table::Table::new().width().map(usize::from),
             None => None,

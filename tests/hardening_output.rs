@@ -53,7 +53,12 @@ fn shell(env: &TestEnv, script: &str, args: &[&str]) -> Run {
 fn temporaries(dir: &Path) -> Vec<String> {
     std::fs::read_dir(dir)
         .expect("the folder")
-        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .map(|e| {
+            e.expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|n| n.starts_with(".treasury-"))
         .collect()
 }
@@ -64,9 +69,14 @@ fn account_error(id: &str, code: &str, message: &str) -> Value {
 
 /// One account with balances and the others with per-account errors.
 fn partial_answer(good: &str, failed: &[(&str, &str)]) -> Reply {
-    let ok: Value = serde_json::from_str(&answer_for(&[(good, "B1")], &["2026-01-05"]).body).unwrap();
+    let ok: Value =
+        serde_json::from_str(&answer_for(&[(good, "B1")], &["2026-01-05"]).body).unwrap();
     let mut list = ok["accountList"].as_array().unwrap().clone();
-    list.extend(failed.iter().map(|(id, msg)| account_error(id, "GCA-010", msg)));
+    list.extend(
+        failed
+            .iter()
+            .map(|(id, msg)| account_error(id, "GCA-010", msg)),
+    );
     Reply::json(200, json!({ "accountList": list }).to_string())
 }
 
@@ -84,7 +94,10 @@ fn an_empty_answer_leaves_the_old_report_and_exits_4() {
         out.expect_stderr_has("error: the bank returned no balances; r.csv is left as it was");
         out.expect_stderr_has("hint: pass --allow-empty");
         out.check(!out.stderr.contains("Wrote"), "no 'Wrote 0 rows'");
-        assert_eq!(std::fs::read_to_string(env.path().join("r.csv")).unwrap(), OLD);
+        assert_eq!(
+            std::fs::read_to_string(env.path().join("r.csv")).unwrap(),
+            OLD
+        );
         assert!(temporaries(env.path()).is_empty());
 
         let to_stdout = balances(&env, &["--prior-day", "-a", "B1/111"]);
@@ -98,11 +111,24 @@ fn allow_empty_writes_the_header_only_file() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
-    let out = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv", "--allow-empty"]);
+    let out = balances(
+        &env,
+        &[
+            "--prior-day",
+            "-a",
+            "B1/111",
+            "-o",
+            "r.csv",
+            "--allow-empty",
+        ],
+    );
     out.expect_code(0).expect_stdout_empty();
     out.expect_stderr_has("Wrote 0 rows to r.csv");
     let text = std::fs::read_to_string(env.path().join("r.csv")).unwrap();
-    assert!(text.starts_with("account_id,account_name,") && text.lines().count() == 1, "{text}");
+    assert!(
+        text.starts_with("account_id,account_name,") && text.lines().count() == 1,
+        "{text}"
+    );
 }
 
 #[test]
@@ -114,11 +140,17 @@ fn every_account_failing_leaves_the_old_report_and_exits_5() {
     ));
     let env = TestEnv::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
-    let out = balances(&env, &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-o", "r.csv"]);
+    let out = balances(
+        &env,
+        &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-o", "r.csv"],
+    );
     out.expect_code(5).expect_stdout_empty();
     assert_eq!(out.stderr_lines("warning").len(), 2, "{out}");
     out.expect_stderr_has("error: every account came back with an error (listed above)");
-    assert_eq!(std::fs::read_to_string(env.path().join("r.csv")).unwrap(), OLD);
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("r.csv")).unwrap(),
+        OLD
+    );
 }
 
 #[test]
@@ -129,7 +161,10 @@ fn an_empty_account_list_is_refused_too() {
     let out = run(env.cmd().args(["accounts", "--refresh", "-o", "a.csv"]));
     out.expect_code(4).expect_stdout_empty();
     out.expect_stderr_has("error: the bank returned no accounts; a.csv is left as it was");
-    assert_eq!(std::fs::read_to_string(env.path().join("a.csv")).unwrap(), OLD);
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("a.csv")).unwrap(),
+        OLD
+    );
 }
 
 // 2. A report on a closed stdout is an error; a closed pipe is not.
@@ -144,11 +179,14 @@ fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
     let null = shell(&env, r#"exec "$@" >/dev/null"#, &args);
     null.expect_code(0).expect_stderr_empty();
     let full = shell(&env, r#"exec "$@" >/dev/full"#, &args);
-    full.expect_code(1).expect_stderr_has("error: cannot write to stdout");
+    full.expect_code(1)
+        .expect_stderr_has("error: cannot write to stdout");
     // With -o the report goes to the file; a closed stdout does not matter.
     let to_file = shell(&env, r#"exec "$@" -o r.csv >&-"#, &args);
     to_file.expect_code(0);
-    assert!(std::fs::read_to_string(env.path().join("r.csv")).unwrap().contains("0041000001"));
+    assert!(std::fs::read_to_string(env.path().join("r.csv"))
+        .unwrap()
+        .contains("0041000001"));
 }
 
 #[test]
@@ -169,7 +207,10 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
         r#"{ "$@" -f csv; echo "exit $?" >&2; } | head -c 10"#,
         &["balances", "--from", "2026-01-01", "--to", "2026-01-31"],
     );
-    out.check(out.stdout.len() > 500_000, "a report far larger than a pipe holds");
+    out.check(
+        out.stdout.len() > 500_000,
+        "a report far larger than a pipe holds",
+    );
     piped.check(piped.stdout == "account_id", "head saw the start");
     piped.check(piped.stderr == "exit 0\n", "no error, exit 0");
 }
@@ -189,21 +230,58 @@ fn an_unknown_or_missing_extension_is_refused_before_anything_is_sent() {
         out.expect_stderr_has("hint: name the file with one of those extensions, or pass -f");
         out.check(bank.requests().is_empty(), "nothing sent");
         assert!(!env.path().join(name).exists() && temporaries(env.path()).is_empty());
-        let with_flag = balances(&env, &["--prior-day", "-a", "B1/111", "-o", name, "-f", "table", "--allow-empty"]);
+        let with_flag = balances(
+            &env,
+            &[
+                "--prior-day",
+                "-a",
+                "B1/111",
+                "-o",
+                name,
+                "-f",
+                "table",
+                "--allow-empty",
+            ],
+        );
         with_flag.expect_code(0);
-        assert_eq!(std::fs::read_to_string(env.path().join(name)).unwrap(), "No balances.\n");
+        assert_eq!(
+            std::fs::read_to_string(env.path().join(name)).unwrap(),
+            "No balances.\n"
+        );
     }
 }
 
 #[test]
 fn a_format_that_contradicts_the_extension_warns() {
     let env = TestEnv::new();
-    let out = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-f", "json", "-o", "x.csv"]));
+    let out = run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-f",
+        "json",
+        "-o",
+        "x.csv",
+    ]));
     out.expect_code(0);
-    out.expect_stderr_has("warning: --output x.csv gets JSON (from -f), not what its extension says (CSV)");
+    out.expect_stderr_has(
+        "warning: --output x.csv gets JSON (from -f), not what its extension says (CSV)",
+    );
     let text = std::fs::read_to_string(env.path().join("x.csv")).unwrap();
     assert!(serde_json::from_str::<Value>(&text).is_ok(), "{text}");
-    let agreeing = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-f", "csv", "-o", "x.csv"]));
+    let agreeing = run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-f",
+        "csv",
+        "-o",
+        "x.csv",
+    ]));
     agreeing.expect_code(0);
     agreeing.check(agreeing.stderr_lines("warning").is_empty(), "no warning");
 }
@@ -218,17 +296,40 @@ fn a_symlink_is_followed_and_its_target_replaced_in_its_folder() {
     std::fs::create_dir(&data).unwrap();
     std::fs::write(data.join("real.csv"), OLD).unwrap();
     std::os::unix::fs::symlink("data/real.csv", env.path().join("link.csv")).unwrap();
-    let out = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-o", "link.csv"]));
-    out.expect_code(0).expect_stderr_has("Wrote 1 row to link.csv");
+    let out = run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-o",
+        "link.csv",
+    ]));
+    out.expect_code(0)
+        .expect_stderr_has("Wrote 1 row to link.csv");
     let link = std::fs::symlink_metadata(env.path().join("link.csv")).unwrap();
     assert!(link.file_type().is_symlink(), "the link stays a link");
     let text = std::fs::read_to_string(data.join("real.csv")).unwrap();
-    assert!(text.starts_with("account_id,") && text.contains("0041000001"), "{text}");
+    assert!(
+        text.starts_with("account_id,") && text.contains("0041000001"),
+        "{text}"
+    );
     assert!(temporaries(env.path()).is_empty() && temporaries(&data).is_empty());
     // A dangling link gets its target created.
     std::os::unix::fs::symlink("data/new.csv", env.path().join("dangling.csv")).unwrap();
-    run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-o", "dangling.csv"])).expect_code(0);
-    assert!(std::fs::read_to_string(data.join("new.csv")).unwrap().contains("0041000001"));
+    run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-o",
+        "dangling.csv",
+    ]))
+    .expect_code(0);
+    assert!(std::fs::read_to_string(data.join("new.csv"))
+        .unwrap()
+        .contains("0041000001"));
 }
 
 #[cfg(unix)]
@@ -237,16 +338,30 @@ fn a_fifo_is_written_into_and_stays_a_fifo() {
     use std::os::unix::fs::FileTypeExt;
     let env = TestEnv::new();
     let fifo = env.path().join("pipe.csv");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
     assert!(made.success());
     let reader = {
         let fifo = fifo.clone();
         std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
     };
-    let out = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-o", "pipe.csv"]));
+    let out = run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-o",
+        "pipe.csv",
+    ]));
     out.expect_code(0);
     let text = reader.join().unwrap();
-    assert!(text.starts_with("account_id,") && text.contains("0041000001"), "{text}");
+    assert!(
+        text.starts_with("account_id,") && text.contains("0041000001"),
+        "{text}"
+    );
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
     assert!(temporaries(env.path()).is_empty());
 }
@@ -255,9 +370,22 @@ fn a_fifo_is_written_into_and_stays_a_fifo() {
 #[test]
 fn dev_stdout_is_written_directly() {
     let env = TestEnv::new();
-    let out = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-a", "0041000001", "-f", "csv", "-o", "/dev/stdout"]));
+    let out = run(env.cmd().args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "0041000001",
+        "-f",
+        "csv",
+        "-o",
+        "/dev/stdout",
+    ]));
     out.expect_code(0);
-    out.check(out.stdout.starts_with("account_id,") && out.stdout.contains("0041000001"), "the CSV on stdout");
+    out.check(
+        out.stdout.starts_with("account_id,") && out.stdout.contains("0041000001"),
+        "the CSV on stdout",
+    );
 }
 
 // 5. A signal removes the temporary file and leaves the old report.
@@ -277,10 +405,17 @@ fn stop_a_slow_run(signal: &str, expected_code: i32) {
         .expect("treasury starts");
     let started = Instant::now();
     while bank.balance_bodies().is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(20), "the request never came");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the request never came"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
-    assert_eq!(temporaries(env.path()).len(), 1, "the temporary file exists while fetching");
+    assert_eq!(
+        temporaries(env.path()).len(),
+        1,
+        "the temporary file exists while fetching"
+    );
     let killed = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
@@ -289,10 +424,23 @@ fn stop_a_slow_run(signal: &str, expected_code: i32) {
     let output = child.wait_with_output().expect("treasury ends");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(expected_code), "{stderr}");
-    assert!(stderr.contains("no report was written and any previous one is unchanged"), "{stderr}");
-    assert!(started.elapsed() < Duration::from_secs(20), "ended by the signal, not the bank");
-    assert_eq!(std::fs::read_to_string(env.path().join("r.csv")).unwrap(), OLD);
-    assert!(temporaries(env.path()).is_empty(), "{:?}", temporaries(env.path()));
+    assert!(
+        stderr.contains("no report was written and any previous one is unchanged"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "ended by the signal, not the bank"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.path().join("r.csv")).unwrap(),
+        OLD
+    );
+    assert!(
+        temporaries(env.path()).is_empty(),
+        "{:?}",
+        temporaries(env.path())
+    );
 }
 
 #[cfg(unix)]
@@ -316,10 +464,20 @@ fn a_new_report_gets_the_umask_mode_and_a_replacement_keeps_the_old_mode() {
     let env = TestEnv::new();
     let args = ["--sandbox", "balances", "--prior-day", "-a", "0041000001"];
     shell(&env, r#"umask 027; exec "$@" -o new.csv"#, &args).expect_code(0);
-    let mode = |name: &str| std::fs::metadata(env.path().join(name)).unwrap().permissions().mode() & 0o777;
+    let mode = |name: &str| {
+        std::fs::metadata(env.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
     assert_eq!(mode("new.csv"), 0o640);
     std::fs::write(env.path().join("kept.csv"), OLD).unwrap();
-    std::fs::set_permissions(env.path().join("kept.csv"), std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::set_permissions(
+        env.path().join("kept.csv"),
+        std::fs::Permissions::from_mode(0o600),
+    )
+    .unwrap();
     shell(&env, r#"umask 022; exec "$@" -o kept.csv"#, &args).expect_code(0);
     assert_eq!(mode("kept.csv"), 0o600);
 }
@@ -331,17 +489,26 @@ const FORGED_MESSAGE: &str = "nope\nerror: forged message\r\u{1b}[2K\u{9b}";
 
 fn forged_bank() -> TestBank {
     let bank = TestBank::start();
-    let mut good: Value = serde_json::from_str(&answer_for(&[("111", "B1")], &["2026-01-05"]).body).unwrap();
+    let mut good: Value =
+        serde_json::from_str(&answer_for(&[("111", "B1")], &["2026-01-05"]).body).unwrap();
     good["accountList"][0]["accountName"] = FORGED_NAME.into();
-    let list = vec![good["accountList"][0].clone(), account_error("222", "GCA-010", FORGED_MESSAGE)];
+    let list = vec![
+        good["accountList"][0].clone(),
+        account_error("222", "GCA-010", FORGED_MESSAGE),
+    ];
     bank.reply(Reply::json(200, json!({ "accountList": list }).to_string()));
     bank
 }
 
 fn assert_nothing_forged(text: &str) {
-    assert!(!text.contains('\u{1b}') && !text.contains('\u{9b}') && !text.contains('\r'), "{text:?}");
     assert!(
-        !text.lines().any(|l| l.trim_start().starts_with("error: forged")),
+        !text.contains('\u{1b}') && !text.contains('\u{9b}') && !text.contains('\r'),
+        "{text:?}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim_start().starts_with("error: forged")),
         "{text}"
     );
 }
@@ -355,22 +522,33 @@ fn control_characters_are_escaped_in_tables_and_messages() {
     assert_nothing_forged(&out.stdout);
     assert_nothing_forged(&out.stderr);
     out.expect_stdout_has("EVIL\\n error: forged name\\x1b]0;pwned\\x07");
-    out.expect_stderr_has("warning: account B1/222: GCA-010 nope\\nerror: forged message\\r\\x1b[2K\\u{9b}\n");
+    out.expect_stderr_has(
+        "warning: account B1/222: GCA-010 nope\\nerror: forged message\\r\\x1b[2K\\u{9b}\n",
+    );
 }
 
 #[test]
 fn csv_and_json_carry_the_bank_text_exactly() {
     let bank = forged_bank();
     let env = TestEnv::with_bank(&bank);
-    let csv = balances(&env, &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "csv"]);
+    let csv = balances(
+        &env,
+        &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "csv"],
+    );
     csv.expect_code(5);
     csv.expect_stdout_has(&format!("\"{FORGED_NAME}\""));
-    let json = balances(&env, &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "json"]);
+    let json = balances(
+        &env,
+        &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "json"],
+    );
     json.expect_code(5);
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["balances"][0]["account_name"], FORGED_NAME);
     assert_eq!(doc["errors"][0]["message"], FORGED_MESSAGE);
-    assert!(!json.stdout.contains('\u{1b}'), "JSON escapes it as \\u001b");
+    assert!(
+        !json.stdout.contains('\u{1b}'),
+        "JSON escapes it as \\u001b"
+    );
 }
 
 // 8. Tables fit the terminal's width; --wide and files show everything.
@@ -378,35 +556,79 @@ fn csv_and_json_carry_the_bank_text_exactly() {
 #[test]
 fn a_table_fits_columns_and_never_cuts_a_number() {
     let env = TestEnv::new();
-    let out = run(env.cmd().env("COLUMNS", "80").args(["--sandbox", "balances", "--prior-day"]));
+    let out = run(env
+        .cmd()
+        .env("COLUMNS", "80")
+        .args(["--sandbox", "balances", "--prior-day"]));
     out.expect_code(0);
     let header = out.stdout.lines().next().unwrap();
     assert_eq!(
         header.split_whitespace().collect::<Vec<_>>(),
-        ["account_id", "account_name", "currency", "as_of_date", "ending_ledger"]
+        [
+            "account_id",
+            "account_name",
+            "currency",
+            "as_of_date",
+            "ending_ledger"
+        ]
     );
     for line in out.stdout.lines() {
-        out.check(line.chars().count() <= 80, &format!("fits 80 columns: {line}"));
+        out.check(
+            line.chars().count() <= 80,
+            &format!("fits 80 columns: {line}"),
+        );
     }
-    let csv = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "-f", "csv"]));
+    let csv = run(env
+        .cmd()
+        .args(["--sandbox", "balances", "--prior-day", "-f", "csv"]));
     for row in common::csv_rows(&csv.stdout).iter().skip(1) {
         let grouped = common::csv_rows(&csv.stdout).len();
         assert!(grouped > 1);
-        let line = out.stdout.lines().find(|l| l.starts_with(&format!(" {} ", row[0]))).unwrap();
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(&format!(" {} ", row[0])))
+            .unwrap();
         let ledger = line.split_whitespace().last().unwrap().replace(',', "");
         assert_eq!(ledger, row[11], "{line}");
     }
-    let narrow = run(env.cmd().env("COLUMNS", "100").args(["--sandbox", "balances", "--prior-day"]));
+    let narrow =
+        run(env
+            .cmd()
+            .env("COLUMNS", "100")
+            .args(["--sandbox", "balances", "--prior-day"]));
     narrow.expect_stdout_has("OPERATING U…");
 }
 
 #[test]
 fn wide_files_and_pipes_show_every_column() {
     let env = TestEnv::new();
-    let all = ["account_id", "account_name", "bank_id", "currency", "as_of_date", "opening_available", "opening_ledger", "ending_available", "ending_ledger"];
-    let wide = run(env.cmd().env("COLUMNS", "80").args(["--sandbox", "balances", "--prior-day", "--wide"]));
+    let all = [
+        "account_id",
+        "account_name",
+        "bank_id",
+        "currency",
+        "as_of_date",
+        "opening_available",
+        "opening_ledger",
+        "ending_available",
+        "ending_ledger",
+    ];
+    let wide = run(env.cmd().env("COLUMNS", "80").args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "--wide",
+    ]));
     let piped = run(env.cmd().args(["--sandbox", "balances", "--prior-day"]));
-    run(env.cmd().env("COLUMNS", "80").args(["--sandbox", "balances", "--prior-day", "-o", "r.txt"])).expect_code(0);
+    run(env.cmd().env("COLUMNS", "80").args([
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-o",
+        "r.txt",
+    ]))
+    .expect_code(0);
     let file = std::fs::read_to_string(env.path().join("r.txt")).unwrap();
     for text in [&wide.stdout, &piped.stdout, &file] {
         let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
@@ -430,8 +652,15 @@ fn a_huge_table_takes_about_the_memory_of_its_csv() {
     bank.respond(move |body, _| {
         let from = body["startDate"].as_str().unwrap_or("2026-01-01");
         let to = body["endDate"].as_str().unwrap_or("2026-01-31");
-        let (from, to) = (from.parse::<chrono::NaiveDate>().unwrap(), to.parse::<chrono::NaiveDate>().unwrap());
-        let dates: Vec<String> = from.iter_days().take_while(|d| *d <= to).map(|d| d.to_string()).collect();
+        let (from, to) = (
+            from.parse::<chrono::NaiveDate>().unwrap(),
+            to.parse::<chrono::NaiveDate>().unwrap(),
+        );
+        let dates: Vec<String> = from
+            .iter_days()
+            .take_while(|d| *d <= to)
+            .map(|d| d.to_string())
+            .collect();
         let accounts: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "B1")).collect();
         answer_for(&accounts, &dates)
     });
@@ -440,10 +669,23 @@ fn a_huge_table_takes_about_the_memory_of_its_csv() {
         let out = shell(
             &env,
             r#"/usr/bin/time -f "peak %M" "$@" >/dev/null"#,
-            &["balances", "--from", "2026-01-01", "--to", "2026-04-30", "--split", "-f", format],
+            &[
+                "balances",
+                "--from",
+                "2026-01-01",
+                "--to",
+                "2026-04-30",
+                "--split",
+                "-f",
+                format,
+            ],
         );
         out.expect_code(0);
-        let line = out.stderr.lines().find_map(|l| l.strip_prefix("peak ")).expect("a peak");
+        let line = out
+            .stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("peak "))
+            .expect("a peak");
         line.trim().parse().unwrap()
     };
     let csv = peak_kb("csv");
@@ -457,9 +699,21 @@ fn a_huge_table_takes_about_the_memory_of_its_csv() {
 
 fn range_table(totals: Option<&str>) -> Run {
     let bank = TestBank::start();
-    bank.reply(answer_for(&[("111", "B1"), ("222", "B1")], &["2026-01-05", "2026-01-06", "2026-01-07"]));
+    bank.reply(answer_for(
+        &[("111", "B1"), ("222", "B1")],
+        &["2026-01-05", "2026-01-06", "2026-01-07"],
+    ));
     let env = TestEnv::with_bank(&bank);
-    let mut args = vec!["--from", "2026-01-05", "--to", "2026-01-07", "-a", "B1/111", "-a", "B1/222"];
+    let mut args = vec![
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-01-07",
+        "-a",
+        "B1/111",
+        "-a",
+        "B1/222",
+    ];
     if let Some(totals) = totals {
         args.extend(["--totals", totals]);
     }
@@ -479,14 +733,22 @@ fn total_lines(out: &Run) -> Vec<String> {
 #[test]
 fn totals_are_the_last_dates_by_default_each_or_none_on_request() {
     let last = range_table(None);
-    assert_eq!(total_lines(&last), ["TOTAL 2 accounts USD 2026-01-07 2.00 5.00 6.00 8.00"]);
+    assert_eq!(
+        total_lines(&last),
+        ["TOTAL 2 accounts USD 2026-01-07 2.00 5.00 6.00 8.00"]
+    );
     assert_eq!(total_lines(&range_table(Some("last"))), total_lines(&last));
     let each = range_table(Some("each"));
     assert_eq!(total_lines(&each).len(), 3);
     assert!(total_lines(&each)[0].contains("2026-01-05"));
     let none = range_table(Some("none"));
     assert!(total_lines(&none).is_empty());
-    assert_eq!(none.stdout.lines().count(), 7, "header and six rows, no blank line:\n{}", none.stdout);
+    assert_eq!(
+        none.stdout.lines().count(),
+        7,
+        "header and six rows, no blank line:\n{}",
+        none.stdout
+    );
 }
 
 // 11. A partial report ends with a summary on stderr.
@@ -494,25 +756,45 @@ fn totals_are_the_last_dates_by_default_each_or_none_on_request() {
 #[test]
 fn a_partial_report_ends_with_a_summary_even_with_quiet() {
     let bank = TestBank::start();
-    bank.reply(partial_answer("111", &[("222", "not found"), ("333", "not found")]));
+    bank.reply(partial_answer(
+        "111",
+        &[("222", "not found"), ("333", "not found")],
+    ));
     let env = TestEnv::with_bank(&bank);
     for quiet in [false, true] {
-        let mut args = vec!["--prior-day", "-a", "B1/111", "-a", "B1/222", "-a", "B1/333"];
+        let mut args = vec![
+            "--prior-day",
+            "-a",
+            "B1/111",
+            "-a",
+            "B1/222",
+            "-a",
+            "B1/333",
+        ];
         if quiet {
             args.push("-q");
         }
         let out = balances(&env, &args);
         out.expect_code(5);
         let last = out.stderr.lines().last().unwrap_or_default();
-        out.check(last == "warning: 2 of 3 accounts have errors, listed above", "the summary is last");
-        out.check(out.stderr_lines("warning").len() == 3, "two accounts and the summary");
+        out.check(
+            last == "warning: 2 of 3 accounts have errors, listed above",
+            "the summary is last",
+        );
+        out.check(
+            out.stderr_lines("warning").len() == 3,
+            "two accounts and the summary",
+        );
     }
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-05"]));
     let env = TestEnv::with_bank(&bank);
     let complete = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv"]);
     complete.expect_code(0);
-    complete.check(!complete.stderr.contains("listed above"), "no summary without errors");
+    complete.check(
+        !complete.stderr.contains("listed above"),
+        "no summary without errors",
+    );
 }
 
 // 12. `--accounts-file -` on a terminal says what it waits for.
@@ -541,9 +823,25 @@ fn accounts_file_on_a_terminal_says_what_it_waits_for() {
     }
     let output = child.wait_with_output().unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("reading account ids from stdin, one per line; end with Ctrl-D"), "{text}");
-    assert!(text.contains("0041000001"), "the body names the account: {text}");
+    assert!(
+        text.contains("reading account ids from stdin, one per line; end with Ctrl-D"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0041000001"),
+        "the body names the account: {text}"
+    );
 
-    let piped = run(env.cmd().args(["--sandbox", "balances", "--prior-day", "--accounts-file", "-", "--dry-run"]).write_stdin("0041000001\n"));
+    let piped = run(env
+        .cmd()
+        .args([
+            "--sandbox",
+            "balances",
+            "--prior-day",
+            "--accounts-file",
+            "-",
+            "--dry-run",
+        ])
+        .write_stdin("0041000001\n"));
     piped.expect_code(0).expect_stderr_empty();
 }

@@ -210,9 +210,14 @@ impl<'a> Context<'a> {
         }
         match sink.file {
             Some((path, mut file)) => {
-                output::render_with(document, sink.format, &TableOptions::plain_with(self.global.totals), &mut file)
-                    .and_then(|()| file.commit())
-                    .map_err(|e| write_error(&path, e))?;
+                output::render_with(
+                    document,
+                    sink.format,
+                    &TableOptions::plain_with(self.global.totals),
+                    &mut file,
+                )
+                .and_then(|()| file.commit())
+                .map_err(|e| write_error(&path, e))?;
                 self.term.note(&format!(
                     "Wrote {count} {} to {}",
                     if count == 1 { "row" } else { "rows" },
@@ -240,8 +245,9 @@ impl<'a> Context<'a> {
         match result {
             // `| head` closing the pipe early is how a reader says it has enough.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-            other => other
-                .map_err(|e| Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}"))),
+            other => {
+                other.map_err(|e| Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}")))
+            }
         }
     }
 
@@ -250,13 +256,19 @@ impl<'a> Context<'a> {
     fn summarize_errors(&self, document: &Document) {
         if let Document::Balances(report) = document {
             if !report.errors.is_empty() {
-                let failed = distinct_accounts(report.errors.iter().map(|e| (&e.bank_id, &e.account_id)));
+                let failed =
+                    distinct_accounts(report.errors.iter().map(|e| (&e.bank_id, &e.account_id)));
                 let all = distinct_accounts(
                     report
                         .errors
                         .iter()
                         .map(|e| (&e.bank_id, &e.account_id))
-                        .chain(report.rows.iter().map(|r| (&r.account.bank_id, &r.account.account_id))),
+                        .chain(
+                            report
+                                .rows
+                                .iter()
+                                .map(|r| (&r.account.bank_id, &r.account.account_id)),
+                        ),
                 );
                 let verb = if failed == 1 { "has" } else { "have" };
                 self.term.problem(&format!(

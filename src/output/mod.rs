@@ -296,7 +296,10 @@ mod tests {
         assert_eq!(resolve_format(None, None, None), Ok(Format::Table));
         for unknown in ["r.xlsx", "report", "r.csv.bak"] {
             let err = resolve_format(None, Some(Path::new(unknown)), None).unwrap_err();
-            assert!(err.contains(unknown) && err.contains(".csv, .json"), "{err}");
+            assert!(
+                err.contains(unknown) && err.contains(".csv, .json"),
+                "{err}"
+            );
         }
         assert!(resolve_format(None, None, Some("xml"))
             .unwrap_err()
@@ -307,9 +310,15 @@ mod tests {
     fn a_flag_that_contradicts_the_extension_is_named() {
         let csv = Path::new("x.csv");
         let warning = format_mismatch(Some(Format::Json), Some(csv)).unwrap();
-        assert!(warning.contains("x.csv") && warning.contains("JSON"), "{warning}");
+        assert!(
+            warning.contains("x.csv") && warning.contains("JSON"),
+            "{warning}"
+        );
         assert_eq!(format_mismatch(Some(Format::Csv), Some(csv)), None);
-        assert_eq!(format_mismatch(Some(Format::Csv), Some(Path::new("x.out"))), None);
+        assert_eq!(
+            format_mismatch(Some(Format::Csv), Some(Path::new("x.out"))),
+            None
+        );
         assert_eq!(format_mismatch(None, Some(csv)), None);
     }
 
