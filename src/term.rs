@@ -85,7 +85,11 @@ impl Term {
             .filter(|c| *c > 0)
         {
             Some(columns) => Some(columns),
-            None if self.stdout_tty => comfy_table::Table::new().width().map(usize::from),
+            // A terminal that reports no size (0) is as good as none.
+            None if self.stdout_tty => comfy_table::Table::new()
+                .width()
+                .map(usize::from)
+                .filter(|w| *w > 0),
             None => None,
         }
     }
@@ -180,6 +184,13 @@ impl Term {
     /// even with `-q`, because a report that lacks an account must say which.
     pub fn problem(&self, message: &str) {
         self.line(&self.paint("warning", "33"), message);
+    }
+
+    /// A line about the data that closes a report on stderr (the count of failed accounts),
+    /// shown even with `-q`, like the warnings it points back at. No label: it is not one
+    /// more warning to count.
+    pub fn summary(&self, message: &str) {
+        let _ = writeln!(io::stderr().lock(), "{}", printable(message));
     }
 
     /// A status line on stderr, unless `-q`. Its own line breaks stay; other control

@@ -346,7 +346,7 @@ fn ready_access_token_skips_the_token_endpoint() {
         .cmd()
         .env_remove("TREASURY_CLIENT_SECRET")
         .env("TREASURY_ACCESS_TOKEN", "ready-made-token")
-        .args(["balances", "--prior-day"]));
+        .args(["balances", "--prior-day", "--allow-empty"]));
     out.expect_code(0).expect_stderr_empty();
     let requests = bank.requests();
     out.check(
@@ -398,7 +398,7 @@ fn body_sent_to_the_bank_is_exactly_what_dry_run_prints() {
         let env = TestEnv::with_bank(&bank);
         let dry = balances(&env, &[args, &["--dry-run"]].concat());
         dry.expect_code(0);
-        let real = balances(&env, args);
+        let real = balances(&env, &[args, &["--allow-empty"]].concat());
         real.expect_code(0);
         let sent: Vec<String> = bank
             .balance_bodies()

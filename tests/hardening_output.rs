@@ -753,16 +753,64 @@ fn totals_are_the_last_dates_by_default_each_or_none_on_request() {
 
 // 11. A partial report ends with a summary on stderr.
 
+/// What a terminal shows of `treasury ARGS` run on one (util-linux `script`), stdout and
+/// stderr together; `None` where there is no `script`.
+#[cfg(target_os = "linux")]
+fn on_terminal(env: &TestEnv, args: &str, input: &[u8]) -> Option<String> {
+    use std::io::Write;
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: needs util-linux script for a terminal");
+        return None;
+    }
+    let mut child = std_cmd(env, "script")
+        .args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script starts");
+    let mut stdin = child.stdin.take().unwrap();
+    if !input.is_empty() {
+        std::thread::sleep(Duration::from_millis(500));
+        stdin.write_all(input).unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    Some(String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+}
+
+#[cfg(target_os = "linux")]
 #[test]
-fn a_partial_report_ends_with_a_summary_even_with_quiet() {
+fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
     let bank = TestBank::start();
     bank.reply(partial_answer(
         "111",
         &[("222", "not found"), ("333", "not found")],
     ));
     let env = TestEnv::with_bank(&bank);
-    for quiet in [false, true] {
-        let mut args = vec![
+    let args = "balances --prior-day -a B1/111 -a B1/222 -a B1/333";
+    for extra in ["", " -q"] {
+        let Some(screen) = on_terminal(&env, &format!("{args}{extra}"), b"") else {
+            return;
+        };
+        let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(
+            lines.last(),
+            Some(&"2 of 3 accounts have errors, listed above"),
+            "{screen}"
+        );
+        let total = lines.iter().position(|l| l.contains("TOTAL")).unwrap();
+        let warning = lines
+            .iter()
+            .position(|l| l.starts_with("warning: account"))
+            .unwrap();
+        assert!(warning < total, "the warnings come first:\n{screen}");
+    }
+    // Piped, stderr stays the warnings alone.
+    let piped = balances(
+        &env,
+        &[
             "--prior-day",
             "-a",
             "B1/111",
@@ -770,30 +818,18 @@ fn a_partial_report_ends_with_a_summary_even_with_quiet() {
             "B1/222",
             "-a",
             "B1/333",
-        ];
-        if quiet {
-            args.push("-q");
-        }
-        let out = balances(&env, &args);
-        out.expect_code(5);
-        let last = out.stderr.lines().last().unwrap_or_default();
-        out.check(
-            last == "warning: 2 of 3 accounts have errors, listed above",
-            "the summary is last",
-        );
-        out.check(
-            out.stderr_lines("warning").len() == 3,
-            "two accounts and the summary",
-        );
-    }
+        ],
+    );
+    piped.expect_code(5);
+    assert_eq!(piped.stderr.lines().count(), 2, "{piped}");
+    // A complete report has no summary.
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-05"]));
     let env = TestEnv::with_bank(&bank);
-    let complete = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv"]);
-    complete.expect_code(0);
-    complete.check(
-        !complete.stderr.contains("listed above"),
-        "no summary without errors",
+    let screen = on_terminal(&env, "balances --prior-day -a B1/111", b"").unwrap();
+    assert!(
+        screen.contains("TOTAL") && !screen.contains("listed above"),
+        "{screen}"
     );
 }
 
@@ -802,36 +838,19 @@ fn a_partial_report_ends_with_a_summary_even_with_quiet() {
 #[cfg(target_os = "linux")]
 #[test]
 fn accounts_file_on_a_terminal_says_what_it_waits_for() {
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: needs util-linux script for a terminal");
-        return;
-    }
     let env = TestEnv::new();
-    let command = format!("{BIN} --sandbox balances --prior-day --accounts-file - --dry-run");
-    let mut child = std_cmd(&env, "script")
-        .args(["-qec", &command, "/dev/null"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("script starts");
-    {
-        use std::io::Write;
-        let stdin = child.stdin.as_mut().unwrap();
-        std::thread::sleep(Duration::from_millis(500));
-        stdin.write_all(b"0041000001\n\x04").unwrap();
-    }
-    let output = child.wait_with_output().unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let args = "--sandbox balances --prior-day --accounts-file - --dry-run";
+    let Some(screen) = on_terminal(&env, args, b"0041000001\n\x04") else {
+        return;
+    };
     assert!(
-        text.contains("reading account ids from stdin, one per line; end with Ctrl-D"),
-        "{text}"
+        screen.contains("reading account ids from stdin, one per line; end with Ctrl-D"),
+        "{screen}"
     );
     assert!(
-        text.contains("0041000001"),
-        "the body names the account: {text}"
+        screen.contains(r#"{"accountId":"0041000001"}"#),
+        "the body names the account: {screen}"
     );
-
     let piped = run(env
         .cmd()
         .args([

@@ -224,9 +224,11 @@ impl<'a> Context<'a> {
                     path.display()
                 ));
             }
-            None => self.emit_to_stdout(sink.format, document)?,
+            None => {
+                self.emit_to_stdout(sink.format, document)?;
+                self.summarize_errors(document);
+            }
         }
-        self.summarize_errors(document);
         Ok(())
     }
 
@@ -251,9 +253,12 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// After a partial report, one line that points back at the warnings above it, which a
-    /// long table has scrolled away.
+    /// After a partial report on a terminal, one line that points back at the warnings above
+    /// it, which a long report has scrolled away. Files and pipes leave stderr as it was.
     fn summarize_errors(&self, document: &Document) {
+        if self.term.table_style() != output::TableStyle::Terminal {
+            return;
+        }
         if let Document::Balances(report) = document {
             if !report.errors.is_empty() {
                 let failed =
@@ -271,7 +276,7 @@ impl<'a> Context<'a> {
                         ),
                 );
                 let verb = if failed == 1 { "has" } else { "have" };
-                self.term.problem(&format!(
+                self.term.summary(&format!(
                     "{failed} of {all} accounts {verb} errors, listed above"
                 ));
             }
