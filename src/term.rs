@@ -297,7 +297,7 @@ pub fn interrupted(terminated: bool) {
     let signal = if terminated { "SIGTERM" } else { "SIGINT" };
     let _ = writeln!(
         io::stderr().lock(),
-        "error: stopped by {signal}; no report was written and any previous one is unchanged"
+        "error: stopped by {signal}; the report is incomplete, and an -o file is left as it was"
     );
 }
 

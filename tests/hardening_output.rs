@@ -425,7 +425,10 @@ fn stop_a_slow_run(signal: &str, expected_code: i32) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(expected_code), "{stderr}");
     assert!(
-        stderr.contains("no report was written and any previous one is unchanged"),
+        stderr.contains(&format!(
+            "error: stopped by SIG{}; the report is incomplete, and an -o file is left as it was",
+            &signal[1..]
+        )),
         "{stderr}"
     );
     assert!(
