@@ -1,74 +1,171 @@
-//! Atomic files (reports, caches): written to a temporary file in the same folder, then renamed over the
-//! target, so a failed run leaves the previous file as it was.
+//! Report and cache files: a regular file is written to a temporary file in the same folder,
+//! then renamed over the target, so a failed or interrupted run leaves the previous file as it
+//! was. A symlink is followed and its target replaced the same way; a FIFO, a device or
+//! `/dev/stdout` is written directly, as `>` would.
 
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use tempfile::NamedTempFile;
 
+/// Temporary files not yet renamed, for a signal or a panic to remove: the process then ends
+/// without running destructors.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
 pub struct AtomicFile {
-    target: PathBuf,
-    temp: BufWriter<NamedTempFile>,
+    inner: Inner,
+}
+
+enum Inner {
+    Replace {
+        target: PathBuf,
+        temp: BufWriter<NamedTempFile>,
+        _pending: Pending,
+    },
+    Direct(BufWriter<File>),
 }
 
 impl AtomicFile {
-    /// Creates the temporary file beside `target`. Fails early when the folder is not writable.
-    /// The file gets the permissions of the one it replaces, or those any new file gets under
-    /// the user's umask (as `>` would give it).
+    /// Creates the temporary file beside `target` (beside the file a symlink points to), or
+    /// opens a FIFO or device directly. Fails early when the folder is not writable.
+    /// A new file gets the permissions any new file gets under the user's umask (as `>` would
+    /// give it); a file that replaces another keeps that one's permissions.
     pub fn create(target: &Path) -> io::Result<AtomicFile> {
+        let target = follow_symlinks(target)?;
+        if is_special(&target) {
+            let file = std::fs::OpenOptions::new().write(true).open(&target)?;
+            return Ok(AtomicFile {
+                inner: Inner::Direct(BufWriter::new(file)),
+            });
+        }
         let mut builder = tempfile::Builder::new();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             builder.permissions(std::fs::Permissions::from_mode(0o666));
         }
-        let file = AtomicFile::create_with(target, &builder)?;
-        if let Ok(meta) = std::fs::metadata(target) {
-            file.temp
-                .get_ref()
+        let file = AtomicFile::create_with(&target, &builder)?;
+        if let (Ok(meta), Inner::Replace { temp, .. }) = (std::fs::metadata(&target), &file.inner) {
+            temp.get_ref()
                 .as_file()
                 .set_permissions(meta.permissions())?;
         }
         Ok(file)
     }
 
-    /// Like `create`, but the file is readable by its owner only, whatever it replaces.
+    /// Like `create`, but the file is readable by its owner only, whatever it replaces, and
+    /// `target` is replaced as it is, never followed.
     pub fn create_private(target: &Path) -> io::Result<AtomicFile> {
         AtomicFile::create_with(target, &tempfile::Builder::new())
     }
 
     fn create_with(target: &Path, builder: &tempfile::Builder) -> io::Result<AtomicFile> {
+        let mut pending = lock_pending();
         let temp = builder
             .clone()
             .prefix(".treasury-")
             .suffix(".tmp")
             .tempfile_in(parent_dir(target))?;
+        pending.push(temp.path().to_path_buf());
         Ok(AtomicFile {
-            target: target.to_path_buf(),
-            temp: BufWriter::new(temp),
+            inner: Inner::Replace {
+                target: target.to_path_buf(),
+                _pending: Pending(temp.path().to_path_buf()),
+                temp: BufWriter::new(temp),
+            },
         })
     }
 
-    /// Flushes, syncs and renames the temporary file over the target.
+    /// Flushes, syncs and renames the temporary file over the target (or flushes a FIFO).
     pub fn commit(self) -> io::Result<()> {
-        let temp = self
-            .temp
-            .into_inner()
-            .map_err(io::IntoInnerError::into_error)?;
-        temp.as_file().sync_all()?;
-        temp.persist(&self.target).map_err(|e| e.error)?;
-        Ok(())
+        match self.inner {
+            Inner::Direct(mut file) => file.flush(),
+            Inner::Replace {
+                target,
+                temp,
+                _pending,
+            } => {
+                let temp = temp.into_inner().map_err(io::IntoInnerError::into_error)?;
+                temp.as_file().sync_all()?;
+                // Held across the rename, so a signal cannot remove the file half way.
+                let mut pending = lock_pending();
+                pending.retain(|p| p != temp.path());
+                let result = temp.persist(&target).map(drop).map_err(|e| e.error);
+                drop(pending);
+                result
+            }
+        }
+    }
+}
+
+/// A temporary file's entry in `PENDING`, removed with it.
+struct Pending(PathBuf);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        lock_pending().retain(|p| p != &self.0);
     }
 }
 
 impl Write for AtomicFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.temp.write(buf)
+        match &mut self.inner {
+            Inner::Replace { temp, .. } => temp.write(buf),
+            Inner::Direct(file) => file.write(buf),
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.temp.flush()
+        match &mut self.inner {
+            Inner::Replace { temp, .. } => temp.flush(),
+            Inner::Direct(file) => file.flush(),
+        }
     }
+}
+
+/// Removes every temporary file not yet renamed, for a signal or a panic. While the returned
+/// guard lives no other file is created or renamed: a signal holds it until the process ends.
+pub fn remove_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    let mut pending = lock_pending();
+    for path in pending.drain(..) {
+        let _ = std::fs::remove_file(path);
+    }
+    pending
+}
+
+fn lock_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    PENDING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The file a chain of symlinks ends at (which need not exist yet). `/dev/...` and `/proc/...`
+/// paths are kept as given: `/dev/stdout` is the descriptor, not the file behind it.
+fn follow_symlinks(target: &Path) -> io::Result<PathBuf> {
+    let mut path = target.to_path_buf();
+    if path.starts_with("/dev") || path.starts_with("/proc") {
+        return Ok(path);
+    }
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&path)?;
+                path = parent_dir(&path).join(link);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other(format!(
+        "too many levels of symbolic links at {}",
+        target.display()
+    )))
+}
+
+/// A FIFO, socket or device: something to write into, not to replace.
+fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 fn parent_dir(target: &Path) -> &Path {

@@ -26,6 +26,14 @@ pub enum Error {
         message: String,
         hint: Option<String>,
     },
+    /// The bank answered, but no row came back to report, so nothing was written (exit 4; 5
+    /// when accounts came back with errors).
+    #[error("{message}")]
+    Empty {
+        message: String,
+        hint: Option<String>,
+        account_errors: bool,
+    },
     /// Anything we did not expect, including local I/O failures (exit 1).
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -106,6 +114,11 @@ impl Error {
             Error::Usage { .. } => 2,
             Error::Auth { .. } => 3,
             Error::Rejected(_) => 4,
+            Error::Empty {
+                account_errors: false,
+                ..
+            } => 4,
+            Error::Empty { .. } => 5,
             Error::Unavailable { .. } => 6,
         }
     }
@@ -115,7 +128,8 @@ impl Error {
         match self {
             Error::Usage { hint, .. }
             | Error::Auth { hint, .. }
-            | Error::Unavailable { hint, .. } => hint.clone(),
+            | Error::Unavailable { hint, .. }
+            | Error::Empty { hint, .. } => hint.clone(),
             Error::Rejected(bank) => rejected_hint(bank),
             Error::Internal(_) => None,
         }
@@ -130,6 +144,14 @@ fn rejected_hint(bank: &BankError) -> Option<String> {
         _ => return None,
     };
     Some(hint.to_string())
+}
+
+/// The exit code of a run ended by SIGINT (Ctrl-C) or SIGTERM, as a shell reports it.
+pub fn signal_exit_code(terminated: bool) -> u8 {
+    match terminated {
+        false => 130,
+        true => 143,
+    }
 }
 
 /// How a command that ran to the end went.

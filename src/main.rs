@@ -5,6 +5,7 @@
 
 use std::process::ExitCode;
 
+use treasury::atomic;
 use treasury::cli::{Cli, Command, SandboxCommand};
 use treasury::commands::{self, Context};
 use treasury::error::{self, Error, Outcome, Result};
@@ -28,7 +29,13 @@ fn main() -> ExitCode {
         .enable_all()
         .build()
         .map_err(|e| Error::Internal(e.into()))
-        .and_then(|runtime| runtime.block_on(dispatch(&cli, &term)));
+        .and_then(|runtime| {
+            remove_temporaries_on_panic();
+            if writes_report(&cli.command) {
+                runtime.spawn(remove_temporaries_on_signal());
+            }
+            runtime.block_on(dispatch(&cli, &term))
+        });
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
@@ -36,6 +43,51 @@ fn main() -> ExitCode {
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// The commands that write reports, and so may leave a temporary file when interrupted.
+/// Others keep the default signal handling (`sandbox serve` and `login` handle Ctrl-C
+/// themselves, the latter to restore the terminal).
+fn writes_report(command: &Command) -> bool {
+    matches!(command, Command::Balances(_) | Command::Accounts(_))
+}
+
+/// On SIGINT or SIGTERM: remove the temporary report file, say so, exit 130 or 143.
+async fn remove_temporaries_on_signal() {
+    #[cfg(unix)]
+    let terminated = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut int), Ok(mut term)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = int.recv() => false,
+            _ = term.recv() => true,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminated = {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        false
+    };
+    let _held = atomic::remove_pending();
+    term::interrupted(terminated);
+    std::process::exit(error::signal_exit_code(terminated).into());
+}
+
+/// A panic unwinds and drops its temporary files, except in threads that never return; the
+/// hook removes them all first.
+fn remove_temporaries_on_panic() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        drop(atomic::remove_pending());
+        previous(info);
+    }));
 }
 
 async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {

@@ -10,10 +10,14 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
-use crate::output::TableStyle;
+use crate::output::{printable, TableStyle};
+
+/// What `--accounts-file -` says when it waits for a person to type.
+pub const STDIN_NOTE: &str = "reading account ids from stdin, one per line; end with Ctrl-D";
 
 pub struct Term {
     stdout_tty: bool,
+    stdout_closed: bool,
     stderr_tty: bool,
     stdin_tty: bool,
     color: bool,
@@ -32,6 +36,7 @@ impl Term {
         };
         Term {
             stdout_tty: io::stdout().is_terminal(),
+            stdout_closed: stdout_was_closed(),
             stderr_tty,
             stdin_tty: io::stdin().is_terminal(),
             color,
@@ -64,6 +69,32 @@ impl Term {
         io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
     }
 
+    /// Whether treasury started with stdout closed (`>&-`): a report there would go nowhere.
+    pub fn stdout_closed(&self) -> bool {
+        self.stdout_closed
+    }
+
+    /// The width a table on stdout must fit: `COLUMNS` if set, else the terminal's; none
+    /// with `--wide` or when stdout is not a terminal (scripts get every column).
+    pub fn table_width(&self, wide: bool) -> Option<usize> {
+        if wide {
+            return None;
+        }
+        let columns = std::env::var("COLUMNS").ok();
+        match columns
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|c| *c > 0)
+        {
+            Some(columns) => Some(columns),
+            // A terminal that reports no size (0) is as good as none.
+            None if self.stdout_tty => comfy_table::Table::new()
+                .width()
+                .map(usize::from)
+                .filter(|w| *w > 0),
+            None => None,
+        }
+    }
+
     pub fn table_style(&self) -> TableStyle {
         if self.stdout_tty {
             TableStyle::Terminal
@@ -79,6 +110,9 @@ impl Term {
 
     /// Text for stdout that is not a report (e.g. `--dry-run` bodies).
     pub fn print(&self, text: &str) -> Result<(), Error> {
+        if self.stdout_closed {
+            return Err(stdout_closed_error());
+        }
         let mut out = io::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Internal(
@@ -88,8 +122,11 @@ impl Term {
         }
     }
 
-    /// All of stdin, for `--accounts-file -`.
+    /// All of stdin, for `--accounts-file -`; on a terminal, first says what it waits for.
     pub fn read_stdin(&self) -> io::Result<String> {
+        if let Some(note) = stdin_note(self.stdin_tty) {
+            self.note(note);
+        }
         let mut text = String::new();
         io::Read::read_to_string(&mut io::stdin().lock(), &mut text)?;
         Ok(text)
@@ -150,10 +187,19 @@ impl Term {
         self.line(&self.paint("warning", "33"), message);
     }
 
-    /// A status line on stderr, unless `-q`.
+    /// A line about the data that closes a report on stderr (the count of failed accounts),
+    /// shown even with `-q`, like the warnings it points back at. No label: it is not one
+    /// more warning to count.
+    pub fn summary(&self, message: &str) {
+        let _ = writeln!(io::stderr().lock(), "{}", printable(message));
+    }
+
+    /// A status line on stderr, unless `-q`. Its own line breaks stay; other control
+    /// characters are escaped.
     pub fn note(&self, message: &str) {
         if !self.quiet {
-            let _ = writeln!(io::stderr().lock(), "{message}");
+            let lines: Vec<_> = message.split('\n').map(printable).collect();
+            let _ = writeln!(io::stderr().lock(), "{}", lines.join("\n"));
         }
     }
 
@@ -175,8 +221,10 @@ impl Term {
         }
     }
 
+    /// One `label: message` line: control characters in the message (which can carry the
+    /// bank's text) are escaped, so it stays one line and cannot forge another.
     fn line(&self, label: &str, message: &str) {
-        let _ = writeln!(io::stderr().lock(), "{label}: {message}");
+        let _ = writeln!(io::stderr().lock(), "{label}: {}", printable(message));
     }
 
     fn paint(&self, label: &str, code: &str) -> String {
@@ -207,7 +255,66 @@ impl Drop for Progress {
     }
 }
 
+/// The note `--accounts-file -` shows first: only when a person at a terminal must type.
+fn stdin_note(stdin_tty: bool) -> Option<&'static str> {
+    stdin_tty.then_some(STDIN_NOTE)
+}
+
+pub fn stdout_closed_error() -> Error {
+    Error::Internal(anyhow::anyhow!(
+        "stdout is closed, so the report would go nowhere; nothing was written (give -o FILE, or an open stdout)"
+    ))
+}
+
+/// Whether descriptor 1 was closed when the process started. The Rust runtime then opens
+/// `/dev/null` read-write on it, where a shell's `>/dev/null` opens it write-only; only
+/// Linux shows the open mode (in `/proc`), elsewhere a closed stdout goes unnoticed.
+fn stdout_was_closed() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+            return false;
+        };
+        let read_write = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+            .is_some_and(|flags| flags & 0o3 == 0o2);
+        let device = |path: &str| {
+            std::fs::metadata(path)
+                .ok()
+                .filter(|m| m.file_type().is_char_device())
+                .map(|m| m.rdev())
+        };
+        read_write && device("/proc/self/fd/1").is_some_and(|d| Some(d) == device("/dev/null"))
+    }
+    #[cfg(not(target_os = "linux"))]
+    false
+}
+
+/// Said on stderr when a signal ends a run, after its temporary files are removed.
+pub fn interrupted(terminated: bool) {
+    let signal = if terminated { "SIGTERM" } else { "SIGINT" };
+    let _ = writeln!(
+        io::stderr().lock(),
+        "error: stopped by {signal}; the report is incomplete, and an -o file is left as it was"
+    );
+}
+
 /// A command-line error, or the help or version text clap produced, where clap wants it.
 pub fn print_clap_error(err: &clap::Error) {
     let _ = err.print();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_terminal_on_stdin_is_told_what_to_type() {
+        assert_eq!(stdin_note(true), Some(STDIN_NOTE));
+        assert_eq!(stdin_note(false), None);
+        assert!(STDIN_NOTE.contains("Ctrl-D"));
+    }
 }

@@ -319,7 +319,7 @@ fn token_endpoint_401_exits_3_and_no_balance_request_is_sent() {
 fn token_request_uses_basic_auth_and_the_token_reaches_the_balance_request() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
-    let out = balances(&env, &["--prior-day"]);
+    let out = balances(&env, &["--prior-day", "--allow-empty"]);
     out.expect_code(0).expect_stderr_empty();
     out.expect_stdout_has("No balances.");
     let requests = bank.requests();
@@ -346,7 +346,7 @@ fn ready_access_token_skips_the_token_endpoint() {
         .cmd()
         .env_remove("TREASURY_CLIENT_SECRET")
         .env("TREASURY_ACCESS_TOKEN", "ready-made-token")
-        .args(["balances", "--prior-day"]));
+        .args(["balances", "--prior-day", "--allow-empty"]));
     out.expect_code(0).expect_stderr_empty();
     let requests = bank.requests();
     out.check(
@@ -398,7 +398,7 @@ fn body_sent_to_the_bank_is_exactly_what_dry_run_prints() {
         let env = TestEnv::with_bank(&bank);
         let dry = balances(&env, &[args, &["--dry-run"]].concat());
         dry.expect_code(0);
-        let real = balances(&env, args);
+        let real = balances(&env, &[args, &["--allow-empty"]].concat());
         // The scripted bank answers no account: named ones are each a MISSING error (exit 5).
         real.expect_code(if args.contains(&"-a") { 5 } else { 0 });
         let sent: Vec<String> = bank

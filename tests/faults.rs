@@ -750,7 +750,7 @@ fn an_account_with_neither_balances_nor_an_error_is_reported_not_dropped() {
         "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"}}]});
     bank.reply(Reply::json(200, body.to_string()));
     let env = TestEnv::with_bank(&bank);
-    let out = balances(&env, &["--prior-day", "-f", "json"]);
+    let out = balances(&env, &["--prior-day", "-f", "json", "--allow-empty"]);
     out.expect_code(5);
     out.expect_stderr_has("warning: account B1/111: NO-DATA");
     let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");

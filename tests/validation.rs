@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 fn against_bank(args: &[&str]) -> (common::Run, TestBank) {
     let bank = answering_bank();
     let env = TestEnv::with_bank(&bank);
-    let out = run(env.cmd().arg("balances").args(args));
+    // The bank answers no rows, which is refused unless asked for.
+    let out = run(env.cmd().args(["balances", "--allow-empty"]).args(args));
     (out, bank)
 }
 
@@ -156,9 +157,13 @@ fn accounts_file_with_200_accounts_is_sent_in_one_request() {
     let bank = answering_bank();
     let env = TestEnv::with_bank(&bank);
     let file = accounts_file(&env, 200);
-    let out = run(env
-        .cmd()
-        .args(["balances", "--prior-day", "--accounts-file", &file]));
+    let out = run(env.cmd().args([
+        "balances",
+        "--prior-day",
+        "--allow-empty",
+        "--accounts-file",
+        &file,
+    ]));
     out.expect_code(0).expect_stderr_empty();
     let bodies = bank.balance_bodies();
     out.check(bodies.len() == 1, "one request");
@@ -356,9 +361,13 @@ fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() 
     let mut text: String = (0..200).map(|i| format!("ACC-{i:04}\n")).collect();
     text.push_str("ACC-0007\n");
     std::fs::write(env.path().join("ids.txt"), text).unwrap();
-    let out = run(env
-        .cmd()
-        .args(["balances", "--prior-day", "--accounts-file", "ids.txt"]));
+    let out = run(env.cmd().args([
+        "balances",
+        "--prior-day",
+        "--allow-empty",
+        "--accounts-file",
+        "ids.txt",
+    ]));
     out.expect_code(0);
     let warnings = out.stderr_lines("warning");
     out.check(

@@ -202,6 +202,7 @@ fn in_request(err: Error, request: &BalanceRequest, order: &[AccountRef]) -> Err
             hint,
         },
         Error::Internal(e) => Error::Internal(e.context(label)),
+        other @ Error::Empty { .. } => other,
     }
 }
 

@@ -25,7 +25,7 @@ use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
 use crate::model::Account;
-use crate::output::{self, Document, TableStyle};
+use crate::output::{self, Document, TableOptions};
 use crate::query::AccountBook;
 use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
@@ -195,7 +195,21 @@ impl<'a> Context<'a> {
             self.global.output.as_deref(),
             env.as_deref(),
         )
-        .map_err(|message| Error::usage_hint(message, "unset TREASURY_FORMAT or pass -f FORMAT"))?;
+        .map_err(|message| match self.global.output.as_deref() {
+            Some(path) if self.global.format.is_none() && env.is_none() => Error::usage_hint(
+                message,
+                format!(
+                    "name the file with one of those extensions, or pass -f table|csv|json|ndjson: treasury ... -f csv -o {}",
+                    path.display()
+                ),
+            ),
+            _ => Error::usage_hint(message, "unset TREASURY_FORMAT or pass -f FORMAT"),
+        })?;
+        if let Some(warning) =
+            output::format_mismatch(self.global.format, self.global.output.as_deref())
+        {
+            self.term.warn(&warning);
+        }
         let file = match &self.global.output {
             None => None,
             Some(path) if path.is_dir() => {
@@ -217,34 +231,115 @@ impl<'a> Context<'a> {
         Ok(Sink { format, file })
     }
 
-    /// Renders the document into the sink: stdout, or the file committed atomically.
+    /// Renders the document into the sink: stdout, or the file committed atomically. A report
+    /// without rows is refused (unless `--allow-empty`), leaving any `-o` file as it was.
     pub fn emit(&self, sink: Sink, document: &Document, count: usize) -> Result<()> {
+        if count == 0 && !self.global.allow_empty {
+            if let Some(refusal) = empty_refusal(document, sink.file.as_ref().map(|f| &f.0)) {
+                return Err(refusal);
+            }
+        }
         match sink.file {
             Some((path, mut file)) => {
-                output::render(document, sink.format, TableStyle::Plain, &mut file)
-                    .and_then(|()| file.commit())
-                    .map_err(|e| write_error(&path, e))?;
+                output::render_with(
+                    document,
+                    sink.format,
+                    &TableOptions::plain_with(self.global.totals),
+                    &mut file,
+                )
+                .and_then(|()| file.commit())
+                .map_err(|e| write_error(&path, e))?;
                 self.term.note(&format!(
                     "Wrote {count} {} to {}",
                     if count == 1 { "row" } else { "rows" },
                     path.display()
                 ));
-                Ok(())
             }
             None => {
-                let mut out = self.term.stdout();
-                let result =
-                    output::render(document, sink.format, self.term.table_style(), &mut out)
-                        .and_then(|()| out.flush());
-                match result {
-                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                    other => other.map_err(|e| {
-                        Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}"))
-                    }),
-                }
+                self.emit_to_stdout(sink.format, document)?;
+                self.summarize_errors(document);
+            }
+        }
+        Ok(())
+    }
+
+    fn emit_to_stdout(&self, format: Format, document: &Document) -> Result<()> {
+        if self.term.stdout_closed() {
+            return Err(crate::term::stdout_closed_error());
+        }
+        let options = TableOptions {
+            style: self.term.table_style(),
+            width: self.term.table_width(self.global.wide),
+            totals: self.global.totals,
+        };
+        let mut out = self.term.stdout();
+        let result =
+            output::render_with(document, format, &options, &mut out).and_then(|()| out.flush());
+        match result {
+            // `| head` closing the pipe early is how a reader says it has enough.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => {
+                other.map_err(|e| Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}")))
             }
         }
     }
+
+    /// After a partial report on a terminal, one line that points back at the warnings above
+    /// it, which a long report has scrolled away. Files and pipes leave stderr as it was.
+    fn summarize_errors(&self, document: &Document) {
+        if self.term.table_style() != output::TableStyle::Terminal {
+            return;
+        }
+        if let Document::Balances(report) = document {
+            if !report.errors.is_empty() {
+                let failed =
+                    distinct_accounts(report.errors.iter().map(|e| (&e.bank_id, &e.account_id)));
+                let all = distinct_accounts(
+                    report
+                        .errors
+                        .iter()
+                        .map(|e| (&e.bank_id, &e.account_id))
+                        .chain(
+                            report
+                                .rows
+                                .iter()
+                                .map(|r| (&r.account.bank_id, &r.account.account_id)),
+                        ),
+                );
+                let verb = if failed == 1 { "has" } else { "have" };
+                self.term.summary(&format!(
+                    "{failed} of {all} accounts {verb} errors, listed above"
+                ));
+            }
+        }
+    }
+}
+
+fn distinct_accounts<'a>(keys: impl Iterator<Item = (&'a String, &'a String)>) -> usize {
+    keys.collect::<std::collections::HashSet<_>>().len()
+}
+
+/// Why a report without rows is not written, or nothing for documents that are not reports.
+fn empty_refusal(document: &Document, file: Option<&PathBuf>) -> Option<Error> {
+    let (what, account_errors) = match document {
+        Document::Balances(report) if !report.errors.is_empty() => (
+            "every account came back with an error (listed above), so there is no balance to report",
+            true,
+        ),
+        Document::Balances(_) => ("the bank returned no balances", false),
+        Document::Accounts(_) => ("the bank returned no accounts", false),
+        Document::Fields(_) => return None,
+    };
+    let kept = match file {
+        Some(path) if path.exists() => format!("; {} is left as it was", path.display()),
+        Some(_) => "; no file was written".to_string(),
+        None => String::new(),
+    };
+    Some(Error::Empty {
+        message: format!("{what}{kept}"),
+        hint: Some("pass --allow-empty to write an empty report anyway".into()),
+        account_errors,
+    })
 }
 
 fn write_error(path: &std::path::Path, err: std::io::Error) -> Error {

@@ -4,10 +4,11 @@ mod csv;
 mod json;
 mod table;
 
+use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::Format;
+use crate::cli::{Format, Totals};
 use crate::model::{Account, Report};
 
 /// Fields of a balance row, in the order of CSV headers and JSON keys.
@@ -91,7 +92,50 @@ pub enum TableStyle {
     Plain,
 }
 
+/// How a table is laid out: its style, the width to fit (none: every column), which totals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    pub style: TableStyle,
+    pub width: Option<usize>,
+    pub totals: Totals,
+}
+
+impl TableOptions {
+    /// Every column and the last date's totals: what files and pipes get.
+    pub fn plain() -> TableOptions {
+        TableOptions {
+            style: TableStyle::Plain,
+            width: None,
+            totals: Totals::Last,
+        }
+    }
+
+    /// Every column, with these totals: what `-o` files get.
+    pub fn plain_with(totals: Totals) -> TableOptions {
+        TableOptions {
+            totals,
+            ..TableOptions::plain()
+        }
+    }
+}
+
+/// The report file extensions treasury knows, as the refusal of an unknown one names them.
+pub const KNOWN_EXTENSIONS: &str = ".csv, .json, .ndjson, .jsonl, .txt";
+
+fn format_of_extension(output: &Path) -> Option<Format> {
+    let extension = output.extension()?.to_str()?;
+    match extension.to_ascii_lowercase().as_str() {
+        "csv" => Some(Format::Csv),
+        "json" => Some(Format::Json),
+        "ndjson" | "jsonl" => Some(Format::Ndjson),
+        "txt" => Some(Format::Table),
+        _ => None,
+    }
+}
+
 /// The format: `-f` if given, else the `--output` extension, else `TREASURY_FORMAT`, else table.
+/// An `--output` whose extension names no format needs `-f` or `TREASURY_FORMAT`: a text table
+/// in `report.xlsx` is never what was meant.
 pub fn resolve_format(
     flag: Option<Format>,
     output: Option<&Path>,
@@ -100,40 +144,96 @@ pub fn resolve_format(
     if let Some(format) = flag {
         return Ok(format);
     }
-    let by_extension = output
-        .and_then(|p| p.extension())
-        .and_then(|e| e.to_str())
-        .and_then(|e| match e.to_ascii_lowercase().as_str() {
-            "csv" => Some(Format::Csv),
-            "json" => Some(Format::Json),
-            "ndjson" | "jsonl" => Some(Format::Ndjson),
-            "txt" => Some(Format::Table),
-            _ => None,
-        });
-    if let Some(format) = by_extension {
+    if let Some(format) = output.and_then(format_of_extension) {
         return Ok(format);
     }
     match env.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(Format::Table),
+        None => match output {
+            Some(path) => Err(format!(
+                "--output {} has no known extension ({KNOWN_EXTENSIONS}), so the format is unknown",
+                path.display()
+            )),
+            None => Ok(Format::Table),
+        },
         Some(value) => <Format as clap::ValueEnum>::from_str(value, true).map_err(|_| {
             format!("TREASURY_FORMAT '{value}' is not a format: use table, csv, json or ndjson")
         }),
     }
 }
 
-/// Writes a document in a format.
+/// A warning when `-f` contradicts the `--output` extension (`-f json -o x.csv`).
+pub fn format_mismatch(flag: Option<Format>, output: Option<&Path>) -> Option<String> {
+    let (flag, path) = (flag?, output?);
+    let by_extension = format_of_extension(path)?;
+    (by_extension != flag).then(|| {
+        format!(
+            "--output {} gets {} (from -f), not what its extension says ({})",
+            path.display(),
+            format_name(flag),
+            format_name(by_extension)
+        )
+    })
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "a text table",
+        Format::Csv => "CSV",
+        Format::Json => "JSON",
+        Format::Ndjson => "NDJSON",
+    }
+}
+
+/// Text with its control characters (C0, DEL, C1: newlines, escape sequences) written as
+/// escapes, so what the bank sends cannot move the cursor, retitle the terminal or forge a
+/// line. `\n`, `\r` and `\t` as such, others as `\x1b` (C0, DEL) or `\u{9b}` (C1).
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Writes a document in a format; tables plain, with every column and the last date's totals.
 pub fn render(
     document: &Document,
     format: Format,
     style: TableStyle,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    let options = TableOptions {
+        style,
+        ..TableOptions::plain()
+    };
+    render_with(document, format, &options, out)
+}
+
+/// Writes a document in a format, a table laid out as `options` say.
+pub fn render_with(
+    document: &Document,
+    format: Format,
+    options: &TableOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     match (document, format) {
-        (Document::Balances(report), Format::Table) => table::balances(report, style, out),
+        (Document::Balances(report), Format::Table) => table::balances(report, options, out),
         (Document::Balances(report), Format::Csv) => csv::balances(&report.rows, out),
         (Document::Balances(report), Format::Json) => json::balances(report, out),
         (Document::Balances(report), Format::Ndjson) => json::balance_lines(&report.rows, out),
-        (Document::Accounts(accounts), Format::Table) => table::accounts(accounts, style, out),
+        (Document::Accounts(accounts), Format::Table) => table::accounts(accounts, options, out),
         (Document::Accounts(accounts), Format::Csv) => csv::accounts(accounts, out),
         (Document::Accounts(accounts), Format::Json) => json::accounts(accounts, out),
         (Document::Accounts(accounts), Format::Ndjson) => json::account_lines(accounts, out),
@@ -151,7 +251,7 @@ fn fields_as_lines(fields: &[Field], out: &mut dyn Write) -> std::io::Result<()>
         let value = if value.is_empty() {
             "-".to_string()
         } else {
-            value
+            printable(&value).into_owned()
         };
         writeln!(out, "{:width$}  {value}", field.name)?;
     }
@@ -194,8 +294,40 @@ mod tests {
             Ok(Format::Ndjson)
         );
         assert_eq!(resolve_format(None, None, None), Ok(Format::Table));
+        for unknown in ["r.xlsx", "report", "r.csv.bak"] {
+            let err = resolve_format(None, Some(Path::new(unknown)), None).unwrap_err();
+            assert!(
+                err.contains(unknown) && err.contains(".csv, .json"),
+                "{err}"
+            );
+        }
         assert!(resolve_format(None, None, Some("xml"))
             .unwrap_err()
             .contains("TREASURY_FORMAT 'xml'"));
+    }
+
+    #[test]
+    fn a_flag_that_contradicts_the_extension_is_named() {
+        let csv = Path::new("x.csv");
+        let warning = format_mismatch(Some(Format::Json), Some(csv)).unwrap();
+        assert!(
+            warning.contains("x.csv") && warning.contains("JSON"),
+            "{warning}"
+        );
+        assert_eq!(format_mismatch(Some(Format::Csv), Some(csv)), None);
+        assert_eq!(
+            format_mismatch(Some(Format::Csv), Some(Path::new("x.out"))),
+            None
+        );
+        assert_eq!(format_mismatch(None, Some(csv)), None);
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        assert_eq!(printable("ACME Ltd — €"), "ACME Ltd — €");
+        assert_eq!(
+            printable("a\n error: forged\r\t\u{1b}]0;x\u{7}\u{7f}\u{9b}"),
+            "a\\n error: forged\\r\\t\\x1b]0;x\\x07\\x7f\\u{9b}"
+        );
     }
 }

@@ -1,15 +1,19 @@
-//! Tables for people: aligned columns, amounts right-aligned with thousands separators, and
-//! per-currency totals for each as-of date under the rows.
+//! Tables for people: aligned columns, amounts right-aligned with thousands separators,
+//! per-currency totals under the rows, fitted to a terminal's width when there is one.
+//!
+//! Rows are rendered twice (once to measure, once to write) instead of being held as cells, so
+//! a table needs little more memory than the report itself, whatever its length.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use chrono::NaiveDate;
-use comfy_table::{presets, CellAlignment, Table};
 use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
 
-use super::{account_record, TableStyle, ACCOUNT_FIELDS};
-use crate::model::{format_amount_grouped, Account, Report};
+use super::{account_record, printable, TableOptions, TableStyle, ACCOUNT_FIELDS};
+use crate::cli::Totals as TotalsChoice;
+use crate::model::{format_amount_grouped, Account, BalanceRow, Report};
 
 const BALANCE_HEADER: [&str; 9] = [
     "account_id",
@@ -23,6 +27,15 @@ const BALANCE_HEADER: [&str; 9] = [
     "ending_ledger",
 ];
 const FIRST_AMOUNT_COLUMN: usize = 5;
+
+/// Columns a narrow terminal loses first, in order (indexes into the header). Names are
+/// shortened before any column goes; ids, currencies, dates and the ending ledger balance stay.
+const BALANCE_DROP_ORDER: [usize; 5] = [6, 5, 2, 7, 1];
+const ACCOUNT_DROP_ORDER: [usize; 3] = [4, 3, 1];
+/// Columns whose text may be shortened (with `…`) to fit, never below this width.
+const BALANCE_SHORTENED: [usize; 1] = [1];
+const ACCOUNT_SHORTENED: [usize; 2] = [1, 3];
+const SHORTEST_NAME: usize = 12;
 
 /// Sums of one currency on one date; `None` where a sum no longer fits a decimal.
 struct Totals {
@@ -41,91 +54,270 @@ impl Default for Totals {
     }
 }
 
-fn new_table(style: TableStyle, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    match style {
-        TableStyle::Terminal => table.load_style(presets::UTF8_HORIZONTAL_ONLY),
-        TableStyle::Plain => table.load_style(presets::NOTHING),
-    };
-    table.set_header(header.to_vec());
-    table
+/// One column: its header, alignment, the width its widest cell needs, and whether it shows.
+struct Column {
+    name: &'static str,
+    right: bool,
+    natural: usize,
+    width: usize,
+    shown: bool,
 }
 
-pub fn balances(report: &Report, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
-    if report.rows.is_empty() {
-        return writeln!(out, "No balances.");
+/// The columns of a table and how to lay them out.
+struct Layout {
+    columns: Vec<Column>,
+}
+
+impl Layout {
+    fn new(header: &[&'static str], first_right: usize) -> Layout {
+        let columns = header
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Column {
+                name,
+                right: i >= first_right,
+                natural: name.width(),
+                width: name.width(),
+                shown: true,
+            })
+            .collect();
+        Layout { columns }
     }
-    let mut table = new_table(style, &BALANCE_HEADER);
+
+    fn measure(&mut self, cells: &[String]) {
+        for (column, cell) in self.columns.iter_mut().zip(cells) {
+            column.natural = column.natural.max(cell.width());
+            column.width = column.natural;
+        }
+    }
+
+    /// The width of a line: every shown cell padded by one space each side.
+    fn total(&self) -> usize {
+        let sum: usize = self
+            .columns
+            .iter()
+            .filter(|c| c.shown)
+            .map(|c| c.width + 2)
+            .sum();
+        sum.saturating_sub(1)
+    }
+
+    /// Shortens names, then drops columns in `drop_order`, until the table fits `limit`; then
+    /// gives shortened names back what room is left. A number is never cut.
+    fn fit(&mut self, limit: usize, shortened: &[usize], drop_order: &[usize]) {
+        if self.total() <= limit {
+            return;
+        }
+        for &i in shortened {
+            let over = self.total().saturating_sub(limit);
+            let column = &mut self.columns[i];
+            column.width = column
+                .width
+                .saturating_sub(over)
+                .max(SHORTEST_NAME.min(column.natural));
+        }
+        for &i in drop_order {
+            if self.total() <= limit {
+                break;
+            }
+            self.columns[i].shown = false;
+        }
+        for &i in shortened {
+            let room = limit.saturating_sub(self.total());
+            let column = &mut self.columns[i];
+            column.width = (column.width + room).min(column.natural);
+        }
+    }
+
+    fn write_row(&self, cells: &[String], out: &mut dyn Write) -> io::Result<()> {
+        let mut line = String::new();
+        for (column, cell) in self.columns.iter().zip(cells) {
+            if !column.shown {
+                continue;
+            }
+            let text = shorten(cell, column.width);
+            let pad = " ".repeat(column.width - text.width());
+            line.push(' ');
+            match column.right {
+                true => line.push_str(&(pad + &text)),
+                false => line.push_str(&(text.into_owned() + &pad)),
+            }
+            line.push(' ');
+        }
+        writeln!(out, "{}", line.trim_end())
+    }
+
+    fn write_header(&self, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+        let header: Vec<String> = self.columns.iter().map(|c| c.name.to_string()).collect();
+        self.write_rule(style, '─', out)?;
+        self.write_row(&header, out)?;
+        self.write_rule(style, '═', out)
+    }
+
+    /// A line across the table on a terminal; nothing in plain tables.
+    fn write_rule(&self, style: TableStyle, fill: char, out: &mut dyn Write) -> io::Result<()> {
+        match style {
+            TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total() + 1)),
+            TableStyle::Plain => Ok(()),
+        }
+    }
+}
+
+/// `text` cut to `width` columns, ending in `…` when cut.
+fn shorten(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if text.width() <= width {
+        return text.into();
+    }
+    let mut cut = String::new();
+    for c in text.chars() {
+        if cut.width() + c.to_string().width() + 1 > width {
+            break;
+        }
+        cut.push(c);
+    }
+    cut.push('…');
+    cut.into()
+}
+
+fn balance_cells(row: &BalanceRow) -> Vec<String> {
+    let (a, b) = (&row.account, &row.balance);
+    let places = a.currency.decimal_places;
+    let mut cells = vec![
+        printable(&a.account_id).into_owned(),
+        printable(&a.account_name).into_owned(),
+        printable(&a.bank_id).into_owned(),
+        printable(&a.currency.code).into_owned(),
+        b.as_of_date.to_string(),
+    ];
+    cells.extend(
+        amounts(row)
+            .iter()
+            .map(|v| format_amount_grouped(*v, places)),
+    );
+    cells
+}
+
+fn amounts(row: &BalanceRow) -> [Decimal; 4] {
+    let b = &row.balance;
+    [
+        b.opening_available,
+        b.opening_ledger,
+        b.ending_available,
+        b.ending_ledger,
+    ]
+}
+
+/// Per-currency totals of every as-of date in the report.
+fn totals_of(rows: &[BalanceRow]) -> BTreeMap<(NaiveDate, String), Totals> {
     let mut totals: BTreeMap<(NaiveDate, String), Totals> = BTreeMap::new();
-    for row in &report.rows {
-        let (a, b) = (&row.account, &row.balance);
-        let places = a.currency.decimal_places;
-        let amounts = [
-            b.opening_available,
-            b.opening_ledger,
-            b.ending_available,
-            b.ending_ledger,
-        ];
-        let mut cells = vec![
-            a.account_id.clone(),
-            a.account_name.clone(),
-            a.bank_id.clone(),
-            a.currency.code.clone(),
-            b.as_of_date.to_string(),
-        ];
-        cells.extend(amounts.iter().map(|v| format_amount_grouped(*v, places)));
-        table.add_row(cells);
+    for row in rows {
+        let places = row.account.currency.decimal_places;
         let total = totals
-            .entry((b.as_of_date, a.currency.code.clone()))
+            .entry((row.balance.as_of_date, row.account.currency.code.clone()))
             .or_default();
         total.places = total.places.max(places);
         total.accounts += 1;
-        for (sum, amount) in total.sums.iter_mut().zip(amounts) {
+        for (sum, amount) in total.sums.iter_mut().zip(amounts(row)) {
             *sum = sum.and_then(|s| s.checked_add(amount));
         }
     }
-    table.add_row(vec![""; BALANCE_HEADER.len()]);
-    for ((date, currency), total) in &totals {
-        let plural = if total.accounts == 1 { "" } else { "s" };
-        let mut cells = vec![
-            "TOTAL".to_string(),
-            format!("{} account{plural}", total.accounts),
-            String::new(),
-            currency.clone(),
-            date.to_string(),
-        ];
-        cells.extend(total.sums.iter().map(|v| {
-            v.map_or_else(
-                || "(too large)".to_string(),
-                |v| format_amount_grouped(v, total.places),
-            )
-        }));
-        table.add_row(cells);
-    }
-    for column in FIRST_AMOUNT_COLUMN..BALANCE_HEADER.len() {
-        if let Some(column) = table.column_mut(column) {
-            column.set_cell_alignment(CellAlignment::Right);
-        }
-    }
-    writeln!(out, "{}", trim_lines(&table.to_string()))
+    totals
 }
 
-pub fn accounts(accounts: &[Account], style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+/// The TOTAL rows `--totals` asks for: each currency's on its latest as-of date (the closing
+/// position), on every date, or none.
+fn total_rows(rows: &[BalanceRow], choice: TotalsChoice) -> Vec<Vec<String>> {
+    if choice == TotalsChoice::None {
+        return Vec::new();
+    }
+    let totals = totals_of(rows);
+    let mut last: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for (date, currency) in totals.keys() {
+        let latest = last.entry(currency).or_insert(*date);
+        *latest = (*latest).max(*date);
+    }
+    totals
+        .iter()
+        .filter(|((date, currency), _)| {
+            choice == TotalsChoice::Each || last.get(currency.as_str()) == Some(date)
+        })
+        .map(|((date, currency), total)| {
+            let plural = if total.accounts == 1 { "" } else { "s" };
+            let mut cells = vec![
+                "TOTAL".to_string(),
+                format!("{} account{plural}", total.accounts),
+                String::new(),
+                printable(currency).into_owned(),
+                date.to_string(),
+            ];
+            cells.extend(total.sums.iter().map(|v| {
+                v.map_or_else(
+                    || "(too large)".to_string(),
+                    |v| format_amount_grouped(v, total.places),
+                )
+            }));
+            cells
+        })
+        .collect()
+}
+
+pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
+    if report.rows.is_empty() {
+        return writeln!(out, "No balances.");
+    }
+    let mut layout = Layout::new(&BALANCE_HEADER, FIRST_AMOUNT_COLUMN);
+    for row in &report.rows {
+        layout.measure(&balance_cells(row));
+    }
+    let totals = total_rows(&report.rows, options.totals);
+    for cells in &totals {
+        layout.measure(cells);
+    }
+    if let Some(limit) = options.width {
+        layout.fit(limit, &BALANCE_SHORTENED, &BALANCE_DROP_ORDER);
+    }
+    layout.write_header(options.style, out)?;
+    for row in &report.rows {
+        layout.write_row(&balance_cells(row), out)?;
+    }
+    if !totals.is_empty() {
+        match options.style {
+            TableStyle::Plain => writeln!(out)?,
+            TableStyle::Terminal => layout.write_rule(options.style, '─', out)?,
+        }
+        for cells in &totals {
+            layout.write_row(cells, out)?;
+        }
+    }
+    layout.write_rule(options.style, '─', out)
+}
+
+pub fn accounts(
+    accounts: &[Account],
+    options: &TableOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     if accounts.is_empty() {
         return writeln!(out, "No accounts.");
     }
-    let mut table = new_table(style, &ACCOUNT_FIELDS);
+    let cells = |a: &Account| -> Vec<String> {
+        account_record(a)
+            .iter()
+            .map(|v| printable(v).into_owned())
+            .collect()
+    };
+    let mut layout = Layout::new(&ACCOUNT_FIELDS, ACCOUNT_FIELDS.len());
     for account in accounts {
-        table.add_row(account_record(account).to_vec());
+        layout.measure(&cells(account));
     }
-    writeln!(out, "{}", trim_lines(&table.to_string()))
-}
-
-fn trim_lines(text: &str) -> String {
-    text.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    if let Some(limit) = options.width {
+        layout.fit(limit, &ACCOUNT_SHORTENED, &ACCOUNT_DROP_ORDER);
+    }
+    layout.write_header(options.style, out)?;
+    for account in accounts {
+        layout.write_row(&cells(account), out)?;
+    }
+    layout.write_rule(options.style, '─', out)
 }
 
 #[cfg(test)]
@@ -172,7 +364,7 @@ mod tests {
             errors: vec![],
         };
         let mut out = Vec::new();
-        balances(&report, TableStyle::Plain, &mut out).unwrap();
+        balances(&report, &TableOptions::plain(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(
             text.contains("12,223.50") && text.contains("-4,681,826,093.93"),
@@ -193,5 +385,99 @@ mod tests {
         assert!(jpy_total.contains("1,500"), "{jpy_total}");
         assert!(text.is_ascii(), "{text}");
         assert!(!text.contains('\u{1b}'));
+    }
+
+    fn text(report: &Report, options: &TableOptions) -> String {
+        let mut out = Vec::new();
+        balances(report, options, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn narrow_widths_drop_columns_in_order_and_keep_numbers_whole() {
+        let report = Report {
+            rows: vec![row("1", "USD", 2, "-4681826093.93")],
+            errors: vec![],
+        };
+        let header = |width: Option<usize>| {
+            let options = TableOptions {
+                width,
+                ..TableOptions::plain()
+            };
+            let text = text(&report, &options);
+            for line in text.lines() {
+                // The four columns that always show need 65.
+                assert!(
+                    width.is_none_or(|w| w < 65 || line.chars().count() <= w),
+                    "{line}"
+                );
+            }
+            assert!(text.contains("-4,681,826,093.93"), "{text}");
+            text.lines().next().unwrap().split_whitespace().count()
+        };
+        assert_eq!(header(None), 9);
+        assert_eq!(header(Some(500)), 9);
+        assert_eq!(header(Some(120)), 8, "opening_ledger goes first");
+        assert_eq!(header(Some(100)), 7);
+        assert_eq!(header(Some(90)), 6, "then opening_available, bank_id");
+        assert_eq!(header(Some(80)), 5, "then ending_available");
+        assert_eq!(header(Some(65)), 4, "then account_name");
+        assert_eq!(
+            header(Some(10)),
+            4,
+            "ids, currency, date and ending_ledger stay"
+        );
+    }
+
+    #[test]
+    fn long_names_are_shortened_before_columns_go() {
+        let mut long = row("1", "USD", 2, "1");
+        Arc::make_mut(&mut long.account).account_name = "A VERY LONG ACCOUNT NAME INDEED".into();
+        let report = Report {
+            rows: vec![long],
+            errors: vec![],
+        };
+        let wide = text(&report, &TableOptions::plain());
+        let width = wide.lines().map(|l| l.chars().count()).max().unwrap();
+        let options = TableOptions {
+            width: Some(width - 10),
+            ..TableOptions::plain()
+        };
+        let narrow = text(&report, &options);
+        assert!(
+            narrow.contains("A VERY LONG ACCOUNT… ") || narrow.contains('…'),
+            "{narrow}"
+        );
+        assert_eq!(narrow.lines().next().unwrap().split_whitespace().count(), 9);
+    }
+
+    #[test]
+    fn totals_last_keeps_each_currencys_latest_date() {
+        let mut later = row("2", "USD", 2, "5");
+        later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
+        let report = Report {
+            rows: vec![row("1", "USD", 2, "1"), later, row("3", "JPY", 0, "7")],
+            errors: vec![],
+        };
+        let totals = |choice| {
+            let options = TableOptions {
+                totals: choice,
+                ..TableOptions::plain()
+            };
+            text(&report, &options)
+                .lines()
+                .filter(|l| l.contains("TOTAL"))
+                .map(|l| l.split_whitespace().take(5).collect::<Vec<_>>().join(" "))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            totals(TotalsChoice::Last),
+            [
+                "TOTAL 1 account JPY 2026-01-02",
+                "TOTAL 1 account USD 2026-01-03"
+            ]
+        );
+        assert_eq!(totals(TotalsChoice::Each).len(), 3);
+        assert!(totals(TotalsChoice::None).is_empty());
     }
 }
