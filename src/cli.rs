@@ -62,9 +62,18 @@ pub struct GlobalArgs {
     )]
     pub config: Option<PathBuf>,
 
-    /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed)
-    #[arg(long, global = true, help_heading = "Global options")]
-    pub sandbox: bool,
+    /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed);
+    /// --sandbox=finicity picks another provider [default: jpmorgan]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Global options",
+        value_name = "PROVIDER",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "jpmorgan"
+    )]
+    pub sandbox: Option<String>,
 
     /// Report format [default: from the --output extension, else $TREASURY_FORMAT, else table]
     #[arg(

@@ -41,6 +41,10 @@ pub struct ProfileFile {
     pub ca_cert: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
     pub client_secret_command: Option<String>,
+    /// Finicity: the app key (sent on every call, redacted in logs), partner and customer.
+    pub app_key: Option<String>,
+    pub partner_id: Option<String>,
+    pub customer_id: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -99,8 +103,45 @@ pub struct Profile {
     pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
     pub client_secret_command: Option<String>,
+    /// The provider's own settings (its `profile_keys` beyond the shared ones), as written.
+    pub settings: BTreeMap<&'static str, String>,
     pub book: AccountBook,
 }
+
+impl Profile {
+    /// A profile with every default: client-secret auth, 30 s timeout, no files, no aliases.
+    pub fn with_defaults(name: &str, provider: &'static Spec, base_url: Url) -> Profile {
+        Profile {
+            name: name.to_string(),
+            provider,
+            environment: None,
+            base_url,
+            auth: AuthMode::ClientSecret,
+            token_url: None,
+            client_id: None,
+            scope: None,
+            resource: None,
+            cert: None,
+            key: None,
+            ca_cert: None,
+            timeout: Duration::from_secs(30),
+            client_secret_command: None,
+            settings: BTreeMap::new(),
+            book: AccountBook::default(),
+        }
+    }
+}
+
+/// Keys every provider reads; the rest belong to one provider or another (`Spec::profile_keys`).
+pub const SHARED_KEYS: &[&str] = &[
+    "provider",
+    "base_url",
+    "timeout_secs",
+    "client_secret_command",
+    "ca_cert",
+    "accounts",
+    "groups",
+];
 
 /// Non-secret settings `login` writes into a profile; `None` leaves a setting as it is.
 #[derive(Debug, Default, Clone)]
@@ -323,10 +364,14 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         return Err(missing_profile(file, name, path));
     };
     let provider = provider_of(name, raw)?;
+    check_keys(name, raw, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
-    let base_url = match (&raw.base_url, raw.environment) {
+    let base_url = match (
+        &raw.base_url,
+        (provider.default_base_url)(raw.environment, auth),
+    ) {
         (Some(url), _) => checked_url(name, "base_url", url)?,
-        (None, Some(env)) => jpmorgan::documented_host(env, auth),
+        (None, Some(url)) => url,
         (None, None) => {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
@@ -349,7 +394,8 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         base_url,
         auth,
         token_url,
-        client_id: raw.client_id.clone(),
+        // Finicity's partner id plays the client id's part in the secret chain.
+        client_id: raw.client_id.clone().or_else(|| raw.partner_id.clone()),
         scope: raw.scope.clone(),
         resource: raw.resource.clone(),
         cert: raw.cert.clone(),
@@ -357,8 +403,70 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
         client_secret_command: raw.client_secret_command.clone(),
+        settings: provider_settings(raw, provider),
         book: account_book(file, name),
     })
+}
+
+/// The keys a profile sets, each with its value where it is text.
+fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
+    let text = |key, value: &Option<String>| value.as_ref().map(|v| (key, Some(v.clone())));
+    let other = |key, set: bool| set.then_some((key, None));
+    [
+        other("provider", raw.provider.is_some()),
+        other("environment", raw.environment.is_some()),
+        text("base_url", &raw.base_url),
+        other("auth", raw.auth.is_some()),
+        text("token_url", &raw.token_url),
+        text("client_id", &raw.client_id),
+        text("scope", &raw.scope),
+        text("resource", &raw.resource),
+        other("cert", raw.cert.is_some()),
+        other("key", raw.key.is_some()),
+        other("ca_cert", raw.ca_cert.is_some()),
+        other("timeout_secs", raw.timeout_secs.is_some()),
+        text("client_secret_command", &raw.client_secret_command),
+        text("app_key", &raw.app_key),
+        text("partner_id", &raw.partner_id),
+        text("customer_id", &raw.customer_id),
+        other("accounts", !raw.accounts.is_empty()),
+        other("groups", !raw.groups.is_empty()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Refuses a key that belongs to another provider, naming the keys this one reads.
+fn check_keys(name: &str, raw: &ProfileFile, provider: &Spec, path: &Path) -> Result<()> {
+    let known = |key: &str| SHARED_KEYS.contains(&key) || provider.profile_keys.contains(&key);
+    match keys_set(raw).into_iter().find(|(key, _)| !known(key)) {
+        None => Ok(()),
+        Some((key, _)) => {
+            let mut keys: Vec<&str> = SHARED_KEYS.to_vec();
+            keys.extend(provider.profile_keys);
+            Err(Error::usage_hint(
+                format!(
+                    "profile '{name}' in {} sets {key}, which provider '{}' does not read",
+                    path.display(),
+                    provider.name
+                ),
+                format!(
+                    "remove it; the keys of this provider are: {}",
+                    keys.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// The provider-specific text settings of a profile.
+fn provider_settings(raw: &ProfileFile, provider: &Spec) -> BTreeMap<&'static str, String> {
+    keys_set(raw)
+        .into_iter()
+        .filter(|(key, _)| provider.profile_keys.contains(key))
+        .filter_map(|(key, value)| Some((key, value?)))
+        .collect()
 }
 
 fn timeout_secs(profile: &str, value: Option<u64>) -> Result<u64> {

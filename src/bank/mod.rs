@@ -23,7 +23,7 @@ use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest, DateSpan};
 
 /// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC];
+pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC];
 
 /// The provider named `name`, if this version knows it.
 pub fn spec(name: &str) -> Option<&'static Spec> {

@@ -12,7 +12,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use crate::config::Profile;
+use reqwest::Url;
+
+use crate::config::{AuthMode, Environment, Profile};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::RetryPolicy;
@@ -53,6 +55,8 @@ pub struct Spec {
     pub limits: Limits,
     /// Profile keys this provider reads beyond the common ones (provider, base_url, timeout...).
     pub profile_keys: &'static [&'static str],
+    /// The API root when the profile gives no `base_url`: from its environment, or the one host.
+    pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.

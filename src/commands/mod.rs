@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::Utc;
 
 use crate::atomic::AtomicFile;
-use crate::bank::{jpmorgan, Bank, Spec};
+use crate::bank::{Bank, Spec};
 use crate::cache::{self, AccountCache};
 use crate::cli::{Format, GlobalArgs};
 use crate::config::{self, ConfigFile, Profile};
@@ -60,7 +60,7 @@ impl<'a> Context<'a> {
 
     /// Refuses `--sandbox` for commands that change stored settings or secrets.
     pub fn refuse_sandbox(&self, command: &str) -> Result<()> {
-        match self.global.sandbox {
+        match self.global.sandbox.is_some() {
             true => Err(Error::usage_hint(
                 format!("{command} does not work with --sandbox: the sandbox needs no credentials"),
                 "drop --sandbox; to log in to a sandbox you run, use 'treasury sandbox serve' and the profile it prints",
@@ -79,8 +79,8 @@ impl<'a> Context<'a> {
     /// The provider of the profile in use (checked before anything is sent), J.P. Morgan's
     /// with `--sandbox` or when there is no such profile (a `--dry-run` needs none).
     pub fn provider(&self) -> Result<&'static Spec> {
-        if self.global.sandbox {
-            return Ok(&jpmorgan::SPEC);
+        if let Some(name) = &self.global.sandbox {
+            return sandbox_provider(name);
         }
         let (file, _, name) = self.config_and_name()?;
         config::provider_of_named(&file, &name)
@@ -95,7 +95,7 @@ impl<'a> Context<'a> {
 
     /// The profile's aliases and groups; none with `--sandbox` or when the profile is missing.
     pub fn account_book(&self) -> Result<AccountBook> {
-        if self.global.sandbox {
+        if self.global.sandbox.is_some() {
             return Ok(AccountBook::default());
         }
         let (file, _) = self.config()?;
@@ -127,7 +127,7 @@ impl<'a> Context<'a> {
 
     /// The cache file of the profile in use and the origin its list must come from.
     fn cache_path(&self) -> Option<(PathBuf, cache::Origin)> {
-        if self.global.sandbox {
+        if self.global.sandbox.is_some() {
             return None;
         }
         let (file, config_path) = self.config().ok()?;
@@ -143,7 +143,7 @@ impl<'a> Context<'a> {
 
     /// The configured profile in use, resolved (no credentials looked up); none with --sandbox.
     pub fn profile(&self) -> Result<Profile> {
-        if self.global.sandbox {
+        if self.global.sandbox.is_some() {
             return Err(Error::usage("the sandbox has no configured profile"));
         }
         let (file, path, name) = self.config_and_name()?;
@@ -152,7 +152,7 @@ impl<'a> Context<'a> {
 
     /// The profile and credentials to use, or the built-in sandbox, started on first use.
     async fn profile_and_access(&mut self) -> Result<(Profile, Access)> {
-        if self.global.sandbox {
+        if self.global.sandbox.is_some() {
             let sandbox = match self.sandbox.take() {
                 Some(sandbox) => sandbox,
                 None => Sandbox::start(Options {
@@ -163,9 +163,10 @@ impl<'a> Context<'a> {
                 .await
                 .map_err(Error::Internal)?,
             };
-            let profile = sandbox_profile(&sandbox)?;
+            let provider = self.provider()?;
+            let ready = crate::sandbox::profile(&sandbox, provider.name).map_err(Error::Internal);
             self.sandbox = Some(sandbox);
-            return Ok((profile, credentials::sandbox_access()));
+            return ready;
         }
         let (file, path) = self.config()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
@@ -342,30 +343,21 @@ fn empty_refusal(document: &Document, file: Option<&PathBuf>) -> Option<Error> {
     })
 }
 
+/// The provider `--sandbox=NAME` names, if the sandbox serves it.
+fn sandbox_provider(name: &str) -> Result<&'static Spec> {
+    crate::bank::spec(name)
+        .filter(|spec| crate::sandbox::SERVED.contains(&spec.name))
+        .ok_or_else(|| {
+            Error::usage_hint(
+                format!("the sandbox does not serve provider '{name}'"),
+                format!("pick one of: {}", crate::sandbox::SERVED.join(", ")),
+            )
+        })
+}
+
 fn write_error(path: &std::path::Path, err: std::io::Error) -> Error {
     Error::Internal(anyhow::anyhow!(
         "cannot write {}: {err}; the previous file, if any, is unchanged",
         path.display()
     ))
-}
-
-fn sandbox_profile(sandbox: &Sandbox) -> Result<Profile> {
-    let url = |text: String| reqwest::Url::parse(&text).map_err(|e| Error::Internal(e.into()));
-    Ok(Profile {
-        name: "sandbox".into(),
-        provider: &crate::bank::jpmorgan::SPEC,
-        environment: None,
-        base_url: url(sandbox.base_url())?,
-        auth: config::AuthMode::ClientSecret,
-        token_url: Some(url(sandbox.token_url())?),
-        client_id: Some(crate::sandbox::CLIENT_ID.into()),
-        scope: None,
-        resource: None,
-        cert: None,
-        key: None,
-        ca_cert: None,
-        timeout: Duration::from_secs(30),
-        client_secret_command: None,
-        book: AccountBook::default(),
-    })
 }

@@ -11,7 +11,7 @@ use crate::output::{Document, Field};
 
 pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
     let sink = ctx.open_sink()?;
-    let fields = if ctx.global.sandbox {
+    let fields = if ctx.global.sandbox.is_some() {
         sandbox_fields()
     } else {
         profile_fields(ctx)?

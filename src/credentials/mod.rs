@@ -125,16 +125,6 @@ impl Access {
     }
 }
 
-/// The credentials of the sandbox bank, which are public.
-pub fn sandbox_access() -> Access {
-    Access::ClientSecret {
-        client_id: crate::sandbox::CLIENT_ID.to_string(),
-        secret: Secret::new(crate::sandbox::CLIENT_SECRET),
-        source: Source::Sandbox,
-        cache: None,
-    }
-}
-
 /// Finds the credentials for a profile; the first source that has them wins.
 pub fn resolve(profile: &Profile) -> Result<Access> {
     if let Some(token) = env_secret(ACCESS_TOKEN_ENV) {

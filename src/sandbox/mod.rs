@@ -8,6 +8,7 @@
 mod auth;
 pub mod finicity;
 mod jpmorgan;
+mod profiles;
 mod server;
 mod tls;
 
@@ -24,6 +25,7 @@ use tokio::task::JoinHandle;
 
 pub use auth::ClientCert;
 pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
+pub use profiles::{profile, SERVED};
 pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";

@@ -3,8 +3,9 @@
 
 use super::mapping::*;
 use super::wire::CustomerAccounts;
-use super::{check_span, DATE_OPTIONS_REFUSED};
+use super::LIMITS;
 use crate::model::format_amount;
+use crate::query::check_supported;
 use crate::query::{AccountRef, DateSpan};
 
 /// The spec's own example (Get Customer Accounts), plus a detail, a pending and a stale record.
@@ -241,11 +242,15 @@ fn no_selection_keeps_everything() {
 
 #[test]
 fn only_the_current_balance_is_offered() {
-    assert!(check_span(DateSpan::CurrentDay).is_ok());
-    let err = check_span(DateSpan::PriorDay).unwrap_err();
+    assert!(check_supported(DateSpan::CurrentDay, &LIMITS).is_ok());
+    let err = check_supported(DateSpan::PriorDay, &LIMITS).unwrap_err();
     assert_eq!(err.exit_code(), 2);
-    assert_eq!(err.to_string(), DATE_OPTIONS_REFUSED);
+    assert_eq!(
+        err.to_string(),
+        "provider 'finicity' cannot give prior-day balances"
+    );
+    assert_eq!(err.hint().as_deref(), Some(LIMITS.dates_hint));
     let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let range = DateSpan::Range { from: day, to: day };
-    assert_eq!(check_span(range).unwrap_err().exit_code(), 2);
+    assert_eq!(check_supported(range, &LIMITS).unwrap_err().exit_code(), 2);
 }

@@ -42,6 +42,7 @@ pub static SPEC: Spec = Spec {
         "ca_cert",
         "client_secret_command",
     ],
+    default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     connect,
     plan,
 };

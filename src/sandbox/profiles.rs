@@ -1,0 +1,55 @@
+//! Ready profiles for the running sandbox, one per provider it serves: what `--sandbox[=NAME]`
+//! talks to. Its credentials are public, so they live here and nowhere else.
+
+use anyhow::Context as _;
+use reqwest::Url;
+
+use super::{finicity, Sandbox, CLIENT_ID, CLIENT_SECRET};
+use crate::bank::{self, Spec};
+use crate::config::Profile;
+use crate::credentials::{Access, Secret, Source};
+
+/// The providers the sandbox serves, by `provider =` name.
+pub const SERVED: &[&str] = &["jpmorgan", "finicity"];
+
+/// The profile and credentials of the sandbox's `provider` part.
+pub fn profile(sandbox: &Sandbox, provider: &str) -> anyhow::Result<(Profile, Access)> {
+    let spec = bank::spec(provider).context("unknown provider")?;
+    match provider {
+        "finicity" => Ok(finicity_profile(sandbox, spec)?),
+        _ => Ok(jpmorgan_profile(sandbox, spec)?),
+    }
+}
+
+fn jpmorgan_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Profile, Access)> {
+    let mut profile = Profile::with_defaults("sandbox", spec, Url::parse(&sandbox.base_url())?);
+    profile.token_url = Some(Url::parse(&sandbox.token_url())?);
+    profile.client_id = Some(CLIENT_ID.into());
+    Ok((profile, access(CLIENT_ID, CLIENT_SECRET)))
+}
+
+fn finicity_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Profile, Access)> {
+    let base = Url::parse(&format!("{}/finicity", sandbox.base_url()))?;
+    let mut profile = Profile::with_defaults("sandbox", spec, base);
+    profile.client_id = Some(finicity::PARTNER_ID.into());
+    for (key, value) in [
+        ("app_key", finicity::APP_KEY),
+        ("partner_id", finicity::PARTNER_ID),
+        ("customer_id", finicity::data::CUSTOMER_ID),
+    ] {
+        profile.settings.insert(key, value.to_string());
+    }
+    Ok((
+        profile,
+        access(finicity::PARTNER_ID, finicity::PARTNER_SECRET),
+    ))
+}
+
+fn access(client_id: &str, secret: &str) -> Access {
+    Access::ClientSecret {
+        client_id: client_id.to_string(),
+        secret: Secret::new(secret),
+        source: Source::Sandbox,
+        cache: None,
+    }
+}
