@@ -8,6 +8,7 @@ use std::time::Duration;
 use reqwest::Url;
 use serde::Deserialize;
 
+use crate::credentials::SecretCommand;
 use crate::error::{Error, Result};
 use crate::query::AccountBook;
 
@@ -40,6 +41,7 @@ pub struct ProfileFile {
     pub ca_cert: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
     pub client_secret_command: Option<String>,
+    pub client_secret_command_timeout_secs: Option<u64>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -95,7 +97,7 @@ pub struct Profile {
     pub key: Option<PathBuf>,
     pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
-    pub client_secret_command: Option<String>,
+    pub client_secret_command: Option<SecretCommand>,
     pub book: AccountBook,
 }
 
@@ -359,16 +361,38 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         key: raw.key.clone(),
         ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
-        client_secret_command: raw.client_secret_command.clone(),
+        client_secret_command: secret_command(name, raw)?,
         book: account_book(file, name),
     })
 }
 
 fn timeout_secs(profile: &str, value: Option<u64>) -> Result<u64> {
-    match value.unwrap_or(DEFAULT_TIMEOUT_SECS) {
-        secs @ 1..=3600 => Ok(secs),
-        secs => Err(Error::usage_hint(
-            format!("timeout_secs = {secs} in profile '{profile}' is out of range"),
+    seconds(profile, "timeout_secs", value.unwrap_or(DEFAULT_TIMEOUT_SECS))
+}
+
+fn secret_command(profile: &str, raw: &ProfileFile) -> Result<Option<SecretCommand>> {
+    let timeout = match raw.client_secret_command_timeout_secs {
+        Some(secs) => Duration::from_secs(seconds(
+            profile,
+            "client_secret_command_timeout_secs",
+            secs,
+        )?),
+        None => crate::credentials::command::DEFAULT_TIMEOUT,
+    };
+    Ok(raw
+        .client_secret_command
+        .as_ref()
+        .map(|command| SecretCommand {
+            command: command.clone(),
+            timeout,
+        }))
+}
+
+fn seconds(profile: &str, key: &str, secs: u64) -> Result<u64> {
+    match secs {
+        1..=3600 => Ok(secs),
+        _ => Err(Error::usage_hint(
+            format!("{key} = {secs} in profile '{profile}' is out of range"),
             "give between 1 and 3600 seconds",
         )),
     }

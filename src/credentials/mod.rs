@@ -2,6 +2,7 @@
 //! file, in that order), the access-token cache beside them, and the `Secret` type that keeps
 //! them out of every log and message.
 
+pub mod command;
 pub mod file;
 pub mod keyring;
 
@@ -13,6 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::config::{self, AuthMode, Profile};
 use crate::error::{Error, Result};
 
+pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
 
 pub const CLIENT_SECRET_ENV: &str = "TREASURY_CLIENT_SECRET";
@@ -203,7 +205,7 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
     }
     if let Some(command) = &profile.client_secret_command {
         return Ok((
-            run_secret_command(&profile.name, command)?,
+            command::run(&profile.name, command)?,
             Source::Command,
             None,
         ));
@@ -228,33 +230,6 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
         format!("no client secret for profile '{name}'"),
         hint,
     ))
-}
-
-/// Runs the profile's `client_secret_command` with `sh -c` and takes its first stdout line.
-fn run_secret_command(profile: &str, command: &str) -> Result<Secret> {
-    let failed = |why: String| {
-        Error::auth(
-            format!("client_secret_command of profile '{profile}' {why}"),
-            "run the command by hand to see what it prints; it must print the secret on stdout",
-        )
-    };
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| failed(format!("could not start: {e}")))?;
-    if !output.status.success() {
-        return Err(failed(format!("failed ({})", output.status)));
-    }
-    let stdout = String::from_utf8(output.stdout)
-        .map_err(|_| failed("printed something that is not UTF-8".into()))?;
-    let secret = stdout.lines().next().unwrap_or_default().trim().to_string();
-    if secret.is_empty() {
-        return Err(failed("printed nothing".into()));
-    }
-    Ok(Secret::new(secret))
 }
 
 fn env_secret(var: &str) -> Option<Secret> {
