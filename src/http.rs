@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::Secret;
+use crate::credentials::{self, Secret};
 use crate::error::{Error, Result};
 
 /// The largest answer we read; anything bigger is not a balance report.
@@ -22,18 +22,15 @@ pub struct TlsSettings {
 impl TlsSettings {
     /// Reads `ca_cert` (PEM, one or more roots) and, for mutual TLS, `cert` + `key` (PEM).
     pub fn load(ca_cert: Option<&Path>, client: Option<(&Path, &Path)>) -> Result<TlsSettings> {
-        let read = |path: &Path, what: &str| {
-            std::fs::read(path).map_err(|e| {
-                Error::usage_hint(
-                    format!("cannot read {what} {}: {e}", path.display()),
-                    "check the path in the profile",
-                )
-            })
-        };
         let mut settings = TlsSettings::default();
         if let Some(path) = ca_cert {
-            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&read(path, "ca_cert")?)
-                .map_err(|e| {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::usage_hint(
+                    format!("cannot read ca_cert {}: {e}", path.display()),
+                    "check the path in the profile",
+                )
+            })?;
+            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::usage_hint(
                     format!("ca_cert {} is not PEM certificates: {e}", path.display()),
                     "give a PEM file",
@@ -41,22 +38,63 @@ impl TlsSettings {
             })?;
         }
         if let Some((cert, key)) = client {
-            let mut pem = read(cert, "certificate")?;
-            pem.push(b'\n');
-            pem.extend(read(key, "private key")?);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|_| {
-                Error::auth(
-                    format!(
-                        "cannot use certificate {} with key {}",
-                        cert.display(),
-                        key.display()
-                    ),
-                    "both must be PEM; the key PKCS#8, PKCS#1 or SEC1",
-                )
-            })?;
-            settings.identity = Some(identity);
+            settings.identity = Some(client_identity(cert, key)?);
         }
         Ok(settings)
+    }
+}
+
+/// The client certificate and its key, checked the way the TLS library will use them, so that
+/// a bad pair is named here (exit 3) instead of failing inside the HTTP client's builder.
+fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let cert_pem = credentials::read_key_file(cert, "certificate")?;
+    let key_pem = credentials::read_key_file(key, "private key")?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})")))?;
+    let Some(leaf) = chain.first() else {
+        return Err(credentials::unusable_key_file(
+            cert,
+            "certificate",
+            "it holds no PEM certificate",
+        ));
+    };
+    webpki::EndEntityCert::try_from(leaf)
+        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e)))?;
+    let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
+        credentials::unusable_key_file(
+            key,
+            "private key",
+            &format!("it holds no PEM private key (PKCS#8, PKCS#1 or SEC1): {e}"),
+        )
+    })?;
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    rustls::sign::CertifiedKey::from_der(chain, private, &provider).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch) => Error::auth(
+            format!(
+                "private key {} is not the key of certificate {}",
+                key.display(),
+                cert.display()
+            ),
+            "set cert and key in the profile to a certificate and the key it was issued for",
+        ),
+        other => credentials::unusable_key_file(key, "private key", &other.to_string()),
+    })?;
+    let mut pem = cert_pem;
+    pem.push(b'\n');
+    pem.extend(key_pem);
+    reqwest::Identity::from_pem(&pem)
+        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &root_cause(&e)))
+}
+
+fn certificate_problem(err: &webpki::Error) -> String {
+    match err {
+        webpki::Error::UnsupportedCertVersion => {
+            "it is an X.509 version 1 certificate; TLS client certificates must be version 3 (ask its issuer for a v3 certificate)".into()
+        }
+        other => format!("it is not a usable X.509 certificate ({other})"),
     }
 }
 
@@ -111,7 +149,12 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy_for_loopback()
             .build()
-            .map_err(|e| Error::Internal(anyhow::anyhow!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                Error::Internal(anyhow::anyhow!(
+                    "cannot build the HTTP client: {}",
+                    root_cause(&e)
+                ))
+            })?;
         Ok(Http {
             client,
             timeout,

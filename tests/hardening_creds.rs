@@ -106,3 +106,184 @@ fn a_quick_secret_command_still_works_within_its_bound() {
         .check(out.csv_rows() > 0, "a report")
         .check(!out.everything().contains(SECRET), "no secret shown");
 }
+
+// 2. Bad client certificates and keys are named, with one exit code on every path.
+
+/// A self-signed client certificate and its key, PEM.
+fn cert_and_key() -> (rcgen::Certificate, rcgen::KeyPair) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["client.test".to_string()]).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "treasury hardening test");
+    (params.self_signed(&key).unwrap(), key)
+}
+
+/// One DER element: its tag, and where its content starts and ends in `der`.
+fn der_element(der: &[u8], at: usize) -> (u8, usize, usize) {
+    let tag = der[at];
+    let first = der[at + 1] as usize;
+    let (len, header) = match first {
+        0..=0x7f => (first, 2),
+        _ => {
+            let n = first & 0x7f;
+            let len = der[at + 2..at + 2 + n]
+                .iter()
+                .fold(0usize, |len, b| len << 8 | *b as usize);
+            (len, 2 + n)
+        }
+    };
+    (tag, at + header, at + header + len)
+}
+
+fn der_encode(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match content.len() {
+        len @ 0..=0x7f => out.push(len as u8),
+        len => {
+            let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend(bytes);
+        }
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// A validly self-signed X.509 version 1 certificate (no version field, no extensions) and its
+/// key, made by rewriting a v3 one and signing it again.
+fn v1_cert_and_key() -> (String, String) {
+    use rcgen::SigningKey;
+    let (cert, key) = cert_and_key();
+    let der = cert.der().to_vec();
+    let (_, outer, _) = der_element(&der, 0);
+    let (_, tbs_start, tbs_end) = der_element(&der, outer);
+    let (_, _, alg_end) = der_element(&der, tbs_end);
+    let algorithm = der[tbs_end..alg_end].to_vec();
+    let mut tbs = Vec::new();
+    let mut at = tbs_start;
+    while at < tbs_end {
+        let (tag, _, end) = der_element(&der, at);
+        // [0] is the version (v3), [3] the extensions, which v1 has not.
+        if tag != 0xa0 && tag != 0xa3 {
+            tbs.extend_from_slice(&der[at..end]);
+        }
+        at = end;
+    }
+    let tbs = der_encode(0x30, &tbs);
+    let mut signature = vec![0u8];
+    signature.extend(key.sign(&tbs).unwrap());
+    let mut body = tbs;
+    body.extend(algorithm);
+    body.extend(der_encode(0x03, &signature));
+    let v1 = der_encode(0x30, &body);
+    (pem("CERTIFICATE", &v1), key.serialize_pem())
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    use base64::Engine;
+    let text = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = text
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+}
+
+/// Profile `t` with this auth mode and cert/key paths (which need not exist).
+fn key_profile(home: &Home, sandbox: &ServedSandbox, auth: &str, cert: &str, key: &str) {
+    let path = |p: &str| home.path().join(p).display().to_string();
+    profile(
+        home,
+        sandbox,
+        &[
+            &format!("auth = \"{auth}\""),
+            &format!("cert = \"{}\"", path(cert)),
+            &format!("key = \"{}\"", path(key)),
+        ],
+    );
+}
+
+#[test]
+fn a_version_1_client_certificate_is_named_before_anything_is_sent() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let (cert, key) = v1_cert_and_key();
+    let cert = home.write_file("v1.crt", &cert, 0o644);
+    home.write_file("v1.key", &key, 0o600);
+    key_profile(&home, &sandbox, "mtls", "v1.crt", "v1.key");
+    let out = balances(&mut home.cmd());
+    out.code(3)
+        .stderr_has(&format!("cannot use certificate {}", cert.display()))
+        .stderr_has("X.509 version 1 certificate")
+        .stderr_has("hint: check cert and key in the profile")
+        .check(!out.stderr.contains("builder error"), "the problem, not the library's words")
+        .check(out.stdout.is_empty(), "no report");
+    nothing_sent(&sandbox);
+}
+
+#[test]
+fn a_key_that_is_not_the_certificates_is_named_for_mutual_tls() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let (cert, _) = cert_and_key();
+    let (_, other_key) = cert_and_key();
+    let cert = home.write_file("client.crt", &cert.pem(), 0o644);
+    let key = home.write_file("other.key", &other_key.serialize_pem(), 0o600);
+    key_profile(&home, &sandbox, "mtls", "client.crt", "other.key");
+    let out = balances(&mut home.cmd());
+    out.code(3)
+        .stderr_has(&format!(
+            "private key {} is not the key of certificate {}",
+            key.display(),
+            cert.display()
+        ))
+        .stderr_has("hint: set cert and key in the profile")
+        .check(!out.stderr.contains("builder error"), "the problem, not the library's words");
+    nothing_sent(&sandbox);
+}
+
+#[test]
+fn files_that_are_no_pem_are_named() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let (cert, key) = cert_and_key();
+    home.write_file("client.crt", &cert.pem(), 0o644);
+    home.write_file("client.key", &key.serialize_pem(), 0o600);
+    let junk = home.write_file("junk.pem", "not a certificate\n", 0o600);
+    key_profile(&home, &sandbox, "mtls", "junk.pem", "client.key");
+    balances(&mut home.cmd())
+        .code(3)
+        .stderr_has(&format!("cannot use certificate {}: it holds no PEM certificate", junk.display()));
+    key_profile(&home, &sandbox, "mtls", "client.crt", "junk.pem");
+    balances(&mut home.cmd())
+        .code(3)
+        .stderr_has(&format!("cannot use private key {}: it holds no PEM private key", junk.display()));
+    nothing_sent(&sandbox);
+}
+
+#[test]
+fn unreadable_certificates_and_keys_are_exit_3_on_every_path() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let (cert, key) = cert_and_key();
+    let rsa = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    home.write_file("client.crt", &cert.pem(), 0o644);
+    home.write_file("client.key", &key.serialize_pem(), 0o600);
+    home.write_file("rsa.key", &rsa.serialize_pem(), 0o600);
+    let missing = home.path().join("missing.pem").display().to_string();
+    for (auth, cert, key, what) in [
+        ("mtls", "missing.pem", "client.key", "certificate"),
+        ("mtls", "client.crt", "missing.pem", "private key"),
+        ("private-key-jwt", "missing.pem", "rsa.key", "certificate"),
+        ("private-key-jwt", "client.crt", "missing.pem", "private key"),
+    ] {
+        key_profile(&home, &sandbox, auth, cert, key);
+        let out = balances(&mut home.cmd());
+        out.code(3)
+            .stderr_has(&format!("cannot read {what} {missing}"))
+            .stderr_has("No such file");
+    }
+    nothing_sent(&sandbox);
+}

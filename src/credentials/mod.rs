@@ -7,7 +7,7 @@ pub mod file;
 pub mod keyring;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -171,6 +171,27 @@ pub fn key_access(profile: &Profile) -> Result<Access> {
             resource: profile.resource.clone(),
         }),
     }
+}
+
+/// Reads a certificate or key named by the profile. Every path (mutual TLS, client
+/// assertions, the permission check) gives the same exit code (3) for the same problem.
+pub fn read_key_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| unreadable_key_file(path, what, &e))
+}
+
+pub fn unreadable_key_file(path: &Path, what: &str, err: &std::io::Error) -> Error {
+    Error::auth(
+        format!("cannot read {what} {}: {err}", path.display()),
+        "check the cert and key paths in the profile",
+    )
+}
+
+/// A certificate or key that was read but cannot be used, and why.
+pub fn unusable_key_file(path: &Path, what: &str, why: &str) -> Error {
+    Error::auth(
+        format!("cannot use {what} {}: {why}", path.display()),
+        "check cert and key in the profile (PEM files)",
+    )
 }
 
 pub fn client_id(profile: &Profile) -> Result<String> {
