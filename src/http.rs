@@ -221,28 +221,40 @@ impl Http {
             tracing::info!(target: "treasury::http", "POST {url} (attempt {attempt})");
             let result = self.send_once(url, build()).await;
             let wait = match &result {
-                Ok(answer) if answer.is_transient() => {
-                    answer.retry_after.unwrap_or_else(|| backoff(attempt))
-                }
-                Err(failure) if failure.retryable => backoff(attempt),
+                Ok(answer) if answer.is_transient() => answer.retry_after,
+                Err(failure) if failure.retryable => None,
                 _ => return result.map_err(|f| f.error),
             };
             if attempt >= self.retry.attempts {
                 return result.map_err(|f| f.error);
             }
-            if wait > self.retry.max_wait {
-                return Err(Error::Unavailable {
-                    message: format!(
-                        "{url} asked to retry after {} s, longer than the {} s we wait",
-                        wait.as_secs(),
-                        self.retry.max_wait.as_secs()
-                    ),
-                    hint: Some(format!("try again in {} s", wait.as_secs())),
-                });
-            }
+            // Only a wait the bank asked for is weighed against --max-wait: our own backoff is
+            // short, and the answer that prompted it must not be hidden behind it.
+            let wait = match (wait, &result) {
+                (Some(asked), Ok(answer)) if asked > self.retry.max_wait => {
+                    return Err(self.wait_refused(url, answer, asked))
+                }
+                (Some(asked), _) => asked,
+                (None, _) => backoff(attempt),
+            };
             tracing::info!(target: "treasury::http", "{}; retrying in {} ms", describe(&result), wait.as_millis());
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// A transient answer whose `Retry-After` is longer than we wait: what the bank said, and
+    /// when to try again.
+    fn wait_refused(&self, url: &Url, answer: &Answer, asked: Duration) -> Error {
+        // The provider's error shape; the answer itself is what the user needs to see.
+        let bank = crate::bank::jpmorgan::bank_error(answer.status, &answer.body);
+        Error::Unavailable {
+            message: format!(
+                "the bank is failing: {bank}; {url} asked to retry after {} s, longer than the {} s we wait",
+                whole_secs(asked),
+                self.retry.max_wait.as_secs()
+            ),
+            hint: Some(format!("try again in {} s", whole_secs(asked))),
         }
     }
 
@@ -362,7 +374,22 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(value, std::time::SystemTime::now())
+}
+
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110); a date in the past means now.
+fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Seconds, rounded up: a wait of 1.4 s is "2 s", never shorter than what was asked.
+fn whole_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ...
@@ -451,6 +478,27 @@ mod tests {
     fn basic_credentials_are_form_encoded_first() {
         assert_eq!(form_encode("a+b c%/"), "a%2Bb+c%25%2F");
         assert_eq!(form_encode("plain-id_1.x"), "plain-id_1.x");
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        // IMF-fixdate, and the two obsolete forms RFC 9110 still asks recipients to read.
+        for date in [
+            "Wed, 21 Oct 2015 07:28:02 GMT",
+            "Wednesday, 21-Oct-15 07:28:02 GMT",
+            "Wed Oct 21 07:28:02 2015",
+        ] {
+            assert_eq!(parse_retry_after(date, now), Some(Duration::from_secs(2)), "{date}");
+        }
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past"
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
     }
 
     #[test]
