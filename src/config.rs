@@ -425,21 +425,47 @@ fn documented_host(env: Environment, auth: AuthMode) -> Url {
     Url::parse(url).expect("documented hosts are valid URLs")
 }
 
-/// Parses a URL and refuses plain http anywhere but on a loopback host.
+/// Parses a URL, refusing a user name or password in it (they would be printed by `status`
+/// and `-v`, and sent beside our own `Authorization` header) and plain http anywhere but on a
+/// loopback host. No message quotes a password.
 pub fn checked_url(profile: &str, key: &str, text: &str) -> Result<Url> {
+    let shown = redact_userinfo(text);
     let url = Url::parse(text).map_err(|e| {
         Error::usage_hint(
-            format!("{key} '{text}' of profile '{profile}' is not a valid URL: {e}"),
+            format!("{key} '{shown}' of profile '{profile}' is not a valid URL: {e}"),
             format!("write a full URL such as https://bank.example/api under [profiles.{profile}]"),
         )
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::usage_hint(
+            format!("{key} '{shown}' of profile '{profile}' holds a user name or password; refusing to use it"),
+            format!(
+                "remove the 'user:password@' part from {key} (or --{}): the client id and secret go to 'treasury login', never into a URL",
+                key.replace('_', "-")
+            ),
+        ));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         _ => Err(Error::usage_hint(
-            format!("{key} '{text}' of profile '{profile}' must use https"),
+            format!("{key} '{shown}' of profile '{profile}' must use https"),
             "plain http is allowed only on a loopback host (127.0.0.1, ::1, localhost)",
         )),
+    }
+}
+
+/// A URL as text with anything before an `@` in its authority replaced by `***`, whether or
+/// not the URL parses.
+fn redact_userinfo(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(i) => text.split_at(i + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => text.to_string(),
     }
 }
 
@@ -540,6 +566,29 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
         assert!(text.contains("must use https"), "{text}");
         let text = usage(checked_url("p", "base_url", "not a url").unwrap_err());
         assert!(text.contains("is not a valid URL"), "{text}");
+    }
+
+    #[test]
+    fn user_names_and_passwords_in_urls_are_refused_unquoted() {
+        for url in [
+            "https://ana:hunter2@bank.example/api",
+            "https://ana@bank.example/api",
+            "https://:hunter2@bank.example/api",
+            "http://ana:hunter2@127.0.0.1:9/x",
+        ] {
+            let text = usage(checked_url("p", "token_url", url).unwrap_err());
+            assert!(!text.contains("hunter2") && !text.contains("ana"), "{text}");
+            assert!(text.contains("token_url '"), "{text}");
+            assert!(text.contains("@") && text.contains("***"), "{text}");
+            assert!(text.contains("--token-url"), "{text}");
+        }
+        assert_eq!(
+            redact_userinfo("https://a:b@c@host/p@q"),
+            "https://***@host/p@q"
+        );
+        assert_eq!(redact_userinfo("https://host/p@q"), "https://host/p@q");
+        let text = usage(checked_url("p", "base_url", "https://a:hunter2@[bad").unwrap_err());
+        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[test]

@@ -383,3 +383,60 @@ fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
     out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
     out.check(bank.balance_bodies().len() == 1, "no retry");
 }
+
+// 5. A user name or password in a URL is refused, never printed.
+
+const URL_PASSWORD: &str = "pw-81c3e";
+
+#[test]
+fn a_password_in_base_url_or_token_url_is_refused_and_never_printed() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let host = sandbox.base_url().trim_start_matches("http://").to_string();
+    let with_password = format!("http://ana:{URL_PASSWORD}@{host}");
+    for key in ["base_url", "token_url"] {
+        let mut text = format!(
+            "default_profile = \"t\"\n\n[profiles.t]\nclient_id = \"sandbox\"\nbase_url = \"{}\"\ntoken_url = \"{}\"\n",
+            if key == "base_url" { with_password.clone() } else { sandbox.base_url().to_string() },
+            if key == "token_url" { format!("{with_password}/oauth2/token") } else { sandbox.token_url() },
+        );
+        text.push_str(&format!("client_secret_command = \"echo {SECRET}\"\n"));
+        home.write_config(&text);
+        for args in [&["status"][..], &["-v", "balances", "--prior-day"]] {
+            let out = run(home.cmd().args(args));
+            out.code(2)
+                .stderr_has(&format!("error: {key} 'http://***@{host}"))
+                .stderr_has("of profile 't' holds a user name or password; refusing to use it")
+                .stderr_has(&format!("hint: remove the 'user:password@' part from {key} (or --{})", key.replace('_', "-")))
+                .check(!out.everything().contains(URL_PASSWORD), "the password is never printed")
+                .check(!out.everything().contains("ana:"), "nor the user name")
+                .check(out.stdout.is_empty(), "nothing on stdout");
+        }
+    }
+    nothing_sent(&sandbox);
+}
+
+#[test]
+fn login_refuses_a_password_in_its_urls_before_asking_or_sending() {
+    let home = Home::new();
+    let sandbox = sandbox(&home);
+    let host = sandbox.base_url().trim_start_matches("http://").to_string();
+    let with_password = format!("http://ana:{URL_PASSWORD}@{host}");
+    for (flag, key) in [("--base-url", "base_url"), ("--token-url", "token_url")] {
+        let token_url = sandbox.token_url();
+        let mut args = vec!["login", "-p", "t", "--no-input", "--client-secret-stdin", "--client-id", "sandbox", "--store", "file"];
+        let value = format!("{with_password}/x");
+        match flag {
+            "--base-url" => args.extend(["--base-url", &value, "--token-url", &token_url]),
+            _ => args.extend(["--base-url", sandbox.base_url(), "--token-url", &value]),
+        }
+        let out = run(home.cmd().args(&args).write_stdin(format!("{SECRET}\n")));
+        out.code(2)
+            .stderr_has(&format!("{key} 'http://***@{host}/x' of profile 't' holds a user name or password"))
+            .stderr_has(&format!("(or {flag})"))
+            .check(!out.everything().contains(URL_PASSWORD), "the password is never printed");
+        assert_eq!(home.config(), None, "nothing saved");
+        assert!(!home.credentials_path().exists(), "no secret stored");
+    }
+    nothing_sent(&sandbox);
+}
