@@ -440,3 +440,126 @@ fn login_refuses_a_password_in_its_urls_before_asking_or_sending() {
     }
     nothing_sent(&sandbox);
 }
+
+// 6. The sandbox secret can come from the environment or stdin, out of `ps`.
+
+/// `treasury -v sandbox serve --port 0 ARGS` with this environment and stdin; killed when dropped.
+struct Served {
+    child: std::process::Child,
+    /// Left open, as a terminal would be: only the first line is read.
+    _stdin: std::process::ChildStdin,
+    base_url: String,
+    banner: String,
+}
+
+impl Served {
+    fn start(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Served {
+        use std::io::{BufRead, Write};
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(isolated::BIN)
+            .env_clear()
+            .env("HOME", home.path())
+            .envs(env.iter().copied())
+            .args(["-v", "sandbox", "serve", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("treasury sandbox serve starts");
+        let mut input = child.stdin.take().expect("a piped stdin");
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).expect("stdin takes the secret");
+        }
+        let stderr = child.stderr.take().expect("a piped stderr");
+        let (sender, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
+        let mut banner = String::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let base_url = loop {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("the sandbox did not start; it said:\n{banner}"));
+            banner.push_str(&line);
+            banner.push('\n');
+            if let Some((_, rest)) = line.split_once("Sandbox bank listening on ") {
+                break rest.split_whitespace().next().unwrap().to_string();
+            }
+        };
+        Served {
+            child,
+            _stdin: input,
+            base_url,
+            banner,
+        }
+    }
+
+    /// The command line `ps` shows for it.
+    fn cmdline(&self) -> String {
+        std::fs::read(format!("/proc/{}/cmdline", self.child.id()))
+            .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Balances from `served` with a secret from the environment: exit code.
+fn balances_with_secret(home: &Home, served: &Served, secret: &str) -> Run {
+    home.write_config(&format!(
+        "default_profile = \"t\"\n\n[profiles.t]\nbase_url = \"{0}\"\ntoken_url = \"{0}/oauth2/token\"\nclient_id = \"sandbox\"\n",
+        served.base_url
+    ));
+    balances(home.cmd().env("TREASURY_CLIENT_SECRET", secret))
+}
+
+#[test]
+fn the_sandbox_secret_from_the_environment_is_the_one_accepted() {
+    let home = Home::new();
+    let served = Served::start(&home, &[], &[("TREASURY_SANDBOX_CLIENT_SECRET", SECRET)], None);
+    assert!(
+        served.banner.contains("the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET"),
+        "{}",
+        served.banner
+    );
+    assert!(!served.banner.contains(SECRET), "not repeated back:\n{}", served.banner);
+    let cmdline = served.cmdline();
+    assert!(cmdline.contains("sandbox serve") && !cmdline.contains(SECRET), "{cmdline}");
+    balances_with_secret(&home, &served, SECRET).code(0);
+    balances_with_secret(&home, &served, "sandbox")
+        .code(3)
+        .stderr_has("the token endpoint refused the client credentials");
+}
+
+#[test]
+fn the_sandbox_secret_from_stdin_is_the_one_accepted() {
+    let home = Home::new();
+    let served = Served::start(&home, &["--client-secret-stdin"], &[], Some(&format!("{SECRET}\nignored\n")));
+    assert!(served.banner.contains("the secret read from stdin"), "{}", served.banner);
+    assert!(!served.banner.contains(SECRET), "not repeated back:\n{}", served.banner);
+    let cmdline = served.cmdline();
+    assert!(cmdline.contains("--client-secret-stdin") && !cmdline.contains(SECRET), "{cmdline}");
+    balances_with_secret(&home, &served, SECRET).code(0);
+    balances_with_secret(&home, &served, "ignored").code(3);
+}
+
+#[test]
+fn an_empty_sandbox_secret_on_stdin_is_refused() {
+    let home = Home::new();
+    let out = run(home
+        .cmd()
+        .args(["sandbox", "serve", "--port", "0", "--client-secret-stdin"])
+        .write_stdin("\n"));
+    out.code(2)
+        .stderr_has("error: --client-secret-stdin got an empty first line")
+        .stderr_has("hint: pipe the secret in");
+}
