@@ -148,7 +148,11 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
     }
     let client_id = client_id(profile)?;
     let (secret, source, cache) = find_secret(profile)?;
-    tracing::info!("client secret from {}", source.name());
+    let from = match source {
+        Source::Env => CLIENT_SECRET_ENV,
+        other => other.name(),
+    };
+    tracing::info!("client secret from {from}");
     Ok(Access::ClientSecret {
         client_id,
         secret,
@@ -353,18 +357,22 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct CredentialStatus {
     pub source: Option<Source>,
+    /// The environment variable the credential comes from, when it does (`Source::Env`).
+    pub env_var: Option<&'static str>,
     pub token: Option<CachedToken>,
     pub keyring: Result<(), KeyringError>,
 }
 
 pub fn status(profile: &Profile) -> Result<CredentialStatus> {
     let keyring_state = keyring::probe();
-    let (source, store) = if env_secret(ACCESS_TOKEN_ENV).is_some() {
+    let env_var = [ACCESS_TOKEN_ENV, CLIENT_SECRET_ENV]
+        .into_iter()
+        .filter(|var| *var == ACCESS_TOKEN_ENV || profile.auth == AuthMode::ClientSecret)
+        .find(|var| env_secret(var).is_some());
+    let (source, store) = if env_var.is_some() {
         (Some(Source::Env), None)
     } else if profile.auth != AuthMode::ClientSecret {
         (Some(Source::KeyFile), None)
-    } else if env_secret(CLIENT_SECRET_ENV).is_some() {
-        (Some(Source::Env), None)
     } else if profile.client_secret_command.is_some() {
         (Some(Source::Command), None)
     } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
@@ -378,6 +386,7 @@ pub fn status(profile: &Profile) -> Result<CredentialStatus> {
     };
     Ok(CredentialStatus {
         source,
+        env_var,
         token: store.and_then(|s| s.load_token(&profile.name)),
         keyring: keyring_state,
     })
