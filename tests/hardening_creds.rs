@@ -615,3 +615,57 @@ fn a_client_secret_variable_is_not_named_for_a_key_profile() {
     assert_eq!(status["credential_source"], "key-file", "{status}");
     assert_eq!(status["credential_env"], serde_json::Value::Null, "{status}");
 }
+
+// 8. Completion reads the config file named on the line being completed.
+
+/// What `treasury` offers for the last word of `line`, asked as bash's completion script asks.
+fn complete(home: &Home, line: &[&str], env: &[(&str, &str)]) -> Vec<String> {
+    let index = (line.len() - 1).to_string();
+    let out = run(home
+        .cmd()
+        .env("COMPLETE", "bash")
+        .env("_CLAP_COMPLETE_INDEX", &index)
+        .envs(env.iter().copied())
+        .arg("--")
+        .args(line));
+    out.code(0);
+    out.stdout.lines().map(str::to_string).collect()
+}
+
+#[test]
+fn completion_reads_the_config_typed_on_the_line() {
+    let home = Home::new();
+    home.write_config(
+        "[profiles.home-only]\nenvironment = \"uat\"\n[profiles.home-only.accounts]\nops-home = \"B/1\"\n",
+    );
+    home.write_file(
+        "other.toml",
+        "[profiles.typed-a]\nenvironment = \"uat\"\n[profiles.typed-b]\nenvironment = \"uat\"\n\
+         [profiles.typed-b.accounts]\nops-typed = \"B/2\"\n[profiles.typed-b.groups]\nemea-typed = [\"ops-typed\"]\n",
+        0o600,
+    );
+    let other = home.path().join("other.toml").display().to_string();
+    let equals = format!("--config={other}");
+    assert_eq!(complete(&home, &["treasury", "-p", ""], &[]), ["home-only"]);
+    assert_eq!(
+        complete(&home, &["treasury", "--config", &other, "-p", ""], &[]),
+        ["typed-a", "typed-b"]
+    );
+    assert_eq!(
+        complete(&home, &["treasury", &equals, "balances", "-a", "ops"], &[]),
+        ["ops-typed"]
+    );
+    assert_eq!(
+        complete(&home, &["treasury", "balances", "--config", "other.toml", "--group", ""], &[]),
+        ["emea-typed"],
+        "a relative path, after the subcommand"
+    );
+    // The line wins over TREASURY_CONFIG, which wins over the default file.
+    let env = [("TREASURY_CONFIG", other.as_str())];
+    assert_eq!(complete(&home, &["treasury", "-p", ""], &env), ["typed-a", "typed-b"]);
+    let home_config = home.config_path().display().to_string();
+    assert_eq!(
+        complete(&home, &["treasury", "--config", &home_config, "-p", ""], &env),
+        ["home-only"]
+    );
+}
