@@ -22,11 +22,7 @@ fn config_file() -> ConfigFile {
 /// The last `--config FILE` or `--config=FILE` among the words the shell passed after `--`
 /// (the line being completed). A `~/` the shell left unexpanded means HOME.
 fn typed_config(args: impl IntoIterator<Item = OsString>) -> Option<PathBuf> {
-    let words: Vec<OsString> = args
-        .into_iter()
-        .skip_while(|w| w != "--")
-        .skip(1)
-        .collect();
+    let words: Vec<OsString> = args.into_iter().skip_while(|w| w != "--").skip(1).collect();
     let mut found = None;
     for (i, word) in words.iter().enumerate() {
         let text = word.to_string_lossy();
@@ -94,11 +90,21 @@ mod tests {
     fn the_config_typed_on_the_line_is_found() {
         let line = ["treasury", "--", "treasury", "--config", "a.toml", "-p", ""];
         assert_eq!(typed(&line), Some(PathBuf::from("a.toml")));
-        let line = ["treasury", "--", "treasury", "--config=b.toml", "balances", "-a"];
+        let line = [
+            "treasury",
+            "--",
+            "treasury",
+            "--config=b.toml",
+            "balances",
+            "-a",
+        ];
         assert_eq!(typed(&line), Some(PathBuf::from("b.toml")));
         assert_eq!(typed(&["treasury", "--", "treasury", "-p", ""]), None);
         // Before `--` are the completer's own arguments, not the line.
-        assert_eq!(typed(&["treasury", "--config", "x", "--", "treasury"]), None);
+        assert_eq!(
+            typed(&["treasury", "--config", "x", "--", "treasury"]),
+            None
+        );
         assert_eq!(typed(&["treasury", "--", "treasury", "--config"]), None);
     }
 }

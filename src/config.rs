@@ -367,7 +367,11 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
 }
 
 fn timeout_secs(profile: &str, value: Option<u64>) -> Result<u64> {
-    seconds(profile, "timeout_secs", value.unwrap_or(DEFAULT_TIMEOUT_SECS))
+    seconds(
+        profile,
+        "timeout_secs",
+        value.unwrap_or(DEFAULT_TIMEOUT_SECS),
+    )
 }
 
 fn secret_command(profile: &str, raw: &ProfileFile) -> Result<Option<SecretCommand>> {

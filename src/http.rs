@@ -53,7 +53,9 @@ fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
     let key_pem = credentials::read_key_file(key, "private key")?;
     let chain = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})")))?;
+        .map_err(|e| {
+            credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})"))
+        })?;
     let Some(leaf) = chain.first() else {
         return Err(credentials::unusable_key_file(
             cert,
@@ -61,8 +63,9 @@ fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
             "it holds no PEM certificate",
         ));
     };
-    webpki::EndEntityCert::try_from(leaf)
-        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e)))?;
+    webpki::EndEntityCert::try_from(leaf).map_err(|e| {
+        credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e))
+    })?;
     let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
         credentials::unusable_key_file(
             key,
@@ -483,14 +486,21 @@ mod tests {
     #[test]
     fn retry_after_is_seconds_or_an_http_date() {
         let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
-        assert_eq!(parse_retry_after(" 120 ", now), Some(Duration::from_secs(120)));
+        assert_eq!(
+            parse_retry_after(" 120 ", now),
+            Some(Duration::from_secs(120))
+        );
         // IMF-fixdate, and the two obsolete forms RFC 9110 still asks recipients to read.
         for date in [
             "Wed, 21 Oct 2015 07:28:02 GMT",
             "Wednesday, 21-Oct-15 07:28:02 GMT",
             "Wed Oct 21 07:28:02 2015",
         ] {
-            assert_eq!(parse_retry_after(date, now), Some(Duration::from_secs(2)), "{date}");
+            assert_eq!(
+                parse_retry_after(date, now),
+                Some(Duration::from_secs(2)),
+                "{date}"
+            );
         }
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),

@@ -486,7 +486,9 @@ fn schema_errors(name: &str, value: &Value) -> Vec<String> {
             let at = json_path(value, error.instance_path().as_str());
             match error.kind() {
                 jsonschema::error::ValidationErrorKind::Required { property } => {
-                    let key = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+                    let key = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_string);
                     format!("{at}: missing required key '{key}'")
                 }
                 _ => format!("{at}: {error}"),

@@ -141,7 +141,11 @@ fn der_encode(tag: u8, content: &[u8]) -> Vec<u8> {
     match content.len() {
         len @ 0..=0x7f => out.push(len as u8),
         len => {
-            let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
             out.push(0x80 | bytes.len() as u8);
             out.extend(bytes);
         }
@@ -188,7 +192,10 @@ fn pem(label: &str, der: &[u8]) -> String {
         .chunks(64)
         .map(|c| std::str::from_utf8(c).unwrap())
         .collect();
-    format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", lines.join("\n"))
+    format!(
+        "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+        lines.join("\n")
+    )
 }
 
 /// Profile `t` with this auth mode and cert/key paths (which need not exist).
@@ -218,7 +225,10 @@ fn a_version_1_client_certificate_is_named_before_anything_is_sent() {
         .stderr_has(&format!("cannot use certificate {}", cert.display()))
         .stderr_has("X.509 version 1 certificate")
         .stderr_has("hint: check cert and key in the profile")
-        .check(!out.stderr.contains("builder error"), "the problem, not the library's words")
+        .check(
+            !out.stderr.contains("builder error"),
+            "the problem, not the library's words",
+        )
         .check(out.stdout.is_empty(), "no report");
     nothing_sent(&sandbox);
 }
@@ -240,7 +250,10 @@ fn a_key_that_is_not_the_certificates_is_named_for_mutual_tls() {
             cert.display()
         ))
         .stderr_has("hint: set cert and key in the profile")
-        .check(!out.stderr.contains("builder error"), "the problem, not the library's words");
+        .check(
+            !out.stderr.contains("builder error"),
+            "the problem, not the library's words",
+        );
     nothing_sent(&sandbox);
 }
 
@@ -253,13 +266,15 @@ fn files_that_are_no_pem_are_named() {
     home.write_file("client.key", &key.serialize_pem(), 0o600);
     let junk = home.write_file("junk.pem", "not a certificate\n", 0o600);
     key_profile(&home, &sandbox, "mtls", "junk.pem", "client.key");
-    balances(&mut home.cmd())
-        .code(3)
-        .stderr_has(&format!("cannot use certificate {}: it holds no PEM certificate", junk.display()));
+    balances(&mut home.cmd()).code(3).stderr_has(&format!(
+        "cannot use certificate {}: it holds no PEM certificate",
+        junk.display()
+    ));
     key_profile(&home, &sandbox, "mtls", "client.crt", "junk.pem");
-    balances(&mut home.cmd())
-        .code(3)
-        .stderr_has(&format!("cannot use private key {}: it holds no PEM private key", junk.display()));
+    balances(&mut home.cmd()).code(3).stderr_has(&format!(
+        "cannot use private key {}: it holds no PEM private key",
+        junk.display()
+    ));
     nothing_sent(&sandbox);
 }
 
@@ -277,7 +292,12 @@ fn unreadable_certificates_and_keys_are_exit_3_on_every_path() {
         ("mtls", "missing.pem", "client.key", "certificate"),
         ("mtls", "client.crt", "missing.pem", "private key"),
         ("private-key-jwt", "missing.pem", "rsa.key", "certificate"),
-        ("private-key-jwt", "client.crt", "missing.pem", "private key"),
+        (
+            "private-key-jwt",
+            "client.crt",
+            "missing.pem",
+            "private key",
+        ),
     ] {
         key_profile(&home, &sandbox, auth, cert, key);
         let out = balances(&mut home.cmd());
@@ -301,7 +321,11 @@ fn one_row() -> common::Reply {
 #[test]
 fn max_wait_0_against_a_500_names_the_500_after_retrying() {
     let bank = common::TestBank::start();
-    bank.reply(common::Reply::bank_error(500, "GCA-500", "Internal failure"));
+    bank.reply(common::Reply::bank_error(
+        500,
+        "GCA-500",
+        "Internal failure",
+    ));
     let env = common::TestEnv::with_bank(&bank);
     let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
     out.expect_code(6).expect_stdout_empty();
@@ -310,7 +334,10 @@ fn max_wait_0_against_a_500_names_the_500_after_retrying() {
             == ["error: the bank is failing: GCA-500 Internal failure (HTTP 500)"],
         "one error line naming the status and the bank's code and text",
     );
-    out.check(!out.stderr.contains("asked to retry"), "the bank asked for no wait");
+    out.check(
+        !out.stderr.contains("asked to retry"),
+        "the bank asked for no wait",
+    );
     out.check(
         bank.balance_bodies().len() == 3,
         "our own backoff is no Retry-After: all three attempts were made",
@@ -321,7 +348,8 @@ fn max_wait_0_against_a_500_names_the_500_after_retrying() {
 fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
     let bank = common::TestBank::start();
     bank.reply(
-        common::Reply::bank_error(500, "GCA-500", "Internal failure").with_header("retry-after", "5"),
+        common::Reply::bank_error(500, "GCA-500", "Internal failure")
+            .with_header("retry-after", "5"),
     );
     let env = common::TestEnv::with_bank(&bank);
     let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
@@ -336,7 +364,10 @@ fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
         out.stderr_lines("hint") == ["hint: try again in 5 s"],
         "when to try again",
     );
-    out.check(bank.balance_bodies().len() == 1, "no retry that would be refused again");
+    out.check(
+        bank.balance_bodies().len() == 1,
+        "no retry that would be refused again",
+    );
 }
 
 #[test]
@@ -379,7 +410,10 @@ fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
         .expect_stderr_has("GCA-099 System is Unavailable (HTTP 503)")
         .expect_stderr_has("longer than the 5 s we wait")
         .expect_stderr_has("hint: try again in ");
-    out.check(out.stderr.contains("after 600 s") || out.stderr.contains("after 599 s"), "the wait the date asks");
+    out.check(
+        out.stderr.contains("after 600 s") || out.stderr.contains("after 599 s"),
+        "the wait the date asks",
+    );
     out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
     out.check(bank.balance_bodies().len() == 1, "no retry");
 }
@@ -407,8 +441,14 @@ fn a_password_in_base_url_or_token_url_is_refused_and_never_printed() {
             out.code(2)
                 .stderr_has(&format!("error: {key} 'http://***@{host}"))
                 .stderr_has("of profile 't' holds a user name or password; refusing to use it")
-                .stderr_has(&format!("hint: remove the 'user:password@' part from {key} (or --{})", key.replace('_', "-")))
-                .check(!out.everything().contains(URL_PASSWORD), "the password is never printed")
+                .stderr_has(&format!(
+                    "hint: remove the 'user:password@' part from {key} (or --{})",
+                    key.replace('_', "-")
+                ))
+                .check(
+                    !out.everything().contains(URL_PASSWORD),
+                    "the password is never printed",
+                )
                 .check(!out.everything().contains("ana:"), "nor the user name")
                 .check(out.stdout.is_empty(), "nothing on stdout");
         }
@@ -424,7 +464,17 @@ fn login_refuses_a_password_in_its_urls_before_asking_or_sending() {
     let with_password = format!("http://ana:{URL_PASSWORD}@{host}");
     for (flag, key) in [("--base-url", "base_url"), ("--token-url", "token_url")] {
         let token_url = sandbox.token_url();
-        let mut args = vec!["login", "-p", "t", "--no-input", "--client-secret-stdin", "--client-id", "sandbox", "--store", "file"];
+        let mut args = vec![
+            "login",
+            "-p",
+            "t",
+            "--no-input",
+            "--client-secret-stdin",
+            "--client-id",
+            "sandbox",
+            "--store",
+            "file",
+        ];
         let value = format!("{with_password}/x");
         match flag {
             "--base-url" => args.extend(["--base-url", &value, "--token-url", &token_url]),
@@ -432,9 +482,14 @@ fn login_refuses_a_password_in_its_urls_before_asking_or_sending() {
         }
         let out = run(home.cmd().args(&args).write_stdin(format!("{SECRET}\n")));
         out.code(2)
-            .stderr_has(&format!("{key} 'http://***@{host}/x' of profile 't' holds a user name or password"))
+            .stderr_has(&format!(
+                "{key} 'http://***@{host}/x' of profile 't' holds a user name or password"
+            ))
             .stderr_has(&format!("(or {flag})"))
-            .check(!out.everything().contains(URL_PASSWORD), "the password is never printed");
+            .check(
+                !out.everything().contains(URL_PASSWORD),
+                "the password is never printed",
+            );
         assert_eq!(home.config(), None, "nothing saved");
         assert!(!home.credentials_path().exists(), "no secret stored");
     }
@@ -469,12 +524,17 @@ impl Served {
             .expect("treasury sandbox serve starts");
         let mut input = child.stdin.take().expect("a piped stdin");
         if let Some(text) = stdin {
-            input.write_all(text.as_bytes()).expect("stdin takes the secret");
+            input
+                .write_all(text.as_bytes())
+                .expect("stdin takes the secret");
         }
         let stderr = child.stderr.take().expect("a piped stderr");
         let (sender, lines) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
                 let _ = sender.send(line);
             }
         });
@@ -525,15 +585,29 @@ fn balances_with_secret(home: &Home, served: &Served, secret: &str) -> Run {
 #[test]
 fn the_sandbox_secret_from_the_environment_is_the_one_accepted() {
     let home = Home::new();
-    let served = Served::start(&home, &[], &[("TREASURY_SANDBOX_CLIENT_SECRET", SECRET)], None);
+    let served = Served::start(
+        &home,
+        &[],
+        &[("TREASURY_SANDBOX_CLIENT_SECRET", SECRET)],
+        None,
+    );
     assert!(
-        served.banner.contains("the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET"),
+        served
+            .banner
+            .contains("the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET"),
         "{}",
         served.banner
     );
-    assert!(!served.banner.contains(SECRET), "not repeated back:\n{}", served.banner);
+    assert!(
+        !served.banner.contains(SECRET),
+        "not repeated back:\n{}",
+        served.banner
+    );
     let cmdline = served.cmdline();
-    assert!(cmdline.contains("sandbox serve") && !cmdline.contains(SECRET), "{cmdline}");
+    assert!(
+        cmdline.contains("sandbox serve") && !cmdline.contains(SECRET),
+        "{cmdline}"
+    );
     balances_with_secret(&home, &served, SECRET).code(0);
     balances_with_secret(&home, &served, "sandbox")
         .code(3)
@@ -543,11 +617,27 @@ fn the_sandbox_secret_from_the_environment_is_the_one_accepted() {
 #[test]
 fn the_sandbox_secret_from_stdin_is_the_one_accepted() {
     let home = Home::new();
-    let served = Served::start(&home, &["--client-secret-stdin"], &[], Some(&format!("{SECRET}\nignored\n")));
-    assert!(served.banner.contains("the secret read from stdin"), "{}", served.banner);
-    assert!(!served.banner.contains(SECRET), "not repeated back:\n{}", served.banner);
+    let served = Served::start(
+        &home,
+        &["--client-secret-stdin"],
+        &[],
+        Some(&format!("{SECRET}\nignored\n")),
+    );
+    assert!(
+        served.banner.contains("the secret read from stdin"),
+        "{}",
+        served.banner
+    );
+    assert!(
+        !served.banner.contains(SECRET),
+        "not repeated back:\n{}",
+        served.banner
+    );
     let cmdline = served.cmdline();
-    assert!(cmdline.contains("--client-secret-stdin") && !cmdline.contains(SECRET), "{cmdline}");
+    assert!(
+        cmdline.contains("--client-secret-stdin") && !cmdline.contains(SECRET),
+        "{cmdline}"
+    );
     balances_with_secret(&home, &served, SECRET).code(0);
     balances_with_secret(&home, &served, "ignored").code(3);
 }
@@ -576,7 +666,11 @@ fn status_json(cmd: &mut assert_cmd::Command) -> serde_json::Value {
 fn status_names_which_variable_the_credential_comes_from() {
     let home = Home::new();
     let sandbox = sandbox(&home);
-    profile(&home, &sandbox, &[&format!("client_secret_command = \"echo {SECRET}\"")]);
+    profile(
+        &home,
+        &sandbox,
+        &[&format!("client_secret_command = \"echo {SECRET}\"")],
+    );
     let both = status_json(
         home.cmd()
             .env("TREASURY_ACCESS_TOKEN", "tok-from-env-5521")
@@ -586,17 +680,28 @@ fn status_names_which_variable_the_credential_comes_from() {
     assert_eq!(both["credential_env"], "TREASURY_ACCESS_TOKEN", "{both}");
     let secret = status_json(home.cmd().env("TREASURY_CLIENT_SECRET", SECRET));
     assert_eq!(secret["credential_source"], "env", "{secret}");
-    assert_eq!(secret["credential_env"], "TREASURY_CLIENT_SECRET", "{secret}");
+    assert_eq!(
+        secret["credential_env"], "TREASURY_CLIENT_SECRET",
+        "{secret}"
+    );
     let command = status_json(&mut home.cmd());
     assert_eq!(command["credential_source"], "command", "{command}");
-    assert_eq!(command["credential_env"], serde_json::Value::Null, "{command}");
+    assert_eq!(
+        command["credential_env"],
+        serde_json::Value::Null,
+        "{command}"
+    );
     // The table names it too, and never shows a value.
-    let out = run(home.cmd().env("TREASURY_CLIENT_SECRET", SECRET).arg("status"));
+    let out = run(home
+        .cmd()
+        .env("TREASURY_CLIENT_SECRET", SECRET)
+        .arg("status"));
     out.code(0)
         .check(
-            out.stdout
-                .lines()
-                .any(|l| l.split_whitespace().collect::<Vec<_>>() == ["credential_env", "TREASURY_CLIENT_SECRET"]),
+            out.stdout.lines().any(|l| {
+                l.split_whitespace().collect::<Vec<_>>()
+                    == ["credential_env", "TREASURY_CLIENT_SECRET"]
+            }),
             "a credential_env line",
         )
         .check(!out.everything().contains(SECRET), "no secret");
@@ -613,7 +718,11 @@ fn a_client_secret_variable_is_not_named_for_a_key_profile() {
     key_profile(&home, &sandbox, "mtls", "client.crt", "client.key");
     let status = status_json(home.cmd().env("TREASURY_CLIENT_SECRET", SECRET));
     assert_eq!(status["credential_source"], "key-file", "{status}");
-    assert_eq!(status["credential_env"], serde_json::Value::Null, "{status}");
+    assert_eq!(
+        status["credential_env"],
+        serde_json::Value::Null,
+        "{status}"
+    );
 }
 
 // 8. Completion reads the config file named on the line being completed.
@@ -656,16 +765,34 @@ fn completion_reads_the_config_typed_on_the_line() {
         ["ops-typed"]
     );
     assert_eq!(
-        complete(&home, &["treasury", "balances", "--config", "other.toml", "--group", ""], &[]),
+        complete(
+            &home,
+            &[
+                "treasury",
+                "balances",
+                "--config",
+                "other.toml",
+                "--group",
+                ""
+            ],
+            &[]
+        ),
         ["emea-typed"],
         "a relative path, after the subcommand"
     );
     // The line wins over TREASURY_CONFIG, which wins over the default file.
     let env = [("TREASURY_CONFIG", other.as_str())];
-    assert_eq!(complete(&home, &["treasury", "-p", ""], &env), ["typed-a", "typed-b"]);
+    assert_eq!(
+        complete(&home, &["treasury", "-p", ""], &env),
+        ["typed-a", "typed-b"]
+    );
     let home_config = home.config_path().display().to_string();
     assert_eq!(
-        complete(&home, &["treasury", "--config", &home_config, "-p", ""], &env),
+        complete(
+            &home,
+            &["treasury", "--config", &home_config, "-p", ""],
+            &env
+        ),
         ["home-only"]
     );
 }
@@ -719,13 +846,33 @@ fn login_to_a_missing_keyring_says_so_before_reading_the_secret() {
     let (code, stderr) = run_with_open_stdin(
         &home,
         &[
-            "login", "-p", "t", "--client-secret-stdin", "--client-id", "sandbox",
-            "--token-url", &token_url, "--base-url", sandbox.base_url(),
+            "login",
+            "-p",
+            "t",
+            "--client-secret-stdin",
+            "--client-id",
+            "sandbox",
+            "--token-url",
+            &token_url,
+            "--base-url",
+            sandbox.base_url(),
         ],
     );
-    assert_eq!(code, Some(3), "ended at once with exit 3, without waiting on stdin:\n{stderr}");
-    assert!(stderr.contains("error: no OS keyring is available (disabled by TREASURY_NO_KEYRING)"), "{stderr}");
-    assert!(stderr.contains("hint: on a machine without a keyring use 'treasury login -p t --store file'"), "{stderr}");
+    assert_eq!(
+        code,
+        Some(3),
+        "ended at once with exit 3, without waiting on stdin:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("error: no OS keyring is available (disabled by TREASURY_NO_KEYRING)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "hint: on a machine without a keyring use 'treasury login -p t --store file'"
+        ),
+        "{stderr}"
+    );
     assert_eq!(home.config(), None, "nothing saved");
     nothing_sent(&sandbox);
 }
@@ -737,15 +884,32 @@ fn login_to_a_missing_keyring_says_so_before_asking_for_settings() {
     // No --client-id nor --token-url: those would be asked for (or refused as missing) first.
     let out = run(home
         .cmd()
-        .args(["login", "-p", "t", "--client-secret-stdin", "--base-url", sandbox.base_url()])
+        .args([
+            "login",
+            "-p",
+            "t",
+            "--client-secret-stdin",
+            "--base-url",
+            sandbox.base_url(),
+        ])
         .write_stdin(format!("{SECRET}\n")));
-    out.code(3)
-        .stderr_has("no OS keyring is available")
-        .check(!out.stderr.contains("--client-id"), "no question about the settings first");
+    out.code(3).stderr_has("no OS keyring is available").check(
+        !out.stderr.contains("--client-id"),
+        "no question about the settings first",
+    );
     // With --store file, the same line gets as far as the missing settings.
     let out = run(home
         .cmd()
-        .args(["login", "-p", "t", "--client-secret-stdin", "--store", "file", "--base-url", sandbox.base_url()])
+        .args([
+            "login",
+            "-p",
+            "t",
+            "--client-secret-stdin",
+            "--store",
+            "file",
+            "--base-url",
+            sandbox.base_url(),
+        ])
         .write_stdin(format!("{SECRET}\n")));
     out.code(2).stderr_has("login needs --client-id");
     assert_eq!(home.config(), None, "nothing saved");
@@ -761,8 +925,18 @@ fn login_with_a_key_needs_no_keyring() {
     let key = home.write_file("client.key", &key.serialize_pem(), 0o600);
     // mtls stores no secret: the missing keyring does not matter, the sandbox's plain HTTP does.
     let out = run(home.cmd().args([
-        "login", "-p", "t", "--auth", "mtls", "--base-url", sandbox.base_url(), "--cert",
-        &cert.display().to_string(), "--key", &key.display().to_string(), "--no-verify",
+        "login",
+        "-p",
+        "t",
+        "--auth",
+        "mtls",
+        "--base-url",
+        sandbox.base_url(),
+        "--cert",
+        &cert.display().to_string(),
+        "--key",
+        &key.display().to_string(),
+        "--no-verify",
     ]));
     out.code(0).stderr_has("Logged in as profile 't'");
 }

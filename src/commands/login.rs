@@ -18,7 +18,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     };
     // Probed before any question or secret is asked for: a machine without a keyring learns
     // that first, not after typing everything in.
-    let auth = args.auth.or(existing.auth).unwrap_or(AuthMode::ClientSecret);
+    let auth = args
+        .auth
+        .or(existing.auth)
+        .unwrap_or(AuthMode::ClientSecret);
     if auth == AuthMode::ClientSecret {
         check_store(&store, &name)?;
     }

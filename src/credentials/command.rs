@@ -67,8 +67,8 @@ pub fn run(profile: &str, command: &SecretCommand) -> Result<Secret> {
     if !status.success() {
         return Err(failed(format!("failed ({status})")));
     }
-    let stdout =
-        String::from_utf8(bytes).map_err(|_| failed("printed something that is not UTF-8".into()))?;
+    let stdout = String::from_utf8(bytes)
+        .map_err(|_| failed("printed something that is not UTF-8".into()))?;
     let secret = stdout.lines().next().unwrap_or_default().trim().to_string();
     if secret.is_empty() {
         return Err(failed("printed nothing".into()));
@@ -149,6 +149,10 @@ mod tests {
         let err = run("p", &command("sleep 100 & sleep 100", 1)).unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(10));
         assert_eq!(err.exit_code(), 3);
-        assert!(err.to_string().contains("('sleep') did not finish within 1 s"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("('sleep') did not finish within 1 s"),
+            "{err}"
+        );
     }
 }

@@ -229,11 +229,7 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
         return Ok((secret, Source::Env, None));
     }
     if let Some(command) = &profile.client_secret_command {
-        return Ok((
-            command::run(&profile.name, command)?,
-            Source::Command,
-            None,
-        ));
+        return Ok((command::run(&profile.name, command)?, Source::Command, None));
     }
     match keyring::get(&profile.name) {
         Ok(Some(secret)) => return Ok((secret, Source::Keyring, Some(Store::Keyring))),
