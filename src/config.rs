@@ -9,6 +9,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use crate::bank::{self, jpmorgan, Spec};
+use crate::credentials::SecretCommand;
 use crate::error::{Error, Result};
 use crate::query::AccountBook;
 
@@ -41,6 +42,7 @@ pub struct ProfileFile {
     pub ca_cert: Option<PathBuf>,
     pub timeout_secs: Option<u64>,
     pub client_secret_command: Option<String>,
+    pub client_secret_command_timeout_secs: Option<u64>,
     /// Finicity: the app key (sent on every call, redacted in logs), partner and customer.
     pub app_key: Option<String>,
     pub partner_id: Option<String>,
@@ -102,7 +104,7 @@ pub struct Profile {
     pub key: Option<PathBuf>,
     pub ca_cert: Option<PathBuf>,
     pub timeout: Duration,
-    pub client_secret_command: Option<String>,
+    pub client_secret_command: Option<SecretCommand>,
     /// The provider's own settings (its `profile_keys` beyond the shared ones), as written.
     pub settings: BTreeMap<&'static str, String>,
     pub book: AccountBook,
@@ -138,6 +140,7 @@ pub const SHARED_KEYS: &[&str] = &[
     "base_url",
     "timeout_secs",
     "client_secret_command",
+    "client_secret_command_timeout_secs",
     "ca_cert",
     "accounts",
     "groups",
@@ -402,7 +405,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         key: raw.key.clone(),
         ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
-        client_secret_command: raw.client_secret_command.clone(),
+        client_secret_command: secret_command(name, raw)?,
         settings: provider_settings(raw, provider),
         book: account_book(file, name),
     })
@@ -426,6 +429,10 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         other("ca_cert", raw.ca_cert.is_some()),
         other("timeout_secs", raw.timeout_secs.is_some()),
         text("client_secret_command", &raw.client_secret_command),
+        other(
+            "client_secret_command_timeout_secs",
+            raw.client_secret_command_timeout_secs.is_some(),
+        ),
         text("app_key", &raw.app_key),
         text("partner_id", &raw.partner_id),
         text("customer_id", &raw.customer_id),
@@ -470,10 +477,36 @@ fn provider_settings(raw: &ProfileFile, provider: &Spec) -> BTreeMap<&'static st
 }
 
 fn timeout_secs(profile: &str, value: Option<u64>) -> Result<u64> {
-    match value.unwrap_or(DEFAULT_TIMEOUT_SECS) {
-        secs @ 1..=3600 => Ok(secs),
-        secs => Err(Error::usage_hint(
-            format!("timeout_secs = {secs} in profile '{profile}' is out of range"),
+    seconds(
+        profile,
+        "timeout_secs",
+        value.unwrap_or(DEFAULT_TIMEOUT_SECS),
+    )
+}
+
+fn secret_command(profile: &str, raw: &ProfileFile) -> Result<Option<SecretCommand>> {
+    let timeout = match raw.client_secret_command_timeout_secs {
+        Some(secs) => Duration::from_secs(seconds(
+            profile,
+            "client_secret_command_timeout_secs",
+            secs,
+        )?),
+        None => crate::credentials::command::DEFAULT_TIMEOUT,
+    };
+    Ok(raw
+        .client_secret_command
+        .as_ref()
+        .map(|command| SecretCommand {
+            command: command.clone(),
+            timeout,
+        }))
+}
+
+fn seconds(profile: &str, key: &str, secs: u64) -> Result<u64> {
+    match secs {
+        1..=3600 => Ok(secs),
+        _ => Err(Error::usage_hint(
+            format!("{key} = {secs} in profile '{profile}' is out of range"),
             "give between 1 and 3600 seconds",
         )),
     }
@@ -515,21 +548,47 @@ fn provider_of(name: &str, raw: &ProfileFile) -> Result<&'static Spec> {
     })
 }
 
-/// Parses a URL and refuses plain http anywhere but on a loopback host.
+/// Parses a URL, refusing a user name or password in it (they would be printed by `status`
+/// and `-v`, and sent beside our own `Authorization` header) and plain http anywhere but on a
+/// loopback host. No message quotes a password.
 pub fn checked_url(profile: &str, key: &str, text: &str) -> Result<Url> {
+    let shown = redact_userinfo(text);
     let url = Url::parse(text).map_err(|e| {
         Error::usage_hint(
-            format!("{key} '{text}' of profile '{profile}' is not a valid URL: {e}"),
+            format!("{key} '{shown}' of profile '{profile}' is not a valid URL: {e}"),
             format!("write a full URL such as https://bank.example/api under [profiles.{profile}]"),
         )
     })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::usage_hint(
+            format!("{key} '{shown}' of profile '{profile}' holds a user name or password; refusing to use it"),
+            format!(
+                "remove the 'user:password@' part from {key} (or --{}): the client id and secret go to 'treasury login', never into a URL",
+                key.replace('_', "-")
+            ),
+        ));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         _ => Err(Error::usage_hint(
-            format!("{key} '{text}' of profile '{profile}' must use https"),
+            format!("{key} '{shown}' of profile '{profile}' must use https"),
             "plain http is allowed only on a loopback host (127.0.0.1, ::1, localhost)",
         )),
+    }
+}
+
+/// A URL as text with anything before an `@` in its authority replaced by `***`, whether or
+/// not the URL parses.
+fn redact_userinfo(text: &str) -> String {
+    let (scheme, rest) = match text.find("://") {
+        Some(i) => text.split_at(i + 3),
+        None => ("", text),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => text.to_string(),
     }
 }
 
@@ -630,6 +689,29 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
         assert!(text.contains("must use https"), "{text}");
         let text = usage(checked_url("p", "base_url", "not a url").unwrap_err());
         assert!(text.contains("is not a valid URL"), "{text}");
+    }
+
+    #[test]
+    fn user_names_and_passwords_in_urls_are_refused_unquoted() {
+        for url in [
+            "https://ana:hunter2@bank.example/api",
+            "https://ana@bank.example/api",
+            "https://:hunter2@bank.example/api",
+            "http://ana:hunter2@127.0.0.1:9/x",
+        ] {
+            let text = usage(checked_url("p", "token_url", url).unwrap_err());
+            assert!(!text.contains("hunter2") && !text.contains("ana"), "{text}");
+            assert!(text.contains("token_url '"), "{text}");
+            assert!(text.contains("@") && text.contains("***"), "{text}");
+            assert!(text.contains("--token-url"), "{text}");
+        }
+        assert_eq!(
+            redact_userinfo("https://a:b@c@host/p@q"),
+            "https://***@host/p@q"
+        );
+        assert_eq!(redact_userinfo("https://host/p@q"), "https://host/p@q");
+        let text = usage(checked_url("p", "base_url", "https://a:hunter2@[bad").unwrap_err());
+        assert!(!text.contains("hunter2"), "{text}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::Secret;
+use crate::credentials::{self, Secret};
 use crate::error::{Error, Result};
 
 /// The largest answer we read; anything bigger is not a balance report.
@@ -22,18 +22,15 @@ pub struct TlsSettings {
 impl TlsSettings {
     /// Reads `ca_cert` (PEM, one or more roots) and, for mutual TLS, `cert` + `key` (PEM).
     pub fn load(ca_cert: Option<&Path>, client: Option<(&Path, &Path)>) -> Result<TlsSettings> {
-        let read = |path: &Path, what: &str| {
-            std::fs::read(path).map_err(|e| {
-                Error::usage_hint(
-                    format!("cannot read {what} {}: {e}", path.display()),
-                    "check the path in the profile",
-                )
-            })
-        };
         let mut settings = TlsSettings::default();
         if let Some(path) = ca_cert {
-            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&read(path, "ca_cert")?)
-                .map_err(|e| {
+            let pem = std::fs::read(path).map_err(|e| {
+                Error::usage_hint(
+                    format!("cannot read ca_cert {}: {e}", path.display()),
+                    "check the path in the profile",
+                )
+            })?;
+            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 Error::usage_hint(
                     format!("ca_cert {} is not PEM certificates: {e}", path.display()),
                     "give a PEM file",
@@ -41,22 +38,66 @@ impl TlsSettings {
             })?;
         }
         if let Some((cert, key)) = client {
-            let mut pem = read(cert, "certificate")?;
-            pem.push(b'\n');
-            pem.extend(read(key, "private key")?);
-            let identity = reqwest::Identity::from_pem(&pem).map_err(|_| {
-                Error::auth(
-                    format!(
-                        "cannot use certificate {} with key {}",
-                        cert.display(),
-                        key.display()
-                    ),
-                    "both must be PEM; the key PKCS#8, PKCS#1 or SEC1",
-                )
-            })?;
-            settings.identity = Some(identity);
+            settings.identity = Some(client_identity(cert, key)?);
         }
         Ok(settings)
+    }
+}
+
+/// The client certificate and its key, checked the way the TLS library will use them, so that
+/// a bad pair is named here (exit 3) instead of failing inside the HTTP client's builder.
+fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let cert_pem = credentials::read_key_file(cert, "certificate")?;
+    let key_pem = credentials::read_key_file(key, "private key")?;
+    let chain = CertificateDer::pem_slice_iter(&cert_pem)
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| {
+            credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})"))
+        })?;
+    let Some(leaf) = chain.first() else {
+        return Err(credentials::unusable_key_file(
+            cert,
+            "certificate",
+            "it holds no PEM certificate",
+        ));
+    };
+    webpki::EndEntityCert::try_from(leaf).map_err(|e| {
+        credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e))
+    })?;
+    let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
+        credentials::unusable_key_file(
+            key,
+            "private key",
+            &format!("it holds no PEM private key (PKCS#8, PKCS#1 or SEC1): {e}"),
+        )
+    })?;
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    rustls::sign::CertifiedKey::from_der(chain, private, &provider).map_err(|e| match e {
+        rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch) => Error::auth(
+            format!(
+                "private key {} is not the key of certificate {}",
+                key.display(),
+                cert.display()
+            ),
+            "set cert and key in the profile to a certificate and the key it was issued for",
+        ),
+        other => credentials::unusable_key_file(key, "private key", &other.to_string()),
+    })?;
+    let mut pem = cert_pem;
+    pem.push(b'\n');
+    pem.extend(key_pem);
+    reqwest::Identity::from_pem(&pem)
+        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &root_cause(&e)))
+}
+
+fn certificate_problem(err: &webpki::Error) -> String {
+    match err {
+        webpki::Error::UnsupportedCertVersion => {
+            "it is an X.509 version 1 certificate; TLS client certificates must be version 3 (ask its issuer for a v3 certificate)".into()
+        }
+        other => format!("it is not a usable X.509 certificate ({other})"),
     }
 }
 
@@ -111,7 +152,12 @@ impl Http {
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy_for_loopback()
             .build()
-            .map_err(|e| Error::Internal(anyhow::anyhow!("cannot build the HTTP client: {e}")))?;
+            .map_err(|e| {
+                Error::Internal(anyhow::anyhow!(
+                    "cannot build the HTTP client: {}",
+                    root_cause(&e)
+                ))
+            })?;
         Ok(Http {
             client,
             timeout,
@@ -178,28 +224,40 @@ impl Http {
             tracing::info!(target: "treasury::http", "POST {url} (attempt {attempt})");
             let result = self.send_once(url, build()).await;
             let wait = match &result {
-                Ok(answer) if answer.is_transient() => {
-                    answer.retry_after.unwrap_or_else(|| backoff(attempt))
-                }
-                Err(failure) if failure.retryable => backoff(attempt),
+                Ok(answer) if answer.is_transient() => answer.retry_after,
+                Err(failure) if failure.retryable => None,
                 _ => return result.map_err(|f| f.error),
             };
             if attempt >= self.retry.attempts {
                 return result.map_err(|f| f.error);
             }
-            if wait > self.retry.max_wait {
-                return Err(Error::Unavailable {
-                    message: format!(
-                        "{url} asked to retry after {} s, longer than the {} s we wait",
-                        wait.as_secs(),
-                        self.retry.max_wait.as_secs()
-                    ),
-                    hint: Some(format!("try again in {} s", wait.as_secs())),
-                });
-            }
+            // Only a wait the bank asked for is weighed against --max-wait: our own backoff is
+            // short, and the answer that prompted it must not be hidden behind it.
+            let wait = match (wait, &result) {
+                (Some(asked), Ok(answer)) if asked > self.retry.max_wait => {
+                    return Err(self.wait_refused(url, answer, asked))
+                }
+                (Some(asked), _) => asked,
+                (None, _) => backoff(attempt),
+            };
             tracing::info!(target: "treasury::http", "{}; retrying in {} ms", describe(&result), wait.as_millis());
             tokio::time::sleep(wait).await;
             attempt += 1;
+        }
+    }
+
+    /// A transient answer whose `Retry-After` is longer than we wait: what the bank said, and
+    /// when to try again.
+    fn wait_refused(&self, url: &Url, answer: &Answer, asked: Duration) -> Error {
+        // The provider's error shape; the answer itself is what the user needs to see.
+        let bank = crate::bank::jpmorgan::bank_error(answer.status, &answer.body);
+        Error::Unavailable {
+            message: format!(
+                "the bank is failing: {bank}; {url} asked to retry after {} s, longer than the {} s we wait",
+                whole_secs(asked),
+                self.retry.max_wait.as_secs()
+            ),
+            hint: Some(format!("try again in {} s", whole_secs(asked))),
         }
     }
 
@@ -319,7 +377,22 @@ fn retry_after(response: &reqwest::Response) -> Option<Duration> {
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    parse_retry_after(value, std::time::SystemTime::now())
+}
+
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110); a date in the past means now.
+fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+/// Seconds, rounded up: a wait of 1.4 s is "2 s", never shorter than what was asked.
+fn whole_secs(wait: Duration) -> u64 {
+    wait.as_secs() + u64::from(wait.subsec_nanos() > 0)
 }
 
 /// Exponential backoff with jitter: about 0.5 s, 1 s, 2 s, ...
@@ -497,6 +570,34 @@ mod tests {
     fn basic_credentials_are_form_encoded_first() {
         assert_eq!(form_encode("a+b c%/"), "a%2Bb+c%25%2F");
         assert_eq!(form_encode("plain-id_1.x"), "plain-id_1.x");
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(
+            parse_retry_after(" 120 ", now),
+            Some(Duration::from_secs(120))
+        );
+        // IMF-fixdate, and the two obsolete forms RFC 9110 still asks recipients to read.
+        for date in [
+            "Wed, 21 Oct 2015 07:28:02 GMT",
+            "Wednesday, 21-Oct-15 07:28:02 GMT",
+            "Wed Oct 21 07:28:02 2015",
+        ] {
+            assert_eq!(
+                parse_retry_after(date, now),
+                Some(Duration::from_secs(2)),
+                "{date}"
+            );
+        }
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:27:00 GMT", now),
+            Some(Duration::ZERO),
+            "a date in the past"
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-1", now), None);
     }
 
     #[test]

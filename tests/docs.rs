@@ -439,82 +439,25 @@ fn documented_config_files_load() {
     assert!(checked >= 3, "only {checked} config examples found");
 }
 
-// ---- JSON Schema: the subset docs/schema uses -------------------------------------------
+// ---- JSON Schema: docs/schema, checked with the `jsonschema` crate ------------------------
 
-/// Validates `value` against `schema` for the keywords `type`, `required`, `properties`,
-/// `additionalProperties: false`, `items`, `enum` and `$ref` to a sibling file; annotations
-/// (`title`, `description`, `format`, ...) are ignored. Any other keyword fails loudly, so the
-/// schemas cannot come to rely on a rule this validator would silently skip.
-fn validate(schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
-    let schema = schema.as_object().expect("a schema is an object");
-    for (keyword, rule) in schema {
-        match keyword.as_str() {
-            "$schema" | "$id" | "$comment" | "title" | "description" | "format" | "examples" => {}
-            "$ref" => {
-                let name = rule.as_str().expect("$ref is a file name");
-                validate(&load_schema(name), value, at, errors);
-            }
-            "type" => {
-                let types: Vec<&str> = match rule {
-                    Value::String(t) => vec![t.as_str()],
-                    Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-                    other => panic!("bad type rule {other}"),
-                };
-                let ok = types.iter().any(|t| match *t {
-                    "object" => value.is_object(),
-                    "array" => value.is_array(),
-                    "string" => value.is_string(),
-                    "number" => value.is_number(),
-                    "integer" => value.is_i64() || value.is_u64(),
-                    "boolean" => value.is_boolean(),
-                    "null" => value.is_null(),
-                    other => panic!("unknown type {other}"),
-                });
-                if !ok {
-                    errors.push(format!("{at}: {value} is not of type {types:?}"));
-                }
-            }
-            "required" => {
-                for key in rule.as_array().expect("required is a list") {
-                    let key = key.as_str().expect("required keys are strings");
-                    if value.as_object().is_some_and(|o| !o.contains_key(key)) {
-                        errors.push(format!("{at}: missing required key '{key}'"));
-                    }
-                }
-            }
-            "properties" => {
-                let props = rule.as_object().expect("properties is an object");
-                for (key, item) in value.as_object().into_iter().flatten() {
-                    if let Some(sub) = props.get(key) {
-                        validate(sub, item, &format!("{at}.{key}"), errors);
-                    }
-                }
-            }
-            "additionalProperties" => {
-                assert_eq!(
-                    rule,
-                    &Value::Bool(false),
-                    "only additionalProperties: false"
-                );
-                let props = schema.get("properties").and_then(Value::as_object);
-                for key in value.as_object().into_iter().flat_map(|o| o.keys()) {
-                    if !props.is_some_and(|p| p.contains_key(key)) {
-                        errors.push(format!("{at}: unexpected key '{key}'"));
-                    }
-                }
-            }
-            "items" => {
-                for (i, item) in value.as_array().into_iter().flatten().enumerate() {
-                    validate(rule, item, &format!("{at}[{i}]"), errors);
-                }
-            }
-            "enum" => {
-                if !rule.as_array().expect("enum is a list").contains(value) {
-                    errors.push(format!("{at}: {value} is not one of {rule}"));
-                }
-            }
-            other => panic!("the test validator does not support the keyword '{other}'"),
-        }
+/// The base URI the schemas are read under: they carry no `$id`, and refer to each other by
+/// file name (`"$ref": "balance-row.schema.json"`), which resolves against it.
+const SCHEMA_BASE: &str = "https://treasury.invalid/schema/";
+
+/// Serves `$ref`s under `SCHEMA_BASE` from docs/schema, and nothing else: no network.
+struct SchemaFiles;
+
+impl jsonschema::Retrieve for SchemaFiles {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri
+            .as_str()
+            .strip_prefix(SCHEMA_BASE)
+            .ok_or_else(|| format!("{uri} is not a schema in docs/schema"))?;
+        Ok(load_schema(name))
     }
 }
 
@@ -525,10 +468,53 @@ fn load_schema(name: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
+/// A validator for one schema file; the schema itself is checked against its metaschema.
+fn validator(name: &str) -> jsonschema::Validator {
+    jsonschema::options()
+        .with_base_uri(format!("{SCHEMA_BASE}{name}"))
+        .with_retriever(SchemaFiles)
+        .build(&load_schema(name))
+        .unwrap_or_else(|e| panic!("docs/schema/{name} is not a valid schema: {e}"))
+}
+
+/// Every way `value` breaks the schema, as `$.path: what`, a missing key as
+/// `missing required key 'KEY'`.
 fn schema_errors(name: &str, value: &Value) -> Vec<String> {
-    let mut errors = Vec::new();
-    validate(&load_schema(name), value, "$", &mut errors);
-    errors
+    validator(name)
+        .iter_errors(value)
+        .map(|error| {
+            let at = json_path(value, error.instance_path().as_str());
+            match error.kind() {
+                jsonschema::error::ValidationErrorKind::Required { property } => {
+                    let key = property
+                        .as_str()
+                        .map_or_else(|| property.to_string(), str::to_string);
+                    format!("{at}: missing required key '{key}'")
+                }
+                _ => format!("{at}: {error}"),
+            }
+        })
+        .collect()
+}
+
+/// A JSON pointer into `value` (`/balances/0/amount`) as a path (`$.balances[0].amount`).
+fn json_path(value: &Value, pointer: &str) -> String {
+    let mut path = "$".to_string();
+    let mut node = Some(value);
+    for raw in pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        node = match node {
+            Some(Value::Array(items)) => {
+                path.push_str(&format!("[{key}]"));
+                key.parse::<usize>().ok().and_then(|i| items.get(i))
+            }
+            other => {
+                path.push_str(&format!(".{key}"));
+                other.and_then(|v| v.get(&key))
+            }
+        };
+    }
+    path
 }
 
 fn assert_valid(name: &str, value: &Value, what: &str) {

@@ -12,6 +12,19 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("login")?;
     let (file, path, name) = ctx.config_and_name()?;
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
+    let store = match args.store {
+        StoreKind::Keyring => Store::Keyring,
+        StoreKind::File => Store::File(config::credentials_path()?),
+    };
+    // Probed before any question or secret is asked for: a machine without a keyring learns
+    // that first, not after typing everything in.
+    let auth = args
+        .auth
+        .or(existing.auth)
+        .unwrap_or(AuthMode::ClientSecret);
+    if auth == AuthMode::ClientSecret {
+        check_store(&store, &name)?;
+    }
     let update = settings(ctx, args, &existing)?;
     let mut raw = existing;
     update.apply(&mut raw);
@@ -20,14 +33,9 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         profiles: [(name.clone(), raw)].into(),
     };
     let profile = config::resolve(&trial, &name, &path)?;
-    let store = match args.store {
-        StoreKind::Keyring => Store::Keyring,
-        StoreKind::File => Store::File(config::credentials_path()?),
-    };
     let (access, secret) = match profile.auth {
         AuthMode::ClientSecret => {
             let secret = read_secret(ctx, args)?;
-            check_store(&store, &name)?;
             let access = Access::ClientSecret {
                 client_id: credentials::client_id(&profile)?,
                 secret: secret.clone(),

@@ -7,7 +7,8 @@ use crate::error::{Error, Outcome, Result};
 use crate::sandbox::{ClientCert, Options, Sandbox, ServerTls, CLIENT_ID};
 
 pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome> {
-    let sandbox = Sandbox::start(options(args)?).await.map_err(|e| {
+    let secret = client_secret(ctx, args)?;
+    let sandbox = Sandbox::start(options(args, &secret)?).await.map_err(|e| {
         Error::usage_hint(
             format!("{e:#}"),
             "pick another port with --port, or --port 0 for any free one",
@@ -17,7 +18,7 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
-        authentication(args),
+        authentication(args, &secret),
         profile(&sandbox, args),
     ));
     sandbox
@@ -29,8 +30,28 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
     Ok(Outcome::Complete)
 }
 
+/// The secret the token endpoint accepts: `--client-secret`, `TREASURY_SANDBOX_CLIENT_SECRET`
+/// (both kept out of `ps` only in the second case), or the first line of stdin.
+fn client_secret(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<String> {
+    if !args.client_secret_stdin {
+        return Ok(args.client_secret.clone());
+    }
+    let line = ctx
+        .term
+        .read_stdin_line()
+        .map_err(|e| Error::usage(format!("cannot read the client secret from stdin: {e}")))?;
+    let secret = line.trim();
+    if secret.is_empty() {
+        return Err(Error::usage_hint(
+            "--client-secret-stdin got an empty first line",
+            "pipe the secret in: printf '%s\\n' \"$SECRET\" | treasury sandbox serve --client-secret-stdin",
+        ));
+    }
+    Ok(secret.to_string())
+}
+
 /// The server's options, with its certificate files read; a bad file is a usage error.
-fn options(args: &SandboxServeArgs) -> Result<Options> {
+fn options(args: &SandboxServeArgs, secret: &str) -> Result<Options> {
     let bad_file = |flag: &str, e: anyhow::Error| {
         Error::usage_hint(format!("{e:#}"), format!("check the file given to {flag}"))
     };
@@ -50,18 +71,19 @@ fn options(args: &SandboxServeArgs) -> Result<Options> {
     Ok(Options {
         port: args.port,
         accounts: args.accounts,
-        client_secret: args.client_secret.clone(),
+        client_secret: secret.to_string(),
         client_cert,
         tls,
     })
 }
 
 /// How clients prove who they are, in a few words.
-fn authentication(args: &SandboxServeArgs) -> String {
+fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     // The default secret is public; a chosen one is not repeated back.
-    let secret = match args.client_secret.as_str() {
+    let secret = match secret {
         crate::sandbox::CLIENT_SECRET => format!("secret '{}'", crate::sandbox::CLIENT_SECRET),
-        _ => "the secret given with --client-secret".to_string(),
+        _ if args.client_secret_stdin => "the secret read from stdin".to_string(),
+        _ => "the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET".to_string(),
     };
     let mut ways = vec![format!("client id '{CLIENT_ID}', {secret}")];
     if args.client_cert.is_some() {

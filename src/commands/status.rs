@@ -54,6 +54,7 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
                 .as_deref(),
         ),
         Field::text("keyring", &keyring),
+        Field::maybe("credential_env", status.env_var),
     ])
 }
 
@@ -70,5 +71,6 @@ fn sandbox_fields() -> Vec<Field> {
         Field::flag("token_cached", false),
         Field::maybe("token_expires_at", None),
         Field::maybe("keyring", None),
+        Field::maybe("credential_env", None),
     ]
 }

@@ -2,17 +2,19 @@
 //! file, in that order), the access-token cache beside them, and the `Secret` type that keeps
 //! them out of every log and message.
 
+pub mod command;
 pub mod file;
 pub mod keyring;
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::{self, AuthMode, Profile};
 use crate::error::{Error, Result};
 
+pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
 
 pub const CLIENT_SECRET_ENV: &str = "TREASURY_CLIENT_SECRET";
@@ -136,7 +138,11 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
     }
     let client_id = client_id(profile)?;
     let (secret, source, cache) = find_secret(profile)?;
-    tracing::info!("client secret from {}", source.name());
+    let from = match source {
+        Source::Env => CLIENT_SECRET_ENV,
+        other => other.name(),
+    };
+    tracing::info!("client secret from {from}");
     Ok(Access::ClientSecret {
         client_id,
         secret,
@@ -159,6 +165,27 @@ pub fn key_access(profile: &Profile) -> Result<Access> {
             resource: profile.resource.clone(),
         }),
     }
+}
+
+/// Reads a certificate or key named by the profile. Every path (mutual TLS, client
+/// assertions, the permission check) gives the same exit code (3) for the same problem.
+pub fn read_key_file(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| unreadable_key_file(path, what, &e))
+}
+
+pub fn unreadable_key_file(path: &Path, what: &str, err: &std::io::Error) -> Error {
+    Error::auth(
+        format!("cannot read {what} {}: {err}", path.display()),
+        "check the cert and key paths in the profile",
+    )
+}
+
+/// A certificate or key that was read but cannot be used, and why.
+pub fn unusable_key_file(path: &Path, what: &str, why: &str) -> Error {
+    Error::auth(
+        format!("cannot use {what} {}: {why}", path.display()),
+        "check cert and key in the profile (PEM files)",
+    )
 }
 
 pub fn client_id(profile: &Profile) -> Result<String> {
@@ -192,11 +219,7 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
         return Ok((secret, Source::Env, None));
     }
     if let Some(command) = &profile.client_secret_command {
-        return Ok((
-            run_secret_command(&profile.name, command)?,
-            Source::Command,
-            None,
-        ));
+        return Ok((command::run(&profile.name, command)?, Source::Command, None));
     }
     match keyring::get(&profile.name) {
         Ok(Some(secret)) => return Ok((secret, Source::Keyring, Some(Store::Keyring))),
@@ -218,33 +241,6 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
         format!("no client secret for profile '{name}'"),
         hint,
     ))
-}
-
-/// Runs the profile's `client_secret_command` with `sh -c` and takes its first stdout line.
-fn run_secret_command(profile: &str, command: &str) -> Result<Secret> {
-    let failed = |why: String| {
-        Error::auth(
-            format!("client_secret_command of profile '{profile}' {why}"),
-            "run the command by hand to see what it prints; it must print the secret on stdout",
-        )
-    };
-    let output = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(command)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| failed(format!("could not start: {e}")))?;
-    if !output.status.success() {
-        return Err(failed(format!("failed ({})", output.status)));
-    }
-    let stdout = String::from_utf8(output.stdout)
-        .map_err(|_| failed("printed something that is not UTF-8".into()))?;
-    let secret = stdout.lines().next().unwrap_or_default().trim().to_string();
-    if secret.is_empty() {
-        return Err(failed("printed nothing".into()));
-    }
-    Ok(Secret::new(secret))
 }
 
 fn env_secret(var: &str) -> Option<Secret> {
@@ -347,18 +343,22 @@ impl Store {
 #[derive(Debug, Clone)]
 pub struct CredentialStatus {
     pub source: Option<Source>,
+    /// The environment variable the credential comes from, when it does (`Source::Env`).
+    pub env_var: Option<&'static str>,
     pub token: Option<CachedToken>,
     pub keyring: Result<(), KeyringError>,
 }
 
 pub fn status(profile: &Profile) -> Result<CredentialStatus> {
     let keyring_state = keyring::probe();
-    let (source, store) = if env_secret(ACCESS_TOKEN_ENV).is_some() {
+    let env_var = [ACCESS_TOKEN_ENV, CLIENT_SECRET_ENV]
+        .into_iter()
+        .filter(|var| *var == ACCESS_TOKEN_ENV || profile.auth == AuthMode::ClientSecret)
+        .find(|var| env_secret(var).is_some());
+    let (source, store) = if env_var.is_some() {
         (Some(Source::Env), None)
     } else if profile.auth != AuthMode::ClientSecret {
         (Some(Source::KeyFile), None)
-    } else if env_secret(CLIENT_SECRET_ENV).is_some() {
-        (Some(Source::Env), None)
     } else if profile.client_secret_command.is_some() {
         (Some(Source::Command), None)
     } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
@@ -372,6 +372,7 @@ pub fn status(profile: &Profile) -> Result<CredentialStatus> {
     };
     Ok(CredentialStatus {
         source,
+        env_var,
         token: store.and_then(|s| s.load_token(&profile.name)),
         keyring: keyring_state,
     })

@@ -89,14 +89,11 @@ fn unique_id() -> Result<String> {
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| bad_file(path, what, &e.to_string()))
+    crate::credentials::read_key_file(path, what)
 }
 
 fn bad_file(path: &Path, what: &str, why: &str) -> Error {
-    Error::auth(
-        format!("cannot use {what} {}: {why}", path.display()),
-        "check cert and key in the profile (PEM files)",
-    )
+    crate::credentials::unusable_key_file(path, what, why)
 }
 
 /// The furthest ahead an assertion may expire: servers refuse long-lived assertions.
