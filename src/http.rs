@@ -131,6 +131,8 @@ pub struct Http {
     client: reqwest::Client,
     timeout: Duration,
     retry: RetryPolicy,
+    /// How the provider names a failing answer (its code and text); see `describing`.
+    describe_failure: fn(u16, &[u8]) -> String,
 }
 
 impl Http {
@@ -162,7 +164,14 @@ impl Http {
             client,
             timeout,
             retry,
+            describe_failure: |status, body| format!("HTTP {status} {}", body_excerpt(body)),
         })
+    }
+
+    /// The same client, naming failing answers the provider's way (its error codes and text).
+    pub fn describing(mut self, describe: fn(u16, &[u8]) -> String) -> Http {
+        self.describe_failure = describe;
+        self
     }
 
     /// POSTs a JSON body with a bearer token (none for mutual TLS), retrying transient failures.
@@ -250,7 +259,7 @@ impl Http {
     /// when to try again.
     fn wait_refused(&self, url: &Url, answer: &Answer, asked: Duration) -> Error {
         // The provider's error shape; the answer itself is what the user needs to see.
-        let bank = crate::bank::jpmorgan::bank_error(answer.status, &answer.body);
+        let bank = (self.describe_failure)(answer.status, &answer.body);
         Error::Unavailable {
             message: format!(
                 "the bank is failing: {bank}; {url} asked to retry after {} s, longer than the {} s we wait",
@@ -560,6 +569,22 @@ fn header_map(headers: &[(&'static str, HeaderText<'_>)]) -> Result<reqwest::hea
         map.insert(*name, value);
     }
     Ok(map)
+}
+
+
+/// A short, printable excerpt of an answer's body for error messages.
+pub fn body_excerpt(body: &[u8]) -> String {
+    const MAX: usize = 120;
+    if body.is_empty() {
+        return "with an empty body".to_string();
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let more = if body.len() > MAX { "..." } else { "" };
+    format!("'{}{more}'", text.trim())
 }
 
 #[cfg(test)]

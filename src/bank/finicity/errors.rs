@@ -2,7 +2,7 @@
 //! retried), refused tokens and keys, unknown customers, failing servers.
 
 use super::wire::ErrorMessage;
-use crate::bank::jpmorgan::body_excerpt;
+use crate::http::body_excerpt;
 use crate::error::{BankError, Error};
 
 /// Finicity's own code and message of an error answer, whatever shape its body has.

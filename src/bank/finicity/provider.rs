@@ -78,7 +78,8 @@ fn connect(
         profile: profile.name.clone(),
     };
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
-    let http = Http::new(profile.timeout, retry, &tls)?;
+    let http = Http::new(profile.timeout, retry, &tls)?
+        .describing(|status, body| super::errors::bank_error(status, body).to_string());
     Ok(Arc::new(Connected {
         client: Client::new(http, settings)?,
         live: options.live,

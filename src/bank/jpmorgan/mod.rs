@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{BankError, Error, Result};
-use crate::http::Http;
+use crate::http::{body_excerpt, Http};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
 use crate::oauth::Authorizer;
 use crate::query::{BalanceRequest, DateSpan};
@@ -348,20 +348,6 @@ pub fn bank_error(status: u16, body: &[u8]) -> BankError {
     }
 }
 
-/// The first bytes of a body, printable, for messages about answers we could not read.
-pub fn body_excerpt(body: &[u8]) -> String {
-    const MAX: usize = 120;
-    if body.is_empty() {
-        return "with an empty body".to_string();
-    }
-    let text = String::from_utf8_lossy(&body[..body.len().min(MAX)]);
-    let text: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let more = if body.len() > MAX { "..." } else { "" };
-    format!("'{}{more}'", text.trim())
-}
 
 #[cfg(test)]
 mod tests {

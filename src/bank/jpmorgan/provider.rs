@@ -62,7 +62,8 @@ fn connect(
         _ => None,
     };
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;
-    let http = Http::new(profile.timeout, retry, &tls)?;
+    let http = Http::new(profile.timeout, retry, &tls)?
+        .describing(|status, body| super::bank_error(status, body).to_string());
     let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
     Ok(Arc::new(Client::new(
         http,
