@@ -53,6 +53,8 @@ pub enum ErrorKind {
     Account,
     /// A row older than `--max-age`, or of unknown age; it is in the totals.
     Stale,
+    /// A currency without a rate, left out of the grand total (`--skip-unrated`); `code` names it.
+    Unrated,
 }
 
 impl ErrorKind {
@@ -61,6 +63,7 @@ impl ErrorKind {
             ErrorKind::Profile => "profile",
             ErrorKind::Account => "account",
             ErrorKind::Stale => "stale",
+            ErrorKind::Unrated => "unrated",
         }
     }
 }
@@ -74,10 +77,10 @@ pub struct ErrorEntry {
     /// Empty for a failed profile.
     pub account_id: String,
     pub bank_id: String,
-    /// The bank's code for an account error; empty otherwise.
+    /// The bank's code for an account error, the currency for an unrated one; empty otherwise.
     pub code: String,
     pub message: String,
-    /// The exit code this problem alone would give.
+    /// The exit code this problem alone would give (0 for an unrated currency).
     pub exit_code: u8,
 }
 
@@ -103,7 +106,7 @@ impl Position {
         rows
     }
 
-    /// Failed profiles, then per-account errors, then stale rows, each in profile order.
+    /// Failed profiles, per-account errors, stale rows (each in profile order), unrated currencies.
     pub fn errors(&self) -> Vec<ErrorEntry> {
         let partial = Outcome::Partial.exit_code();
         let failed = self.failed.iter().map(|f| ErrorEntry {
@@ -140,7 +143,22 @@ impl Position {
                 exit_code: partial,
             })
         });
-        failed.chain(accounts).chain(stale).collect()
+        let unrated = self.reporting.iter().flat_map(|r| {
+            r.unrated.iter().map(|code| ErrorEntry {
+                kind: ErrorKind::Unrated,
+                profile: String::new(),
+                provider: String::new(),
+                account_id: String::new(),
+                bank_id: String::new(),
+                code: code.clone(),
+                message: format!(
+                    "no rate for {code}: left out of the {} total (--skip-unrated)",
+                    r.currency
+                ),
+                exit_code: Outcome::Complete.exit_code(),
+            })
+        });
+        failed.chain(accounts).chain(stale).chain(unrated).collect()
     }
 
     /// Sentences for the table's footer (and stderr) on whatever the totals leave out or doubt.

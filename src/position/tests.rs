@@ -297,6 +297,14 @@ fn skip_unrated_leaves_them_out_of_the_grand_total_only() {
     assert_eq!(jpy.row.account.currency.code, "JPY");
     assert_eq!(jpy.converted, None);
     assert!(position.notes().iter().any(|n| n == "the EUR total leaves out BHD, JPY (no rate, --skip-unrated)"));
+    let unrated: Vec<String> = position.errors().iter().map(|e| format!("{} {} {} {}", e.kind.as_str(), e.code, e.exit_code, e.message)).collect();
+    assert_eq!(
+        unrated,
+        [
+            "unrated BHD 0 no rate for BHD: left out of the EUR total (--skip-unrated)",
+            "unrated JPY 0 no rate for JPY: left out of the EUR total (--skip-unrated)",
+        ]
+    );
     assert_eq!(position.verdict(), Verdict::Complete);
 }
 
