@@ -21,7 +21,8 @@ const CURRENCIES: [(&str, u32); 6] = [
     ("CHF", 2),
 ];
 
-const ECB: &str = "Date, USD, JPY, BHD, GBP, \n30 November 2026, 1.0512, 160.12, 0.3957, 0.8411, \n";
+const ECB: &str =
+    "Date, USD, JPY, BHD, GBP, \n30 November 2026, 1.0512, 160.12, 0.3957, 0.8411, \n";
 
 /// One row: a currency index and the ending ledger and available in minor units.
 type Spec = (usize, i64, i64);
@@ -77,8 +78,19 @@ fn parts(profiles: &[Vec<Spec>], order: &[usize]) -> Vec<ProfilePart> {
     order
         .iter()
         .map(|&p| {
-            let rows = profiles[p].iter().enumerate().map(|(i, s)| row(i, *s)).collect();
-            ProfilePart::ok(&format!("p{p}"), "jpmorgan", Report { rows, errors: vec![] })
+            let rows = profiles[p]
+                .iter()
+                .enumerate()
+                .map(|(i, s)| row(i, *s))
+                .collect();
+            ProfilePart::ok(
+                &format!("p{p}"),
+                "jpmorgan",
+                Report {
+                    rows,
+                    errors: vec![],
+                },
+            )
         })
         .collect()
 }

@@ -11,7 +11,10 @@ fn schema(name: &str) -> Value {
 
 fn names(value: &Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items.iter().map(|v| v.as_str().unwrap().to_string()).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect(),
         Value::Object(map) => map.keys().cloned().collect(),
         other => panic!("not a list of keys: {other}"),
     }
@@ -21,14 +24,21 @@ fn names(value: &Value) -> Vec<String> {
 fn row_schema_keys_are_the_row_fields_then_the_converted_ones() {
     let row = schema("position-row.schema.json");
     assert_eq!(names(&row["required"]), ROW_FIELDS);
-    let all: Vec<&str> = ROW_FIELDS.iter().chain(&CONVERTED_FIELDS).copied().collect();
+    let all: Vec<&str> = ROW_FIELDS
+        .iter()
+        .chain(&CONVERTED_FIELDS)
+        .copied()
+        .collect();
     assert_eq!(names(&row["properties"]), all);
 }
 
 #[test]
 fn totals_and_errors_schema_keys_are_their_field_lists() {
     let position = schema("position.schema.json");
-    assert_eq!(names(&position["required"]), ["balances", "totals", "errors"]);
+    assert_eq!(
+        names(&position["required"]),
+        ["balances", "totals", "errors"]
+    );
     let totals = &position["properties"]["totals"]["items"];
     assert_eq!(names(&totals["required"]), TOTAL_FIELDS);
     assert_eq!(names(&totals["properties"]), TOTAL_FIELDS);

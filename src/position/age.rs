@@ -130,7 +130,20 @@ mod tests {
 
     #[test]
     fn other_durations_are_refused_naming_the_value() {
-        for text in ["", "h", "36", "36H", "1.5h", "-1h", "1d12h", " 36h", "36 h", "3w", "99999999999999999d", "é"] {
+        for text in [
+            "",
+            "h",
+            "36",
+            "36H",
+            "1.5h",
+            "-1h",
+            "1d12h",
+            " 36h",
+            "36 h",
+            "3w",
+            "99999999999999999d",
+            "é",
+        ] {
             let err = parse_duration(text).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{text:?}");
             assert!(err.to_string().contains(&format!("'{text}'")), "{err}");

@@ -89,7 +89,11 @@ impl Position {
     pub fn total_rows(&self) -> Vec<TotalRow> {
         let mut rows: Vec<TotalRow> = self.subtotals.iter().flat_map(profile_rows).collect();
         let complete = self.is_complete();
-        rows.extend(self.totals.iter().map(|t| total_row(Scope::Currency, "", "", t, complete)));
+        rows.extend(
+            self.totals
+                .iter()
+                .map(|t| total_row(Scope::Currency, "", "", t, complete)),
+        );
         if let Some(r) = &self.reporting {
             rows.push(TotalRow {
                 scope: Scope::Reporting,
@@ -225,7 +229,13 @@ fn profile_rows(subtotal: &ProfileSubtotal) -> Vec<TotalRow> {
         .collect()
 }
 
-fn total_row(scope: Scope, profile: &str, provider: &str, t: &CurrencyTotal, complete: bool) -> TotalRow {
+fn total_row(
+    scope: Scope,
+    profile: &str,
+    provider: &str,
+    t: &CurrencyTotal,
+    complete: bool,
+) -> TotalRow {
     TotalRow {
         scope,
         profile: profile.to_string(),

@@ -7,6 +7,8 @@ pub mod rates;
 pub mod totals;
 
 #[cfg(test)]
+mod rates_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::{DateTime, Duration, Utc};
@@ -196,7 +198,9 @@ pub enum Verdict {
     /// Something is missing or stale: a failed profile, per-account errors, stale rows (exit 5).
     Partial,
     /// No profile answered: the first failing profile's own exit code.
-    AllFailed { exit_code: u8 },
+    AllFailed {
+        exit_code: u8,
+    },
 }
 
 impl Verdict {
@@ -270,7 +274,8 @@ pub fn build(
         position
             .rows
             .extend(report.rows.into_iter().map(|row| PositionRow {
-                stale: max_age.and_then(|max| age::staleness(&row.balance.record_timestamp, max, now)),
+                stale:
+                    max_age.and_then(|max| age::staleness(&row.balance.record_timestamp, max, now)),
                 profile: part.profile.clone(),
                 provider: part.provider.clone(),
                 converted: None,

@@ -107,7 +107,10 @@ pub fn parse_rates(source_name: &str, text: &str, target: &str) -> Result<Rates>
     if rates.per_base(target).is_none() {
         return Err(Error::usage_hint(
             format!("{source_name} has no rate for {target}, the --in currency"),
-            format!("use a rates file that quotes {target}, or report in {}", rates.base),
+            format!(
+                "use a rates file that quotes {target}, or report in {}",
+                rates.base
+            ),
         ));
     }
     Ok(rates)
@@ -126,7 +129,11 @@ fn content_lines(text: &str) -> Vec<(usize, &str)> {
 fn parse_list(source: &str, lines: &[(usize, &str)]) -> Result<BTreeMap<String, Decimal>> {
     let mut map = BTreeMap::new();
     for (index, &(line_no, line)) in lines.iter().enumerate() {
-        let fields: Vec<&str> = line.trim_end_matches(',').split(',').map(str::trim).collect();
+        let fields: Vec<&str> = line
+            .trim_end_matches(',')
+            .split(',')
+            .map(str::trim)
+            .collect();
         if index == 0 && is_list_header(&fields) {
             continue;
         }
@@ -149,14 +156,17 @@ fn is_list_header(fields: &[&str]) -> bool {
 }
 
 /// The ECB daily file: a `Date, USD, JPY, ...` header and one data line, both ending in `, `.
-fn parse_ecb(
-    source: &str,
-    lines: &[(usize, &str)],
-) -> Result<(String, BTreeMap<String, Decimal>)> {
+fn parse_ecb(source: &str, lines: &[(usize, &str)]) -> Result<(String, BTreeMap<String, Decimal>)> {
     let (header_no, header) = lines[0];
     let data = match lines {
         [_, data] => *data,
-        [_] => return Err(bad(source, header_no, "the ECB layout needs a data line under the header".into())),
+        [_] => {
+            return Err(bad(
+                source,
+                header_no,
+                "the ECB layout needs a data line under the header".into(),
+            ))
+        }
         _ => {
             return Err(Error::usage_hint(
                 format!(

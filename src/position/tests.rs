@@ -9,22 +9,29 @@ use rust_decimal::Decimal;
 use super::*;
 use crate::model::{format_amount, Account, Balance, Currency};
 
-fn d(text: &str) -> Decimal {
+pub(super) fn d(text: &str) -> Decimal {
     Decimal::from_str(text).unwrap()
 }
 
-fn now() -> DateTime<Utc> {
+pub(super) fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z")
         .unwrap()
         .with_timezone(&Utc)
 }
 
 /// A row of `code` (with `places`) whose ending ledger is `ledger` and available `available`.
-fn row(id: &str, code: &str, places: u32, ledger: &str, available: &str) -> BalanceRow {
+pub(super) fn row(id: &str, code: &str, places: u32, ledger: &str, available: &str) -> BalanceRow {
     stamped(id, code, places, ledger, available, "2026-12-01T06:00:00Z")
 }
 
-fn stamped(id: &str, code: &str, places: u32, ledger: &str, available: &str, at: &str) -> BalanceRow {
+fn stamped(
+    id: &str,
+    code: &str,
+    places: u32,
+    ledger: &str,
+    available: &str,
+    at: &str,
+) -> BalanceRow {
     BalanceRow {
         account: Arc::new(Account {
             account_id: id.into(),
@@ -49,8 +56,15 @@ fn stamped(id: &str, code: &str, places: u32, ledger: &str, available: &str, at:
     }
 }
 
-fn part(profile: &str, rows: Vec<BalanceRow>) -> ProfilePart {
-    ProfilePart::ok(profile, "jpmorgan", Report { rows, errors: vec![] })
+pub(super) fn part(profile: &str, rows: Vec<BalanceRow>) -> ProfilePart {
+    ProfilePart::ok(
+        profile,
+        "jpmorgan",
+        Report {
+            rows,
+            errors: vec![],
+        },
+    )
 }
 
 fn failed(profile: &str, error: Error) -> ProfilePart {
@@ -75,8 +89,6 @@ fn lines(position: &Position) -> Vec<String> {
         })
         .collect()
 }
-
-const ECB: &str = "Date, USD, JPY, BGN, GBP, BHD, \n30 November 2026, 1.0500, 160.12, 1.9558, 0.8400, 0.3950, \n";
 
 fn two_banks() -> Vec<ProfilePart> {
     vec![
@@ -134,95 +146,6 @@ fn the_field_lists_extend_the_balance_fields() {
 }
 
 #[test]
-fn ecb_layout_quotes_against_eur() {
-    let rates = parse_rates("eurofxref.csv", ECB, "EUR").unwrap();
-    assert_eq!(rates.base, "EUR");
-    assert_eq!(rates.as_of.as_deref(), Some("30 November 2026"));
-    let usd = rates.convert(d("105.00"), "USD").unwrap().unwrap();
-    assert_eq!(format_amount(usd, 2), "100.00");
-    assert_eq!(rates.convert(d("7.5"), "EUR").unwrap().unwrap(), d("7.5"));
-    assert!(rates.convert(d("1"), "CHF").is_none());
-}
-
-#[test]
-fn cross_rates_for_another_target_divide_once() {
-    let rates = parse_rates("eurofxref.csv", ECB, "USD").unwrap();
-    // 160.12 JPY = 1 EUR = 1.05 USD, so 16012 JPY = 105 USD exactly.
-    let jpy = rates.convert(d("16012"), "JPY").unwrap().unwrap();
-    assert_eq!(round_money(jpy, 2).to_string(), "105.00");
-    // 1 EUR = 1.05 USD.
-    let eur = rates.convert(d("100"), "EUR").unwrap().unwrap();
-    assert_eq!(format_amount(eur, 2), "105.00");
-    // 1 GBP = 1.05 / 0.84 = 1.25 USD.
-    let gbp = rates.convert(d("80.00"), "GBP").unwrap().unwrap();
-    assert_eq!(round_money(gbp, 2).to_string(), "100.00");
-    // 1 JPY = 1.05 / 160.12 USD = 0.00655758181363977017237072195...: kept to 28 decimal
-    // places (the last one rounded), not rounded to the cent.
-    let one = rates.convert(d("1"), "JPY").unwrap().unwrap();
-    assert_eq!(one.to_string(), "0.006557581813639770172370722");
-}
-
-#[test]
-fn simple_list_quotes_against_the_target() {
-    let text = "currency,rate\n# end of month\nUSD, 1.25\nJPY,180\n\nEUR,1\n";
-    let rates = parse_rates("rates.csv", text, "EUR").unwrap();
-    assert_eq!(rates.base, "EUR");
-    assert_eq!(rates.as_of, None);
-    assert_eq!(rates.convert(d("125.00"), "USD").unwrap().unwrap(), d("100"));
-    assert_eq!(rates.convert(d("360"), "JPY").unwrap().unwrap(), d("2"));
-    // A header is optional, and a file for GBP reads the same way.
-    let rates = parse_rates("-", "USD,1.25\n", "GBP").unwrap();
-    assert_eq!(rates.convert(d("2.50"), "USD").unwrap().unwrap(), d("2"));
-}
-
-#[test]
-fn bad_rates_name_the_line_and_the_value() {
-    let cases = [
-        ("USD,0\n", "rates.csv line 1", "'0'"),
-        ("EUR,1\nUSD,-1.2\n", "rates.csv line 2", "'-1.2'"),
-        ("USD,1.1\nusd,1.1\n", "rates.csv line 2", "'usd'"),
-        ("USD,abc\n", "rates.csv line 1", "'abc'"),
-        ("USD,1e3\n", "rates.csv line 1", "'1e3'"),
-        ("USD,1_000\n", "rates.csv line 1", "'1_000'"),
-        ("USD,1.1\nUSD,1.2\n", "rates.csv line 2", "USD"),
-        ("USD,1.1,x\n", "rates.csv line 1", "'USD,1.1,x'"),
-        ("US,1.1\n", "rates.csv line 1", "'US'"),
-        ("Date, USD,\n1 Dec 2026, 0,\n", "rates.csv line 2", "'0'"),
-        ("Date, USD, JPY,\n1 Dec 2026, 1.05,\n", "rates.csv line 2", "2 values under a header of 3"),
-    ];
-    for (text, at, value) in cases {
-        let err = parse_rates("rates.csv", text, "EUR").unwrap_err();
-        let message = err.to_string();
-        assert_eq!(err.exit_code(), 2, "{text:?}");
-        assert!(message.contains(at) && message.contains(value), "{text:?}: {message}");
-        assert!(err.hint().unwrap().contains("docs/position.md"), "{text:?}");
-    }
-    // The same rate twice is harmless.
-    assert!(parse_rates("rates.csv", "USD,1.10\nUSD,1.1\n", "EUR").is_ok());
-}
-
-#[test]
-fn a_file_without_the_target_or_without_rates_is_refused() {
-    let err = parse_rates("eurofxref.csv", ECB, "CHF").unwrap_err();
-    assert_eq!(err.exit_code(), 2);
-    assert!(err.to_string().contains("no rate for CHF"), "{err}");
-    let err = parse_rates("empty.csv", "currency,rate\n", "EUR").unwrap_err();
-    assert!(err.to_string().contains("empty.csv has no exchange rates"), "{err}");
-    let err = parse_rates("r.csv", "USD,1\n", "eur").unwrap_err();
-    assert!(err.to_string().contains("'eur'"), "{err}");
-    let hist = "Date,USD,\n2026-11-30,1.05,\n2026-11-27,1.04,\n";
-    let err = parse_rates("hist.csv", hist, "EUR").unwrap_err();
-    assert!(err.to_string().contains("2 data lines"), "{err}");
-}
-
-#[test]
-fn ecb_not_available_means_no_rate() {
-    let text = "Date, USD, CYP, \n02 January 2024, 1.0956, N/A, \n";
-    let rates = parse_rates("eurofxref.csv", text, "EUR").unwrap();
-    assert!(rates.has("USD") && !rates.has("CYP"));
-}
-
-#[test]
 fn grand_total_rounds_once_half_even() {
     // 0.125 + 0.010 = 0.135 EUR from full precision: the tie goes to the even 0.14, and
     // 0.105 + 0.010 = 0.115 goes to 0.12; rounding each row first would have given 0.13 and 0.11.
@@ -242,7 +165,10 @@ fn grand_total_rounds_once_half_even() {
     assert_eq!(format_amount(total.ending_available, 2), "0.12");
     let tie_down = round_money(d("0.125"), 2);
     assert_eq!(format_amount(tie_down, 2), "0.12");
-    assert_eq!(lines(&position).last().unwrap(), "reporting  EUR 0.14 0.12 true");
+    assert_eq!(
+        lines(&position).last().unwrap(),
+        "reporting  EUR 0.14 0.12 true"
+    );
     // Each row prints its own conversion rounded; the grand total does not add those up.
     let first = position.rows[0].converted.as_ref().unwrap().rounded();
     assert_eq!(format_amount(first.0, 2), "0.12");
@@ -253,7 +179,10 @@ fn minor_units_come_from_the_target_rows_jpy_0_and_bhd_3() {
     let jpy = parse_rates("r.csv", "USD,0.0065\n", "JPY").unwrap();
     let parts = vec![part(
         "uat",
-        vec![row("1", "JPY", 0, "1000", "1000"), row("2", "USD", 2, "1.00", "0.01")],
+        vec![
+            row("1", "JPY", 0, "1000", "1000"),
+            row("2", "USD", 2, "1.00", "0.01"),
+        ],
     )];
     let position = build(parts, Some(&jpy), false, None, now()).unwrap();
     let total = position.reporting.as_ref().unwrap();
@@ -264,7 +193,10 @@ fn minor_units_come_from_the_target_rows_jpy_0_and_bhd_3() {
     let bhd = parse_rates("r.csv", "USD,2.6596\n", "BHD").unwrap();
     let parts = vec![part(
         "uat",
-        vec![row("1", "BHD", 3, "1.000", "0"), row("2", "USD", 2, "1.00", "0.00")],
+        vec![
+            row("1", "BHD", 3, "1.000", "0"),
+            row("2", "USD", 2, "1.00", "0.00"),
+        ],
     )];
     let position = build(parts, Some(&bhd), false, None, now()).unwrap();
     let total = position.reporting.as_ref().unwrap();
@@ -291,13 +223,31 @@ fn skip_unrated_leaves_them_out_of_the_grand_total_only() {
     let total = position.reporting.as_ref().unwrap();
     assert_eq!(total.unrated, ["BHD", "JPY"]);
     // 500.00 EUR + 751.00 / 1.25 = 1100.80; 400.00 + 651.00 / 1.25 = 920.80.
-    assert_eq!(lines(&position).last().unwrap(), "reporting  EUR 1100.80 920.80 false");
+    assert_eq!(
+        lines(&position).last().unwrap(),
+        "reporting  EUR 1100.80 920.80 false"
+    );
     assert_eq!(total.rows, 4);
     let jpy = &position.rows[1];
     assert_eq!(jpy.row.account.currency.code, "JPY");
     assert_eq!(jpy.converted, None);
-    assert!(position.notes().iter().any(|n| n == "the EUR total leaves out BHD, JPY (no rate, --skip-unrated)"));
-    let unrated: Vec<String> = position.errors().iter().map(|e| format!("{} {} {} {}", e.kind.as_str(), e.code, e.exit_code, e.message)).collect();
+    assert!(position
+        .notes()
+        .iter()
+        .any(|n| n == "the EUR total leaves out BHD, JPY (no rate, --skip-unrated)"));
+    let unrated: Vec<String> = position
+        .errors()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e.kind.as_str(),
+                e.code,
+                e.exit_code,
+                e.message
+            )
+        })
+        .collect();
     assert_eq!(
         unrated,
         [
@@ -321,11 +271,18 @@ fn stale_rows_are_marked_and_make_it_partial() {
     let without = build(parts.clone(), None, false, None, now()).unwrap();
     assert_eq!(without.stale_rows().count(), 0);
     let position = build(parts, None, false, Some(Duration::hours(36)), now()).unwrap();
-    let stale: Vec<&str> = position.stale_rows().map(|r| r.row.account.account_id.as_str()).collect();
+    let stale: Vec<&str> = position
+        .stale_rows()
+        .map(|r| r.row.account.account_id.as_str())
+        .collect();
     assert_eq!(stale, ["2", "3"]);
     assert_eq!(position.verdict(), Verdict::Partial);
     assert_eq!(position.verdict().exit_code(), 5);
-    let messages: Vec<String> = position.errors().iter().map(|e| format!("{} {} {}", e.kind.as_str(), e.account_id, e.message)).collect();
+    let messages: Vec<String> = position
+        .errors()
+        .iter()
+        .map(|e| format!("{} {} {}", e.kind.as_str(), e.account_id, e.message))
+        .collect();
     assert_eq!(
         messages,
         [
@@ -334,19 +291,41 @@ fn stale_rows_are_marked_and_make_it_partial() {
         ]
     );
     // Stale rows still count: they are the latest the bank has.
-    assert_eq!(lines(&position), ["profile uat USD 6.00 6.00 true", "currency  USD 6.00 6.00 true"]);
+    assert_eq!(
+        lines(&position),
+        [
+            "profile uat USD 6.00 6.00 true",
+            "currency  USD 6.00 6.00 true"
+        ]
+    );
 }
 
 #[test]
 fn a_failed_profile_is_missing_from_the_totals_and_says_so() {
     let mut parts = two_banks();
-    parts.insert(1, failed("apac", Error::auth("the bank refused the credentials", "log in")));
+    parts.insert(
+        1,
+        failed(
+            "apac",
+            Error::auth("the bank refused the credentials", "log in"),
+        ),
+    );
     let position = build(parts, None, false, None, now()).unwrap();
     assert_eq!(position.verdict(), Verdict::Partial);
-    assert!(lines(&position).iter().filter(|l| l.starts_with("currency")).all(|l| l.ends_with("false")));
+    assert!(lines(&position)
+        .iter()
+        .filter(|l| l.starts_with("currency"))
+        .all(|l| l.ends_with("false")));
     let errors = position.errors();
     assert_eq!(errors.len(), 1);
-    assert_eq!((errors[0].kind, errors[0].profile.as_str(), errors[0].exit_code), (ErrorKind::Profile, "apac", 3));
+    assert_eq!(
+        (
+            errors[0].kind,
+            errors[0].profile.as_str(),
+            errors[0].exit_code
+        ),
+        (ErrorKind::Profile, "apac", 3)
+    );
     assert_eq!(
         position.notes(),
         ["profile 'apac' (jpmorgan) failed and is not in the totals: the bank refused the credentials"]
@@ -385,12 +364,21 @@ fn account_errors_are_tagged_with_their_profile_and_make_it_partial() {
     assert_eq!(position.verdict(), Verdict::Partial);
     let e = &position.errors()[0];
     assert_eq!(
-        (e.kind, e.profile.as_str(), e.account_id.as_str(), e.code.as_str(), e.exit_code),
+        (
+            e.kind,
+            e.profile.as_str(),
+            e.account_id.as_str(),
+            e.code.as_str(),
+            e.exit_code
+        ),
         (ErrorKind::Account, "eu", "9", "GCA-010", 5)
     );
     assert!(lines(&position).contains(&"profile eu EUR 500.00 400.00 false".to_string()));
     assert!(lines(&position).contains(&"profile uat USD 750.05 650.00 true".to_string()));
-    assert_eq!(position.notes(), ["profile 'eu': 1 account is not in the totals (the bank answered it with an error)"]);
+    assert_eq!(
+        position.notes(),
+        ["profile 'eu': 1 account is not in the totals (the bank answered it with an error)"]
+    );
 }
 
 #[test]

@@ -41,9 +41,16 @@ impl Totals {
             });
         total.places = total.places.max(currency.decimal_places);
         total.rows += 1;
-        total.ending_ledger = sum(total.ending_ledger, row.balance.ending_ledger, &currency.code)?;
-        total.ending_available =
-            sum(total.ending_available, row.balance.ending_available, &currency.code)?;
+        total.ending_ledger = sum(
+            total.ending_ledger,
+            row.balance.ending_ledger,
+            &currency.code,
+        )?;
+        total.ending_available = sum(
+            total.ending_available,
+            row.balance.ending_available,
+            &currency.code,
+        )?;
         Ok(())
     }
 
@@ -83,7 +90,11 @@ pub struct ReportingTotal {
 ///
 /// Conversion is linear, so this equals converting every row and summing, but it does not depend
 /// on the order of the rows: the same rows give the same digits every time.
-pub fn reporting_total(totals: &[CurrencyTotal], rates: &Rates, places: u32) -> Result<ReportingTotal> {
+pub fn reporting_total(
+    totals: &[CurrencyTotal],
+    rates: &Rates,
+    places: u32,
+) -> Result<ReportingTotal> {
     let mut ledger = Decimal::ZERO;
     let mut available = Decimal::ZERO;
     let mut rows = 0;
