@@ -73,6 +73,11 @@ impl Rates {
 /// The ECB layout (a first line starting `Date`) quotes against EUR; the `CURRENCY,RATE` list
 /// quotes against the target itself. A bad line is a usage error naming the line and the value.
 pub fn parse_rates(source_name: &str, text: &str, target: &str) -> Result<Rates> {
+    let source_name = if source_name == "-" {
+        "the rates on stdin"
+    } else {
+        source_name
+    };
     if !is_iso_code(target) {
         return Err(Error::usage_hint(
             format!("'{target}' is not an ISO 4217 currency code"),
@@ -91,6 +96,13 @@ pub fn parse_rates(source_name: &str, text: &str, target: &str) -> Result<Rates>
     } else {
         (target.to_string(), None, parse_list(source_name, &lines)?)
     };
+    // The base's own rate is 1 by definition; a file saying otherwise was written for another.
+    if let Some(rate) = per_base.get(&base).filter(|rate| **rate != Decimal::ONE) {
+        return Err(Error::usage_hint(
+            format!("{source_name} gives {base} the rate {rate}, but it quotes against {base}, whose rate is 1"),
+            FORMAT_HINT,
+        ));
+    }
     if per_base.is_empty() {
         return Err(Error::usage_hint(
             format!("{source_name} has no exchange rates"),

@@ -98,6 +98,13 @@ fn a_file_without_the_target_or_without_rates_is_refused() {
     );
     let err = parse_rates("r.csv", "USD,1\n", "eur").unwrap_err();
     assert!(err.to_string().contains("'eur'"), "{err}");
+    let err = parse_rates("r.csv", "USD,1.05\nEUR,1.1\n", "EUR").unwrap_err();
+    assert!(err.to_string().contains("gives EUR the rate 1.1"), "{err}");
+    let err = parse_rates("-", "USD,x\n", "EUR").unwrap_err();
+    assert!(
+        err.to_string().starts_with("the rates on stdin line 1:"),
+        "{err}"
+    );
     let hist = "Date,USD,\n2026-11-30,1.05,\n2026-11-27,1.04,\n";
     let err = parse_rates("hist.csv", hist, "EUR").unwrap_err();
     assert!(err.to_string().contains("2 data lines"), "{err}");
