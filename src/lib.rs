@@ -16,6 +16,7 @@ pub mod http;
 pub mod model;
 pub mod oauth;
 pub mod output;
+pub mod position;
 pub mod query;
 pub mod sandbox;
 pub mod term;
