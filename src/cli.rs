@@ -346,7 +346,9 @@ client_secret_command, the OS keyring, the owner-only credentials file
 Examples:
   treasury login -p uat --environment uat --client-id ID --token-url https://id.example/oauth2/token
   printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
-  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key";
+  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key
+  printf '%s' \"$PARTNER_SECRET\" | treasury login -p fin --provider finicity --app-key KEY \\
+      --partner-id ID --customer-id 41442 --client-secret-stdin --store file";
 
 const LOGOUT_EXAMPLES: &str = "\
 Removes the client secret and cached token from the OS keyring and from the credentials file;
@@ -382,6 +384,10 @@ pub enum StoreKind {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
+    /// The bank's API: jpmorgan or finicity [default: the profile's, else jpmorgan]
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
     /// OAuth client id
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
@@ -425,6 +431,18 @@ pub struct LoginArgs {
     /// Where to keep the client secret
     #[arg(long, value_enum, default_value_t = StoreKind::Keyring)]
     pub store: StoreKind,
+
+    /// Finicity: the app key (Finicity-App-Key)
+    #[arg(long, value_name = "KEY", help_heading = "Finicity")]
+    pub app_key: Option<String>,
+
+    /// Finicity: the partner id (the partner secret is read like a client secret)
+    #[arg(long, value_name = "ID", help_heading = "Finicity")]
+    pub partner_id: Option<String>,
+
+    /// Finicity: the customer whose accounts are reported
+    #[arg(long, value_name = "ID", help_heading = "Finicity")]
+    pub customer_id: Option<String>,
 
     /// Save without asking the token endpoint whether the credentials work
     #[arg(long)]

@@ -149,6 +149,7 @@ pub const SHARED_KEYS: &[&str] = &[
 /// Non-secret settings `login` writes into a profile; `None` leaves a setting as it is.
 #[derive(Debug, Default, Clone)]
 pub struct ProfileUpdate {
+    pub provider: Option<String>,
     pub environment: Option<Environment>,
     pub base_url: Option<String>,
     pub auth: Option<AuthMode>,
@@ -158,11 +159,15 @@ pub struct ProfileUpdate {
     pub resource: Option<String>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
+    pub app_key: Option<String>,
+    pub partner_id: Option<String>,
+    pub customer_id: Option<String>,
 }
 
 impl ProfileUpdate {
     /// The profile as it will be once saved.
     pub fn apply(&self, raw: &mut ProfileFile) {
+        set(&mut raw.provider, self.provider.clone());
         raw.provider.get_or_insert_with(|| "jpmorgan".to_string());
         set(&mut raw.environment, self.environment);
         set(&mut raw.base_url, self.base_url.clone());
@@ -173,11 +178,15 @@ impl ProfileUpdate {
         set(&mut raw.resource, self.resource.clone());
         set(&mut raw.cert, self.cert.clone());
         set(&mut raw.key, self.key.clone());
+        set(&mut raw.app_key, self.app_key.clone());
+        set(&mut raw.partner_id, self.partner_id.clone());
+        set(&mut raw.customer_id, self.customer_id.clone());
     }
 
     fn entries(&self) -> Vec<(&'static str, String)> {
         let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
         [
+            ("provider", self.provider.clone()),
             (
                 "environment",
                 self.environment.map(|e| e.name().to_string()),
@@ -190,6 +199,9 @@ impl ProfileUpdate {
             ("resource", self.resource.clone()),
             ("cert", path(&self.cert)),
             ("key", path(&self.key)),
+            ("app_key", self.app_key.clone()),
+            ("partner_id", self.partner_id.clone()),
+            ("customer_id", self.customer_id.clone()),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))

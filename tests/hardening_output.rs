@@ -89,7 +89,13 @@ fn an_empty_answer_leaves_the_old_report_and_exits_4() {
         bank.reply(Reply::json(200, body));
         let env = TestEnv::with_bank(&bank);
         std::fs::write(env.path().join("r.csv"), OLD).unwrap();
-        let out = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv"]);
+        // Without named accounts an empty answer is "no balances" (exit 4); with named ones,
+        // each is a MISSING error and the refusal says so (exit 5): the old file stays either way.
+        let named = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv"]);
+        named.expect_code(5).expect_stdout_empty();
+        named.expect_stderr_has("MISSING");
+        named.expect_stderr_has("every account came back with an error (listed above), so there is no balance to report; r.csv is left as it was");
+        let out = balances(&env, &["--prior-day", "-o", "r.csv"]);
         out.expect_code(4).expect_stdout_empty();
         out.expect_stderr_has("error: the bank returned no balances; r.csv is left as it was");
         out.expect_stderr_has("hint: pass --allow-empty");
@@ -100,7 +106,7 @@ fn an_empty_answer_leaves_the_old_report_and_exits_4() {
         );
         assert!(temporaries(env.path()).is_empty());
 
-        let to_stdout = balances(&env, &["--prior-day", "-a", "B1/111"]);
+        let to_stdout = balances(&env, &["--prior-day"]);
         to_stdout.expect_code(4).expect_stdout_empty();
         to_stdout.expect_stderr_has("error: the bank returned no balances\n");
     }
@@ -111,17 +117,7 @@ fn allow_empty_writes_the_header_only_file() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
-    let out = balances(
-        &env,
-        &[
-            "--prior-day",
-            "-a",
-            "B1/111",
-            "-o",
-            "r.csv",
-            "--allow-empty",
-        ],
-    );
+    let out = balances(&env, &["--prior-day", "-o", "r.csv", "--allow-empty"]);
     out.expect_code(0).expect_stdout_empty();
     out.expect_stderr_has("Wrote 0 rows to r.csv");
     let text = std::fs::read_to_string(env.path().join("r.csv")).unwrap();
@@ -232,16 +228,7 @@ fn an_unknown_or_missing_extension_is_refused_before_anything_is_sent() {
         assert!(!env.path().join(name).exists() && temporaries(env.path()).is_empty());
         let with_flag = balances(
             &env,
-            &[
-                "--prior-day",
-                "-a",
-                "B1/111",
-                "-o",
-                name,
-                "-f",
-                "table",
-                "--allow-empty",
-            ],
+            &["--prior-day", "-o", name, "-f", "table", "--allow-empty"],
         );
         with_flag.expect_code(0);
         assert_eq!(

@@ -4,7 +4,7 @@
 use crate::bank::Bank;
 use crate::cli::{LoginArgs, StoreKind};
 use crate::commands::Context;
-use crate::config::{self, AuthMode, ConfigFile, ProfileFile, ProfileUpdate};
+use crate::config::{self, AuthMode, ConfigFile, Profile, ProfileFile, ProfileUpdate};
 use crate::credentials::{self, keyring, Access, KeyringError, Secret, Source, Store};
 use crate::error::{Error, Outcome, Result};
 
@@ -35,7 +35,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     let profile = config::resolve(&trial, &name, &path)?;
     let (access, secret) = match profile.auth {
         AuthMode::ClientSecret => {
-            let secret = read_secret(ctx, args)?;
+            let secret = read_secret(ctx, args, secret_label(&profile))?;
             let access = Access::ClientSecret {
                 client_id: credentials::client_id(&profile)?,
                 secret: secret.clone(),
@@ -68,8 +68,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     config::save_profile(&path, &name, &update)?;
     let kept = match (&secret, &store) {
         (None, _) => "no secret to store".to_string(),
-        (Some(_), Store::Keyring) => "client secret in the OS keyring".to_string(),
-        (Some(_), Store::File(file)) => format!("client secret in {}", file.display()),
+        (Some(_), Store::Keyring) => format!("{} in the OS keyring", secret_label(&profile)),
+        (Some(_), Store::File(file)) => {
+            format!("{} in {}", secret_label(&profile), file.display())
+        }
     };
     let verified = match (args.no_verify, &token) {
         (true, _) => "not verified (--no-verify)".to_string(),
@@ -88,7 +90,57 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
 
 /// The settings from the flags, asking on the terminal for what is missing and needed.
 fn settings(ctx: &Context, args: &LoginArgs, existing: &ProfileFile) -> Result<ProfileUpdate> {
+    let provider = args.provider.clone().or(existing.provider.clone());
+    match provider.as_deref() {
+        Some("finicity") => finicity_settings(ctx, args, existing),
+        None | Some("jpmorgan") => jpmorgan_settings(ctx, args, existing),
+        // An unknown name is refused by config::resolve, naming the known ones.
+        Some(_) => Ok(ProfileUpdate {
+            provider,
+            ..ProfileUpdate::default()
+        }),
+    }
+}
+
+/// Finicity: app key, partner id and customer id; the host has a default.
+fn finicity_settings(
+    ctx: &Context,
+    args: &LoginArgs,
+    existing: &ProfileFile,
+) -> Result<ProfileUpdate> {
+    let needed = |flag: &Option<String>, saved: &Option<String>, label, name| match flag {
+        Some(value) => Ok(Some(value.clone())),
+        None if saved.is_some() => Ok(None),
+        None => ask(ctx, label, name).map(Some),
+    };
+    Ok(ProfileUpdate {
+        provider: Some("finicity".into()),
+        base_url: args.base_url.clone(),
+        app_key: needed(&args.app_key, &existing.app_key, "App key", "--app-key KEY")?,
+        partner_id: needed(
+            &args.partner_id,
+            &existing.partner_id,
+            "Partner id",
+            "--partner-id ID",
+        )?,
+        customer_id: needed(
+            &args.customer_id,
+            &existing.customer_id,
+            "Customer id",
+            "--customer-id ID",
+        )?,
+        ..ProfileUpdate::default()
+    })
+}
+
+/// J.P. Morgan: the environment or host, the client and how it authenticates.
+fn jpmorgan_settings(
+    ctx: &Context,
+    args: &LoginArgs,
+    existing: &ProfileFile,
+) -> Result<ProfileUpdate> {
     let mut update = ProfileUpdate {
+        provider: args.provider.clone(),
         environment: args.environment,
         base_url: args.base_url.clone(),
         auth: args.auth,
@@ -98,6 +150,7 @@ fn settings(ctx: &Context, args: &LoginArgs, existing: &ProfileFile) -> Result<P
         resource: args.resource.clone(),
         cert: args.cert.clone(),
         key: args.key.clone(),
+        ..ProfileUpdate::default()
     };
     let auth = update
         .auth
@@ -160,25 +213,41 @@ fn ask(ctx: &Context, label: &str, flag: &str) -> Result<String> {
     Ok(answer)
 }
 
-fn read_secret(ctx: &Context, args: &LoginArgs) -> Result<Secret> {
+/// What the provider calls the secret that goes through the secret chain.
+fn secret_label(profile: &Profile) -> &'static str {
+    match profile.provider.name {
+        "finicity" => "partner secret",
+        _ => "client secret",
+    }
+}
+
+fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {
     let secret = if args.client_secret_stdin {
         ctx.term.read_stdin_line()
     } else if ctx.term.can_prompt() {
-        ctx.term.prompt_secret("Client secret")
+        ctx.term.prompt_secret(&capitalized(label))
     } else {
         return Err(Error::usage_hint(
-            "login needs the client secret, and there is no terminal to ask on",
+            format!("login needs the {label}, and there is no terminal to ask on"),
             "pipe it in with --client-secret-stdin",
         ));
     };
-    let secret = secret.map_err(|e| Error::usage(format!("cannot read the client secret: {e}")))?;
+    let secret = secret.map_err(|e| Error::usage(format!("cannot read the {label}: {e}")))?;
     if secret.trim().is_empty() {
         return Err(Error::usage_hint(
-            "the client secret is empty",
+            format!("the {label} is empty"),
             "give the secret on stdin or at the prompt",
         ));
     }
     Ok(Secret::new(secret.trim()))
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.

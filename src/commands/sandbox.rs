@@ -15,11 +15,12 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         )
     })?;
     ctx.term.note(&format!(
-        "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}Press Ctrl-C to stop.",
+        "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
         authentication(args, &secret),
         profile(&sandbox, args),
+        other_providers(&sandbox),
     ));
     sandbox
         .run_until(async {
@@ -93,6 +94,26 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
         ways.push("mutual TLS with a client certificate from --client-ca, no token needed".into());
     }
     ways.join("; ")
+}
+
+/// A ready profile for each other provider the sandbox serves, with its public secret.
+fn other_providers(sandbox: &Sandbox) -> String {
+    let mut text = String::new();
+    for name in crate::sandbox::SERVED.iter().filter(|n| **n != "jpmorgan") {
+        if let Ok((profile, _)) = crate::sandbox::profile(sandbox, name) {
+            text.push_str(&format!(
+                "{} at {} (secret '{}'):\n  [profiles.sandbox-{name}]\n  provider = \"{name}\"\n  base_url = \"{}\"\n",
+                profile.provider.title,
+                profile.base_url,
+                crate::sandbox::secret_of(name),
+                profile.base_url
+            ));
+            for (key, value) in &profile.settings {
+                text.push_str(&format!("  {key} = \"{value}\"\n"));
+            }
+        }
+    }
+    text
 }
 
 /// A config profile for this sandbox, in the mode its flags enable.

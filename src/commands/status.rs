@@ -34,7 +34,7 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
     Ok(vec![
         Field::text("profile", &name),
         Field::text("config_file", &path.display().to_string()),
-        Field::text("provider", "jpmorgan"),
+        Field::text("provider", profile.provider.name),
         Field::maybe("environment", profile.environment.map(|e| e.name())),
         Field::text("base_url", profile.base_url.as_str()),
         Field::text("auth", profile.auth.name()),

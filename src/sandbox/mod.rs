@@ -25,7 +25,7 @@ use tokio::task::JoinHandle;
 
 pub use auth::ClientCert;
 pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
-pub use profiles::{profile, SERVED};
+pub use profiles::{profile, secret_of, SERVED};
 pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";

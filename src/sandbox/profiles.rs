@@ -45,6 +45,14 @@ fn finicity_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(P
     ))
 }
 
+/// The public secret of the sandbox's `provider` part.
+pub fn secret_of(provider: &str) -> &'static str {
+    match provider {
+        "finicity" => finicity::PARTNER_SECRET,
+        _ => CLIENT_SECRET,
+    }
+}
+
 fn access(client_id: &str, secret: &str) -> Access {
     Access::ClientSecret {
         client_id: client_id.to_string(),
