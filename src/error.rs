@@ -45,6 +45,8 @@ pub struct BankError {
     pub status: u16,
     pub code: Option<String>,
     pub message: String,
+    /// The provider's next step for its code, where it has one (providers own their codes).
+    pub hint: Option<&'static str>,
 }
 
 impl fmt::Display for BankError {
@@ -137,13 +139,7 @@ impl Error {
 }
 
 fn rejected_hint(bank: &BankError) -> Option<String> {
-    let hint = match bank.code.as_deref() {
-        Some("GCA-022") => "the credentials are not entitled to any cash-reporting account: ask your J.P. Morgan implementation manager to set up access",
-        Some("GCA-009") => "none of the requested accounts exist for these credentials: run 'treasury accounts' to see the ones that do",
-        Some("GCA-023") => "the bank found the request malformed: run the same command with --dry-run to see the body",
-        _ => return None,
-    };
-    Some(hint.to_string())
+    bank.hint.map(str::to_string)
 }
 
 /// The exit code of a run ended by SIGINT (Ctrl-C) or SIGTERM, as a shell reports it.
@@ -192,6 +188,7 @@ mod tests {
             status: 400,
             code: Some("GCA-023".into()),
             message: "bad".into(),
+            hint: None,
         };
         assert_eq!(Error::Rejected(bank).exit_code(), 4);
         assert_eq!(Error::unavailable("x").exit_code(), 6);
@@ -206,6 +203,7 @@ mod tests {
             status: 503,
             code: Some("GCA-099".into()),
             message: "System is Unavailable".into(),
+            hint: None,
         };
         assert_eq!(bank.to_string(), "GCA-099 System is Unavailable (HTTP 503)");
     }

@@ -57,6 +57,9 @@ pub struct Spec {
     pub profile_keys: &'static [&'static str],
     /// The API root when the profile gives no `base_url`: from its environment, or the one host.
     pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
+    /// The whole-request code meaning "none of the named accounts exist", if the API has one:
+    /// with `--split` it is that batch's accounts that are unknown, not the whole run.
+    pub none_found_code: Option<&'static str>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.

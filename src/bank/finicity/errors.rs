@@ -12,11 +12,13 @@ pub fn bank_error(status: u16, body: &[u8]) -> BankError {
             status,
             code: parsed.code_text(),
             message: parsed.message.unwrap_or_default(),
+            hint: None,
         },
         _ => BankError {
             status,
             code: None,
             message: format!("Finicity answered {}", body_excerpt(body)),
+            hint: None,
         },
     }
 }

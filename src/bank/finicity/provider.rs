@@ -32,6 +32,7 @@ pub static SPEC: Spec = Spec {
     limits: LIMITS,
     profile_keys: &["app_key", "partner_id", "customer_id"],
     default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
+    none_found_code: None,
     connect,
     plan,
 };

@@ -92,6 +92,7 @@ impl Client {
                 status: answer.status,
                 code: Some(error.error_code.clone()),
                 message: error.error_msg.clone(),
+                hint: code_hint(&error.error_code),
             })),
             _ => Ok(body),
         }
@@ -337,6 +338,7 @@ pub fn bank_error(status: u16, body: &[u8]) -> BankError {
     match parsed {
         Some(entry) => BankError {
             status,
+            hint: code_hint(&entry.error_code),
             code: Some(entry.error_code),
             message: entry.error_msg,
         },
@@ -344,6 +346,7 @@ pub fn bank_error(status: u16, body: &[u8]) -> BankError {
             status,
             code: None,
             message: format!("the bank answered {}", body_excerpt(body)),
+            hint: None,
         },
     }
 }

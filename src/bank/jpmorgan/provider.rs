@@ -43,6 +43,7 @@ pub static SPEC: Spec = Spec {
         "client_secret_command",
     ],
     default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
+    none_found_code: Some("GCA-009"),
     connect,
     plan,
 };
