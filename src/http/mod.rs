@@ -1,105 +1,23 @@
 //! The HTTP client: timeouts, proxies, retries of transient failures, bounded bodies, and the
-//! authorisation header, which is never logged.
+//! authorisation header, which is never logged. TLS settings and requests with any method and
+//! headers each have their file.
 
-use std::path::Path;
+mod send;
+mod tls;
+
+pub use send::HeaderText;
+pub use tls::TlsSettings;
+use tls::{root_cause, tls_error, tls_failure};
+
 use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::{self, Secret};
+use crate::credentials::Secret;
 use crate::error::{Error, Result};
 
 /// The largest answer we read; anything bigger is not a balance report.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
-
-/// Extra trusted roots and a client certificate, from the profile.
-#[derive(Clone, Default)]
-pub struct TlsSettings {
-    pub extra_roots: Vec<reqwest::Certificate>,
-    pub identity: Option<reqwest::Identity>,
-}
-
-impl TlsSettings {
-    /// Reads `ca_cert` (PEM, one or more roots) and, for mutual TLS, `cert` + `key` (PEM).
-    pub fn load(ca_cert: Option<&Path>, client: Option<(&Path, &Path)>) -> Result<TlsSettings> {
-        let mut settings = TlsSettings::default();
-        if let Some(path) = ca_cert {
-            let pem = std::fs::read(path).map_err(|e| {
-                Error::usage_hint(
-                    format!("cannot read ca_cert {}: {e}", path.display()),
-                    "check the path in the profile",
-                )
-            })?;
-            settings.extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                Error::usage_hint(
-                    format!("ca_cert {} is not PEM certificates: {e}", path.display()),
-                    "give a PEM file",
-                )
-            })?;
-        }
-        if let Some((cert, key)) = client {
-            settings.identity = Some(client_identity(cert, key)?);
-        }
-        Ok(settings)
-    }
-}
-
-/// The client certificate and its key, checked the way the TLS library will use them, so that
-/// a bad pair is named here (exit 3) instead of failing inside the HTTP client's builder.
-fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let cert_pem = credentials::read_key_file(cert, "certificate")?;
-    let key_pem = credentials::read_key_file(key, "private key")?;
-    let chain = CertificateDer::pem_slice_iter(&cert_pem)
-        .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| {
-            credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})"))
-        })?;
-    let Some(leaf) = chain.first() else {
-        return Err(credentials::unusable_key_file(
-            cert,
-            "certificate",
-            "it holds no PEM certificate",
-        ));
-    };
-    webpki::EndEntityCert::try_from(leaf).map_err(|e| {
-        credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e))
-    })?;
-    let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
-        credentials::unusable_key_file(
-            key,
-            "private key",
-            &format!("it holds no PEM private key (PKCS#8, PKCS#1 or SEC1): {e}"),
-        )
-    })?;
-    let provider = rustls::crypto::aws_lc_rs::default_provider();
-    rustls::sign::CertifiedKey::from_der(chain, private, &provider).map_err(|e| match e {
-        rustls::Error::InconsistentKeys(rustls::InconsistentKeys::KeyMismatch) => Error::auth(
-            format!(
-                "private key {} is not the key of certificate {}",
-                key.display(),
-                cert.display()
-            ),
-            "set cert and key in the profile to a certificate and the key it was issued for",
-        ),
-        other => credentials::unusable_key_file(key, "private key", &other.to_string()),
-    })?;
-    let mut pem = cert_pem;
-    pem.push(b'\n');
-    pem.extend(key_pem);
-    reqwest::Identity::from_pem(&pem)
-        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &root_cause(&e)))
-}
-
-fn certificate_problem(err: &webpki::Error) -> String {
-    match err {
-        webpki::Error::UnsupportedCertVersion => {
-            "it is an X.509 version 1 certificate; TLS client certificates must be version 3 (ask its issuer for a v3 certificate)".into()
-        }
-        other => format!("it is not a usable X.509 certificate ({other})"),
-    }
-}
 
 /// When to try a request again.
 #[derive(Debug, Clone, Copy)]
@@ -425,150 +343,6 @@ fn describe(result: &Result<Answer, Failure>) -> String {
         ),
         Err(failure) => failure.error.to_string(),
     }
-}
-
-/// The TLS error behind a transport failure, if that is what it was. `io::Error::source` skips
-/// the error an I/O error wraps, so the chain goes through `get_ref` there.
-fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
-    let mut cause = Some(err);
-    while let Some(e) = cause {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(tls);
-        }
-        cause = match e
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(wrapped) => Some(wrapped as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    None
-}
-
-/// TLS failures with a clearer meaning than "the connection failed": the bank refusing our
-/// client certificate (credentials, exit 3), or a bank certificate we do not trust.
-fn tls_failure(host: &str, err: &rustls::Error) -> Option<Error> {
-    use rustls::AlertDescription as Alert;
-    match err {
-        rustls::Error::AlertReceived(
-            alert @ (Alert::CertificateRequired
-            | Alert::UnknownCA
-            | Alert::BadCertificate
-            | Alert::CertificateUnknown
-            | Alert::CertificateExpired
-            | Alert::CertificateRevoked
-            | Alert::UnsupportedCertificate
-            | Alert::AccessDenied),
-        ) => Some(Error::auth(
-            format!("{host} refused the connection for want of a client certificate it trusts (TLS alert {alert:?})"),
-            "check cert and key of the profile (sent with auth = \"mtls\"): the bank must know the certificate and trust its issuer",
-        )),
-        rustls::Error::InvalidCertificate(_) => Some(Error::Unavailable {
-            message: format!("the certificate of {host} is not trusted ({err})"),
-            hint: Some(
-                "if the bank uses a private CA, set ca_cert in the profile to its PEM file".into(),
-            ),
-        }),
-        _ => None,
-    }
-}
-
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = err;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
-}
-
-// ---- Requests with any method and headers (used by the Finicity provider) ----
-// Kept as its own block: the retry loop mirrors `send_with_retries`, with the method in the log
-// and the choice of whether HTTP answers (429, 5xx) may be retried at all.
-
-/// A header value for [`Http::send`]: plain text, or a credential whose value is never logged.
-#[derive(Clone, Copy)]
-pub enum HeaderText<'a> {
-    Plain(&'a str),
-    Secret(&'a Secret),
-}
-
-impl Http {
-    /// Sends one request (JSON accepted, an optional JSON body), retrying transport failures
-    /// and, when `retry_http_errors`, 429 and 5xx answers. Only header names are ever logged,
-    /// and never a body: bodies may carry a partner secret.
-    pub async fn send(
-        &self,
-        method: reqwest::Method,
-        url: &Url,
-        headers: &[(&'static str, HeaderText<'_>)],
-        json_body: Option<&[u8]>,
-        retry_http_errors: bool,
-    ) -> Result<Answer> {
-        let headers = header_map(headers)?;
-        let build = || {
-            let request = self
-                .client
-                .request(method.clone(), url.clone())
-                .header("accept", "application/json")
-                .headers(headers.clone());
-            match json_body {
-                Some(body) => request
-                    .header("content-type", "application/json")
-                    .body(body.to_vec()),
-                None => request,
-            }
-        };
-        let mut attempt = 1;
-        loop {
-            tracing::info!(target: "treasury::http", "{method} {url} (attempt {attempt})");
-            let result = self.send_once(url, build()).await;
-            let wait = match &result {
-                Ok(answer) if retry_http_errors && answer.is_transient() => {
-                    answer.retry_after.unwrap_or_else(|| backoff(attempt))
-                }
-                Err(failure) if failure.retryable => backoff(attempt),
-                _ => return result.map_err(|f| f.error),
-            };
-            if attempt >= self.retry.attempts {
-                return result.map_err(|f| f.error);
-            }
-            if wait > self.retry.max_wait {
-                return Err(Error::Unavailable {
-                    message: format!(
-                        "{url} asked to retry after {} s, longer than the {} s we wait",
-                        wait.as_secs(),
-                        self.retry.max_wait.as_secs()
-                    ),
-                    hint: Some(format!("try again in {} s", wait.as_secs())),
-                });
-            }
-            tracing::info!(target: "treasury::http", "{}; retrying in {} ms", describe(&result), wait.as_millis());
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
-    }
-}
-
-/// The headers of a request, credentials marked sensitive; a value HTTP cannot carry is named
-/// by its header only.
-fn header_map(headers: &[(&'static str, HeaderText<'_>)]) -> Result<reqwest::header::HeaderMap> {
-    let mut map = reqwest::header::HeaderMap::new();
-    for (name, value) in headers {
-        let (text, sensitive) = match value {
-            HeaderText::Plain(text) => (*text, false),
-            HeaderText::Secret(secret) => (secret.expose(), true),
-        };
-        let mut value = reqwest::header::HeaderValue::from_str(text).map_err(|_| {
-            Error::usage_hint(
-                format!("the value for the {name} header has characters HTTP cannot carry"),
-                "check the profile for stray spaces, line breaks or non-ASCII characters",
-            )
-        })?;
-        value.set_sensitive(sensitive);
-        map.insert(*name, value);
-    }
-    Ok(map)
 }
 
 /// A short, printable excerpt of an answer's body for error messages.
