@@ -1,0 +1,55 @@
+//! Where treasury's files live: the config file, the credentials file, the account cache,
+//! under the XDG folders (else HOME).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Where the config file is: `--config`/`TREASURY_CONFIG`, else the XDG location.
+pub fn config_path(flag: Option<&Path>) -> Result<PathBuf> {
+    match flag {
+        Some(path) => Ok(path.to_path_buf()),
+        None => Ok(config_dir()?.join("config.toml")),
+    }
+}
+
+/// The owner-only credentials file, for machines without a keyring.
+pub fn credentials_path() -> Result<PathBuf> {
+    config_dir().map(|dir| dir.join("credentials.toml"))
+}
+
+/// Where the account list of a profile is cached.
+pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
+    let safe: String = profile
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    xdg_dir("XDG_CACHE_HOME", ".cache").map(|dir| {
+        dir.join("treasury")
+            .join("accounts")
+            .join(format!("{safe}.json"))
+    })
+}
+
+fn config_dir() -> Result<PathBuf> {
+    xdg_dir("XDG_CONFIG_HOME", ".config").map(|dir| dir.join("treasury"))
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        Some(home) => Ok(PathBuf::from(home).join(fallback)),
+        None => Err(Error::usage_hint(
+            format!("neither {var} nor HOME is set, so there is no place for treasury's files"),
+            "set HOME, or pass --config FILE",
+        )),
+    }
+}

@@ -1,0 +1,177 @@
+//! Unit tests of the config file: profiles, keys, URLs, saving.
+
+use super::*;
+
+fn parse(text: &str) -> ConfigFile {
+    toml::from_str(text).unwrap()
+}
+
+fn usage(err: Error) -> String {
+    match err {
+        Error::Usage { message, hint } => format!("{message} | {}", hint.unwrap_or_default()),
+        other => panic!("expected usage error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_documented_example_resolves() {
+    let file = parse(
+        r#"
+default_profile = "uat"
+[profiles.uat]
+provider = "jpmorgan"
+environment = "uat"
+auth = "client-secret"
+token_url = "https://id.example/oauth2/token"
+client_id = "abc"
+timeout_secs = 30
+[profiles.uat.accounts]
+ops-usd = "02100002/000000010013324"
+[profiles.uat.groups]
+emea = ["ops-gbp", "CHASGB2L/0041034035"]
+"#,
+    );
+    let name = profile_name(None, &file);
+    assert_eq!(name, "uat");
+    let profile = resolve(&file, &name, Path::new("c.toml")).unwrap();
+    assert_eq!(
+        profile.base_url.as_str(),
+        "https://openbankinguat.jpmorgan.com/accessapi"
+    );
+    assert_eq!(profile.timeout, Duration::from_secs(30));
+    assert_eq!(profile.book.aliases["ops-usd"], "02100002/000000010013324");
+    assert_eq!(profile.book.groups["emea"].len(), 2);
+    assert_eq!(profile_name(Some("prod"), &file), "prod");
+    assert_eq!(profile_name(None, &ConfigFile::default()), "default");
+}
+
+#[test]
+fn environments_map_to_documented_hosts() {
+    let host = |env, auth| jpmorgan::documented_host(env, auth).to_string();
+    assert_eq!(
+        host(Environment::Prod, AuthMode::ClientSecret),
+        "https://openbanking.jpmorgan.com/accessapi"
+    );
+    assert_eq!(
+        host(Environment::Prod, AuthMode::Mtls),
+        "https://apigateway.jpmorgan.com/accessapi"
+    );
+    assert_eq!(
+        host(Environment::Uat, AuthMode::PrivateKeyJwt),
+        "https://openbankinguat.jpmorgan.com/accessapi"
+    );
+    assert_eq!(
+        host(Environment::Uat, AuthMode::Mtls),
+        "https://apigatewayqaf.jpmorgan.com/accessapi"
+    );
+}
+
+#[test]
+fn plain_http_only_on_loopback() {
+    for ok in [
+        "https://bank.example/x",
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:9",
+    ] {
+        checked_url("p", "base_url", ok).unwrap();
+    }
+    let text = usage(checked_url("p", "base_url", "http://bank.example/x").unwrap_err());
+    assert!(
+        text.contains("base_url 'http://bank.example/x' of profile 'p' must use https"),
+        "{text}"
+    );
+    assert!(text.contains("loopback"), "{text}");
+    let text = usage(checked_url("p", "token_url", "ftp://127.0.0.1/").unwrap_err());
+    assert!(text.contains("must use https"), "{text}");
+    let text = usage(checked_url("p", "base_url", "not a url").unwrap_err());
+    assert!(text.contains("is not a valid URL"), "{text}");
+}
+
+#[test]
+fn user_names_and_passwords_in_urls_are_refused_unquoted() {
+    for url in [
+        "https://ana:hunter2@bank.example/api",
+        "https://ana@bank.example/api",
+        "https://:hunter2@bank.example/api",
+        "http://ana:hunter2@127.0.0.1:9/x",
+    ] {
+        let text = usage(checked_url("p", "token_url", url).unwrap_err());
+        assert!(!text.contains("hunter2") && !text.contains("ana"), "{text}");
+        assert!(text.contains("token_url '"), "{text}");
+        assert!(text.contains("@") && text.contains("***"), "{text}");
+        assert!(text.contains("--token-url"), "{text}");
+    }
+    assert_eq!(
+        redact_userinfo("https://a:b@c@host/p@q"),
+        "https://***@host/p@q"
+    );
+    assert_eq!(redact_userinfo("https://host/p@q"), "https://host/p@q");
+    let text = usage(checked_url("p", "base_url", "https://a:hunter2@[bad").unwrap_err());
+    assert!(!text.contains("hunter2"), "{text}");
+}
+
+#[test]
+fn missing_profiles_list_the_known_ones() {
+    let file =
+        parse("[profiles.uat]\nenvironment = \"uat\"\n[profiles.prod]\nenvironment = \"prod\"\n");
+    let text = usage(resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
+    assert!(
+        text.contains("no profile 'dev' in c.toml") && text.contains("known profiles: prod, uat"),
+        "{text}"
+    );
+    let text = usage(resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
+    assert!(text.contains("--sandbox"), "{text}");
+}
+
+#[test]
+fn saving_a_profile_keeps_comments_and_other_profiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("treasury").join("config.toml");
+    let update = ProfileUpdate {
+        environment: Some(Environment::Uat),
+        client_id: Some("abc".into()),
+        ..ProfileUpdate::default()
+    };
+    save_profile(&path, "uat", &update).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("default_profile = \"uat\""), "{text}");
+    let with_comment =
+        format!("# my banks\n{text}\n[profiles.prod] # live\nenvironment = \"prod\"\n");
+    std::fs::write(&path, with_comment).unwrap();
+    let update = ProfileUpdate {
+        token_url: Some("https://id.example/t".into()),
+        ..ProfileUpdate::default()
+    };
+    save_profile(&path, "uat", &update).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("# my banks") && text.contains("[profiles.prod] # live"),
+        "{text}"
+    );
+    let file: ConfigFile = toml::from_str(&text).unwrap();
+    assert_eq!(file.profiles["uat"].client_id.as_deref(), Some("abc"));
+    assert_eq!(
+        file.profiles["uat"].token_url.as_deref(),
+        Some("https://id.example/t")
+    );
+    assert_eq!(file.profiles["prod"].environment, Some(Environment::Prod));
+}
+
+#[test]
+fn config_errors_point_at_the_right_line() {
+    let text = "[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+    let err = toml::from_str::<ConfigFile>(text).unwrap_err();
+    let hint = config_error_hint(text, &err);
+    assert!(hint.starts_with("see line 3"), "{hint}");
+}
+
+#[test]
+fn unknown_keys_and_providers_are_refused() {
+    assert!(toml::from_str::<ConfigFile>("[profiles.a]\nbase_ur = \"x\"\n").is_err());
+    let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
+    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err()).contains("provider 'finicity'"));
+    let file = parse("[profiles.a]\nclient_id = \"x\"\n");
+    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err())
+        .contains("neither base_url nor environment"));
+}
