@@ -12,7 +12,7 @@ use crate::config::{self, ConfigFile};
 /// `TREASURY_CONFIG`, else the default one.
 fn config_file() -> ConfigFile {
     let typed = typed_config(std::env::args_os());
-    let flag = typed.or_else(|| std::env::var_os("TREASURY_CONFIG").map(PathBuf::from));
+    let flag = typed.or_else(|| crate::env::os(crate::env::CONFIG).map(PathBuf::from));
     config::config_path(flag.as_deref())
         .ok()
         .and_then(|path| config::load(&path, false).ok())
@@ -33,7 +33,7 @@ fn typed_config(args: impl IntoIterator<Item = OsString>) -> Option<PathBuf> {
         }
     }
     let path = PathBuf::from(found.filter(|p| !p.is_empty())?);
-    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+    match (path.strip_prefix("~"), crate::env::os(crate::env::HOME)) {
         (Ok(rest), Some(home)) => Some(PathBuf::from(home).join(rest)),
         _ => Some(path),
     }

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod complete;
 pub mod config;
 pub mod credentials;
+pub mod env;
 pub mod error;
 pub mod http;
 pub mod model;

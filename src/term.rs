@@ -28,7 +28,7 @@ pub struct Term {
 impl Term {
     pub fn new(global: &GlobalArgs) -> Term {
         let stderr_tty = io::stderr().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let no_color = crate::env::os(crate::env::NO_COLOR).is_some();
         let color = match global.color {
             Some(ColorChoice::Always) => true,
             Some(ColorChoice::Never) => false,
@@ -80,7 +80,7 @@ impl Term {
         if wide {
             return None;
         }
-        let columns = std::env::var("COLUMNS").ok();
+        let columns = crate::env::text(crate::env::COLUMNS);
         match columns
             .and_then(|c| c.trim().parse::<usize>().ok())
             .filter(|c| *c > 0)

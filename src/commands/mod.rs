@@ -190,7 +190,7 @@ impl<'a> Context<'a> {
 
     /// Resolves the format and opens `--output`'s temporary file.
     pub fn open_sink(&self) -> Result<Sink> {
-        let env = std::env::var("TREASURY_FORMAT").ok();
+        let env = crate::env::text(crate::env::FORMAT);
         let format = output::resolve_format(
             self.global.format,
             self.global.output.as_deref(),

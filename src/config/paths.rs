@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::env;
 use crate::error::{Error, Result};
 
 /// Where the config file is: `--config`/`TREASURY_CONFIG`, else the XDG location.
@@ -30,7 +31,7 @@ pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
             }
         })
         .collect();
-    xdg_dir("XDG_CACHE_HOME", ".cache").map(|dir| {
+    xdg_dir(env::XDG_CACHE_HOME, ".cache").map(|dir| {
         dir.join("treasury")
             .join("accounts")
             .join(format!("{safe}.json"))
@@ -38,14 +39,14 @@ pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
 }
 
 fn config_dir() -> Result<PathBuf> {
-    xdg_dir("XDG_CONFIG_HOME", ".config").map(|dir| dir.join("treasury"))
+    xdg_dir(env::XDG_CONFIG_HOME, ".config").map(|dir| dir.join("treasury"))
 }
 
 fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os(var).filter(|d| !d.is_empty()) {
+    if let Some(dir) = env::os(var) {
         return Ok(PathBuf::from(dir));
     }
-    match std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+    match env::os(env::HOME) {
         Some(home) => Ok(PathBuf::from(home).join(fallback)),
         None => Err(Error::usage_hint(
             format!("neither {var} nor HOME is set, so there is no place for treasury's files"),

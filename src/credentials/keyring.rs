@@ -11,7 +11,7 @@ use super::Secret;
 const SERVICE: &str = "treasury";
 const TIMEOUT: Duration = Duration::from_secs(5);
 /// Set to any value to leave the keyring out of the chain (tests, locked-down servers).
-pub const DISABLE_ENV: &str = "TREASURY_NO_KEYRING";
+pub const DISABLE_ENV: &str = crate::env::NO_KEYRING;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyringError {
@@ -67,7 +67,7 @@ fn run<T: Send + 'static>(
     name: &str,
     op: impl Fn(&Entry) -> keyring::Result<T> + Send + 'static,
 ) -> Result<T, KeyringError> {
-    if std::env::var_os(DISABLE_ENV).is_some() {
+    if crate::env::is_set(DISABLE_ENV) {
         return Err(KeyringError::Unavailable(format!(
             "disabled by {DISABLE_ENV}"
         )));

@@ -17,8 +17,8 @@ use crate::error::{Error, Result};
 pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
 
-pub const CLIENT_SECRET_ENV: &str = "TREASURY_CLIENT_SECRET";
-pub const ACCESS_TOKEN_ENV: &str = "TREASURY_ACCESS_TOKEN";
+pub const CLIENT_SECRET_ENV: &str = crate::env::CLIENT_SECRET;
+pub const ACCESS_TOKEN_ENV: &str = crate::env::ACCESS_TOKEN;
 /// A cached token is not used in its last minute.
 const EXPIRY_MARGIN: Duration = Duration::seconds(60);
 
@@ -244,10 +244,7 @@ fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
 }
 
 fn env_secret(var: &str) -> Option<Secret> {
-    std::env::var(var)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .map(Secret::new)
+    crate::env::text(var).map(Secret::new)
 }
 
 pub fn token_entry(profile: &str) -> String {

@@ -271,17 +271,12 @@ impl NoProxyForLoopback for reqwest::ClientBuilder {
 }
 
 fn env_proxy() -> Option<reqwest::Proxy> {
-    let var = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
-    };
-    let https = var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]);
-    let http = var(&["HTTP_PROXY", "http_proxy"]);
+    let https = crate::env::first(crate::env::HTTPS_PROXY);
+    let http = crate::env::first(crate::env::HTTP_PROXY);
     if https.is_none() && http.is_none() {
         return None;
     }
-    let no_proxy = var(&["NO_PROXY", "no_proxy"]).unwrap_or_default();
+    let no_proxy = crate::env::first(crate::env::NO_PROXY).unwrap_or_default();
     let no_proxy = reqwest::NoProxy::from_string(&format!("{no_proxy},127.0.0.1,::1,localhost"));
     let proxy = reqwest::Proxy::custom(move |url| {
         let target = if url.scheme() == "https" {
