@@ -200,19 +200,17 @@ fn read_rates(ctx: &Context, args: &PositionArgs) -> Result<Option<Rates>> {
     position::parse_rates(&name, &text, target).map(Some)
 }
 
-/// One line on stderr per failed profile, account error, stale row and unrated currency.
+/// One line on stderr per failed profile (with its hint), account error, stale row and
+/// currency left unrated.
 fn warn(ctx: &Context, position: &Position) {
     for failed in &position.failed {
-        let hint = failed
-            .failure
-            .hint
-            .as_deref()
-            .map(|h| format!("\n  hint: {h}"))
-            .unwrap_or_default();
-        ctx.term.problem(&format!(
-            "profile '{}' ({}) failed and is not in the totals: {}{hint}",
-            failed.profile, failed.provider, failed.failure.message
-        ));
+        ctx.term.problem_with_hint(
+            &format!(
+                "profile '{}' ({}) failed and is not in the totals: {}",
+                failed.profile, failed.provider, failed.failure.message
+            ),
+            failed.failure.hint.as_deref(),
+        );
     }
     for entry in position.errors().iter().skip(position.failed.len()) {
         let account = match entry.bank_id.is_empty() {
@@ -230,6 +228,10 @@ fn warn(ctx: &Context, position: &Position) {
                 entry.profile, entry.message
             ),
         };
-        ctx.term.warn(&crate::output::printable(&line));
+        // Data problems are shown even with -q; a currency skipped on request is not one.
+        match entry.kind {
+            position::ErrorKind::Unrated => ctx.term.warn(&line),
+            _ => ctx.term.problem(&line),
+        }
     }
 }
