@@ -368,7 +368,12 @@ fn one_bank_down_is_named_and_the_rest_reported_with_exit_5() {
         .stderr_has("profile 'down' (jpmorgan) failed and is not in the totals")
         .stdout_has("Note: profile 'down' (jpmorgan) failed and is not in the totals")
         .stdout_has("INCOMPLETE");
-    let json = configured(&home, &["-f", "json"]);
+    // Without -p every profile of the file, whatever TREASURY_PROFILE says.
+    let json = run(home
+        .cmd()
+        .env("TREASURY_CLIENT_SECRET", "sandbox")
+        .env("TREASURY_PROFILE", "up")
+        .args(["--retries", "1", "position", "-f", "json"]));
     json.code(5);
     let doc = json.json();
     assert_valid(&doc);
@@ -436,4 +441,26 @@ fn the_output_file_is_written_atomically_and_a_missing_profile_is_refused() {
         sent,
         "the refused run sent nothing"
     );
+}
+
+#[test]
+fn dry_run_prints_each_profiles_plan_and_the_global_p_stays_single_elsewhere() {
+    let home = Home::new();
+    let out = sandbox(&home, &["--dry-run"]);
+    out.code(0);
+    let lines: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert_eq!(lines[0]["profile"], "jpmorgan");
+    assert_eq!(lines[0]["body"]["relativeDateType"], "CURRENT_DAY");
+    assert_eq!(lines[1]["provider"], "finicity");
+    run(home.cmd().args(["--sandbox", "balances", "-p", "a", "-p", "b"]))
+        .code(2)
+        .stderr_has("cannot be used multiple times");
+    sandbox(&home, &["-p", "chase"])
+        .code(2)
+        .stderr_has("the sandbox has no profile 'chase'");
 }
