@@ -457,9 +457,11 @@ fn dry_run_prints_each_profiles_plan_and_the_global_p_stays_single_elsewhere() {
     assert_eq!(lines[0]["profile"], "jpmorgan");
     assert_eq!(lines[0]["body"]["relativeDateType"], "CURRENT_DAY");
     assert_eq!(lines[1]["provider"], "finicity");
-    run(home.cmd().args(["--sandbox", "balances", "-p", "a", "-p", "b"]))
-        .code(2)
-        .stderr_has("cannot be used multiple times");
+    run(home
+        .cmd()
+        .args(["--sandbox", "balances", "-p", "a", "-p", "b"]))
+    .code(2)
+    .stderr_has("cannot be used multiple times");
     sandbox(&home, &["-p", "chase"])
         .code(2)
         .stderr_has("the sandbox has no profile 'chase'");
