@@ -200,6 +200,9 @@ pub enum Command {
     /// Current, prior-day or date-range balances
     #[command(after_help = BALANCES_EXAMPLES)]
     Balances(BalancesArgs),
+    /// One cash position across profiles (banks) and currencies, with totals
+    #[command(after_help = POSITION_EXAMPLES)]
+    Position(PositionArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -308,6 +311,101 @@ pub struct BalancesArgs {
     pub named: Vec<AccountName>,
 }
 
+const POSITION_EXAMPLES: &str = "\
+Each -p names one profile (one bank's credentials); without -p every profile of the config
+file is fetched, at once. With --sandbox: every provider the sandbox serves.
+
+Examples:
+  treasury --sandbox position
+  treasury position -p us -p emea
+  treasury position -p us -p emea --in EUR --rates eurofxref.csv
+  treasury position -p us -p emea --max-age 36h -f json -o position.json
+  treasury position --in EUR --rates eurofxref.csv --totals-only -f csv
+
+Rates file: CURRENCY,RATE lines (units of CURRENCY per 1 unit of the --in currency), or the
+ECB eurofxref.csv as it comes. Rounded once, half-even, at the total. docs/position.md.
+Exit codes: 0 ok, 2 bad input or a currency without a rate, 5 a profile failed, accounts failed
+or rows are stale, else the failing profile's own code when every profile failed.";
+
+#[derive(Debug, Args)]
+pub struct PositionArgs {
+    /// A profile to include; repeat for each bank [default: every profile in the config file]
+    // Same id as the global -p: clap then does not propagate the global one into this
+    // command, so here -p repeats (position -p us -p emea) and elsewhere it stays single.
+    #[arg(
+        short = 'p',
+        long = "profile",
+        id = "profile",
+        value_name = "NAME",
+        action = clap::ArgAction::Append,
+        add = ArgValueCompleter::new(crate::complete::profiles)
+    )]
+    pub profiles: Vec<String>,
+
+    /// Current-day (intraday) balances; the default
+    #[arg(long, help_heading = "Dates", conflicts_with = "prior_day")]
+    pub current: bool,
+
+    /// Prior-day balances, refused unless every chosen provider serves them
+    #[arg(long, help_heading = "Dates")]
+    pub prior_day: bool,
+
+    /// Account id, BANK_ID/ACCOUNT_ID or alias, in every profile; repeat for more [default: all]
+    #[arg(
+        short,
+        long = "account",
+        value_name = "[BANK_ID/]ACCOUNT_ID",
+        help_heading = "Accounts"
+    )]
+    pub accounts: Vec<String>,
+
+    /// A group of accounts of each profile; repeat for more
+    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts")]
+    pub groups: Vec<String>,
+
+    /// Also convert into CURRENCY (ISO 4217, such as EUR) and give a grand total; needs --rates
+    #[arg(
+        long = "in",
+        value_name = "CURRENCY",
+        requires = "rates",
+        help_heading = "Currency"
+    )]
+    pub reporting: Option<String>,
+
+    /// Exchange rates (CURRENCY,RATE lines or the ECB eurofxref.csv); - reads stdin
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "reporting",
+        help_heading = "Currency"
+    )]
+    pub rates: Option<PathBuf>,
+
+    /// Leave currencies without a rate out of the grand total instead of refusing (exit 2)
+    #[arg(long, requires = "reporting", help_heading = "Currency")]
+    pub skip_unrated: bool,
+
+    /// Mark rows recorded longer ago as stale (exit 5): 45s, 90m, 36h, 2d
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: Option<String>,
+
+    /// Print only the totals, as rows
+    #[arg(long)]
+    pub totals_only: bool,
+
+    /// Profiles fetched at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// Print each profile's request bodies, one JSON object per line, and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// `-a` and `--group` values in the order typed (filled by `Cli::parse_ordered`).
+    #[arg(skip)]
+    pub named: Vec<AccountName>,
+}
+
 impl Cli {
     /// Parses the command line, keeping the order of `-a` and `--group` values across both flags.
     pub fn parse_ordered() -> Result<Cli, clap::Error> {
@@ -318,6 +416,16 @@ impl Cli {
             (&mut cli.command, matches.subcommand_matches("balances"))
         {
             args.named = named_in_order(sub);
+        }
+        if let (Command::Position(args), Some(sub)) =
+            (&mut cli.command, matches.subcommand_matches("position"))
+        {
+            args.named = named_in_order(sub);
+            // An exported TREASURY_PROFILE picks the profile of single-profile commands; a
+            // position still defaults to every profile, so only a typed -p narrows it.
+            if sub.value_source("profile") == Some(clap::parser::ValueSource::EnvVariable) {
+                args.profiles.clear();
+            }
         }
         Ok(cli)
     }

@@ -49,7 +49,10 @@ fn main() -> ExitCode {
 /// Others keep the default signal handling (`sandbox serve` and `login` handle Ctrl-C
 /// themselves, the latter to restore the terminal).
 fn writes_report(command: &Command) -> bool {
-    matches!(command, Command::Balances(_) | Command::Accounts(_))
+    matches!(
+        command,
+        Command::Balances(_) | Command::Accounts(_) | Command::Position(_)
+    )
 }
 
 /// On SIGINT or SIGTERM: remove the temporary report file, say so, exit 130 or 143.
@@ -98,6 +101,7 @@ async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
         Command::Status => commands::status::run(&mut ctx).await,
         Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
         Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
+        Command::Position(args) => commands::position::run(&mut ctx, args).await,
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
         Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,

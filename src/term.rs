@@ -187,6 +187,14 @@ impl Term {
         self.line(&self.paint("warning", "33"), message);
     }
 
+    /// A `problem` with the next step for it on a `hint:` line of its own, as errors have.
+    pub fn problem_with_hint(&self, message: &str, hint: Option<&str>) {
+        self.problem(message);
+        if let Some(hint) = hint {
+            self.line(&self.paint("hint", "36"), hint);
+        }
+    }
+
     /// A line about the data that closes a report on stderr (the count of failed accounts),
     /// shown even with `-q`, like the warnings it points back at. No label: it is not one
     /// more warning to count.

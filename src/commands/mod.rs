@@ -7,6 +7,8 @@ pub mod completions;
 pub mod login;
 pub mod logout;
 pub mod man;
+pub mod position;
+mod position_fetch;
 pub mod sandbox;
 pub mod status;
 
@@ -153,20 +155,8 @@ impl<'a> Context<'a> {
     /// The profile and credentials to use, or the built-in sandbox, started on first use.
     async fn profile_and_access(&mut self) -> Result<(Profile, Access)> {
         if self.global.sandbox.is_some() {
-            let sandbox = match self.sandbox.take() {
-                Some(sandbox) => sandbox,
-                None => Sandbox::start(Options {
-                    port: 0,
-                    accounts: crate::sandbox::DEFAULT_ACCOUNTS,
-                    ..Options::default()
-                })
-                .await
-                .map_err(Error::Internal)?,
-            };
             let provider = self.provider()?;
-            let ready = crate::sandbox::profile(&sandbox, provider.name).map_err(Error::Internal);
-            self.sandbox = Some(sandbox);
-            return ready;
+            return self.sandbox_profile(provider.name).await;
         }
         let (file, path) = self.config()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
@@ -175,8 +165,37 @@ impl<'a> Context<'a> {
         Ok((profile, access))
     }
 
+    /// The ready profile of the sandbox's `provider` part; the sandbox starts on first use and
+    /// is shared by every profile asked for later (one sandbox serves every provider).
+    pub async fn sandbox_profile(&mut self, provider: &str) -> Result<(Profile, Access)> {
+        let sandbox = match self.sandbox.take() {
+            Some(sandbox) => sandbox,
+            None => Sandbox::start(Options {
+                port: 0,
+                accounts: crate::sandbox::DEFAULT_ACCOUNTS,
+                ..Options::default()
+            })
+            .await
+            .map_err(Error::Internal)?,
+        };
+        let ready = crate::sandbox::profile(&sandbox, provider).map_err(Error::Internal);
+        self.sandbox = Some(sandbox);
+        ready
+    }
+
+    /// The config file and its path, for commands that use several of its profiles.
+    pub fn config_file(&self) -> Result<(ConfigFile, PathBuf)> {
+        self.config()
+    }
+
     pub async fn connect(&mut self) -> Result<Bank> {
-        let (mut profile, access) = self.profile_and_access().await?;
+        let (profile, access) = self.profile_and_access().await?;
+        self.connect_profile(profile, access)
+    }
+
+    /// Connects one given profile with its own credentials, with the global retry policy and
+    /// `--timeout` (which overrides the profile's `timeout_secs`).
+    pub fn connect_profile(&self, mut profile: Profile, access: Access) -> Result<Bank> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
@@ -329,6 +348,10 @@ fn empty_refusal(document: &Document, file: Option<&PathBuf>) -> Option<Error> {
         ),
         Document::Balances(_) => ("the bank returned no balances", false),
         Document::Accounts(_) => ("the bank returned no accounts", false),
+        Document::Position(position, _) => (
+            "no profile returned any balance",
+            !position.is_complete(),
+        ),
         Document::Fields(_) => return None,
     };
     let kept = match file {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::model::{format_amount, Account, AccountError, BalanceRow, Report};
 
 #[derive(Serialize)]
-struct BalanceOut<'a> {
+pub(super) struct BalanceOut<'a> {
     account_id: &'a str,
     account_name: &'a str,
     bank_id: &'a str,
@@ -44,12 +44,12 @@ struct ErrorOut<'a> {
 }
 
 /// An amount as a JSON number carrying exactly the digits of its text form.
-fn number(amount: rust_decimal::Decimal, places: u32) -> serde_json::Number {
+pub(super) fn number(amount: rust_decimal::Decimal, places: u32) -> serde_json::Number {
     serde_json::Number::from_str(&format_amount(amount, places))
         .expect("a formatted decimal is a valid JSON number")
 }
 
-fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
+pub(super) fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
     let a = &row.account;
     let b = &row.balance;
     let places = a.currency.decimal_places;
@@ -124,7 +124,7 @@ pub fn account_lines(accounts: &[Account], out: &mut dyn Write) -> io::Result<()
     write_lines(accounts.iter().map(account_out), out)
 }
 
-fn write_items<T: Serialize>(
+pub(super) fn write_items<T: Serialize>(
     items: impl Iterator<Item = T>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -135,7 +135,7 @@ fn write_items<T: Serialize>(
     Ok(())
 }
 
-fn write_lines<T: Serialize>(
+pub(super) fn write_lines<T: Serialize>(
     items: impl Iterator<Item = T>,
     out: &mut dyn Write,
 ) -> io::Result<()> {

@@ -2,6 +2,8 @@
 
 mod csv;
 mod json;
+mod position;
+mod position_table;
 mod table;
 
 use std::borrow::Cow;
@@ -44,6 +46,15 @@ pub enum Document<'a> {
     Accounts(&'a [Account]),
     /// Named values, such as `status` prints.
     Fields(&'a [Field]),
+    /// A cash position across profiles (`treasury position`).
+    Position(&'a crate::position::Position, PositionView),
+}
+
+/// What of a position to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PositionView {
+    /// Only the totals, as rows (`--totals-only`).
+    pub totals_only: bool,
 }
 
 /// One named value of a `Fields` document.
@@ -240,6 +251,12 @@ pub fn render_with(
         (Document::Fields(fields), Format::Json | Format::Ndjson) => json::fields(fields, out),
         (Document::Fields(fields), Format::Csv) => csv::fields(fields, out),
         (Document::Fields(fields), Format::Table) => fields_as_lines(fields, out),
+        (Document::Position(p, view), Format::Table) => {
+            position_table::render(p, *view, options, out)
+        }
+        (Document::Position(p, view), Format::Csv) => position::csv(p, *view, out),
+        (Document::Position(p, _), Format::Json) => position::json(p, out),
+        (Document::Position(p, view), Format::Ndjson) => position::ndjson(p, *view, out),
     }
 }
 

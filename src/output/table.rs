@@ -13,7 +13,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{account_record, printable, TableOptions, TableStyle, ACCOUNT_FIELDS};
 use crate::cli::Totals as TotalsChoice;
-use crate::model::{format_amount_grouped, Account, BalanceRow, Report};
+pub(super) use crate::model::format_amount_grouped;
+use crate::model::{Account, BalanceRow, Report};
 
 const BALANCE_HEADER: [&str; 9] = [
     "account_id",
@@ -56,7 +57,7 @@ impl Default for Totals {
 
 /// One column: its header, alignment, the width its widest cell needs, and whether it shows.
 struct Column {
-    name: &'static str,
+    name: String,
     right: bool,
     natural: usize,
     width: usize,
@@ -64,17 +65,17 @@ struct Column {
 }
 
 /// The columns of a table and how to lay them out.
-struct Layout {
+pub(super) struct Layout {
     columns: Vec<Column>,
 }
 
 impl Layout {
-    fn new(header: &[&'static str], first_right: usize) -> Layout {
+    pub(super) fn new(header: &[&str], first_right: usize) -> Layout {
         let columns = header
             .iter()
             .enumerate()
             .map(|(i, name)| Column {
-                name,
+                name: name.to_string(),
                 right: i >= first_right,
                 natural: name.width(),
                 width: name.width(),
@@ -84,7 +85,7 @@ impl Layout {
         Layout { columns }
     }
 
-    fn measure(&mut self, cells: &[String]) {
+    pub(super) fn measure(&mut self, cells: &[String]) {
         for (column, cell) in self.columns.iter_mut().zip(cells) {
             column.natural = column.natural.max(cell.width());
             column.width = column.natural;
@@ -104,7 +105,7 @@ impl Layout {
 
     /// Shortens names, then drops columns in `drop_order`, until the table fits `limit`; then
     /// gives shortened names back what room is left. A number is never cut.
-    fn fit(&mut self, limit: usize, shortened: &[usize], drop_order: &[usize]) {
+    pub(super) fn fit(&mut self, limit: usize, shortened: &[usize], drop_order: &[usize]) {
         if self.total() <= limit {
             return;
         }
@@ -129,7 +130,7 @@ impl Layout {
         }
     }
 
-    fn write_row(&self, cells: &[String], out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn write_row(&self, cells: &[String], out: &mut dyn Write) -> io::Result<()> {
         let mut line = String::new();
         for (column, cell) in self.columns.iter().zip(cells) {
             if !column.shown {
@@ -147,7 +148,7 @@ impl Layout {
         writeln!(out, "{}", line.trim_end())
     }
 
-    fn write_header(&self, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn write_header(&self, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
         let header: Vec<String> = self.columns.iter().map(|c| c.name.to_string()).collect();
         self.write_rule(style, '─', out)?;
         self.write_row(&header, out)?;
@@ -155,7 +156,12 @@ impl Layout {
     }
 
     /// A line across the table on a terminal; nothing in plain tables.
-    fn write_rule(&self, style: TableStyle, fill: char, out: &mut dyn Write) -> io::Result<()> {
+    pub(super) fn write_rule(
+        &self,
+        style: TableStyle,
+        fill: char,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match style {
             TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total() + 1)),
             TableStyle::Plain => Ok(()),

@@ -1,0 +1,237 @@
+//! `treasury position`: choose and check the profiles, rates and options locally, fetch every
+//! profile at once (`position_fetch`), build the position, warn, render, and say how it went.
+
+use std::path::Path;
+
+use chrono::Utc;
+
+use crate::cli::PositionArgs;
+use crate::commands::position_fetch::{self, Chosen};
+use crate::commands::Context;
+use crate::config;
+use crate::error::{Error, Outcome, Result};
+use crate::output::{Document, PositionView};
+use crate::position::{self, Position, Rates, Verdict};
+use crate::query::{self, AccountArgs, AccountBook, DateArgs, DateSpan};
+
+pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> {
+    let span = query::resolve_dates(&DateArgs {
+        current: args.current,
+        prior_day: args.prior_day,
+        ..DateArgs::default()
+    })?;
+    let chosen = choose(ctx, args, span)?;
+    let rates = read_rates(ctx, args)?;
+    let max_age = args
+        .max_age
+        .as_deref()
+        .map(position::parse_duration)
+        .transpose()?;
+    if args.dry_run {
+        if ctx.global.output.is_some() {
+            return Err(Error::usage_hint(
+                "--dry-run prints the request bodies on stdout and writes no report",
+                "drop --output, or redirect stdout: treasury position --dry-run ... > bodies.ndjson",
+            ));
+        }
+        return position_fetch::print_plans(ctx, &chosen);
+    }
+    let sink = ctx.open_sink()?;
+    let parts = position_fetch::fetch_all(ctx, chosen, usize::from(args.concurrency)).await?;
+    let position = position::build(
+        parts,
+        rates.as_ref(),
+        args.skip_unrated,
+        max_age,
+        Utc::now(),
+    )?;
+    warn(ctx, &position);
+    let verdict = position.verdict();
+    if let Verdict::AllFailed { exit_code } = verdict {
+        // Nothing answered: no report, and any -o file is left as it was.
+        return Ok(Outcome::Failed(exit_code));
+    }
+    let view = PositionView {
+        totals_only: args.totals_only,
+    };
+    let count = match args.totals_only {
+        true => position.total_rows().len(),
+        false => position.rows.len(),
+    };
+    ctx.emit(sink, &Document::Position(&position, view), count)?;
+    Ok(match verdict {
+        Verdict::Complete => Outcome::Complete,
+        _ => Outcome::Partial,
+    })
+}
+
+/// The profiles to fetch, each resolved and checked against what the query needs.
+fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chosen>> {
+    let chosen = match ctx.global.sandbox.is_some() {
+        true => sandbox_profiles(&args.profiles)?,
+        false => config_profiles(ctx, &args.profiles)?,
+    };
+    check_prior_day(&chosen, span)?;
+    chosen
+        .into_iter()
+        .map(|mut c| {
+            let named = AccountArgs {
+                named: args.named.clone(),
+                from_file: Vec::new(),
+            };
+            let selection =
+                query::select_accounts(&named, &c.book).map_err(|e| in_profile(e, &c.name))?;
+            c.requests = query::plan(span, &selection.accounts, true, &c.provider.limits)
+                .map_err(|e| in_profile(e, &c.name))?;
+            c.accounts = selection.accounts;
+            Ok(c)
+        })
+        .collect()
+}
+
+/// With `--sandbox` the profiles are the providers the sandbox serves, named by provider.
+fn sandbox_profiles(names: &[String]) -> Result<Vec<Chosen>> {
+    let served = crate::sandbox::SERVED;
+    let names: Vec<String> = match names.is_empty() {
+        true => served.iter().map(|s| s.to_string()).collect(),
+        false => names.to_vec(),
+    };
+    names
+        .into_iter()
+        .map(|name| {
+            let spec = crate::bank::spec(&name)
+                .filter(|spec| served.contains(&spec.name))
+                .ok_or_else(|| {
+                    Error::usage_hint(
+                        format!("the sandbox has no profile '{name}'"),
+                        format!(
+                            "with --sandbox the profiles are the providers it serves: {}",
+                            served.join(", ")
+                        ),
+                    )
+                })?;
+            Ok(Chosen::new(name, spec, None, AccountBook::default()))
+        })
+        .collect()
+}
+
+/// The named profiles of the config file, or all of them; each must resolve.
+fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
+    let (file, path) = ctx.config_file()?;
+    let names: Vec<String> = match names.is_empty() {
+        true => file.profiles.keys().cloned().collect(),
+        false => dedup(names),
+    };
+    if names.is_empty() {
+        return Err(Error::usage_hint(
+            format!("{} has no profiles to take a position of", path.display()),
+            "set one up with 'treasury login -p NAME', or try 'treasury --sandbox position'",
+        ));
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let profile = config::resolve(&file, &name, &path)?;
+            let book = config::account_book(&file, &name);
+            Ok(Chosen::new(name, profile.provider, Some(profile), book))
+        })
+        .collect()
+}
+
+/// A profile named twice is fetched once: its accounts must not count twice in the totals.
+fn dedup(names: &[String]) -> Vec<String> {
+    let mut seen = Vec::new();
+    for name in names {
+        if !seen.contains(name) {
+            seen.push(name.clone());
+        }
+    }
+    seen
+}
+
+/// `--prior-day` needs every chosen provider to serve it; the refusal names those that cannot.
+fn check_prior_day(chosen: &[Chosen], span: DateSpan) -> Result<()> {
+    if span != DateSpan::PriorDay {
+        return Ok(());
+    }
+    let cannot: Vec<String> = chosen
+        .iter()
+        .filter(|c| !c.provider.limits.prior_day)
+        .map(|c| format!("'{}' ({})", c.name, c.provider.name))
+        .collect();
+    if cannot.is_empty() {
+        return Ok(());
+    }
+    Err(Error::usage_hint(
+        format!(
+            "--prior-day: {} cannot give prior-day balances",
+            cannot.join(", ")
+        ),
+        "drop --prior-day for current balances, or leave those profiles out with -p",
+    ))
+}
+
+/// A local refusal about one profile names it.
+fn in_profile(error: Error, name: &str) -> Error {
+    match error {
+        Error::Usage { message, hint } => Error::Usage {
+            message: format!("profile '{name}': {message}"),
+            hint,
+        },
+        other => other,
+    }
+}
+
+/// `--rates`, read and parsed before anything is sent.
+fn read_rates(ctx: &Context, args: &PositionArgs) -> Result<Option<Rates>> {
+    let (Some(target), Some(path)) = (&args.reporting, &args.rates) else {
+        return Ok(None);
+    };
+    let (name, text) = match path == Path::new("-") {
+        true => ("stdin".to_string(), ctx.term.read_stdin()),
+        false => (path.display().to_string(), std::fs::read_to_string(path)),
+    };
+    let text = text.map_err(|e| {
+        Error::usage_hint(
+            format!("cannot read rates file {name}: {e}"),
+            "give --rates an existing file, or - for stdin",
+        )
+    })?;
+    position::parse_rates(&name, &text, target).map(Some)
+}
+
+/// One line on stderr per failed profile (with its hint), account error, stale row and
+/// currency left unrated.
+fn warn(ctx: &Context, position: &Position) {
+    for failed in &position.failed {
+        ctx.term.problem_with_hint(
+            &format!(
+                "profile '{}' ({}) failed and is not in the totals: {}",
+                failed.profile, failed.provider, failed.failure.message
+            ),
+            failed.failure.hint.as_deref(),
+        );
+    }
+    for entry in position.errors().iter().skip(position.failed.len()) {
+        let account = match entry.bank_id.is_empty() {
+            true => entry.account_id.clone(),
+            false => format!("{}/{}", entry.bank_id, entry.account_id),
+        };
+        let line = match entry.kind {
+            position::ErrorKind::Unrated => entry.message.clone(),
+            position::ErrorKind::Account => format!(
+                "profile '{}' account {account}: {} {}",
+                entry.profile, entry.code, entry.message
+            ),
+            _ => format!(
+                "profile '{}' account {account}: stale: {}",
+                entry.profile, entry.message
+            ),
+        };
+        // Data problems are shown even with -q; a currency skipped on request is not one.
+        match entry.kind {
+            position::ErrorKind::Unrated => ctx.term.warn(&line),
+            _ => ctx.term.problem(&line),
+        }
+    }
+}

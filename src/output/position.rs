@@ -1,0 +1,215 @@
+//! A cash position as CSV, JSON and NDJSON: the keys of `position::ROW_FIELDS` (then
+//! `CONVERTED_FIELDS` with `--in`), `TOTAL_FIELDS` and `ERROR_FIELDS`, in that order.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::json::{balance_out, number, write_items, write_lines, BalanceOut};
+use super::PositionView;
+use crate::model::{format_amount, write_amount};
+use crate::position::{
+    ErrorEntry, Position, PositionRow, TotalRow, CONVERTED_FIELDS, ROW_FIELDS, TOTAL_FIELDS,
+};
+
+#[derive(Serialize)]
+struct RowOut<'a> {
+    profile: &'a str,
+    provider: &'a str,
+    #[serde(flatten)]
+    balance: BalanceOut<'a>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    converted: Option<ConvertedOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConvertedOut<'a> {
+    converted_currency: &'a str,
+    converted_ending_ledger: Option<serde_json::Number>,
+    converted_ending_available: Option<serde_json::Number>,
+}
+
+#[derive(Serialize)]
+struct TotalOut<'a> {
+    scope: &'static str,
+    profile: &'a str,
+    provider: &'a str,
+    currency: &'a str,
+    rows: usize,
+    ending_ledger: serde_json::Number,
+    ending_available: serde_json::Number,
+    complete: bool,
+}
+
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    kind: &'static str,
+    profile: &'a str,
+    provider: &'a str,
+    account_id: &'a str,
+    bank_id: &'a str,
+    code: &'a str,
+    message: &'a str,
+    exit_code: u8,
+}
+
+/// The reporting currency of a position converted with `--in`.
+fn reporting(position: &Position) -> Option<&str> {
+    position.reporting.as_ref().map(|r| r.currency.as_str())
+}
+
+/// A row's converted amounts as printed (rounded), `None` for an unrated row.
+fn converted_amounts(row: &PositionRow) -> Option<(String, String)> {
+    let c = row.converted.as_ref()?;
+    let (ledger, available) = c.rounded();
+    Some((
+        format_amount(ledger, c.places),
+        format_amount(available, c.places),
+    ))
+}
+
+fn row_out<'a>(row: &'a PositionRow, reporting: Option<&'a str>) -> RowOut<'a> {
+    let amounts = row.converted.as_ref().map(|c| {
+        let (ledger, available) = c.rounded();
+        (number(ledger, c.places), number(available, c.places))
+    });
+    RowOut {
+        profile: &row.profile,
+        provider: &row.provider,
+        balance: balance_out(&row.row),
+        converted: reporting.map(|currency| ConvertedOut {
+            converted_currency: currency,
+            converted_ending_ledger: amounts.as_ref().map(|(l, _)| l.clone()),
+            converted_ending_available: amounts.map(|(_, a)| a),
+        }),
+    }
+}
+
+fn total_out(t: &TotalRow) -> TotalOut<'_> {
+    TotalOut {
+        scope: t.scope.as_str(),
+        profile: &t.profile,
+        provider: &t.provider,
+        currency: &t.currency,
+        rows: t.rows,
+        ending_ledger: number(t.ending_ledger, t.places),
+        ending_available: number(t.ending_available, t.places),
+        complete: t.complete,
+    }
+}
+
+fn error_out(e: &ErrorEntry) -> ErrorOut<'_> {
+    ErrorOut {
+        kind: e.kind.as_str(),
+        profile: &e.profile,
+        provider: &e.provider,
+        account_id: &e.account_id,
+        bank_id: &e.bank_id,
+        code: &e.code,
+        message: &e.message,
+        exit_code: e.exit_code,
+    }
+}
+
+/// `{"balances": [...], "totals": [...], "errors": [...]}`, one item per line. `--totals-only`
+/// changes nothing here: the totals are already their own key.
+pub fn json(position: &Position, out: &mut dyn Write) -> io::Result<()> {
+    let currency = reporting(position);
+    out.write_all(b"{\"balances\": [")?;
+    write_items(position.rows.iter().map(|r| row_out(r, currency)), out)?;
+    out.write_all(b"],\n\"totals\": [")?;
+    write_items(position.total_rows().iter().map(total_out), out)?;
+    out.write_all(b"],\n\"errors\": [")?;
+    write_items(position.errors().iter().map(error_out), out)?;
+    out.write_all(b"]}\n")
+}
+
+/// One position row per line; with `--totals-only`, one total per line.
+pub fn ndjson(position: &Position, view: PositionView, out: &mut dyn Write) -> io::Result<()> {
+    if view.totals_only {
+        return write_lines(position.total_rows().iter().map(total_out), out);
+    }
+    let currency = reporting(position);
+    write_lines(position.rows.iter().map(|r| row_out(r, currency)), out)
+}
+
+fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out)
+}
+
+fn into_io(err: csv::Error) -> io::Error {
+    match err.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Rows only (converted columns last with `--in`; empty for an unrated row), or with
+/// `--totals-only` the total rows.
+pub fn csv(position: &Position, view: PositionView, out: &mut dyn Write) -> io::Result<()> {
+    let mut csv = writer(out);
+    if view.totals_only {
+        csv.write_record(TOTAL_FIELDS).map_err(into_io)?;
+        for t in position.total_rows() {
+            csv.write_record(total_record(&t)).map_err(into_io)?;
+        }
+        return csv.flush();
+    }
+    let currency = reporting(position);
+    let mut header: Vec<&str> = ROW_FIELDS.to_vec();
+    if currency.is_some() {
+        header.extend(CONVERTED_FIELDS);
+    }
+    csv.write_record(&header).map_err(into_io)?;
+    for row in &position.rows {
+        let mut record = row_record(row);
+        if let Some(code) = currency {
+            let (ledger, available) = converted_amounts(row).unwrap_or_default();
+            record.extend([code.to_string(), ledger, available]);
+        }
+        csv.write_record(&record).map_err(into_io)?;
+    }
+    csv.flush()
+}
+
+fn row_record(row: &PositionRow) -> Vec<String> {
+    let (a, b) = (&row.row.account, &row.row.balance);
+    let places = a.currency.decimal_places;
+    let amount = |v| {
+        let mut text = String::new();
+        write_amount(&mut text, v, places);
+        text
+    };
+    vec![
+        row.profile.clone(),
+        row.provider.clone(),
+        a.account_id.clone(),
+        a.account_name.clone(),
+        a.bank_id.clone(),
+        a.bank_name.clone(),
+        a.branch_id.clone(),
+        a.currency.code.clone(),
+        b.as_of_date.to_string(),
+        b.current_day.to_string(),
+        amount(b.opening_available),
+        amount(b.opening_ledger),
+        amount(b.ending_available),
+        amount(b.ending_ledger),
+        b.record_timestamp.clone(),
+    ]
+}
+
+fn total_record(t: &TotalRow) -> Vec<String> {
+    vec![
+        t.scope.as_str().to_string(),
+        t.profile.clone(),
+        t.provider.clone(),
+        t.currency.clone(),
+        t.rows.to_string(),
+        format_amount(t.ending_ledger, t.places),
+        format_amount(t.ending_available, t.places),
+        t.complete.to_string(),
+    ]
+}

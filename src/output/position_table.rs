@@ -1,0 +1,191 @@
+//! A cash position as a table: the rows profile by profile, each profile's subtotals under its
+//! rows, the per-currency totals, the grand total in the reporting currency, and a footer
+//! naming what the totals lack. Stale rows say so in words, colour or not.
+
+use std::io::{self, Write};
+
+use super::table::{format_amount_grouped, Layout};
+use super::{printable, PositionView, TableOptions, TableStyle};
+use crate::position::{Position, PositionRow, Scope, TotalRow, TOTAL_FIELDS};
+
+const HEADER: [&str; 9] = [
+    "profile",
+    "provider",
+    "account_id",
+    "account_name",
+    "currency",
+    "as_of_date",
+    "status",
+    "ending_ledger",
+    "ending_available",
+];
+const FIRST_AMOUNT: usize = 7;
+/// What a narrow terminal shortens first, then drops: the name, then the provider.
+const SHORTENED: [usize; 1] = [3];
+const DROP_ORDER: [usize; 2] = [3, 1];
+
+pub fn render(
+    position: &Position,
+    view: PositionView,
+    options: &TableOptions,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if view.totals_only {
+        return totals_only(position, options, out);
+    }
+    let reporting = position.reporting.as_ref().map(|r| r.currency.clone());
+    let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    if let Some(code) = &reporting {
+        header.push(format!("ledger_{code}"));
+        header.push(format!("available_{code}"));
+    }
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let totals = position.total_rows();
+    let mut lines: Vec<Line> = Vec::new();
+    for subtotal in &position.subtotals {
+        lines.extend(
+            position
+                .rows
+                .iter()
+                .filter(|r| r.profile == subtotal.profile)
+                .map(|r| Line::Cells(row_cells(r, reporting.is_some()))),
+        );
+        lines.extend(
+            totals
+                .iter()
+                .filter(|t| t.scope == Scope::Profile && t.profile == subtotal.profile)
+                .map(|t| Line::Cells(total_cells(t, reporting.is_some()))),
+        );
+        lines.push(Line::Rule);
+    }
+    lines.extend(
+        totals
+            .iter()
+            .filter(|t| t.scope != Scope::Profile)
+            .map(|t| Line::Cells(total_cells(t, reporting.is_some()))),
+    );
+    let mut layout = Layout::new(&header, FIRST_AMOUNT);
+    for line in &lines {
+        if let Line::Cells(cells) = line {
+            layout.measure(cells);
+        }
+    }
+    if let Some(limit) = options.width {
+        layout.fit(limit, &SHORTENED, &DROP_ORDER);
+    }
+    layout.write_header(options.style, out)?;
+    for line in &lines {
+        match line {
+            Line::Cells(cells) => layout.write_row(cells, out)?,
+            Line::Rule => match options.style {
+                TableStyle::Plain => writeln!(out)?,
+                TableStyle::Terminal => layout.write_rule(options.style, '─', out)?,
+            },
+        }
+    }
+    layout.write_rule(options.style, '─', out)?;
+    footer(position, out)
+}
+
+enum Line {
+    Cells(Vec<String>),
+    Rule,
+}
+
+fn row_cells(row: &PositionRow, converted: bool) -> Vec<String> {
+    let (a, b) = (&row.row.account, &row.row.balance);
+    let places = a.currency.decimal_places;
+    let mut cells = vec![
+        printable(&row.profile).into_owned(),
+        printable(&row.provider).into_owned(),
+        printable(&a.account_id).into_owned(),
+        printable(&a.account_name).into_owned(),
+        printable(&a.currency.code).into_owned(),
+        b.as_of_date.to_string(),
+        if row.stale.is_some() { "STALE" } else { "" }.to_string(),
+        format_amount_grouped(b.ending_ledger, places),
+        format_amount_grouped(b.ending_available, places),
+    ];
+    if converted {
+        let (ledger, available) = match &row.converted {
+            Some(c) => {
+                let (l, a) = c.rounded();
+                (
+                    format_amount_grouped(l, c.places),
+                    format_amount_grouped(a, c.places),
+                )
+            }
+            None => ("(no rate)".to_string(), "(no rate)".to_string()),
+        };
+        cells.extend([ledger, available]);
+    }
+    cells
+}
+
+/// A total as a table line: SUBTOTAL, TOTAL, or TOTAL in the reporting currency's columns.
+fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
+    let label = match t.scope {
+        Scope::Profile => "SUBTOTAL",
+        Scope::Currency | Scope::Reporting => "TOTAL",
+    };
+    let plural = if t.rows == 1 { "" } else { "s" };
+    let ledger = format_amount_grouped(t.ending_ledger, t.places);
+    let available = format_amount_grouped(t.ending_available, t.places);
+    let mut cells = vec![
+        printable(&t.profile).into_owned(),
+        String::new(),
+        label.to_string(),
+        format!("{} account{plural}", t.rows),
+        printable(&t.currency).into_owned(),
+        String::new(),
+        if t.complete { "" } else { "INCOMPLETE" }.to_string(),
+    ];
+    match t.scope {
+        Scope::Reporting => cells.extend([String::new(), String::new(), ledger, available]),
+        _ => {
+            cells.extend([ledger, available]);
+            if converted {
+                cells.extend([String::new(), String::new()]);
+            }
+        }
+    }
+    cells
+}
+
+/// `--totals-only`: the total rows with the keys of `TOTAL_FIELDS` as the header.
+fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
+    let mut layout = Layout::new(&TOTAL_FIELDS, 4);
+    let rows: Vec<Vec<String>> = position
+        .total_rows()
+        .iter()
+        .map(|t| {
+            vec![
+                t.scope.as_str().to_string(),
+                printable(&t.profile).into_owned(),
+                printable(&t.provider).into_owned(),
+                printable(&t.currency).into_owned(),
+                t.rows.to_string(),
+                format_amount_grouped(t.ending_ledger, t.places),
+                format_amount_grouped(t.ending_available, t.places),
+                t.complete.to_string(),
+            ]
+        })
+        .collect();
+    for row in &rows {
+        layout.measure(row);
+    }
+    layout.write_header(options.style, out)?;
+    for row in &rows {
+        layout.write_row(row, out)?;
+    }
+    layout.write_rule(options.style, '─', out)?;
+    footer(position, out)
+}
+
+/// What the totals lack or doubt, one sentence a line, under the table.
+fn footer(position: &Position, out: &mut dyn Write) -> io::Result<()> {
+    for note in position.notes() {
+        writeln!(out, "Note: {}", printable(&note))?;
+    }
+    Ok(())
+}
