@@ -259,11 +259,7 @@ fn check_store(store: &Store, profile: &str) -> Result<()> {
         Ok(()) => Ok(()),
         Err(e @ KeyringError::Unavailable(_)) => Err(Error::auth(
             e.to_string(),
-            format!(
-                "on a machine without a keyring use 'treasury login -p {profile} --store file' (an owner-only file), \
-                 or set {} or client_secret_command instead",
-                credentials::CLIENT_SECRET_ENV
-            ),
+            credentials::no_keyring_hint(profile),
         )),
         Err(e) => Err(Error::auth(e.to_string(), "try again, or use --store file")),
     }

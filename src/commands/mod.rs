@@ -37,6 +37,8 @@ pub struct Context<'a> {
     pub global: &'a GlobalArgs,
     pub term: &'a Term,
     sandbox: Option<Sandbox>,
+    /// The config file and its path, read and parsed once per run, on first use.
+    config: std::cell::OnceCell<(ConfigFile, PathBuf)>,
 }
 
 /// Where a report goes, opened before anything is fetched so a bad path fails early.
@@ -51,13 +53,19 @@ impl<'a> Context<'a> {
             global,
             term,
             sandbox: None,
+            config: std::cell::OnceCell::new(),
         }
     }
 
+    /// The config file, read and parsed on first use and kept for the rest of the run. A file
+    /// that cannot be read is an error each time it is asked for (the run ends at the first).
     fn config(&self) -> Result<(ConfigFile, PathBuf)> {
+        if let Some(loaded) = self.config.get() {
+            return Ok(loaded.clone());
+        }
         let path = config::config_path(self.global.config.as_deref())?;
         let file = config::load(&path, self.global.config.is_some())?;
-        Ok((file, path))
+        Ok(self.config.get_or_init(|| (file, path)).clone())
     }
 
     /// Refuses `--sandbox` for commands that change stored settings or secrets.
@@ -136,7 +144,7 @@ impl<'a> Context<'a> {
         let name = config::profile_name(self.global.profile.as_deref(), &file);
         let profile = config::resolve(&file, &name, &config_path).ok()?;
         let origin = cache::Origin {
-            provider: "jpmorgan".to_string(),
+            provider: profile.provider.name.to_string(),
             base_url: profile.base_url.to_string(),
             client_id: profile.client_id.clone(),
         };

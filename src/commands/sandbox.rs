@@ -15,12 +15,12 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         )
     })?;
     ctx.term.note(&format!(
-        "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}{}Press Ctrl-C to stop.",
+        "Sandbox bank listening on {} with {} accounts ({})\n{}Profile for it:\n{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
         authentication(args, &secret),
-        profile(&sandbox, args),
         other_providers(&sandbox),
+        profile(&sandbox, args),
     ));
     sandbox
         .run_until(async {
@@ -102,7 +102,7 @@ fn other_providers(sandbox: &Sandbox) -> String {
     for name in crate::sandbox::SERVED.iter().filter(|n| **n != "jpmorgan") {
         if let Ok((profile, _)) = crate::sandbox::profile(sandbox, name) {
             text.push_str(&format!(
-                "{} at {} (secret '{}'):\n  [profiles.sandbox-{name}]\n  provider = \"{name}\"\n  base_url = \"{}\"\n",
+                "{} at {} (secret '{}'), a profile for it:\n  [profiles.sandbox-{name}]\n  provider = \"{name}\"\n  base_url = \"{}\"\n",
                 profile.provider.title,
                 profile.base_url,
                 crate::sandbox::secret_of(name),

@@ -28,7 +28,7 @@ const DEFAULT_PROFILE: &str = "default";
 const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
 /// The config file as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,

@@ -214,33 +214,75 @@ fn cert_and_key(profile: &Profile) -> Result<(PathBuf, PathBuf)> {
     }
 }
 
+/// The secret chain, first hit wins (PRODUCT.md): the one place its order is written.
+const CHAIN: [Source; 4] = [Source::Env, Source::Command, Source::Keyring, Source::File];
+
+/// What one source of the chain holds for a profile: nothing, or where the secret is (and,
+/// when `fetch`, the secret itself; only then is a `client_secret_command` run).
+fn look(profile: &Profile, source: Source, fetch: bool) -> Result<Option<Found>> {
+    let found = |secret, store| Ok(Some(Found { secret, store }));
+    match source {
+        Source::Env => match env_secret(CLIENT_SECRET_ENV) {
+            Some(secret) => found(Some(secret), None),
+            None => Ok(None),
+        },
+        Source::Command => match &profile.client_secret_command {
+            Some(command) if fetch => found(Some(command::run(&profile.name, command)?), None),
+            Some(_) => found(None, None),
+            None => Ok(None),
+        },
+        Source::Keyring => match keyring::get(&profile.name) {
+            Ok(Some(secret)) => found(Some(secret), Some(Store::Keyring)),
+            Ok(None) => Ok(None),
+            Err(e) => {
+                tracing::info!("{e}");
+                Ok(None)
+            }
+        },
+        Source::File => {
+            let path = config::credentials_path()?;
+            match file::load(&path, &profile.name)?.secret() {
+                Some(secret) => found(Some(secret), Some(Store::File(path))),
+                None => Ok(None),
+            }
+        }
+        Source::Sandbox | Source::KeyFile => Ok(None),
+    }
+}
+
+/// A hit in the secret chain.
+struct Found {
+    secret: Option<Secret>,
+    store: Option<Store>,
+}
+
 fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
-    if let Some(secret) = env_secret(CLIENT_SECRET_ENV) {
-        return Ok((secret, Source::Env, None));
-    }
-    if let Some(command) = &profile.client_secret_command {
-        return Ok((command::run(&profile.name, command)?, Source::Command, None));
-    }
-    match keyring::get(&profile.name) {
-        Ok(Some(secret)) => return Ok((secret, Source::Keyring, Some(Store::Keyring))),
-        Ok(None) => {}
-        Err(e) => tracing::info!("{e}"),
-    }
-    let path = config::credentials_path()?;
-    if let Some(secret) = file::load(&path, &profile.name)?.secret() {
-        return Ok((secret, Source::File, Some(Store::File(path))));
+    for source in CHAIN {
+        if let Some(Found {
+            secret: Some(secret),
+            store,
+        }) = look(profile, source, true)?
+        {
+            return Ok((secret, source, store));
+        }
     }
     let name = &profile.name;
     let hint = match keyring::probe() {
-        Err(KeyringError::Unavailable(_)) => format!(
-            "this machine has no usable keyring: run 'treasury login -p {name} --store file', or set {CLIENT_SECRET_ENV}, or client_secret_command in the profile"
-        ),
+        Err(KeyringError::Unavailable(_)) => no_keyring_hint(name),
         _ => format!("run 'treasury login -p {name}', or set {CLIENT_SECRET_ENV}"),
     };
     Err(Error::auth(
         format!("no client secret for profile '{name}'"),
         hint,
     ))
+}
+
+/// What to do on a machine without a usable keyring: the one wording of it.
+pub fn no_keyring_hint(profile: &str) -> String {
+    format!(
+        "on a machine without a keyring use 'treasury login -p {profile} --store file' (an owner-only file), \
+         or set {CLIENT_SECRET_ENV} or client_secret_command instead"
+    )
 }
 
 fn env_secret(var: &str) -> Option<Secret> {
@@ -356,16 +398,15 @@ pub fn status(profile: &Profile) -> Result<CredentialStatus> {
         (Some(Source::Env), None)
     } else if profile.auth != AuthMode::ClientSecret {
         (Some(Source::KeyFile), None)
-    } else if profile.client_secret_command.is_some() {
-        (Some(Source::Command), None)
-    } else if matches!(keyring::get(&profile.name), Ok(Some(_))) {
-        (Some(Source::Keyring), Some(Store::Keyring))
     } else {
-        let path = config::credentials_path()?;
-        match file::load(&path, &profile.name)?.secret() {
-            Some(_) => (Some(Source::File), Some(Store::File(path))),
-            None => (None, None),
+        let mut hit = (None, None);
+        for source in CHAIN {
+            if let Some(found) = look(profile, source, false)? {
+                hit = (Some(source), found.store);
+                break;
+            }
         }
+        hit
     };
     Ok(CredentialStatus {
         source,
