@@ -9,8 +9,6 @@ pub mod wire;
 
 #[cfg(test)]
 mod mapping_tests;
-#[cfg(test)]
-mod tests;
 
 pub use client::{Client, Settings};
 pub use provider::{LIMITS, SPEC};

@@ -2,6 +2,8 @@
 //! app tokens with a lifetime, the customer accounts list and the live available balance, with
 //! Finicity's error bodies. Nested by the caller under a prefix (the sandbox uses `/finicity`).
 
+#[cfg(test)]
+mod client_tests;
 pub mod data;
 
 use std::collections::HashMap;

@@ -11,12 +11,12 @@ use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
 
-use super::{Client, Settings};
+use crate::bank::finicity::{Client, Settings};
 use crate::credentials::Secret;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{format_amount, Report};
 use crate::query::AccountRef;
-use crate::sandbox::finicity::{self as sandbox, data, Finicity, Options};
+use super::{self as sandbox, data, Finicity, Options};
 
 /// Serves `app` on a free loopback port; returns its base URL.
 async fn serve(app: Router) -> String {
@@ -303,7 +303,7 @@ async fn the_running_sandbox_serves_finicity_under_its_prefix() {
     let url = format!("{}/finicity", bank.base_url());
     let client = client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET);
     assert_eq!(client.accounts().await.unwrap().len(), 8);
-    let wrong = super::Client::new(
+    let wrong = Client::new(
         Http::new(
             Duration::from_secs(5),
             RetryPolicy {
