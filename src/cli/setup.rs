@@ -1,0 +1,199 @@
+//! The arguments of the setup commands: `login`, `logout`, `completions`, `man`, `sandbox`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+pub(super) const MAN_HELP: &str = "\
+Examples:
+  treasury man | man -l -
+  treasury man balances > ~/.local/share/man/man1/treasury-balances.1";
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print [default: treasury itself]
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+pub(super) const LOGIN_EXAMPLES: &str = "\
+The secret is looked up in this order: TREASURY_CLIENT_SECRET, the profile's
+client_secret_command, the OS keyring, the owner-only credentials file
+($XDG_CONFIG_HOME/treasury/credentials.toml). TREASURY_ACCESS_TOKEN skips all of them.
+
+Examples:
+  treasury login -p uat --environment uat --client-id ID --token-url https://id.example/oauth2/token
+  printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
+  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key
+  printf '%s' \"$PARTNER_SECRET\" | treasury login -p fin --provider finicity --app-key KEY \\
+      --partner-id ID --customer-id 41442 --client-secret-stdin --store file";
+
+pub(super) const LOGOUT_EXAMPLES: &str = "\
+Removes the client secret and cached token from the OS keyring and from the credentials file;
+the profile's settings stay in the config file. A secret in TREASURY_CLIENT_SECRET or a
+client_secret_command is not stored by treasury, so there is nothing to forget.
+
+Examples:
+  treasury logout -p uat
+  treasury logout --all";
+
+pub(super) const STATUS_EXAMPLES: &str = "\
+Sends nothing and never prints a secret or token. credential_source is one of env, command,
+keyring, file, key-file, sandbox or none.
+
+Examples:
+  treasury status -p uat
+  treasury status -f json | jq -r .token_expires_at";
+
+const SANDBOX_EXAMPLES: &str = "\
+Client id and secret are sandbox/sandbox; it prints a profile to paste into your config.
+
+Examples:
+  treasury sandbox serve --port 8080 --accounts 500
+  treasury sandbox serve --port 0 --accounts 10000      (any free port; benchmarks)";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// The OS keyring (Secret Service, keyutils, Keychain, Credential Manager)
+    Keyring,
+    /// The owner-only file $XDG_CONFIG_HOME/treasury/credentials.toml
+    File,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The bank's API: jpmorgan or finicity [default: the profile's, else jpmorgan]
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+
+    /// OAuth client id
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
+    /// Read the client secret from stdin (first line) instead of prompting
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+
+    /// OAuth token endpoint (https, or http on a loopback host)
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+
+    /// API root, overriding the environment's documented host
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Which documented J.P. Morgan hosts to use
+    #[arg(long, value_enum)]
+    pub environment: Option<crate::config::Environment>,
+
+    /// How to authenticate [default: client-secret]
+    #[arg(long, value_enum)]
+    pub auth: Option<crate::config::AuthMode>,
+
+    /// Client certificate, PEM (private-key-jwt and mtls)
+    #[arg(long, value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+
+    /// Private key, PEM, readable by you only (private-key-jwt and mtls)
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
+    /// OAuth scope to ask for
+    #[arg(long)]
+    pub scope: Option<String>,
+
+    /// Resource id sent with a client assertion (private-key-jwt)
+    #[arg(long)]
+    pub resource: Option<String>,
+
+    /// Where to keep the client secret
+    #[arg(long, value_enum, default_value_t = StoreKind::Keyring)]
+    pub store: StoreKind,
+
+    /// Finicity: the app key (Finicity-App-Key)
+    #[arg(long, value_name = "KEY", help_heading = "Finicity")]
+    pub app_key: Option<String>,
+
+    /// Finicity: the partner id (the partner secret is read like a client secret)
+    #[arg(long, value_name = "ID", help_heading = "Finicity")]
+    pub partner_id: Option<String>,
+
+    /// Finicity: the customer whose accounts are reported
+    #[arg(long, value_name = "ID", help_heading = "Finicity")]
+    pub customer_id: Option<String>,
+
+    /// Save without asking the token endpoint whether the credentials work
+    #[arg(long)]
+    pub no_verify: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Forget the secrets and tokens of every profile
+    #[arg(long)]
+    pub all: bool,
+}
+
+pub(super) const COMPLETIONS_HELP: &str = "\
+The scripts ask treasury itself for completions (profile names, aliases and groups from
+the config file included); it never contacts a bank for that.
+
+Install:
+  bash:        treasury completions bash > ~/.local/share/bash-completion/completions/treasury
+  zsh:         treasury completions zsh > ~/.zfunc/_treasury   (with fpath+=~/.zfunc before compinit)
+  fish:        treasury completions fish > ~/.config/fish/completions/treasury.fish
+  powershell:  treasury completions powershell >> $PROFILE
+  elvish:      treasury completions elvish >> ~/.config/elvish/rc.elv";
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Run the sandbox bank on 127.0.0.1 in the foreground until Ctrl-C
+    #[command(after_help = SANDBOX_EXAMPLES)]
+    Serve(SandboxServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxServeArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+
+    /// How many accounts the sandbox bank holds
+    #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=crate::sandbox::MAX_SANDBOX_ACCOUNTS as u64))]
+    pub accounts: usize,
+
+    /// The client secret the token endpoint accepts for client id 'sandbox' (visible in ps:
+    /// prefer the environment variable or --client-secret-stdin)
+    #[arg(long, value_name = "SECRET", env = "TREASURY_SANDBOX_CLIENT_SECRET",
+          hide_env_values = true, default_value = crate::sandbox::CLIENT_SECRET)]
+    pub client_secret: String,
+
+    /// Read the client secret from stdin (first line) instead
+    #[arg(long, conflicts_with = "client_secret")]
+    pub client_secret_stdin: bool,
+
+    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM)
+    #[arg(long, value_name = "FILE")]
+    pub client_cert: Option<PathBuf>,
+
+    /// Serve HTTPS with this server certificate chain (PEM); needs --tls-key
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key of --tls-cert (PEM)
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Require a client certificate signed by this CA (PEM): mutual TLS, which then stands in
+    /// for the bearer token on /balance
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub client_ca: Option<PathBuf>,
+}
