@@ -47,6 +47,9 @@ pub struct ProfileFile {
     pub app_key: Option<String>,
     pub partner_id: Option<String>,
     pub customer_id: Option<String>,
+    /// Chase (browser login): where the bank sends the browser back, and its OAuth pages.
+    pub redirect_uri: Option<String>,
+    pub authorize_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -58,6 +61,9 @@ pub struct ProfileFile {
 pub enum Environment {
     Prod,
     Uat,
+    /// Chase's QA hosts. Not offered by `login --environment`, which is J.P. Morgan's.
+    #[value(skip)]
+    Qa,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -83,6 +89,7 @@ impl Environment {
         match self {
             Environment::Prod => "prod",
             Environment::Uat => "uat",
+            Environment::Qa => "qa",
         }
     }
 }
@@ -271,6 +278,11 @@ pub fn credentials_path() -> Result<PathBuf> {
     config_dir().map(|dir| dir.join("credentials.toml"))
 }
 
+/// The lock file that runs renewing a browser login take before spending a refresh token.
+pub fn login_lock_path() -> Result<PathBuf> {
+    config_dir().map(|dir| dir.join("login.lock"))
+}
+
 /// Where the account list of a profile is cached.
 pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
     let safe: String = profile
@@ -368,6 +380,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     };
     let provider = provider_of(name, raw)?;
     check_keys(name, raw, provider, path)?;
+    check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
     let base_url = match (
         &raw.base_url,
@@ -375,6 +388,16 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     ) {
         (Some(url), _) => checked_url(name, "base_url", url)?,
         (None, Some(url)) => url,
+        (None, None) if raw.environment.is_some() => {
+            return Err(Error::usage_hint(
+                format!(
+                    "provider '{}' documents no API host for environment '{}' of profile '{name}'",
+                    provider.name,
+                    raw.environment.map_or("", |e| e.name())
+                ),
+                format!("add base_url under [profiles.{name}] in {}", path.display()),
+            ))
+        }
         (None, None) => {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
@@ -436,6 +459,8 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("app_key", &raw.app_key),
         text("partner_id", &raw.partner_id),
         text("customer_id", &raw.customer_id),
+        text("redirect_uri", &raw.redirect_uri),
+        text("authorize_url", &raw.authorize_url),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),
     ]
@@ -464,6 +489,30 @@ fn check_keys(name: &str, raw: &ProfileFile, provider: &Spec, path: &Path) -> Re
                 ),
             ))
         }
+    }
+}
+
+/// Refuses an environment the provider has no hosts for (J.P. Morgan: prod, uat; Chase: prod, qa).
+fn check_environment(
+    name: &str,
+    environment: Option<Environment>,
+    provider: &Spec,
+    path: &Path,
+) -> Result<()> {
+    match environment {
+        Some(env) if !provider.environments.contains(&env) => {
+            let known: Vec<&str> = provider.environments.iter().map(|e| e.name()).collect();
+            Err(Error::usage_hint(
+                format!(
+                    "profile '{name}' in {} sets environment = \"{}\", which provider '{}' does not have",
+                    path.display(),
+                    env.name(),
+                    provider.name
+                ),
+                format!("use one of: {}, or set base_url", known.join(", ")),
+            ))
+        }
+        _ => Ok(()),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The seam between the CLI and any bank API: connect with credentials, list accounts, fetch
 //! balances (many requests at once, merged into one report in the user's order).
 
+pub mod chase;
 pub mod finicity;
 pub mod jpmorgan;
 pub mod provider;
@@ -23,7 +24,7 @@ use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest, DateSpan};
 
 /// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC];
+pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC, &chase::SPEC];
 
 /// The provider named `name`, if this version knows it.
 pub fn spec(name: &str) -> Option<&'static Spec> {
