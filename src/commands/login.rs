@@ -1,6 +1,7 @@
 //! `treasury login`: gather the profile's settings and secret, verify them with one request,
 //! then save them. A failed verification saves nothing.
 
+use crate::bank::provider::LoginKind;
 use crate::bank::Bank;
 use crate::cli::{LoginArgs, StoreKind};
 use crate::commands::Context;
@@ -11,11 +12,16 @@ use crate::error::{Error, Outcome, Result};
 pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("login")?;
     let (file, path, name) = ctx.config_and_name()?;
-    let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     let store = match args.store {
         StoreKind::Keyring => Store::Keyring,
         StoreKind::File => Store::File(config::credentials_path()?),
     };
+    if let LoginKind::Browser(endpoints) = config::provider_of_named(&file, &name)?.login {
+        check_store(&store, &name)?;
+        let profile = config::resolve(&file, &name, &path)?;
+        return super::browser_login::run(ctx, args, &profile, &path, endpoints, store).await;
+    }
+    let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns
     // that first, not after typing everything in.
     let auth = args
@@ -182,7 +188,7 @@ fn read_secret(ctx: &Context, args: &LoginArgs) -> Result<Secret> {
 }
 
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.
-fn check_store(store: &Store, profile: &str) -> Result<()> {
+pub(super) fn check_store(store: &Store, profile: &str) -> Result<()> {
     if *store != Store::Keyring {
         return Ok(());
     }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod balances;
+mod browser_login;
 pub mod completions;
 pub mod login;
 pub mod logout;
