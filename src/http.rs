@@ -571,7 +571,6 @@ fn header_map(headers: &[(&'static str, HeaderText<'_>)]) -> Result<reqwest::hea
     Ok(map)
 }
 
-
 /// A short, printable excerpt of an answer's body for error messages.
 pub fn body_excerpt(body: &[u8]) -> String {
     const MAX: usize = 120;

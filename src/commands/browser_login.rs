@@ -55,7 +55,13 @@ pub async fn run(
             .await?;
     }
     save(&store, &profile.name, &renewal)?;
-    ctx.term.note(&summary(&profile.name, path, &store, &renewal, args.no_verify));
+    ctx.term.note(&summary(
+        &profile.name,
+        path,
+        &store,
+        &renewal,
+        args.no_verify,
+    ));
     Ok(Outcome::Complete)
 }
 
@@ -80,14 +86,16 @@ async fn landing(
         attempt.url
     ));
     let Some(listener) = listener else {
-        ctx.term.note("Then paste the address the browser landed on (or just its code) here:");
+        ctx.term
+            .note("Then paste the address the browser landed on (or just its code) here:");
         return ctx
             .term
             .read_stdin_line()
             .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
     };
     if loopback::has_display() && !loopback::open_browser(&attempt.url) {
-        ctx.term.note("Could not open a browser: open the address above yourself.");
+        ctx.term
+            .note("Could not open a browser: open the address above yourself.");
     }
     let wait = ctx
         .global
@@ -132,11 +140,10 @@ fn summary(name: &str, path: &Path, store: &Store, renewal: &Renewal, unverified
         Store::File(file) => format!("refresh token in {}", file.display()),
     };
     let when = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
-    let ends = renewal
-        .refresh_expires_at
-        .map_or_else(|| "the bank did not say when the login ends".to_string(), |at| {
-            format!("login valid until {}", when(at))
-        });
+    let ends = renewal.refresh_expires_at.map_or_else(
+        || "the bank did not say when the login ends".to_string(),
+        |at| format!("login valid until {}", when(at)),
+    );
     let verified = match unverified {
         true => "not verified (--no-verify)",
         false => "verified",

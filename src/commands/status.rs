@@ -68,7 +68,9 @@ fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -
         Some(credentials::Access::Login { store, .. }) => Some(store.clone()),
         _ => None,
     };
-    let login = store.as_ref().and_then(|s| s.load_login(name).ok().flatten());
+    let login = store
+        .as_ref()
+        .and_then(|s| s.load_login(name).ok().flatten());
     let time = |at: chrono::DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let access = login.as_ref().and_then(|l| l.access.clone());
     vec![
@@ -83,12 +85,21 @@ fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -
             "credential_source",
             found.as_ref().map_or("none", |a| a.source().name()),
         ),
-        Field::flag("token_cached", access.as_ref().is_some_and(|t| t.is_usable(Utc::now()))),
-        Field::maybe("token_expires_at", access.map(|t| time(t.expires_at)).as_deref()),
+        Field::flag(
+            "token_cached",
+            access.as_ref().is_some_and(|t| t.is_usable(Utc::now())),
+        ),
+        Field::maybe(
+            "token_expires_at",
+            access.map(|t| time(t.expires_at)).as_deref(),
+        ),
         Field::flag("logged_in", login.is_some()),
         Field::maybe(
             "login_expires_at",
-            login.and_then(|l| l.refresh_expires_at).map(time).as_deref(),
+            login
+                .and_then(|l| l.refresh_expires_at)
+                .map(time)
+                .as_deref(),
         ),
     ]
 }

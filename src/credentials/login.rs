@@ -37,11 +37,17 @@ pub fn find(profile: &Profile) -> Result<Access> {
     let client_id = super::client_id(profile)?;
     let name = &profile.name;
     if Store::Keyring.load_login(name)?.is_some() {
-        return Ok(Access::Login { client_id, store: Store::Keyring });
+        return Ok(Access::Login {
+            client_id,
+            store: Store::Keyring,
+        });
     }
     let file = Store::File(config::credentials_path()?);
     if file.load_login(name)?.is_some() {
-        return Ok(Access::Login { client_id, store: file });
+        return Ok(Access::Login {
+            client_id,
+            store: file,
+        });
     }
     Err(Error::auth(
         format!("profile '{name}' is not logged in"),
@@ -94,8 +100,9 @@ impl Store {
                     .refresh_expires_at
                     .map_or_else(|| "-".to_string(), |at| at.to_rfc3339());
                 let value = Secret::new(format!("{ends} {}", renewal.refresh_token.expose()));
-                keyring::set(&refresh_entry(profile), &value)
-                    .map_err(|e| Error::auth(e.to_string(), "try again, or log in with --store file"))?;
+                keyring::set(&refresh_entry(profile), &value).map_err(|e| {
+                    Error::auth(e.to_string(), "try again, or log in with --store file")
+                })?;
                 self.save_token(profile, &renewal.access_token, renewal.access_expires_at);
                 Ok(())
             }
@@ -152,6 +159,29 @@ pub fn lock() -> Result<LoginLock> {
         .write(true)
         .open(&path)
         .map_err(failed)?;
-    file.lock().map_err(failed)?;
+    exclusive(&file).map_err(failed)?;
     Ok(LoginLock { _file: file })
+}
+
+/// An exclusive advisory lock, released when the file is closed. flock(2) on Unix keeps the
+/// crate's MSRV (std's `File::lock` is from Rust 1.89).
+#[cfg(unix)]
+fn exclusive(file: &File) -> std::io::Result<()> {
+    use std::os::unix::io::AsRawFd;
+    loop {
+        // SAFETY: flock on a descriptor this function borrows open; no memory is involved.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+            return Ok(());
+        }
+        let err = std::io::Error::last_os_error();
+        if err.kind() != std::io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+#[allow(clippy::incompatible_msrv)]
+fn exclusive(file: &File) -> std::io::Result<()> {
+    file.lock()
 }

@@ -44,9 +44,8 @@ pub struct Attempt {
 /// 32 random bytes, base64url without padding (43 characters: RFC 7636's verifier length).
 pub fn random_text() -> Result<String> {
     let mut bytes = [0u8; 32];
-    aws_lc_rs::rand::fill(&mut bytes).map_err(|_| {
-        Error::Internal(anyhow::anyhow!("the system's random source failed"))
-    })?;
+    aws_lc_rs::rand::fill(&mut bytes)
+        .map_err(|_| Error::Internal(anyhow::anyhow!("the system's random source failed")))?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }
 
@@ -74,7 +73,11 @@ impl Attempt {
                 query.append_pair("scope", scope);
             }
         }
-        Ok(Attempt { state, verifier, url })
+        Ok(Attempt {
+            state,
+            verifier,
+            url,
+        })
     }
 
     /// The code from where the browser landed: the query of the redirect (its `state` checked),
@@ -96,7 +99,9 @@ impl Attempt {
         if let Some(error) = value("error") {
             let why = value("error_description").map_or_else(String::new, |d| format!(": {d}"));
             return Err(match error.as_str() {
-                "access_denied" => refused(&format!("the consent was denied at the bank (access_denied{why})")),
+                "access_denied" => refused(&format!(
+                    "the consent was denied at the bank (access_denied{why})"
+                )),
                 other => refused(&format!("the bank ended the login with error {other}{why}")),
             });
         }
@@ -157,7 +162,12 @@ struct ErrorAnswer {
 }
 
 /// Exchanges the authorization code (with the PKCE verifier) for tokens.
-pub async fn exchange(http: &Http, login: &BrowserLogin, code: &Secret, verifier: &Secret) -> Result<std::result::Result<TokenSet, Refusal>> {
+pub async fn exchange(
+    http: &Http,
+    login: &BrowserLogin,
+    code: &Secret,
+    verifier: &Secret,
+) -> Result<std::result::Result<TokenSet, Refusal>> {
     let form = vec![
         ("grant_type", "authorization_code".to_string()),
         ("code", code.expose().to_string()),
@@ -170,7 +180,11 @@ pub async fn exchange(http: &Http, login: &BrowserLogin, code: &Secret, verifier
 
 /// Spends a refresh token for a new access token (and, where the server rotates them, a new
 /// refresh token).
-pub async fn refresh(http: &Http, login: &BrowserLogin, refresh_token: &Secret) -> Result<std::result::Result<TokenSet, Refusal>> {
+pub async fn refresh(
+    http: &Http,
+    login: &BrowserLogin,
+    refresh_token: &Secret,
+) -> Result<std::result::Result<TokenSet, Refusal>> {
     let form = vec![
         ("grant_type", "refresh_token".to_string()),
         ("refresh_token", refresh_token.expose().to_string()),
@@ -181,7 +195,11 @@ pub async fn refresh(http: &Http, login: &BrowserLogin, refresh_token: &Secret) 
 
 /// One token request; the form is never logged (it carries the code or refresh token), and a
 /// body that is not a token is not quoted (it may hold one in a shape we did not expect).
-async fn request(http: &Http, token_url: &Url, form: &[(&str, String)]) -> Result<std::result::Result<TokenSet, Refusal>> {
+async fn request(
+    http: &Http,
+    token_url: &Url,
+    form: &[(&str, String)],
+) -> Result<std::result::Result<TokenSet, Refusal>> {
     let answer = http.post_form(token_url, form, None).await?;
     if !answer.is_success() {
         let parsed = serde_json::from_slice::<ErrorAnswer>(&answer.body).ok();
@@ -200,11 +218,16 @@ async fn request(http: &Http, token_url: &Url, form: &[(&str, String)]) -> Resul
         ))
     })?;
     let now = Utc::now();
-    let lifetime = parsed.expires_in.map_or(super::DEFAULT_LIFETIME_SECS, |l| l.seconds());
+    let lifetime = parsed
+        .expires_in
+        .map_or(super::DEFAULT_LIFETIME_SECS, |l| l.seconds());
     Ok(Ok(TokenSet {
         access_token: Secret::new(parsed.access_token),
         expires_at: now + Duration::seconds(lifetime),
-        refresh_token: parsed.refresh_token.filter(|t| !t.is_empty()).map(Secret::new),
+        refresh_token: parsed
+            .refresh_token
+            .filter(|t| !t.is_empty())
+            .map(Secret::new),
         refresh_expires_at: parsed
             .refresh_token_expires_in
             .map(|l| now + Duration::seconds(l.seconds())),
@@ -245,8 +268,14 @@ mod tests {
         let wrong = a.code_from("/callback?code=abc&state=other").unwrap_err();
         assert_eq!(wrong.exit_code(), 3);
         assert!(wrong.to_string().contains("does not match"), "{wrong}");
-        assert!(a.code_from("?code=abc").unwrap_err().to_string().contains("without a state"));
-        let denied = a.code_from(&format!("?error=access_denied&state={state}")).unwrap_err();
+        assert!(a
+            .code_from("?code=abc")
+            .unwrap_err()
+            .to_string()
+            .contains("without a state"));
+        let denied = a
+            .code_from(&format!("?error=access_denied&state={state}"))
+            .unwrap_err();
         assert!(denied.to_string().contains("denied"), "{denied}");
         assert!(a.url.as_str().contains("code_challenge_method=S256"));
         assert!(!a.url.as_str().contains(a.verifier.expose()));

@@ -54,7 +54,9 @@ impl Listener {
     pub async fn wait(&self, wait: Duration) -> Result<String> {
         let waited = tokio::time::timeout(wait, async {
             loop {
-                let Ok((stream, _)) = self.listener.accept().await else { continue };
+                let Ok((stream, _)) = self.listener.accept().await else {
+                    continue;
+                };
                 if let Some(query) = self.answer(stream).await {
                     return query;
                 }

@@ -123,8 +123,14 @@ impl Authorizer {
             Access::Mtls => Method::None,
             Access::Login { .. } => {
                 return Err(Error::auth(
-                    format!("profile '{}' holds a browser login, which this provider does not use", profile.name),
-                    format!("run 'treasury logout -p {0}' and 'treasury login -p {0}'", profile.name),
+                    format!(
+                        "profile '{}' holds a browser login, which this provider does not use",
+                        profile.name
+                    ),
+                    format!(
+                        "run 'treasury logout -p {0}' and 'treasury login -p {0}'",
+                        profile.name
+                    ),
                 ))
             }
             Access::ClientSecret {

@@ -64,7 +64,10 @@ impl LoginTokens {
                     .filter(|t| t.is_usable(Utc::now()));
                 match cached {
                     Some(cached) => {
-                        tracing::info!("using the cached access token (expires {})", cached.expires_at);
+                        tracing::info!(
+                            "using the cached access token (expires {})",
+                            cached.expires_at
+                        );
                         cached.token
                     }
                     None => self.renew_stored(None).await?,
@@ -92,8 +95,16 @@ impl LoginTokens {
     /// Under the login lock: the token another run saved meanwhile, else a refresh grant whose
     /// answer is saved before the lock is let go.
     async fn renew_stored(&self, rejected: Option<&Secret>) -> Result<Secret> {
-        let Source::Stored { http, login, profile, store } = &self.source else {
-            return Err(Error::Internal(anyhow::anyhow!("a fixed token cannot be renewed")));
+        let Source::Stored {
+            http,
+            login,
+            profile,
+            store,
+        } = &self.source
+        else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "a fixed token cannot be renewed"
+            )));
         };
         let lock = tokio::task::spawn_blocking(login::lock)
             .await

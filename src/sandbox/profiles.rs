@@ -50,16 +50,26 @@ fn finicity_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(P
 /// (docs/providers/chase.md). A real login against the sandbox uses the printed profile.
 fn chase_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Profile, Access)> {
     let root = format!("{}/chase", sandbox.base_url());
-    let mut profile = Profile::with_defaults("sandbox", spec, Url::parse(&format!("{root}{}", chase::DATA_PATH))?);
+    let mut profile = Profile::with_defaults(
+        "sandbox",
+        spec,
+        Url::parse(&format!("{root}{}", chase::DATA_PATH))?,
+    );
     profile.client_id = Some(chase::CLIENT_ID.into());
     profile.token_url = Some(Url::parse(&format!("{root}{}", bank::chase::TOKEN_PATH))?);
     for (key, value) in [
-        ("authorize_url", format!("{root}{}", bank::chase::AUTHORIZE_PATH)),
+        (
+            "authorize_url",
+            format!("{root}{}", bank::chase::AUTHORIZE_PATH),
+        ),
         ("redirect_uri", "http://127.0.0.1:8976/callback".to_string()),
     ] {
         profile.settings.insert(key, value);
     }
-    Ok((profile, Access::Token(Secret::new(chase::DEMO_ACCESS_TOKEN))))
+    Ok((
+        profile,
+        Access::Token(Secret::new(chase::DEMO_ACCESS_TOKEN)),
+    ))
 }
 
 fn access(client_id: &str, secret: &str) -> Access {

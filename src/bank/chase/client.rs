@@ -55,14 +55,19 @@ impl Client {
     /// Every account the consent shares, of any type, in Chase's order.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
         let entries = self.entries().await?;
-        Ok(entries.iter().map(|e| mapping::account_of(&e.account)).collect())
+        Ok(entries
+            .iter()
+            .map(|e| mapping::account_of(&e.account))
+            .collect())
     }
 
     /// Current balances of the requested accounts (all when none are).
     pub async fn balances(&self, wanted: &[AccountRef]) -> Result<Report> {
         let entries = self.entries().await?;
         let (selected, mut errors) = mapping::select(&entries, wanted);
-        let detailed = self.with_details(selected.into_iter().cloned().collect()).await?;
+        let detailed = self
+            .with_details(selected.into_iter().cloned().collect())
+            .await?;
         let mut report = mapping::into_report(&detailed, Utc::now());
         report.errors.append(&mut errors);
         Ok(report)
@@ -76,7 +81,11 @@ impl Client {
         for _ in 0..MAX_PAGES {
             let page = self.page(offset.as_deref()).await?;
             entries.extend(page.accounts);
-            match page.page.and_then(|p| p.next_offset).filter(|o| !o.is_empty()) {
+            match page
+                .page
+                .and_then(|p| p.next_offset)
+                .filter(|o| !o.is_empty())
+            {
                 None => return Ok(entries),
                 Some(next) if !seen.insert(next.clone()) => {
                     return Err(Error::unavailable(format!(
@@ -101,7 +110,8 @@ impl Client {
             query.append_pair("limit", &PAGE_LIMIT.to_string());
         }
         let answer = self.get(&url).await?;
-        serde_json::from_slice(&answer.body).map_err(|e| unreadable("an accounts list", &answer.body, &e))
+        serde_json::from_slice(&answer.body)
+            .map_err(|e| unreadable("an accounts list", &answer.body, &e))
     }
 
     /// The entries, those without balances replaced by their `GET /accounts/{accountId}`.

@@ -26,7 +26,9 @@ pub fn data_error(status: u16, body: &[u8], profile: &str) -> Error {
     match status {
         401 | 403 => Error::auth(
             format!("Chase refused the login: {bank}"),
-            format!("the consent may have been revoked or changed: run 'treasury login -p {profile}'"),
+            format!(
+                "the consent may have been revoked or changed: run 'treasury login -p {profile}'"
+            ),
         ),
         429 | 500..=599 => Error::Unavailable {
             message: format!("Chase is failing: {bank}"),
@@ -57,7 +59,10 @@ mod tests {
         let body = br#"{"code":701,"message":"Account not found"}"#;
         let err = data_error(404, body, "chase");
         assert_eq!(err.exit_code(), 4);
-        assert!(err.to_string().contains("701 Account not found (HTTP 404)"), "{err}");
+        assert!(
+            err.to_string().contains("701 Account not found (HTTP 404)"),
+            "{err}"
+        );
         let err = data_error(401, br#"{"code":"601","message":"expired"}"#, "chase");
         assert_eq!(err.exit_code(), 3);
         assert!(err.hint().unwrap().contains("treasury login -p chase"));

@@ -160,7 +160,10 @@ pub fn into_report(entries: &[Entry], now: DateTime<Utc>) -> Report {
 
 /// The entries that were requested (all when none are), in the requested order, and a
 /// `NOT-FOUND` error for each requested account Chase does not list.
-pub fn select<'a>(entries: &'a [Entry], wanted: &[AccountRef]) -> (Vec<&'a Entry>, Vec<AccountError>) {
+pub fn select<'a>(
+    entries: &'a [Entry],
+    wanted: &[AccountRef],
+) -> (Vec<&'a Entry>, Vec<AccountError>) {
     if wanted.is_empty() {
         return (entries.iter().collect(), Vec::new());
     }
@@ -205,7 +208,9 @@ mod tests {
             {"investmentAccount":{"accountId":"i","currentValue":1.2345,"availableCashBalance":0.5}},
             {"insuranceAccount":{"accountId":"x"}}]}"#,
         );
-        let now = DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z").unwrap().to_utc();
+        let now = DateTime::parse_from_rfc3339("2026-02-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
         let report = into_report(&list, now);
         let ledgers: Vec<String> = report
             .rows

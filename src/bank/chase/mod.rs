@@ -33,10 +33,9 @@ pub const TOKEN_PATH: &str = "/aggregator-oauth/v1/token";
 /// (docs/providers/chase.md says so).
 pub fn data_host(env: Environment) -> Option<Url> {
     match env {
-        Environment::Prod => Url::parse(
-            "https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4",
-        )
-        .ok(),
+        Environment::Prod => {
+            Url::parse("https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4").ok()
+        }
         _ => None,
     }
 }

@@ -110,7 +110,10 @@ fn connect(
         }
         _ => {
             return Err(Error::auth(
-                format!("profile '{}': Chase logs in through the browser, not with a client secret or key", profile.name),
+                format!(
+                "profile '{}': Chase logs in through the browser, not with a client secret or key",
+                profile.name
+            ),
                 format!("run 'treasury login -p {}'", profile.name),
             ))
         }

@@ -76,19 +76,47 @@ pub struct Descriptor {
     pub currency: Option<CurrencyEntity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_as_of: Option<String>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_balance: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_balance: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub opening_day_balance: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub principal_balance: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_credit: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_value: Option<Decimal>,
-    #[serde(default, with = "exact_amount_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "exact_amount_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_cash_balance: Option<Decimal>,
 }
 

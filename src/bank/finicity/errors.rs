@@ -2,8 +2,8 @@
 //! retried), refused tokens and keys, unknown customers, failing servers.
 
 use super::wire::ErrorMessage;
-use crate::http::body_excerpt;
 use crate::error::{BankError, Error};
+use crate::http::body_excerpt;
 
 /// Finicity's own code and message of an error answer, whatever shape its body has.
 pub fn bank_error(status: u16, body: &[u8]) -> BankError {

@@ -348,7 +348,6 @@ pub fn bank_error(status: u16, body: &[u8]) -> BankError {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -104,7 +104,9 @@ pub fn documented_host(env: Environment, auth: AuthMode) -> Url {
     let url = match (env, auth) {
         (Environment::Prod, AuthMode::Mtls) => "https://apigateway.jpmorgan.com/accessapi",
         (Environment::Prod, _) => "https://openbanking.jpmorgan.com/accessapi",
-        (Environment::Uat | Environment::Qa, AuthMode::Mtls) => "https://apigatewayqaf.jpmorgan.com/accessapi",
+        (Environment::Uat | Environment::Qa, AuthMode::Mtls) => {
+            "https://apigatewayqaf.jpmorgan.com/accessapi"
+        }
         // qa is Chase's: config refuses it for J.P. Morgan before any host is looked up.
         (Environment::Uat | Environment::Qa, _) => "https://openbankinguat.jpmorgan.com/accessapi",
     };

@@ -43,27 +43,40 @@ fn loopback_redirect(uri: &str) -> Option<reqwest::Url> {
 }
 
 fn bad_request(why: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Html(format!("<!doctype html><p>{}</p>", escape(why)))).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        Html(format!("<!doctype html><p>{}</p>", escape(why))),
+    )
+        .into_response()
 }
 
 /// `GET /aggregator-oauth/v1/authorize`: the consent page.
 pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
     let query = query.unwrap_or_default();
     let q = query.as_bytes();
-    let (Some(client_id), Some(redirect), Some(state)) =
-        (value(q, "client_id"), value(q, "redirect_uri"), value(q, "state"))
-    else {
+    let (Some(client_id), Some(redirect), Some(state)) = (
+        value(q, "client_id"),
+        value(q, "redirect_uri"),
+        value(q, "state"),
+    ) else {
         return bad_request("client_id, redirect_uri and state are required");
     };
     if value(q, "response_type").as_deref() != Some("code") {
         return bad_request("response_type must be code");
     }
     if loopback_redirect(&redirect).is_none() {
-        return bad_request("the sandbox redirects only to http://127.0.0.1:PORT/... or http://[::1]:PORT/...");
+        return bad_request(
+            "the sandbox redirects only to http://127.0.0.1:PORT/... or http://[::1]:PORT/...",
+        );
     }
-    let pkce = match (value(q, "code_challenge"), value(q, "code_challenge_method").as_deref()) {
+    let pkce = match (
+        value(q, "code_challenge"),
+        value(q, "code_challenge_method").as_deref(),
+    ) {
         (Some(c), Some("S256")) => c,
-        _ => return bad_request("PKCE is required: code_challenge with code_challenge_method=S256"),
+        _ => {
+            return bad_request("PKCE is required: code_challenge with code_challenge_method=S256")
+        }
     };
     let boxes: String = data::accounts()
         .iter()
@@ -74,7 +87,10 @@ pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
         })
         .collect();
     let hidden = |name: &str, value: &str| {
-        format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value))
+        format!(
+            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+            escape(value)
+        )
     };
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sandbox Chase: share accounts</title></head>\
@@ -94,7 +110,10 @@ pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
 /// `POST /aggregator-oauth/v1/authorize`: Approve issues a code for the ticked accounts, Deny
 /// sends `error=access_denied`; both back to the `redirect_uri` with the `state`.
 pub async fn decide(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
-    let Some(mut target) = value(&form, "redirect_uri").as_deref().and_then(loopback_redirect) else {
+    let Some(mut target) = value(&form, "redirect_uri")
+        .as_deref()
+        .and_then(loopback_redirect)
+    else {
         return bad_request("redirect_uri must be a loopback address");
     };
     let state = value(&form, "state").unwrap_or_default();
@@ -115,7 +134,11 @@ pub async fn decide(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
         }
         query.append_pair("state", &state);
     }
-    (StatusCode::SEE_OTHER, [(header::LOCATION, target.to_string())]).into_response()
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, target.to_string())],
+    )
+        .into_response()
 }
 
 fn target_text(form: &[u8]) -> String {
@@ -132,7 +155,13 @@ pub async fn token(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
                 .rotate(&offered)
                 .ok_or("the refresh token is unknown, revoked or already used")
         }
-        _ => return token_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", "use authorization_code or refresh_token"),
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "use authorization_code or refresh_token",
+            )
+        }
     };
     match granted {
         Ok((access, refresh)) => {
@@ -155,7 +184,9 @@ pub async fn token(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
 /// A code is spent once, for the redirect it was issued to, with the verifier of its challenge.
 fn exchange(chase: &Chase, form: &[u8]) -> Result<(String, String), &'static str> {
     let code = value(form, "code").unwrap_or_default();
-    let grant = chase.take_code(&code).ok_or("the authorization code is unknown or already used")?;
+    let grant = chase
+        .take_code(&code)
+        .ok_or("the authorization code is unknown or already used")?;
     if value(form, "redirect_uri").as_deref() != Some(grant.redirect_uri.as_str()) {
         return Err("redirect_uri differs from the authorization request's");
     }
@@ -171,5 +202,9 @@ fn exchange(chase: &Chase, form: &[u8]) -> Result<(String, String), &'static str
 
 fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
     tracing::debug!("sandbox chase: token refused: {error}");
-    (status, Json(json!({ "error": error, "error_description": description }))).into_response()
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
 }

@@ -11,42 +11,70 @@ pub const PAGE_SIZE: usize = 3;
 pub fn accounts() -> Vec<(&'static str, Value, bool)> {
     let at = "2026-01-15T14:30:00Z";
     vec![
-        ("depositAccount", json!({
-            "accountId": "chk-1001", "accountType": "CHECKING", "productName": "Total Business Checking",
-            "nickname": "Operating", "accountNumberDisplay": "...1001", "status": "OPEN",
-            "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
-            "currentBalance": 125000.75, "availableBalance": 120000.50, "openingDayBalance": 123456.78
-        }), true),
-        ("depositAccount", json!({
-            "accountId": "sav-2002", "accountType": "SAVINGS", "productName": "Business Premier Savings",
-            "accountNumberDisplay": "...2002", "status": "OPEN",
-            "currency": {"currencyCode": "EUR"}, "balanceAsOf": at,
-            "currentBalance": 98000.10, "availableBalance": 98000.10
-        }), true),
-        ("depositAccount", json!({
-            "accountId": "cd-3003", "accountType": "CD", "productName": "Certificate of Deposit",
-            "status": "OPEN", "currency": {"currencyCode": "JPY"}, "balanceAsOf": at,
-            "currentBalance": 5000000, "availableBalance": 0
-        }), true),
-        ("locAccount", json!({
-            "accountId": "card-4004", "accountType": "CREDITCARD", "productName": "Ink Business Preferred",
-            "status": "OPEN", "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
-            "currentBalance": 1547.62, "availableCredit": 8452.38
-        }), true),
-        ("loanAccount", json!({
-            "accountId": "loan-5005", "accountType": "LOAN", "productName": "Business Term Loan",
-            "status": "OPEN", "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
-            "principalBalance": 250000.00
-        }), false),
-        ("investmentAccount", json!({
-            "accountId": "inv-6006", "accountType": "BROKERAGE", "productName": "Business Brokerage",
-            "status": "OPEN", "currency": {"currencyCode": "KWD"}, "balanceAsOf": at,
-            "currentValue": 43210.987, "availableCashBalance": 1234.567
-        }), false),
-        ("insuranceAccount", json!({
-            "accountId": "ins-7007", "accountType": "LIFE", "productName": "Key Person Life Insurance",
-            "status": "OPEN", "currency": {"currencyCode": "USD"}
-        }), true),
+        (
+            "depositAccount",
+            json!({
+                "accountId": "chk-1001", "accountType": "CHECKING", "productName": "Total Business Checking",
+                "nickname": "Operating", "accountNumberDisplay": "...1001", "status": "OPEN",
+                "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
+                "currentBalance": 125000.75, "availableBalance": 120000.50, "openingDayBalance": 123456.78
+            }),
+            true,
+        ),
+        (
+            "depositAccount",
+            json!({
+                "accountId": "sav-2002", "accountType": "SAVINGS", "productName": "Business Premier Savings",
+                "accountNumberDisplay": "...2002", "status": "OPEN",
+                "currency": {"currencyCode": "EUR"}, "balanceAsOf": at,
+                "currentBalance": 98000.10, "availableBalance": 98000.10
+            }),
+            true,
+        ),
+        (
+            "depositAccount",
+            json!({
+                "accountId": "cd-3003", "accountType": "CD", "productName": "Certificate of Deposit",
+                "status": "OPEN", "currency": {"currencyCode": "JPY"}, "balanceAsOf": at,
+                "currentBalance": 5000000, "availableBalance": 0
+            }),
+            true,
+        ),
+        (
+            "locAccount",
+            json!({
+                "accountId": "card-4004", "accountType": "CREDITCARD", "productName": "Ink Business Preferred",
+                "status": "OPEN", "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
+                "currentBalance": 1547.62, "availableCredit": 8452.38
+            }),
+            true,
+        ),
+        (
+            "loanAccount",
+            json!({
+                "accountId": "loan-5005", "accountType": "LOAN", "productName": "Business Term Loan",
+                "status": "OPEN", "currency": {"currencyCode": "USD"}, "balanceAsOf": at,
+                "principalBalance": 250000.00
+            }),
+            false,
+        ),
+        (
+            "investmentAccount",
+            json!({
+                "accountId": "inv-6006", "accountType": "BROKERAGE", "productName": "Business Brokerage",
+                "status": "OPEN", "currency": {"currencyCode": "KWD"}, "balanceAsOf": at,
+                "currentValue": 43210.987, "availableCashBalance": 1234.567
+            }),
+            false,
+        ),
+        (
+            "insuranceAccount",
+            json!({
+                "accountId": "ins-7007", "accountType": "LIFE", "productName": "Key Person Life Insurance",
+                "status": "OPEN", "currency": {"currencyCode": "USD"}
+            }),
+            true,
+        ),
     ]
 }
 
@@ -57,7 +85,12 @@ pub fn listed(record: &Value, with_balances: bool) -> Value {
     }
     let mut record = record.clone();
     if let Some(object) = record.as_object_mut() {
-        for key in ["balanceAsOf", "principalBalance", "currentValue", "availableCashBalance"] {
+        for key in [
+            "balanceAsOf",
+            "principalBalance",
+            "currentValue",
+            "availableCashBalance",
+        ] {
             object.remove(key);
         }
     }

@@ -121,7 +121,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<Chase>) -> Router<S> 
             "/aggregator-oauth/v1/authorize",
             get(consent::authorize_page).post(consent::decide),
         )
-        .route("/aggregator-oauth/v1/token", axum::routing::post(consent::token))
+        .route(
+            "/aggregator-oauth/v1/token",
+            axum::routing::post(consent::token),
+        )
         .route("/fdx/v4/accounts", get(accounts))
         .route("/fdx/v4/accounts/{account_id}", get(account))
         .with_state(state)
@@ -131,38 +134,61 @@ fn fdx_error(status: StatusCode, code: u32, message: &str) -> Response {
     (status, Json(json!({ "code": code, "message": message }))).into_response()
 }
 
-/// The accounts of the bearer token, or the FDX 401 answer.
-fn authorized(chase: &Chase, headers: &HeaderMap) -> Result<Vec<String>, Response> {
+/// The accounts of the bearer token; `None` for a missing, unknown or expired one.
+fn authorized(chase: &Chase, headers: &HeaderMap) -> Option<Vec<String>> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    token.and_then(|t| chase.accounts_of(t)).ok_or_else(|| {
-        fdx_error(StatusCode::UNAUTHORIZED, 601, "the access token is missing, invalid or expired")
-    })
+    token.and_then(|t| chase.accounts_of(t))
+}
+
+fn unauthorized(headers: &HeaderMap) -> Response {
+    let refused = fdx_error(
+        StatusCode::UNAUTHORIZED,
+        601,
+        "the access token is missing, invalid or expired",
+    );
+    echo(headers, refused)
 }
 
 /// Every interaction id is echoed back, as FDX servers do.
 fn echo(headers: &HeaderMap, response: Response) -> Response {
     let mut response = response;
     if let Some(id) = headers.get("x-fapi-interaction-id") {
-        response.headers_mut().insert("x-fapi-interaction-id", id.clone());
+        response
+            .headers_mut()
+            .insert("x-fapi-interaction-id", id.clone());
     }
     response
 }
 
 /// `GET /fdx/v4/accounts?offset=CURSOR&limit=N`: `PAGE_SIZE` accounts at most per page.
-async fn accounts(State(chase): State<Arc<Chase>>, headers: HeaderMap, RawQuery(query): RawQuery) -> Response {
-    let shared = match authorized(&chase, &headers) {
-        Ok(shared) => shared,
-        Err(refused) => return echo(&headers, refused),
+async fn accounts(
+    State(chase): State<Arc<Chase>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(shared) = authorized(&chase, &headers) else {
+        return unauthorized(&headers);
     };
     let query = query.unwrap_or_default();
-    let offset = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "offset").map(|(_, v)| v.into_owned());
+    let offset = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "offset")
+        .map(|(_, v)| v.into_owned());
     let start = match offset.as_deref().map(data::start_of) {
         None => 0,
         Some(Some(start)) => start,
-        Some(None) => return echo(&headers, fdx_error(StatusCode::BAD_REQUEST, 703, "offset is not a cursor this server gave")),
+        Some(None) => {
+            return echo(
+                &headers,
+                fdx_error(
+                    StatusCode::BAD_REQUEST,
+                    703,
+                    "offset is not a cursor this server gave",
+                ),
+            )
+        }
     };
     let visible: Vec<(&str, Value, bool)> = data::accounts()
         .into_iter()
@@ -177,14 +203,20 @@ async fn accounts(State(chase): State<Arc<Chase>>, headers: HeaderMap, RawQuery(
     if end < visible.len() {
         paging["nextOffset"] = json!(data::cursor(end));
     }
-    echo(&headers, Json(json!({ "page": paging, "accounts": page })).into_response())
+    echo(
+        &headers,
+        Json(json!({ "page": paging, "accounts": page })).into_response(),
+    )
 }
 
 /// `GET /fdx/v4/accounts/{accountId}`: the account object with its balances.
-async fn account(State(chase): State<Arc<Chase>>, headers: HeaderMap, Path(account_id): Path<String>) -> Response {
-    let shared = match authorized(&chase, &headers) {
-        Ok(shared) => shared,
-        Err(refused) => return echo(&headers, refused),
+async fn account(
+    State(chase): State<Arc<Chase>>,
+    headers: HeaderMap,
+    Path(account_id): Path<String>,
+) -> Response {
+    let Some(shared) = authorized(&chase, &headers) else {
+        return unauthorized(&headers);
     };
     let found = data::accounts()
         .into_iter()
