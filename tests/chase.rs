@@ -149,3 +149,17 @@ fn the_sandbox_demo_needs_no_config_or_browser() {
     let refused = run(home.cmd().args(["--sandbox=chase", "login"]));
     refused.code(2);
 }
+
+#[test]
+fn client_credential_flags_are_refused_for_a_browser_login() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let refused = run(home
+        .cmd()
+        .args(["-p", "chase", "login", "--client-secret-stdin"]));
+    refused
+        .code(2)
+        .stderr_has("--client-secret-stdin does not apply to profile 'chase'");
+    assert!(!home.credentials_path().exists());
+}

@@ -17,6 +17,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         StoreKind::File => Store::File(config::credentials_path()?),
     };
     if let LoginKind::Browser(endpoints) = config::provider_of_named(&file, &name)?.login {
+        refuse_secret_flags(args, &name)?;
         check_store(&store, &name)?;
         let profile = config::resolve(&file, &name, &path)?;
         return super::browser_login::run(ctx, args, &profile, &path, endpoints, store).await;
@@ -185,6 +186,30 @@ fn read_secret(ctx: &Context, args: &LoginArgs) -> Result<Secret> {
         ));
     }
     Ok(Secret::new(secret.trim()))
+}
+
+/// A browser login reads its settings from the profile; the client-credentials flags would be
+/// silently ignored, so they are refused by name.
+fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
+    let given = [
+        ("--client-id", args.client_id.is_some()),
+        ("--client-secret-stdin", args.client_secret_stdin),
+        ("--token-url", args.token_url.is_some()),
+        ("--base-url", args.base_url.is_some()),
+        ("--environment", args.environment.is_some()),
+        ("--auth", args.auth.is_some()),
+        ("--cert", args.cert.is_some()),
+        ("--key", args.key.is_some()),
+        ("--scope", args.scope.is_some()),
+        ("--resource", args.resource.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        None => Ok(()),
+        Some((flag, _)) => Err(Error::usage_hint(
+            format!("{flag} does not apply to profile '{profile}', which logs in through the browser"),
+            format!("set client_id, redirect_uri and the URLs under [profiles.{profile}] in the config file, then run 'treasury login -p {profile}'"),
+        )),
+    }
 }
 
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.

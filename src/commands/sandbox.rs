@@ -15,11 +15,11 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         )
     })?;
     ctx.term.note(&format!(
-        "Sandbox bank listening on {} with {} accounts ({})\nProfile for it:\n{}Press Ctrl-C to stop.",
-        sandbox.base_url(),
+        "Sandbox bank listening on {base} with {} accounts ({})\nAlso serving Finicity at {base}/finicity and Chase at {base}/chase (docs/providers/)\nProfile for it:\n{}Press Ctrl-C to stop.",
         args.accounts,
         authentication(args, &secret),
         profile(&sandbox, args),
+        base = sandbox.base_url(),
     ));
     sandbox
         .run_until(async {
