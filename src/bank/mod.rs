@@ -1,6 +1,7 @@
 //! The seam between the CLI and any bank API: connect with credentials, list accounts, fetch
 //! balances (many requests at once, merged into one report in the user's order).
 
+pub mod chase;
 pub mod finicity;
 pub mod jpmorgan;
 mod merge;
@@ -26,7 +27,7 @@ use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
 
 /// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC];
+pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC, &chase::SPEC];
 
 /// The provider named `name`, if this version knows it.
 pub fn spec(name: &str) -> Option<&'static Spec> {

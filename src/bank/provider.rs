@@ -42,6 +42,22 @@ pub struct Options {
     pub live: bool,
 }
 
+/// How a provider's profile logs in.
+#[derive(Debug, Clone, Copy)]
+pub enum LoginKind {
+    /// OAuth client credentials (or a key, or mutual TLS): the secret is stored.
+    ClientCredentials,
+    /// OAuth authorization code in the account holder's browser: the refresh token is stored.
+    /// The function gives the profile's authorize and token URLs, client id and redirect URI.
+    Browser(fn(&Profile) -> Result<crate::oauth::authcode::BrowserLogin>),
+}
+
+impl LoginKind {
+    pub fn is_browser(self) -> bool {
+        matches!(self, LoginKind::Browser(_))
+    }
+}
+
 /// How a provider's client is built from a resolved profile and its credentials.
 pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn Provider>>;
 
@@ -55,6 +71,10 @@ pub struct Spec {
     pub limits: Limits,
     /// Profile keys this provider reads beyond the common ones (provider, base_url, timeout...).
     pub profile_keys: &'static [&'static str],
+    /// The `environment =` values it has documented hosts for.
+    pub environments: &'static [Environment],
+    /// How `treasury login` gets the credentials: a client secret, or a person in a browser.
+    pub login: LoginKind,
     /// The API root when the profile gives no `base_url`: from its environment, or the one host.
     pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:

@@ -125,6 +125,11 @@ pub struct LoginArgs {
     /// Save without asking the token endpoint whether the credentials work
     #[arg(long)]
     pub no_verify: bool,
+
+    /// Browser logins (chase): do not listen or open a browser; print the address to open
+    /// and read the address the browser lands on (or the code) from stdin, e.g. over SSH
+    #[arg(long)]
+    pub no_browser: bool,
 }
 
 #[derive(Debug, Args)]

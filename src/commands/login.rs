@@ -1,6 +1,7 @@
 //! `treasury login`: gather the profile's settings and secret, verify them with one request,
 //! then save them. A failed verification saves nothing.
 
+use crate::bank::provider::LoginKind;
 use crate::bank::Bank;
 use crate::cli::{LoginArgs, StoreKind};
 use crate::commands::Context;
@@ -11,11 +12,17 @@ use crate::error::{Error, Outcome, Result};
 pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("login")?;
     let (file, path, name) = ctx.config_and_name()?;
-    let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     let store = match args.store {
         StoreKind::Keyring => Store::Keyring,
         StoreKind::File => Store::File(config::credentials_path()?),
     };
+    if let LoginKind::Browser(endpoints) = config::provider_of_named(&file, &name)?.login {
+        refuse_secret_flags(args, &name)?;
+        check_store(&store, &name)?;
+        let profile = config::resolve(&file, &name, &path)?;
+        return super::browser_login::run(ctx, args, &profile, &path, endpoints, store).await;
+    }
+    let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns
     // that first, not after typing everything in.
     let auth = args
@@ -250,8 +257,32 @@ fn capitalized(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A browser login reads its settings from the profile; the client-credentials flags would be
+/// silently ignored, so they are refused by name.
+fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
+    let given = [
+        ("--client-id", args.client_id.is_some()),
+        ("--client-secret-stdin", args.client_secret_stdin),
+        ("--token-url", args.token_url.is_some()),
+        ("--base-url", args.base_url.is_some()),
+        ("--environment", args.environment.is_some()),
+        ("--auth", args.auth.is_some()),
+        ("--cert", args.cert.is_some()),
+        ("--key", args.key.is_some()),
+        ("--scope", args.scope.is_some()),
+        ("--resource", args.resource.is_some()),
+    ];
+    match given.iter().find(|(_, set)| *set) {
+        None => Ok(()),
+        Some((flag, _)) => Err(Error::usage_hint(
+            format!("{flag} does not apply to profile '{profile}', which logs in through the browser"),
+            format!("set client_id, redirect_uri and the URLs under [profiles.{profile}] in the config file, then run 'treasury login -p {profile}'"),
+        )),
+    }
+}
+
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.
-fn check_store(store: &Store, profile: &str) -> Result<()> {
+pub(super) fn check_store(store: &Store, profile: &str) -> Result<()> {
     if *store != Store::Keyring {
         return Ok(());
     }

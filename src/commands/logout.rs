@@ -30,6 +30,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
         for (entry, what) in [
             (profile.clone(), "client secret"),
             (credentials::token_entry(profile), "cached token"),
+            (credentials::login::refresh_entry(profile), "refresh token"),
         ] {
             match keyring::delete(&entry) {
                 Ok(true) => {

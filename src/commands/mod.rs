@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod balances;
+mod browser_login;
 pub mod completions;
 pub mod login;
 pub mod logout;
@@ -31,6 +32,9 @@ use crate::output::{self, Document, TableOptions};
 use crate::query::AccountBook;
 use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
+
+/// Every command warns when a browser login ends sooner than this.
+pub const LOGIN_WARNING_DAYS: i64 = 7;
 
 /// The command's view of the world: flags, terminal, and (with `--sandbox`) the running sandbox.
 pub struct Context<'a> {
@@ -170,6 +174,9 @@ impl<'a> Context<'a> {
         let name = config::profile_name(self.global.profile.as_deref(), &file);
         let profile = config::resolve(&file, &name, &path)?;
         let access = credentials::resolve(&profile)?;
+        if let Access::Login { store, .. } = &access {
+            self.warn_login_ending(store, &name);
+        }
         Ok((profile, access))
     }
 
@@ -194,6 +201,24 @@ impl<'a> Context<'a> {
     /// The config file and its path, for commands that use several of its profiles.
     pub fn config_file(&self) -> Result<(ConfigFile, PathBuf)> {
         self.config()
+    }
+
+    /// One line on stderr when a browser login ends within `LOGIN_WARNING_DAYS`.
+    fn warn_login_ending(&self, store: &credentials::Store, name: &str) {
+        let ends = store
+            .load_login(name)
+            .ok()
+            .flatten()
+            .and_then(|login| login.refresh_expires_at);
+        let Some(ends) = ends else { return };
+        let left = ends - chrono::Utc::now();
+        if left < chrono::Duration::days(LOGIN_WARNING_DAYS) {
+            self.term.warn(&format!(
+                "the login of profile '{name}' ends {} (in {} days): run 'treasury login -p {name}' before then",
+                ends.format("%Y-%m-%d %H:%M UTC"),
+                left.num_days().max(0)
+            ));
+        }
     }
 
     pub async fn connect(&mut self) -> Result<Bank> {

@@ -23,6 +23,9 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
 fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
     let (file, path, name) = ctx.config_and_name()?;
     let profile = config::resolve(&file, &name, &path)?;
+    if profile.provider.login.is_browser() {
+        return Ok(login_fields(&name, &path, &profile));
+    }
     let status = credentials::status(&profile)?;
     let now = Utc::now();
     let token = status.token.as_ref();
@@ -56,6 +59,49 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
         Field::text("keyring", &keyring),
         Field::maybe("credential_env", status.env_var),
     ])
+}
+
+/// A browser login: where its refresh token is, and when the access token and the login end.
+fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -> Vec<Field> {
+    let found = credentials::resolve(profile).ok();
+    let store = match &found {
+        Some(credentials::Access::Login { store, .. }) => Some(store.clone()),
+        _ => None,
+    };
+    let login = store
+        .as_ref()
+        .and_then(|s| s.load_login(name).ok().flatten());
+    let time = |at: chrono::DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let access = login.as_ref().and_then(|l| l.access.clone());
+    vec![
+        Field::text("profile", name),
+        Field::text("config_file", &path.display().to_string()),
+        Field::text("provider", profile.provider.name),
+        Field::maybe("environment", profile.environment.map(|e| e.name())),
+        Field::text("base_url", profile.base_url.as_str()),
+        Field::text("auth", "browser"),
+        Field::maybe("client_id", profile.client_id.as_deref()),
+        Field::text(
+            "credential_source",
+            found.as_ref().map_or("none", |a| a.source().name()),
+        ),
+        Field::flag(
+            "token_cached",
+            access.as_ref().is_some_and(|t| t.is_usable(Utc::now())),
+        ),
+        Field::maybe(
+            "token_expires_at",
+            access.map(|t| time(t.expires_at)).as_deref(),
+        ),
+        Field::flag("logged_in", login.is_some()),
+        Field::maybe(
+            "login_expires_at",
+            login
+                .and_then(|l| l.refresh_expires_at)
+                .map(time)
+                .as_deref(),
+        ),
+    ]
 }
 
 fn sandbox_fields() -> Vec<Field> {

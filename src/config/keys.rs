@@ -33,6 +33,8 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("app_key", &raw.app_key),
         text("partner_id", &raw.partner_id),
         text("customer_id", &raw.customer_id),
+        text("redirect_uri", &raw.redirect_uri),
+        text("authorize_url", &raw.authorize_url),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),
     ]
@@ -79,4 +81,28 @@ pub(super) fn provider_settings(
         .filter(|(key, _)| provider.profile_keys.contains(key))
         .filter_map(|(key, value)| Some((key, value?)))
         .collect()
+}
+
+/// Refuses an environment the provider has no hosts for (J.P. Morgan: prod, uat; Chase: prod, qa).
+pub(super) fn check_environment(
+    name: &str,
+    environment: Option<Environment>,
+    provider: &Spec,
+    path: &Path,
+) -> Result<()> {
+    match environment {
+        Some(env) if !provider.environments.contains(&env) => {
+            let known: Vec<&str> = provider.environments.iter().map(|e| e.name()).collect();
+            Err(Error::usage_hint(
+                format!(
+                    "profile '{name}' in {} sets environment = \"{}\", which provider '{}' does not have",
+                    path.display(),
+                    env.name(),
+                    provider.name
+                ),
+                format!("use one of: {}, or set base_url", known.join(", ")),
+            ))
+        }
+        _ => Ok(()),
+    }
 }

@@ -8,7 +8,7 @@ mod save;
 #[cfg(test)]
 mod tests;
 
-use keys::{check_keys, provider_settings};
+use keys::{check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
 
@@ -58,6 +58,9 @@ pub struct ProfileFile {
     pub app_key: Option<String>,
     pub partner_id: Option<String>,
     pub customer_id: Option<String>,
+    /// Chase (browser login): where the bank sends the browser back, and its OAuth pages.
+    pub redirect_uri: Option<String>,
+    pub authorize_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -69,6 +72,9 @@ pub struct ProfileFile {
 pub enum Environment {
     Prod,
     Uat,
+    /// Chase's QA hosts. Not offered by `login --environment`, which is J.P. Morgan's.
+    #[value(skip)]
+    Qa,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -94,6 +100,7 @@ impl Environment {
         match self {
             Environment::Prod => "prod",
             Environment::Uat => "uat",
+            Environment::Qa => "qa",
         }
     }
 }
@@ -218,6 +225,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     };
     let provider = provider_of(name, raw)?;
     check_keys(name, raw, provider, path)?;
+    check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
     let base_url = match (
         &raw.base_url,
@@ -225,6 +233,16 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     ) {
         (Some(url), _) => checked_url(name, "base_url", url)?,
         (None, Some(url)) => url,
+        (None, None) if raw.environment.is_some() => {
+            return Err(Error::usage_hint(
+                format!(
+                    "provider '{}' documents no API host for environment '{}' of profile '{name}'",
+                    provider.name,
+                    raw.environment.map_or("", |e| e.name())
+                ),
+                format!("add base_url under [profiles.{name}] in {}", path.display()),
+            ))
+        }
         (None, None) => {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),

@@ -19,6 +19,11 @@ pub fn credentials_path() -> Result<PathBuf> {
     config_dir().map(|dir| dir.join("credentials.toml"))
 }
 
+/// The lock file that runs renewing a browser login take before spending a refresh token.
+pub fn login_lock_path() -> Result<PathBuf> {
+    config_dir().map(|dir| dir.join("login.lock"))
+}
+
 /// Where the account list of a profile is cached.
 pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
     let safe: String = profile

@@ -175,3 +175,40 @@ fn unknown_keys_and_providers_are_refused() {
     assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err())
         .contains("neither base_url nor environment"));
 }
+
+#[test]
+fn environments_are_checked_per_provider() {
+    let jpm_qa = parse("[profiles.a]\nenvironment = \"qa\"\n");
+    let text = usage(resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
+    assert!(
+        text.contains("environment = \"qa\", which provider 'jpmorgan' does not have")
+            && text.contains("use one of: prod, uat"),
+        "{text}"
+    );
+    let chase_uat = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"uat\"\n");
+    let text = usage(resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
+    assert!(text.contains("use one of: prod, qa"), "{text}");
+    let chase_qa = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"qa\"\n");
+    let text = usage(resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
+    assert!(
+        text.contains("documents no API host for environment 'qa'"),
+        "{text}"
+    );
+    let chase = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
+    let profile = resolve(&chase, "a", Path::new("c")).unwrap();
+    assert_eq!(
+        profile.base_url.as_str(),
+        "https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4"
+    );
+    assert_eq!(profile.settings["redirect_uri"], "http://127.0.0.1:1/cb");
+    let foreign =
+        parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\napp_key = \"k\"\n");
+    let text = usage(resolve(&foreign, "a", Path::new("c")).unwrap_err());
+    assert!(
+        text.contains("sets app_key, which provider 'chase' does not read"),
+        "{text}"
+    );
+    let jpm_redirect =
+        parse("[profiles.a]\nenvironment = \"uat\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
+    assert!(resolve(&jpm_redirect, "a", Path::new("c")).is_err());
+}

@@ -27,6 +27,11 @@ pub struct Stored {
     pub access_token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_expires_at: Option<DateTime<Utc>>,
+    /// A browser login's refresh token, and when the bank said it ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_expires_at: Option<DateTime<Utc>>,
 }
 
 impl std::fmt::Debug for Stored {
@@ -41,6 +46,11 @@ impl std::fmt::Debug for Stored {
                 &self.access_token.as_ref().map(|_| "(redacted)"),
             )
             .field("token_expires_at", &self.token_expires_at)
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "(redacted)"),
+            )
+            .field("refresh_expires_at", &self.refresh_expires_at)
             .finish()
     }
 }
@@ -51,7 +61,7 @@ impl Stored {
     }
 
     fn is_empty(&self) -> bool {
-        self.client_secret.is_none() && self.access_token.is_none()
+        self.client_secret.is_none() && self.access_token.is_none() && self.refresh_token.is_none()
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod command;
 pub mod file;
 pub mod keyring;
+pub mod login;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -115,6 +116,8 @@ pub enum Access {
     },
     /// Mutual TLS: the client certificate authenticates every request; no token.
     Mtls,
+    /// A browser login: its refresh token (and cached access token) kept in `store`.
+    Login { client_id: String, store: Store },
 }
 
 impl Access {
@@ -123,6 +126,10 @@ impl Access {
             Access::Token(_) => Source::Env,
             Access::ClientSecret { source, .. } => *source,
             Access::PrivateKeyJwt { .. } | Access::Mtls => Source::KeyFile,
+            Access::Login { store, .. } => match store {
+                Store::Keyring => Source::Keyring,
+                Store::File(_) => Source::File,
+            },
         }
     }
 }
@@ -132,6 +139,9 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
     if let Some(token) = env_secret(ACCESS_TOKEN_ENV) {
         tracing::info!("access token from {ACCESS_TOKEN_ENV}");
         return Ok(Access::Token(token));
+    }
+    if profile.provider.login.is_browser() {
+        return login::find(profile);
     }
     if profile.auth != AuthMode::ClientSecret {
         return key_access(profile);

@@ -9,6 +9,9 @@ use serde::Deserialize;
 use tokio::sync::Mutex;
 
 pub mod assertion;
+pub mod authcode;
+pub mod loopback;
+pub mod refresh;
 mod renew;
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Store};
@@ -118,6 +121,18 @@ impl Authorizer {
         let method = match access {
             Access::Token(token) => Method::Fixed(token),
             Access::Mtls => Method::None,
+            Access::Login { .. } => {
+                return Err(Error::auth(
+                    format!(
+                        "profile '{}' holds a browser login, which this provider does not use",
+                        profile.name
+                    ),
+                    format!(
+                        "run 'treasury logout -p {0}' and 'treasury login -p {0}'",
+                        profile.name
+                    ),
+                ))
+            }
             Access::ClientSecret {
                 client_id,
                 secret,

@@ -4,19 +4,20 @@
 use anyhow::Context as _;
 use reqwest::Url;
 
-use super::{finicity, Sandbox, CLIENT_ID, CLIENT_SECRET};
+use super::{chase, finicity, Sandbox, CLIENT_ID, CLIENT_SECRET};
 use crate::bank::{self, Spec};
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Source};
 
 /// The providers the sandbox serves, by `provider =` name.
-pub const SERVED: &[&str] = &["jpmorgan", "finicity"];
+pub const SERVED: &[&str] = &["jpmorgan", "finicity", "chase"];
 
 /// The profile and credentials of the sandbox's `provider` part.
 pub fn profile(sandbox: &Sandbox, provider: &str) -> anyhow::Result<(Profile, Access)> {
     let spec = bank::spec(provider).context("unknown provider")?;
     match provider {
         "finicity" => Ok(finicity_profile(sandbox, spec)?),
+        "chase" => Ok(chase_profile(sandbox, spec)?),
         _ => Ok(jpmorgan_profile(sandbox, spec)?),
     }
 }
@@ -51,6 +52,32 @@ pub fn secret_of(provider: &str) -> &'static str {
         "finicity" => finicity::PARTNER_SECRET,
         _ => CLIENT_SECRET,
     }
+}
+
+/// The demo sends the sandbox's public access token: no browser, no stored login
+/// (docs/providers/chase.md). A real login against the sandbox uses the printed profile.
+fn chase_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Profile, Access)> {
+    let root = format!("{}/chase", sandbox.base_url());
+    let mut profile = Profile::with_defaults(
+        "sandbox",
+        spec,
+        Url::parse(&format!("{root}{}", chase::DATA_PATH))?,
+    );
+    profile.client_id = Some(chase::CLIENT_ID.into());
+    profile.token_url = Some(Url::parse(&format!("{root}{}", bank::chase::TOKEN_PATH))?);
+    for (key, value) in [
+        (
+            "authorize_url",
+            format!("{root}{}", bank::chase::AUTHORIZE_PATH),
+        ),
+        ("redirect_uri", "http://127.0.0.1:8976/callback".to_string()),
+    ] {
+        profile.settings.insert(key, value);
+    }
+    Ok((
+        profile,
+        Access::Token(Secret::new(chase::DEMO_ACCESS_TOKEN)),
+    ))
 }
 
 fn access(client_id: &str, secret: &str) -> Access {

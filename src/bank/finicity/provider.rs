@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::Url;
 
 use super::{Client, Settings, DEFAULT_BASE_URL, NAME};
-use crate::bank::provider::{BoxFuture, Options, Provider, Spec};
+use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
 use crate::config::Profile;
 use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
@@ -31,6 +31,8 @@ pub static SPEC: Spec = Spec {
     title: "Finicity (Mastercard Open Banking US)",
     limits: LIMITS,
     profile_keys: &["app_key", "partner_id", "customer_id"],
+    environments: &[],
+    login: LoginKind::ClientCredentials,
     default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
     connect,

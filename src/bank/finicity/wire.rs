@@ -176,7 +176,7 @@ pub mod exact_amount {
 }
 
 /// `exact_amount` for optional fields: absent or `null` is `None`.
-mod exact_amount_opt {
+pub mod exact_amount_opt {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
 

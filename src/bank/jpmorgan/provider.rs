@@ -6,7 +6,7 @@ use std::sync::Arc;
 use reqwest::Url;
 
 use super::{request_body, Client};
-use crate::bank::provider::{BoxFuture, Options, Provider, Spec};
+use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
 use crate::config::{AuthMode, Environment, Profile};
 use crate::credentials::Access;
 use crate::error::Result;
@@ -42,6 +42,8 @@ pub static SPEC: Spec = Spec {
         "ca_cert",
         "client_secret_command",
     ],
+    environments: &[Environment::Prod, Environment::Uat],
+    login: LoginKind::ClientCredentials,
     default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     none_found_code: Some("GCA-009"),
     connect,
@@ -103,8 +105,11 @@ pub fn documented_host(env: Environment, auth: AuthMode) -> Url {
     let url = match (env, auth) {
         (Environment::Prod, AuthMode::Mtls) => "https://apigateway.jpmorgan.com/accessapi",
         (Environment::Prod, _) => "https://openbanking.jpmorgan.com/accessapi",
-        (Environment::Uat, AuthMode::Mtls) => "https://apigatewayqaf.jpmorgan.com/accessapi",
-        (Environment::Uat, _) => "https://openbankinguat.jpmorgan.com/accessapi",
+        (Environment::Uat | Environment::Qa, AuthMode::Mtls) => {
+            "https://apigatewayqaf.jpmorgan.com/accessapi"
+        }
+        // qa is Chase's: config refuses it for J.P. Morgan before any host is looked up.
+        (Environment::Uat | Environment::Qa, _) => "https://openbankinguat.jpmorgan.com/accessapi",
     };
     Url::parse(url).expect("documented hosts are valid URLs")
 }

@@ -1,0 +1,156 @@
+//! `treasury login` for a provider where the account holder consents in a browser: the
+//! authorization-code flow (listener or pasted address), the code exchange, one verifying
+//! request, then the refresh token stored. Any failure stores nothing.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::bank::Bank;
+use crate::cli::LoginArgs;
+use crate::commands::Context;
+use crate::config::Profile;
+use crate::credentials::login::Renewal;
+use crate::credentials::{self, keyring, Access, Store};
+use crate::error::{Error, Outcome, Result};
+use crate::http::{Http, TlsSettings};
+use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
+use crate::oauth::loopback::{self, Listener};
+
+pub async fn run(
+    ctx: &mut Context<'_>,
+    args: &LoginArgs,
+    profile: &Profile,
+    path: &Path,
+    endpoints: fn(&Profile) -> Result<BrowserLogin>,
+    store: Store,
+) -> Result<Outcome> {
+    let mut profile = profile.clone();
+    if let Some(secs) = ctx.global.timeout {
+        profile.timeout = Duration::from_secs(secs);
+    }
+    let login = endpoints(&profile)?;
+    let attempt = Attempt::new(&login)?;
+    let landing = landing(ctx, args, &login, &attempt).await?;
+    let code = attempt.code_from(&landing)?;
+    let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
+    let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
+    let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
+        .await?
+        .map_err(|r| {
+            Error::auth(
+                format!(
+                    "login failed: the token endpoint refused the authorization code ({}: {}, HTTP {}); nothing was stored",
+                    r.error.as_deref().unwrap_or("no error code"),
+                    r.description,
+                    r.status
+                ),
+                "run 'treasury login' again; check client_id and redirect_uri of the profile",
+            )
+        })?;
+    let renewal = renewal(tokens, &profile.name)?;
+    if !args.no_verify {
+        let access = Access::Token(renewal.access_token.clone());
+        Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+            .verify()
+            .await?;
+    }
+    save(&store, &profile.name, &renewal)?;
+    ctx.term.note(&summary(
+        &profile.name,
+        path,
+        &store,
+        &renewal,
+        args.no_verify,
+    ));
+    Ok(Outcome::Complete)
+}
+
+/// Where the browser landed: the redirect caught on the loopback port, or pasted on stdin
+/// (with `--no-browser`, or a redirect to a host that is not this machine's loopback).
+async fn landing(
+    ctx: &Context<'_>,
+    args: &LoginArgs,
+    login: &BrowserLogin,
+    attempt: &Attempt,
+) -> Result<String> {
+    let addr = match args.no_browser {
+        true => None,
+        false => loopback::loopback_addr(&login.redirect_uri),
+    };
+    let listener = match addr {
+        Some(addr) => Some(Listener::bind(addr, &login.redirect_uri).await?),
+        None => None,
+    };
+    ctx.term.note(&format!(
+        "Open this address in a browser, sign in to the bank and choose the accounts to share:\n  {}",
+        attempt.url
+    ));
+    let Some(listener) = listener else {
+        ctx.term
+            .note("Then paste the address the browser landed on (or just its code) here:");
+        return ctx
+            .term
+            .read_stdin_line()
+            .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
+    };
+    if loopback::has_display() && !loopback::open_browser(&attempt.url) {
+        ctx.term
+            .note("Could not open a browser: open the address above yourself.");
+    }
+    let wait = ctx
+        .global
+        .timeout
+        .map_or(authcode::DEFAULT_WAIT, Duration::from_secs);
+    ctx.term.note(&format!(
+        "Waiting up to {} s for the browser to come back to {}",
+        wait.as_secs(),
+        login.redirect_uri
+    ));
+    listener.wait(wait).await
+}
+
+fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
+    let refresh_token = tokens.refresh_token.ok_or_else(|| {
+        Error::auth(
+            "login failed: the token endpoint gave no refresh token, so the login could not last; nothing was stored",
+            format!("check with the bank that the app may get refresh tokens, then run 'treasury login -p {profile}'"),
+        )
+    })?;
+    Ok(Renewal {
+        refresh_token,
+        refresh_expires_at: tokens.refresh_expires_at,
+        access_token: tokens.access_token,
+        access_expires_at: tokens.expires_at,
+    })
+}
+
+fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
+    store.save_login(profile, renewal)?;
+    if *store != Store::Keyring {
+        // The keyring comes first in the chain: an older login there would hide this one.
+        let _ = keyring::delete(&credentials::login::refresh_entry(profile));
+        let _ = keyring::delete(&credentials::token_entry(profile));
+    }
+    Ok(())
+}
+
+fn summary(name: &str, path: &Path, store: &Store, renewal: &Renewal, unverified: bool) -> String {
+    let kept = match store {
+        Store::Keyring => "refresh token in the OS keyring".to_string(),
+        Store::File(file) => format!("refresh token in {}", file.display()),
+    };
+    let when = |at: chrono::DateTime<chrono::Utc>| at.format("%Y-%m-%d %H:%M UTC").to_string();
+    let ends = renewal.refresh_expires_at.map_or_else(
+        || "the bank did not say when the login ends".to_string(),
+        |at| format!("login valid until {}", when(at)),
+    );
+    let verified = match unverified {
+        true => "not verified (--no-verify)",
+        false => "verified",
+    };
+    format!(
+        "Logged in as profile '{name}' ({}): {kept}; {verified}; access token valid until {}, {ends}.",
+        path.display(),
+        when(renewal.access_expires_at)
+    )
+}

@@ -1,0 +1,171 @@
+//! The access tokens of a browser login: the cached one while it lasts, else one bought with
+//! the refresh token under the login lock, the rotated refresh token saved before anything
+//! else happens. Two runs at once share one renewal: the second finds the first's token.
+
+use chrono::Utc;
+use tokio::sync::Mutex;
+
+use super::authcode::{self, BrowserLogin, Refusal};
+use crate::credentials::login::{self, Renewal, StoredLogin};
+use crate::credentials::{Secret, Store};
+use crate::error::{Error, Result};
+use crate::http::Http;
+
+#[derive(Debug)]
+enum Source {
+    /// A ready token (the sandbox's, or `TREASURY_ACCESS_TOKEN`): never renewed.
+    Fixed(Secret),
+    Stored {
+        http: Http,
+        login: Box<BrowserLogin>,
+        profile: String,
+        store: Store,
+    },
+}
+
+/// Supplies the bearer token of every request of one run.
+#[derive(Debug)]
+pub struct LoginTokens {
+    source: Source,
+    current: Mutex<Option<Secret>>,
+}
+
+impl LoginTokens {
+    pub fn fixed(token: Secret) -> LoginTokens {
+        LoginTokens {
+            source: Source::Fixed(token),
+            current: Mutex::new(None),
+        }
+    }
+
+    pub fn stored(http: Http, login: BrowserLogin, profile: &str, store: Store) -> LoginTokens {
+        LoginTokens {
+            source: Source::Stored {
+                http,
+                login: Box::new(login),
+                profile: profile.to_string(),
+                store,
+            },
+            current: Mutex::new(None),
+        }
+    }
+
+    /// The token in use, the cached one while it lasts, or a renewed one.
+    pub async fn bearer(&self) -> Result<Secret> {
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref() {
+            return Ok(token.clone());
+        }
+        let token = match &self.source {
+            Source::Fixed(token) => token.clone(),
+            Source::Stored { store, profile, .. } => {
+                let cached = load(store, profile)?
+                    .access
+                    .filter(|t| t.is_usable(Utc::now()));
+                match cached {
+                    Some(cached) => {
+                        tracing::info!(
+                            "using the cached access token (expires {})",
+                            cached.expires_at
+                        );
+                        cached.token
+                    }
+                    None => self.renew_stored(None).await?,
+                }
+            }
+        };
+        *current = Some(token.clone());
+        Ok(token)
+    }
+
+    /// After a 401 to `rejected`: a renewed token, or `None` where there is no way to renew.
+    pub async fn renew(&self, rejected: &Secret) -> Result<Option<Secret>> {
+        if matches!(self.source, Source::Fixed(_)) {
+            return Ok(None);
+        }
+        let mut current = self.current.lock().await;
+        if let Some(token) = current.as_ref().filter(|t| *t != rejected) {
+            return Ok(Some(token.clone()));
+        }
+        let token = self.renew_stored(Some(rejected)).await?;
+        *current = Some(token.clone());
+        Ok(Some(token))
+    }
+
+    /// Under the login lock: the token another run saved meanwhile, else a refresh grant whose
+    /// answer is saved before the lock is let go.
+    async fn renew_stored(&self, rejected: Option<&Secret>) -> Result<Secret> {
+        let Source::Stored {
+            http,
+            login,
+            profile,
+            store,
+        } = &self.source
+        else {
+            return Err(Error::Internal(anyhow::anyhow!(
+                "a fixed token cannot be renewed"
+            )));
+        };
+        let lock = tokio::task::spawn_blocking(login::lock)
+            .await
+            .map_err(|e| Error::Internal(e.into()))??;
+        let stored = load(store, profile)?;
+        let fresh = stored
+            .access
+            .as_ref()
+            .filter(|t| t.is_usable(Utc::now()) && Some(&t.token) != rejected);
+        if let Some(fresh) = fresh {
+            tracing::info!("another run renewed the access token; using it");
+            return Ok(fresh.token.clone());
+        }
+        tracing::info!("renewing the access token with the refresh token");
+        let tokens = authcode::refresh(http, login, &stored.refresh_token)
+            .await?
+            .map_err(|refusal| refresh_refused(&refusal, profile))?;
+        let renewal = Renewal {
+            // A server that does not rotate keeps the refresh token it had.
+            refresh_token: tokens.refresh_token.unwrap_or(stored.refresh_token),
+            refresh_expires_at: tokens.refresh_expires_at.or(stored.refresh_expires_at),
+            access_token: tokens.access_token.clone(),
+            access_expires_at: tokens.expires_at,
+        };
+        store.save_login(profile, &renewal)?;
+        drop(lock);
+        Ok(tokens.access_token)
+    }
+}
+
+fn load(store: &Store, profile: &str) -> Result<StoredLogin> {
+    store.load_login(profile)?.ok_or_else(|| {
+        Error::auth(
+            format!("profile '{profile}' is not logged in (its refresh token is gone)"),
+            format!("run 'treasury login -p {profile}'"),
+        )
+    })
+}
+
+/// `invalid_grant`: the refresh token was revoked, expired or spent elsewhere; the login is over.
+fn refresh_refused(refusal: &Refusal, profile: &str) -> Error {
+    let hint = format!("run 'treasury login -p {profile}'");
+    match (refusal.status, refusal.error.as_deref()) {
+        (_, Some("invalid_grant")) => Error::auth(
+            format!(
+                "the login of profile '{profile}' has ended: the bank refused its refresh token (invalid_grant: {})",
+                refusal.description
+            ),
+            hint,
+        ),
+        (429 | 500..=599, _) => Error::unavailable(format!(
+            "the token endpoint is failing ({}): the access token could not be renewed",
+            refusal.description
+        )),
+        (status, error) => Error::auth(
+            format!(
+                "the token endpoint refused to renew the access token ({}: {}, HTTP {status})",
+                error.unwrap_or("no error code"),
+                refusal.description
+            ),
+            hint,
+        ),
+    }
+}

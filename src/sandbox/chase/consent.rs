@@ -1,0 +1,210 @@
+//! The sandbox Chase's consent side: the authorize page (HTML, accounts as checkboxes, Approve
+//! and Deny), its form POST redirecting to the `redirect_uri`, and the token endpoint
+//! (authorization code with PKCE, rotating refresh tokens; a spent one is refused).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use super::{data, Chase, Grant};
+use crate::oauth::authcode::challenge;
+
+/// The values of `key` in a form or query string.
+fn values(form: &[u8], key: &str) -> Vec<String> {
+    form_urlencoded::parse(form)
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .collect()
+}
+
+fn value(form: &[u8], key: &str) -> Option<String> {
+    values(form, key).into_iter().next()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Only loopback redirects: the sandbox has no registered app, and must not send a code
+/// anywhere else.
+fn loopback_redirect(uri: &str) -> Option<reqwest::Url> {
+    let url = reqwest::Url::parse(uri).ok()?;
+    let addr = crate::oauth::loopback::loopback_addr(&url)?;
+    (url.scheme() == "http" && addr.ip().is_loopback()).then_some(url)
+}
+
+fn bad_request(why: &str) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Html(format!("<!doctype html><p>{}</p>", escape(why))),
+    )
+        .into_response()
+}
+
+/// `GET /aggregator-oauth/v1/authorize`: the consent page.
+pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
+    let query = query.unwrap_or_default();
+    let q = query.as_bytes();
+    let (Some(client_id), Some(redirect), Some(state)) = (
+        value(q, "client_id"),
+        value(q, "redirect_uri"),
+        value(q, "state"),
+    ) else {
+        return bad_request("client_id, redirect_uri and state are required");
+    };
+    if value(q, "response_type").as_deref() != Some("code") {
+        return bad_request("response_type must be code");
+    }
+    if loopback_redirect(&redirect).is_none() {
+        return bad_request(
+            "the sandbox redirects only to http://127.0.0.1:PORT/... or http://[::1]:PORT/...",
+        );
+    }
+    let pkce = match (
+        value(q, "code_challenge"),
+        value(q, "code_challenge_method").as_deref(),
+    ) {
+        (Some(c), Some("S256")) => c,
+        _ => {
+            return bad_request("PKCE is required: code_challenge with code_challenge_method=S256")
+        }
+    };
+    let boxes: String = data::accounts()
+        .iter()
+        .map(|(_, record, _)| {
+            let id = escape(record["accountId"].as_str().unwrap_or_default());
+            let name = escape(record["productName"].as_str().unwrap_or_default());
+            format!("<li><label><input type=\"checkbox\" name=\"accounts\" value=\"{id}\" checked> {name} ({id})</label></li>")
+        })
+        .collect();
+    let hidden = |name: &str, value: &str| {
+        format!(
+            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
+            escape(value)
+        )
+    };
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sandbox Chase: share accounts</title></head>\
+         <body><h1>Sandbox Chase</h1><p>The app <b>{}</b> asks to read the balances of these accounts:</p>\
+         <form method=\"post\" action=\"authorize\">{}{}{}{}<ul>{boxes}</ul>\
+         <button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button> \
+         <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form></body></html>",
+        escape(&client_id),
+        hidden("client_id", &client_id),
+        hidden("redirect_uri", &redirect),
+        hidden("state", &state),
+        hidden("code_challenge", &pkce),
+    ))
+    .into_response()
+}
+
+/// `POST /aggregator-oauth/v1/authorize`: Approve issues a code for the ticked accounts, Deny
+/// sends `error=access_denied`; both back to the `redirect_uri` with the `state`.
+pub async fn decide(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
+    let Some(mut target) = value(&form, "redirect_uri")
+        .as_deref()
+        .and_then(loopback_redirect)
+    else {
+        return bad_request("redirect_uri must be a loopback address");
+    };
+    let state = value(&form, "state").unwrap_or_default();
+    let accounts = values(&form, "accounts");
+    let approved = value(&form, "decision").as_deref() == Some("approve") && !accounts.is_empty();
+    {
+        let mut query = target.query_pairs_mut();
+        if approved {
+            let code = chase.issue_code(Grant {
+                client_id: value(&form, "client_id").unwrap_or_default(),
+                redirect_uri: target_text(&form),
+                challenge: value(&form, "code_challenge").unwrap_or_default(),
+                accounts,
+            });
+            query.append_pair("code", &code);
+        } else {
+            query.append_pair("error", "access_denied");
+        }
+        query.append_pair("state", &state);
+    }
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, target.to_string())],
+    )
+        .into_response()
+}
+
+fn target_text(form: &[u8]) -> String {
+    value(form, "redirect_uri").unwrap_or_default()
+}
+
+/// `POST /aggregator-oauth/v1/token`.
+pub async fn token(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
+    let granted = match value(&form, "grant_type").as_deref() {
+        Some("authorization_code") => exchange(&chase, &form),
+        Some("refresh_token") => {
+            let offered = value(&form, "refresh_token").unwrap_or_default();
+            chase
+                .rotate(&offered)
+                .ok_or("the refresh token is unknown, revoked or already used")
+        }
+        _ => {
+            return token_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                "use authorization_code or refresh_token",
+            )
+        }
+    };
+    match granted {
+        Ok((access, refresh)) => {
+            tracing::debug!("sandbox chase: tokens issued");
+            let body = json!({
+                "token_type": "Bearer",
+                "access_token": access,
+                "expires_in": chase.access_lifetime.as_secs(),
+                "refresh_token": refresh,
+                "refresh_token_expires_in": super::REFRESH_LIFETIME_SECS,
+                "scope": "accounts",
+                "consented_on": "2026-01-15T14:00:00Z",
+            });
+            ([(header::CACHE_CONTROL, "no-store")], Json(body)).into_response()
+        }
+        Err(why) => token_error(StatusCode::BAD_REQUEST, "invalid_grant", why),
+    }
+}
+
+/// A code is spent once, for the redirect it was issued to, with the verifier of its challenge.
+fn exchange(chase: &Chase, form: &[u8]) -> Result<(String, String), &'static str> {
+    let code = value(form, "code").unwrap_or_default();
+    let grant = chase
+        .take_code(&code)
+        .ok_or("the authorization code is unknown or already used")?;
+    if value(form, "redirect_uri").as_deref() != Some(grant.redirect_uri.as_str()) {
+        return Err("redirect_uri differs from the authorization request's");
+    }
+    if value(form, "client_id").as_deref() != Some(grant.client_id.as_str()) {
+        return Err("client_id differs from the authorization request's");
+    }
+    let verifier = value(form, "code_verifier").ok_or("code_verifier is required (PKCE)")?;
+    if challenge(&verifier) != grant.challenge {
+        return Err("code_verifier does not match the code_challenge");
+    }
+    Ok(chase.issue_tokens(grant.accounts))
+}
+
+fn token_error(status: StatusCode, error: &str, description: &str) -> Response {
+    tracing::debug!("sandbox chase: token refused: {error}");
+    (
+        status,
+        Json(json!({ "error": error, "error_description": description })),
+    )
+        .into_response()
+}

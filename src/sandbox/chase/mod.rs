@@ -1,0 +1,244 @@
+//! The sandbox's Chase: the consent page and token endpoint (`consent`), and the FDX v4 data
+//! API (`GET /fdx/v4/accounts`, paged with an opaque cursor; `GET /fdx/v4/accounts/{id}`) for
+//! the accounts a login consented to. Nested by the caller under a prefix (`/chase`).
+//!
+//! `DEMO_ACCESS_TOKEN` is a public token that never expires and sees every account: what
+//! `--sandbox=chase` uses, so the demo needs no browser.
+
+mod consent;
+pub mod data;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::oauth::authcode::random_text;
+
+/// The public token of the demo (`--sandbox=chase`): every account, no expiry.
+pub const DEMO_ACCESS_TOKEN: &str = "sandbox-chase-demo";
+/// The client id the sandbox's ready profile names (any is accepted).
+pub const CLIENT_ID: &str = "sandbox";
+/// Chase's prose says access tokens last about 15 minutes.
+pub const ACCESS_LIFETIME: Duration = Duration::from_secs(15 * 60);
+/// Chase's example `refresh_token_expires_in`: a year.
+pub const REFRESH_LIFETIME_SECS: u64 = 31_536_000;
+/// `--data-path` of the FDX API under the prefix.
+pub const DATA_PATH: &str = "/fdx/v4";
+
+/// An authorization waiting for its code to be exchanged.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub challenge: String,
+    pub accounts: Vec<String>,
+}
+
+/// The server's state: codes, tokens (with the accounts each login shares), spent refresh tokens.
+#[derive(Debug)]
+pub struct Chase {
+    access_lifetime: Duration,
+    codes: Mutex<HashMap<String, Grant>>,
+    access: Mutex<HashMap<String, (Instant, Vec<String>)>>,
+    refresh: Mutex<HashMap<String, Vec<String>>>,
+    spent: Mutex<HashSet<String>>,
+}
+
+impl Default for Chase {
+    fn default() -> Self {
+        Chase {
+            access_lifetime: ACCESS_LIFETIME,
+            codes: Mutex::default(),
+            access: Mutex::default(),
+            refresh: Mutex::default(),
+            spent: Mutex::default(),
+        }
+    }
+}
+
+fn token() -> String {
+    random_text().unwrap_or_else(|_| format!("{:?}", Instant::now()))
+}
+
+impl Chase {
+    fn issue_code(&self, grant: Grant) -> String {
+        let code = token();
+        lock(&self.codes).insert(code.clone(), grant);
+        code
+    }
+
+    fn take_code(&self, code: &str) -> Option<Grant> {
+        lock(&self.codes).remove(code)
+    }
+
+    /// A new access token and refresh token for these accounts.
+    fn issue_tokens(&self, accounts: Vec<String>) -> (String, String) {
+        let (access, refresh) = (token(), token());
+        lock(&self.access).insert(access.clone(), (Instant::now(), accounts.clone()));
+        lock(&self.refresh).insert(refresh.clone(), accounts);
+        (access, refresh)
+    }
+
+    /// Spends a refresh token for new tokens; a spent or unknown one gets nothing.
+    fn rotate(&self, offered: &str) -> Option<(String, String)> {
+        let accounts = lock(&self.refresh).remove(offered)?;
+        lock(&self.spent).insert(offered.to_string());
+        Some(self.issue_tokens(accounts))
+    }
+
+    /// The accounts a bearer token may read; `None` for an unknown or expired token.
+    fn accounts_of(&self, token: &str) -> Option<Vec<String>> {
+        if token == DEMO_ACCESS_TOKEN {
+            return Some(all_ids());
+        }
+        let tokens = lock(&self.access);
+        let (issued, accounts) = tokens.get(token)?;
+        (issued.elapsed() < self.access_lifetime).then(|| accounts.clone())
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn all_ids() -> Vec<String> {
+    data::accounts()
+        .iter()
+        .map(|(_, r, _)| r["accountId"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<Chase>) -> Router<S> {
+    Router::new()
+        .route(
+            "/aggregator-oauth/v1/authorize",
+            get(consent::authorize_page).post(consent::decide),
+        )
+        .route(
+            "/aggregator-oauth/v1/token",
+            axum::routing::post(consent::token),
+        )
+        .route("/fdx/v4/accounts", get(accounts))
+        .route("/fdx/v4/accounts/{account_id}", get(account))
+        .with_state(state)
+}
+
+fn fdx_error(status: StatusCode, code: u32, message: &str) -> Response {
+    (status, Json(json!({ "code": code, "message": message }))).into_response()
+}
+
+/// The accounts of the bearer token; `None` for a missing, unknown or expired one.
+fn authorized(chase: &Chase, headers: &HeaderMap) -> Option<Vec<String>> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    token.and_then(|t| chase.accounts_of(t))
+}
+
+fn unauthorized(headers: &HeaderMap) -> Response {
+    let refused = fdx_error(
+        StatusCode::UNAUTHORIZED,
+        601,
+        "the access token is missing, invalid or expired",
+    );
+    echo(headers, refused)
+}
+
+/// Every interaction id is echoed back, as FDX servers do.
+fn echo(headers: &HeaderMap, response: Response) -> Response {
+    let mut response = response;
+    if let Some(id) = headers.get("x-fapi-interaction-id") {
+        response
+            .headers_mut()
+            .insert("x-fapi-interaction-id", id.clone());
+    }
+    response
+}
+
+/// `GET /fdx/v4/accounts?offset=CURSOR&limit=N`: `PAGE_SIZE` accounts at most per page.
+async fn accounts(
+    State(chase): State<Arc<Chase>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let Some(shared) = authorized(&chase, &headers) else {
+        return unauthorized(&headers);
+    };
+    let query = query.unwrap_or_default();
+    let offset = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "offset")
+        .map(|(_, v)| v.into_owned());
+    let start = match offset.as_deref().map(data::start_of) {
+        None => 0,
+        Some(Some(start)) => start,
+        Some(None) => {
+            return echo(
+                &headers,
+                fdx_error(
+                    StatusCode::BAD_REQUEST,
+                    703,
+                    "offset is not a cursor this server gave",
+                ),
+            )
+        }
+    };
+    let visible: Vec<(&str, Value, bool)> = data::accounts()
+        .into_iter()
+        .filter(|(_, r, _)| shared.iter().any(|id| r["accountId"] == id.as_str()))
+        .collect();
+    let end = (start + data::PAGE_SIZE).min(visible.len());
+    let page: Vec<Value> = visible[start.min(end)..end]
+        .iter()
+        .map(|(kind, record, full)| json!({ *kind: data::listed(record, *full) }))
+        .collect();
+    let mut paging = json!({ "totalElements": visible.len() });
+    if end < visible.len() {
+        paging["nextOffset"] = json!(data::cursor(end));
+    }
+    echo(
+        &headers,
+        Json(json!({ "page": paging, "accounts": page })).into_response(),
+    )
+}
+
+/// `GET /fdx/v4/accounts/{accountId}`: the account object with its balances.
+async fn account(
+    State(chase): State<Arc<Chase>>,
+    headers: HeaderMap,
+    Path(account_id): Path<String>,
+) -> Response {
+    let Some(shared) = authorized(&chase, &headers) else {
+        return unauthorized(&headers);
+    };
+    let found = data::accounts()
+        .into_iter()
+        .find(|(_, r, _)| r["accountId"] == account_id.as_str())
+        .filter(|_| shared.contains(&account_id));
+    let response = match found {
+        Some((_, record, _)) => Json(record).into_response(),
+        None => fdx_error(StatusCode::NOT_FOUND, 701, "Account not found"),
+    };
+    echo(&headers, response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::data::{cursor, start_of};
+
+    #[test]
+    fn cursors_round_trip_and_others_are_refused() {
+        for start in [0, 3, 6, 300] {
+            assert_eq!(start_of(&cursor(start)), Some(start));
+        }
+        assert_eq!(start_of("3"), None);
+        assert_eq!(start_of("pg1z"), None);
+    }
+}
