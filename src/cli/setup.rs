@@ -170,16 +170,19 @@ pub struct SandboxServeArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
 
-    /// How many accounts the sandbox bank holds
-    #[arg(long, value_name = "N", default_value_t = crate::sandbox::DEFAULT_ACCOUNTS,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=crate::sandbox::MAX_SANDBOX_ACCOUNTS as u64))]
+    /// How many accounts the sandbox bank holds (two at each of its six banks by default)
+    #[arg(long, value_name = "N", default_value_t = 12)]
     pub accounts: usize,
 
-    /// The client secret the token endpoint accepts for client id 'sandbox' (visible in ps:
-    /// prefer the environment variable or --client-secret-stdin)
-    #[arg(long, value_name = "SECRET", env = "TREASURY_SANDBOX_CLIENT_SECRET",
-          hide_env_values = true, default_value = crate::sandbox::CLIENT_SECRET)]
-    pub client_secret: String,
+    /// The client secret the token endpoint accepts for client id 'sandbox' [default: sandbox]
+    /// (visible in ps: prefer the environment variable or --client-secret-stdin)
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "TREASURY_SANDBOX_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
 
     /// Read the client secret from stdin (first line) instead
     #[arg(long, conflicts_with = "client_secret")]

@@ -4,9 +4,18 @@
 use crate::cli::SandboxServeArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
-use crate::sandbox::{ClientCert, Options, Sandbox, ServerTls, CLIENT_ID};
+use crate::sandbox::{ClientCert, Options, Sandbox, ServerTls, CLIENT_ID, MAX_SANDBOX_ACCOUNTS};
 
 pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome> {
+    if args.accounts > MAX_SANDBOX_ACCOUNTS {
+        return Err(Error::usage_hint(
+            format!(
+                "--accounts {} is more than the sandbox holds",
+                args.accounts
+            ),
+            format!("give --accounts between 0 and {MAX_SANDBOX_ACCOUNTS}"),
+        ));
+    }
     let secret = client_secret(ctx, args)?;
     let sandbox = Sandbox::start(options(args, &secret)?).await.map_err(|e| {
         Error::usage_hint(
@@ -35,7 +44,8 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
 /// (both kept out of `ps` only in the second case), or the first line of stdin.
 fn client_secret(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<String> {
     if !args.client_secret_stdin {
-        return Ok(args.client_secret.clone());
+        let chosen = args.client_secret.as_deref();
+        return Ok(chosen.unwrap_or(crate::sandbox::CLIENT_SECRET).to_string());
     }
     let line = ctx
         .term
@@ -143,4 +153,22 @@ fn profile(sandbox: &Sandbox, args: &SandboxServeArgs) -> String {
         lines.push("ca_cert = \"<the CA that signed --tls-cert>\"".into());
     }
     lines.iter().map(|line| format!("  {line}\n")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::cli::{Cli, Command, SandboxCommand};
+
+    /// The CLI states the sandbox's defaults without importing it: they must agree.
+    #[test]
+    fn cli_defaults_are_the_sandboxs() {
+        let cli = Cli::parse_from(["treasury", "sandbox", "serve"]);
+        let Command::Sandbox(SandboxCommand::Serve(args)) = cli.command else {
+            panic!("sandbox serve parses");
+        };
+        assert_eq!(args.accounts, crate::sandbox::DEFAULT_ACCOUNTS);
+        assert!(args.accounts <= crate::sandbox::MAX_SANDBOX_ACCOUNTS);
+    }
 }
