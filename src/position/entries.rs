@@ -178,11 +178,7 @@ impl Position {
             })
             .collect();
         for subtotal in self.subtotals.iter().filter(|s| s.has_account_errors) {
-            let n = self
-                .account_errors
-                .iter()
-                .filter(|e| e.profile == subtotal.profile)
-                .count();
+            let n = subtotal.missing_accounts;
             notes.push(format!(
                 "profile '{}': {} not in the totals (the bank answered {} with an error)",
                 subtotal.profile,

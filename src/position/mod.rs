@@ -6,6 +6,17 @@ mod entries;
 pub mod rates;
 pub mod totals;
 
+/// Accounts the report has an error for and no row: the ones its totals lack.
+fn missing_accounts(report: &Report) -> usize {
+    let has_row = |e: &AccountError| {
+        report.rows.iter().any(|r| {
+            r.account.account_id == e.account_id
+                && (e.bank_id.is_empty() || r.account.bank_id == e.bank_id)
+        })
+    };
+    report.errors.iter().filter(|e| !has_row(e)).count()
+}
+
 #[cfg(test)]
 mod rates_tests;
 #[cfg(test)]
@@ -156,6 +167,8 @@ pub struct ProfileSubtotal {
     pub by_currency: Vec<CurrencyTotal>,
     /// Whether accounts of this profile came back with errors, and so are missing here.
     pub has_account_errors: bool,
+    /// How many: accounts with an error and no row (a stale row with an error is counted in).
+    pub missing_accounts: usize,
 }
 
 /// A profile that failed as a whole: none of its accounts are in the totals.
@@ -258,11 +271,13 @@ pub fn build(
             all.add(row)?;
             own.add(row)?;
         }
+        let missing = missing_accounts(&report);
         position.subtotals.push(ProfileSubtotal {
             profile: part.profile.clone(),
             provider: part.provider.clone(),
             by_currency: own.into_list(),
-            has_account_errors: !report.errors.is_empty(),
+            has_account_errors: missing > 0,
+            missing_accounts: missing,
         });
         position
             .account_errors

@@ -386,3 +386,26 @@ fn no_profiles_is_a_usage_error() {
     let err = build(vec![], None, false, None, now()).unwrap_err();
     assert_eq!(err.exit_code(), 2);
 }
+
+#[test]
+fn an_error_for_an_account_that_kept_its_row_is_not_missing_from_the_totals() {
+    // Finicity's stale aggregation: the row stays, and the account is listed in errors too.
+    let kept = row("4", "EUR", 2, "500.00", "400.00");
+    let parts = vec![ProfilePart::ok(
+        "fin",
+        "finicity",
+        Report {
+            errors: vec![AccountError {
+                account_id: "4".into(),
+                bank_id: kept.account.bank_id.clone(),
+                code: "AGGREGATION-185".into(),
+                message: "the balance may be stale".into(),
+            }],
+            rows: vec![kept],
+        },
+    )];
+    let position = build(parts, None, false, None, now()).unwrap();
+    assert_eq!(position.verdict(), Verdict::Partial);
+    assert!(position.notes().is_empty(), "{:?}", position.notes());
+    assert!(lines(&position).contains(&"profile fin EUR 500.00 400.00 true".to_string()));
+}
