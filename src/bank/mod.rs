@@ -1,7 +1,9 @@
 //! The seam between the CLI and any bank API: connect with credentials, list accounts, fetch
 //! balances (many requests at once, merged into one report in the user's order).
 
+pub mod amount;
 pub mod chase;
+pub mod code_message;
 pub mod finicity;
 pub mod jpmorgan;
 mod merge;

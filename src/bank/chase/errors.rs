@@ -1,25 +1,11 @@
 //! Chase's FDX error bodies (`code`, `message`) as the CLI's errors, with the bank's own text.
 
-use super::wire::ErrorBody;
 use crate::error::{BankError, Error};
 use crate::http::body_excerpt;
 
 /// Chase's code and message of an error answer, whatever shape its body has.
 pub fn bank_error(status: u16, body: &[u8]) -> BankError {
-    match serde_json::from_slice::<ErrorBody>(body) {
-        Ok(parsed) if parsed.code_text().is_some() || parsed.message.is_some() => BankError {
-            status,
-            code: parsed.code_text(),
-            message: parsed.message.unwrap_or_default(),
-            hint: None,
-        },
-        _ => BankError {
-            status,
-            code: None,
-            message: format!("Chase answered {}", body_excerpt(body)),
-            hint: None,
-        },
-    }
+    crate::bank::code_message::bank_error("Chase", status, body)
 }
 
 /// A data call that failed (after the one renewal a 401 gets, and the retries of 429 and 5xx).

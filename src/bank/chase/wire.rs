@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::bank::finicity::wire::exact_amount_opt;
+use crate::bank::amount::exact_amount_opt;
 
 /// `GET /accounts`: one page of accounts and the cursor of the next.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

@@ -1,26 +1,12 @@
 //! Finicity's error answers as the CLI's errors: a refused partner authentication (never
 //! retried), refused tokens and keys, unknown customers, failing servers.
 
-use super::wire::ErrorMessage;
 use crate::error::{BankError, Error};
 use crate::http::body_excerpt;
 
 /// Finicity's own code and message of an error answer, whatever shape its body has.
 pub fn bank_error(status: u16, body: &[u8]) -> BankError {
-    match serde_json::from_slice::<ErrorMessage>(body) {
-        Ok(parsed) if parsed.code_text().is_some() || parsed.message.is_some() => BankError {
-            status,
-            code: parsed.code_text(),
-            message: parsed.message.unwrap_or_default(),
-            hint: None,
-        },
-        _ => BankError {
-            status,
-            code: None,
-            message: format!("Finicity answered {}", body_excerpt(body)),
-            hint: None,
-        },
-    }
+    crate::bank::code_message::bank_error("Finicity", status, body)
 }
 
 /// A partner authentication that did not succeed. Nothing here is retried: five failed
