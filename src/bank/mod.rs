@@ -3,6 +3,7 @@
 
 pub mod finicity;
 pub mod jpmorgan;
+pub mod openbanking;
 mod merge;
 #[cfg(test)]
 mod merge_tests;
@@ -26,7 +27,7 @@ use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
 
 /// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC];
+pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC, &openbanking::SPEC];
 
 /// The provider named `name`, if this version knows it.
 pub fn spec(name: &str) -> Option<&'static Spec> {

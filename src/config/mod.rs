@@ -58,6 +58,12 @@ pub struct ProfileFile {
     pub app_key: Option<String>,
     pub partner_id: Option<String>,
     pub customer_id: Option<String>,
+    /// Open banking (and browser logins): where the account holder authorizes, the
+    /// `x-fapi-financial-id` some banks want, the registered redirect, the consent's length.
+    pub authorize_url: Option<String>,
+    pub financial_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub consent_days: Option<u32>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
