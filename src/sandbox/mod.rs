@@ -7,6 +7,7 @@
 
 mod auth;
 pub mod finicity;
+pub mod openbanking;
 mod jpmorgan;
 mod profiles;
 mod server;

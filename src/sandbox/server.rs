@@ -44,6 +44,10 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .route("/oauth2/token", post(issue_token))
         .route("/balance", post(balance))
         .nest("/finicity", super::finicity::router(Default::default()))
+        .nest(
+            "/open-banking",
+            super::openbanking::router(super::openbanking::OpenBanking::new()),
+        )
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))
         .with_state(bank)
