@@ -100,7 +100,7 @@ mod tests {
             "{text}"
         );
         assert_eq!(
-            err.hint(),
+            err.hint().as_deref(),
             Some("run 'treasury login -p ob' to renew the consent")
         );
     }
