@@ -16,7 +16,7 @@ mod mapping_tests;
 mod tests;
 
 pub use client::{Client, Settings};
-pub use provider::{client_auth, consents, http_of, warn_if_ending, LIMITS, SPEC};
+pub use provider::{client_auth, consents, ending_warning, http_of, LIMITS, SPEC};
 
 /// The `provider =` value of a profile.
 pub const NAME: &str = "open-banking";

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 
 use super::client::{Channel, Client, Settings};
 use super::consent::{ClientAuth, Consents};
@@ -91,7 +91,6 @@ fn connect(
             super::errors::renew_hint(&profile.name),
         ));
     };
-    warn_if_ending(profile);
     let http = http_of(profile, retry)?;
     let authorizer = Authorizer::new(http.clone(), profile, access)?;
     let channel = Channel::new(http, settings_of(profile), authorizer)?;
@@ -100,26 +99,26 @@ fn connect(
     }))
 }
 
-/// One stderr line when the recorded consent ends within `WARN_DAYS` (logged as a warning:
-/// `term` prints warnings, and `-q` silences them).
-pub fn warn_if_ending(profile: &Profile) {
-    let Ok(Some(consent)) = state::load(&profile.name) else {
-        return;
-    };
-    let now = Utc::now();
-    if consent.ends_within(now, WARN_DAYS) {
-        let when = consent
-            .expires_at
-            .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .unwrap_or_default();
-        tracing::warn!(
-            "the consent {} of profile '{}' ends {when} ({} days left): run 'treasury login -p {}' to renew the consent",
-            consent.consent_id,
-            profile.name,
-            consent.days_left(now).unwrap_or(0).max(0),
-            profile.name
-        );
+/// The one-line warning every command gives when the recorded consent of `profile` ends
+/// within `WARN_DAYS` (or has ended); none otherwise.
+pub fn ending_warning(profile: &str, now: DateTime<Utc>) -> Option<String> {
+    let consent = state::load(profile).ok()??;
+    if !consent.ends_within(now, WARN_DAYS) {
+        return None;
     }
+    let when = consent
+        .expires_at
+        .map(|at| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default();
+    let left = consent.days_left(now).unwrap_or(0);
+    let ends = match left < 0 || consent.expires_at.is_some_and(|at| at <= now) {
+        true => format!("ended {when}"),
+        false => format!("ends {when} ({left} days left)"),
+    };
+    Some(format!(
+        "the consent {} of profile '{profile}' {ends}: run 'treasury login -p {profile}' to renew the consent",
+        consent.consent_id
+    ))
 }
 
 /// Consent calls with a client-credentials token, scope `accounts` (a ready token is used as
