@@ -26,9 +26,16 @@ fn accounts_come_from_both_pages() {
     let (code, stdout, stderr) = treasury(&["accounts", "-f", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stderr, "");
-    let ids: Vec<&str> = stdout.lines().skip(1).map(|l| l.split(',').next().unwrap()).collect();
+    let ids: Vec<&str> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     assert_eq!(ids, ["GBP-0001", "EUR-0002", "GBP-0003", "GBP-0004"]);
-    assert!(stdout.contains("EUR-0002,Euro Collections,,,404002,EUR"), "{stdout}");
+    assert!(
+        stdout.contains("EUR-0002,Euro Collections,,,404002,EUR"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -48,7 +55,10 @@ fn balances_csv_keeps_exact_amounts_precedence_and_debit() {
         lines[3],
         "GBP-0003,Overdraft,,,404003,GBP,2026-11-30,true,0.00,0.00,-1500.00,-1547.62,2026-11-30T22:30:00Z"
     );
-    assert!(lines[4].contains(",9007199254740993.01,9007199254740993.01,"), "{stdout}");
+    assert!(
+        lines[4].contains(",9007199254740993.01,9007199254740993.01,"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -58,7 +68,10 @@ fn balances_json_has_the_exact_digits() {
     serde_json::from_str::<serde_json::Value>(&text).unwrap();
     // amounts are JSON numbers written with the bank's exact digits (never via a float)
     assert!(text.contains(r#""ending_ledger":-1547.62,"#), "{text}");
-    assert!(text.contains(r#""ending_ledger":9007199254740993.01,"#), "{text}");
+    assert!(
+        text.contains(r#""ending_ledger":9007199254740993.01,"#),
+        "{text}"
+    );
     assert!(text.contains(r#""opening_available":1.005,"#), "{text}");
     assert!(text.contains(r#""ending_available":12000.10,"#), "{text}");
 }
@@ -72,16 +85,24 @@ fn balances_table_and_ndjson_show_the_same_amounts() {
     let (code, nd, stderr) = treasury(&["balances", "-f", "ndjson"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(nd.contains(r#""ending_ledger":-1547.62,"#), "{nd}");
-    assert_eq!(nd.lines().filter(|l| l.contains("GBP-0")).count(), 3, "{nd}");
+    assert_eq!(
+        nd.lines().filter(|l| l.contains("GBP-0")).count(),
+        3,
+        "{nd}"
+    );
 }
 
 #[test]
 fn an_account_the_consent_does_not_cover_is_a_per_account_error() {
-    let (code, stdout, stderr) = treasury(&["balances", "-f", "csv", "-a", "GBP-0003", "-a", "NOPE-9"]);
+    let (code, stdout, stderr) =
+        treasury(&["balances", "-f", "csv", "-a", "GBP-0003", "-a", "NOPE-9"]);
     assert_eq!(code, 5, "{stderr}");
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(stdout.contains("GBP-0003,Overdraft"), "{stdout}");
-    assert!(stderr.contains("account NOPE-9: NOT-FOUND the consent does not cover account NOPE-9"), "{stderr}");
+    assert!(
+        stderr.contains("account NOPE-9: NOT-FOUND the consent does not cover account NOPE-9"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -89,19 +110,31 @@ fn date_options_are_refused_locally() {
     let (code, stdout, stderr) = treasury(&["balances", "--prior-day"]);
     assert_eq!(code, 2);
     assert_eq!(stdout, "");
-    assert!(stderr.contains("provider 'open-banking' cannot give prior-day balances"), "{stderr}");
-    assert!(stderr.contains("open banking gives current balances only"), "{stderr}");
+    assert!(
+        stderr.contains("provider 'open-banking' cannot give prior-day balances"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("open banking gives current balances only"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn very_verbose_logs_interaction_ids_but_no_token() {
     let (code, _, stderr) = treasury(&["-vv", "balances", "-f", "csv"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(!stderr.contains("ob-sandbox-preauthorised-token"), "{stderr}");
+    assert!(
+        !stderr.contains("ob-sandbox-preauthorised-token"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("Bearer"), "{stderr}");
     let ids: std::collections::HashSet<&str> = stderr
         .lines()
-        .filter_map(|l| l.split_once("x-fapi-interaction-id ").map(|(_, id)| id.trim()))
+        .filter_map(|l| {
+            l.split_once("x-fapi-interaction-id ")
+                .map(|(_, id)| id.trim())
+        })
         .collect();
     // two account pages and one bulk balances call, each with its own id
     assert_eq!(ids.len(), 3, "{stderr}");
@@ -109,7 +142,6 @@ fn very_verbose_logs_interaction_ids_but_no_token() {
 
 // ---- A configured profile against `treasury sandbox serve`: consent record, status, logout ----
 
-#[allow(dead_code)]
 mod isolated;
 
 use std::io::{Read, Write};
@@ -134,7 +166,10 @@ fn record_consent(home: &Home, days_left: i64) -> std::path::PathBuf {
     let expires = (Utc::now() + Days::days(days_left) + Days::hours(1)).to_rfc3339();
     std::fs::write(
         &path,
-        format!(r#"{{"consent_id":"{CONSENT}","expires_at":"{expires}","recorded_at":"{}"}}"#, Utc::now().to_rfc3339()),
+        format!(
+            r#"{{"consent_id":"{CONSENT}","expires_at":"{expires}","recorded_at":"{}"}}"#,
+            Utc::now().to_rfc3339()
+        ),
     )
     .unwrap();
     path
@@ -159,7 +194,11 @@ fn ob(home: &Home, args: &[&str]) -> (i32, String, String) {
 fn seen(root: &str) -> Vec<serde_json::Value> {
     let addr = root.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(stream, "GET /open-banking/sandbox/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET /open-banking/sandbox/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut text = String::new();
     stream.read_to_string(&mut text).unwrap();
     let body = text.split_once("\r\n\r\n").unwrap().1;
@@ -185,7 +224,10 @@ fn every_data_request_has_authorization_and_its_own_interaction_id() {
         assert_eq!(r["authorization"], true, "{r}");
         assert_eq!(r["customer_ip"], false, "{r}");
         assert_eq!(r["financial_id"], "0015800001041RHAAY", "{r}");
-        assert!(ids.insert(r["interaction_id"].as_str().unwrap().to_string()), "{r}");
+        assert!(
+            ids.insert(r["interaction_id"].as_str().unwrap().to_string()),
+            "{r}"
+        );
     }
 }
 
@@ -198,8 +240,16 @@ fn a_consent_ending_within_seven_days_warns_on_every_command() {
     let (code, stdout, stderr) = ob(&home, &["accounts", "-f", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stdout.lines().count(), 5);
-    assert!(stderr.contains(&format!("warning: the consent {CONSENT} of profile 'ob' ends ")), "{stderr}");
-    assert!(stderr.contains("(3 days left): run 'treasury login -p ob' to renew the consent"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: the consent {CONSENT} of profile 'ob' ends "
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("(3 days left): run 'treasury login -p ob' to renew the consent"),
+        "{stderr}"
+    );
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     let (code, _, stderr) = ob(&home, &["-q", "accounts"]);
     assert_eq!((code, stderr.as_str()), (0, ""));
@@ -228,8 +278,14 @@ fn status_asks_the_bank_and_falls_back_to_the_record() {
     assert_eq!(code, 0, "{stderr}");
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let status = doc["consent_status"].as_str().unwrap();
-    assert!(status.starts_with("unknown (the bank could not be asked:"), "{status}");
-    assert!(status.ends_with("the expiry shown is the recorded one"), "{status}");
+    assert!(
+        status.starts_with("unknown (the bank could not be asked:"),
+        "{status}"
+    );
+    assert!(
+        status.ends_with("the expiry shown is the recorded one"),
+        "{status}"
+    );
     assert!(doc["consent_expires_at"].as_str().is_some(), "{doc}");
 }
 
@@ -247,23 +303,52 @@ fn logout_deletes_the_consent_at_the_bank_and_a_revoked_consent_is_exit_3() {
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains(&format!("Deleted consent {CONSENT} of profile 'ob' at the bank")), "{stderr}");
-    assert!(stderr.contains("Forgot the consent record of profile 'ob'"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "Deleted consent {CONSENT} of profile 'ob' at the bank"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Forgot the consent record of profile 'ob'"),
+        "{stderr}"
+    );
     assert!(!record.exists());
     let requests = seen(sandbox.base_url());
-    let deletes: Vec<_> = requests.iter().filter(|r| r["method"] == "DELETE").collect();
+    let deletes: Vec<_> = requests
+        .iter()
+        .filter(|r| r["method"] == "DELETE")
+        .collect();
     assert_eq!(deletes.len(), 1, "{requests:?}");
-    assert_eq!(deletes[0]["path"], format!("/v3.1/aisp/account-access-consents/{CONSENT}"));
+    assert_eq!(
+        deletes[0]["path"],
+        format!("/v3.1/aisp/account-access-consents/{CONSENT}")
+    );
     assert_eq!(deletes[0]["authorization"], true);
     // with the client-credentials token from the token endpoint, not the consent's token
-    assert!(sandbox.log().contains("POST /open-banking/token answered 200"), "{}", sandbox.log());
+    assert!(
+        sandbox
+            .log()
+            .contains("POST /open-banking/token answered 200"),
+        "{}",
+        sandbox.log()
+    );
 
     let (code, stdout, stderr) = ob(&home, &["balances"]);
     assert_eq!(code, 3, "{stderr}");
     assert_eq!(stdout, "");
-    assert!(stderr.contains("UK.OBIE.Resource.InvalidConsentStatus"), "{stderr}");
-    assert!(stderr.contains(&format!("consent {CONSENT} is Revoked")), "{stderr}");
-    assert!(stderr.contains("hint: run 'treasury login -p ob' to renew the consent"), "{stderr}");
+    assert!(
+        stderr.contains("UK.OBIE.Resource.InvalidConsentStatus"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("consent {CONSENT} is Revoked")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: run 'treasury login -p ob' to renew the consent"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -279,8 +364,16 @@ fn logout_forgets_the_consent_locally_when_the_bank_is_down() {
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains(&format!("warning: could not delete consent {CONSENT} of profile 'ob' at the bank (")), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "warning: could not delete consent {CONSENT} of profile 'ob' at the bank ("
+        )),
+        "{stderr}"
+    );
     assert!(stderr.contains("it is forgotten here only"), "{stderr}");
-    assert!(stderr.contains("Forgot the consent record of profile 'ob'"), "{stderr}");
+    assert!(
+        stderr.contains("Forgot the consent record of profile 'ob'"),
+        "{stderr}"
+    );
     assert!(!record.exists());
 }

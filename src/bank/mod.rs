@@ -3,10 +3,10 @@
 
 pub mod finicity;
 pub mod jpmorgan;
-pub mod openbanking;
 mod merge;
 #[cfg(test)]
 mod merge_tests;
+pub mod openbanking;
 pub mod provider;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};

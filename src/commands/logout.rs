@@ -1,9 +1,9 @@
 //! `treasury logout`: forget a profile's (or every profile's) stored secret and cached token,
 //! wherever they are.
 
+use crate::bank::openbanking::{self, state};
 use crate::cli::LogoutArgs;
 use crate::commands::Context;
-use crate::bank::openbanking::{self, state};
 use crate::config::{self, ConfigFile};
 use crate::credentials::{self, file, keyring};
 use crate::error::{Outcome, Result};
@@ -63,8 +63,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
 /// An open-banking profile's recorded consent: deleted at the bank, then forgotten here, also
 /// when the bank cannot be reached (said so: the consent then ends on its own at its expiry).
 async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
-    let is_open_banking = config::provider_of_named(file, name)
-        .is_ok_and(|spec| spec.name == openbanking::NAME);
+    let is_open_banking =
+        config::provider_of_named(file, name).is_ok_and(|spec| spec.name == openbanking::NAME);
     if !is_open_banking {
         return Ok(false);
     }

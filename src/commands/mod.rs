@@ -186,8 +186,11 @@ impl<'a> Context<'a> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
-        if profile.provider.name == crate::bank::openbanking::NAME && self.global.sandbox.is_none() {
-            if let Some(warning) = crate::bank::openbanking::ending_warning(&profile.name, chrono::Utc::now()) {
+        if profile.provider.name == crate::bank::openbanking::NAME && self.global.sandbox.is_none()
+        {
+            if let Some(warning) =
+                crate::bank::openbanking::ending_warning(&profile.name, chrono::Utc::now())
+            {
                 self.term.warn(&warning);
             }
         }

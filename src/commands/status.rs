@@ -109,7 +109,9 @@ async fn consent_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
                 .or(recorded.expires_at.map(time)),
         ),
         Err(e) => (
-            format!("unknown (the bank could not be asked: {e}); the expiry shown is the recorded one"),
+            format!(
+                "unknown (the bank could not be asked: {e}); the expiry shown is the recorded one"
+            ),
             recorded.expires_at.map(time),
         ),
     };

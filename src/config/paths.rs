@@ -42,10 +42,12 @@ pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
 pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
     let safe: String = profile
         .chars()
-        .map(|c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-            true => c,
-            false => '_',
-        })
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                true => c,
+                false => '_',
+            },
+        )
         .collect();
     xdg_dir("XDG_STATE_HOME", ".local/state").map(|dir| {
         dir.join("treasury")

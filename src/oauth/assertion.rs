@@ -64,12 +64,7 @@ pub fn sign(
 
 /// Signs any claims as an RS256 JWT with the key file, naming the certificate (`kid`, `x5t`):
 /// client assertions and the request objects of open-banking authorizations.
-pub fn sign_claims(
-    claims: &impl Serialize,
-    key: &Path,
-    cert: &Path,
-    what: &str,
-) -> Result<Secret> {
+pub fn sign_claims(claims: &impl Serialize, key: &Path, cert: &Path, what: &str) -> Result<Secret> {
     let cert_pem = read(cert, "certificate")?;
     let key_pem = read(key, "private key")?;
     let x5t = thumbprint(&cert_pem).map_err(|why| bad_file(cert, "certificate", &why))?;
@@ -93,8 +88,7 @@ pub fn sign_claims(
 }
 
 /// 32 random hex digits: a `jti`, a `state` or a `nonce`.
-pub 
-fn unique_id() -> Result<String> {
+pub fn unique_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     aws_lc_rs::rand::fill(&mut bytes)
         .map_err(|_| Error::Internal(anyhow::anyhow!("no randomness")))?;

@@ -7,8 +7,8 @@
 
 mod auth;
 pub mod finicity;
-pub mod openbanking;
 mod jpmorgan;
+pub mod openbanking;
 mod profiles;
 mod server;
 mod tls;

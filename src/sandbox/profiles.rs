@@ -48,7 +48,10 @@ fn finicity_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(P
 
 /// The pre-authorised consent's public access token: no browser, no login (the sandbox's
 /// token endpoint also issues client-credentials tokens, for the consent endpoints).
-fn openbanking_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Profile, Access)> {
+fn openbanking_profile(
+    sandbox: &Sandbox,
+    spec: &'static Spec,
+) -> anyhow::Result<(Profile, Access)> {
     let root = format!("{}/open-banking", sandbox.base_url());
     let base = Url::parse(&format!("{root}{}", openbanking::API))?;
     let mut profile = Profile::with_defaults("sandbox", spec, base);

@@ -183,7 +183,9 @@ impl Client {
         };
         let kept: Vec<AccountRecord> = wanted.into_iter().cloned().collect();
         let mut report = mapping::into_report(&kept, &balances);
-        report.errors.retain(|e| !errors.iter().any(|f| f.account_id == e.account_id));
+        report
+            .errors
+            .retain(|e| !errors.iter().any(|f| f.account_id == e.account_id));
         report.errors.append(&mut errors);
         Ok(mapping::select(report, selection))
     }
@@ -206,7 +208,9 @@ impl Client {
         let first: BalancesPage = serde_json::from_slice(&answer.body)
             .map_err(|e| unreadable("a balances page", &answer.body, &e))?;
         let mut balances = first.data.balance;
-        let rest: Vec<BalancesPage> = self.follow(url, first.links.next, "a balances page").await?;
+        let rest: Vec<BalancesPage> = self
+            .follow(url, first.links.next, "a balances page")
+            .await?;
         balances.extend(rest.into_iter().flat_map(|p| p.data.balance));
         Ok(Some(balances))
     }
@@ -219,7 +223,9 @@ impl Client {
         let mut balances = Vec::new();
         let mut errors = Vec::new();
         for record in wanted {
-            let url = self.channel.url(&["accounts", &record.account_id, "balances"]);
+            let url = self
+                .channel
+                .url(&["accounts", &record.account_id, "balances"]);
             let answer = self.channel.call(Method::GET, &url, None).await?;
             if answer.status == 404 {
                 let bank = bank_error(answer.status, &answer.body);
@@ -252,7 +258,12 @@ impl Client {
     }
 
     /// Follows `Links.Next` from `current` while there is one, on the same host only.
-    async fn follow<T: Paged>(&self, mut current: Url, mut next: Option<String>, what: &str) -> Result<Vec<T>> {
+    async fn follow<T: Paged>(
+        &self,
+        mut current: Url,
+        mut next: Option<String>,
+        what: &str,
+    ) -> Result<Vec<T>> {
         let mut pages = Vec::new();
         while let Some(link) = next.take() {
             let url = next_url(&current, &link)?;
@@ -275,7 +286,9 @@ impl Client {
 /// it leaves the bank's host: the bearer token is only ever sent there.
 pub fn next_url(current: &Url, link: &str) -> Result<Url> {
     let next = current.join(link).map_err(|e| {
-        Error::unavailable(format!("the bank's Links.Next '{link}' is not an address ({e})"))
+        Error::unavailable(format!(
+            "the bank's Links.Next '{link}' is not an address ({e})"
+        ))
     })?;
     if !same_origin(current, &next) {
         return Err(Error::Unavailable {

@@ -94,10 +94,7 @@ impl Consents {
     fn refused(&self, status: u16, body: &[u8], what: &str) -> Error {
         match status {
             400 | 401 | 403 => Error::Auth {
-                message: format!(
-                    "the bank refused to {what}: {}",
-                    bank_error(status, body)
-                ),
+                message: format!("the bank refused to {what}: {}", bank_error(status, body)),
                 hint: Some(format!(
                     "check client_id, the client authentication and token_url of profile '{}'",
                     self.channel.settings().profile
@@ -157,7 +154,10 @@ pub const AUTHORIZE_SCOPE: &str = "openid accounts";
 
 /// The authorization URL for the account holder, and the request object in it (a secret: it
 /// is never logged). `aud` is the authorization server's origin.
-pub fn authorization_url(request: &AuthorizationRequest, now: DateTime<Utc>) -> Result<(Url, Secret)> {
+pub fn authorization_url(
+    request: &AuthorizationRequest,
+    now: DateTime<Utc>,
+) -> Result<(Url, Secret)> {
     let intent = serde_json::json!({ "value": request.consent_id, "essential": true });
     let claims = RequestObject {
         iss: request.client_id.to_string(),
@@ -242,9 +242,14 @@ pub async fn exchange_code(
     ];
     let answer = match client {
         ClientAuth::Secret { client_id, secret } => {
-            http.post_form(token_url, &form, Some((client_id, secret))).await?
+            http.post_form(token_url, &form, Some((client_id, secret)))
+                .await?
         }
-        ClientAuth::KeyJwt { client_id, key, cert } => {
+        ClientAuth::KeyJwt {
+            client_id,
+            key,
+            cert,
+        } => {
             let jwt = assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
             form.push(("client_id", client_id.clone()));
             form.push(("client_assertion_type", assertion::ASSERTION_TYPE.into()));
@@ -273,7 +278,8 @@ pub async fn exchange_code(
     })?;
     Ok(Tokens {
         access_token: Secret::new(parsed.access_token),
-        expires_at: Utc::now() + Duration::seconds(parsed.expires_in.unwrap_or(300).clamp(0, 366 * 86400)),
+        expires_at: Utc::now()
+            + Duration::seconds(parsed.expires_in.unwrap_or(300).clamp(0, 366 * 86400)),
         refresh_token: parsed.refresh_token.map(Secret::new),
     })
 }

@@ -58,7 +58,11 @@ pub fn signed_amount(balance: &BalanceRecord) -> Result<Decimal, String> {
     match balance.credit_debit_indicator.as_str() {
         "Credit" => {}
         "Debit" => amount.set_sign_negative(!amount.is_zero()),
-        other => return Err(format!("CreditDebitIndicator '{other}' is neither Credit nor Debit")),
+        other => {
+            return Err(format!(
+                "CreditDebitIndicator '{other}' is neither Credit nor Debit"
+            ))
+        }
     }
     Ok(amount)
 }
@@ -84,17 +88,23 @@ fn pick<'a>(balances: &[&'a BalanceRecord], types: &[&str]) -> Option<&'a Balanc
 
 /// One current row from an account's balances: each field from its types (zero when none is
 /// present), dated by the latest `DateTime` among the balances used.
-pub fn balance_of(
-    balances: &[&BalanceRecord],
-    places: u32,
-) -> Result<Balance, String> {
-    let fields = [OPENING_AVAILABLE, OPENING_LEDGER, ENDING_AVAILABLE, ENDING_LEDGER]
-        .map(|types| pick(balances, types));
+pub fn balance_of(balances: &[&BalanceRecord], places: u32) -> Result<Balance, String> {
+    let fields = [
+        OPENING_AVAILABLE,
+        OPENING_LEDGER,
+        ENDING_AVAILABLE,
+        ENDING_LEDGER,
+    ]
+    .map(|types| pick(balances, types));
     if fields.iter().all(Option::is_none) {
         let types: Vec<&str> = balances.iter().map(|b| b.balance_type.as_str()).collect();
         return Err(format!(
             "the bank sent no balance of a type the report uses (sent: {})",
-            if types.is_empty() { "none".to_string() } else { types.join(", ") }
+            if types.is_empty() {
+                "none".to_string()
+            } else {
+                types.join(", ")
+            }
         ));
     }
     let mut at: Option<DateTime<Utc>> = None;
@@ -103,7 +113,10 @@ pub fn balance_of(
         *slot = match field {
             Some(balance) => {
                 let when = utc_of(&balance.date_time).ok_or_else(|| {
-                    format!("the DateTime '{}' is not an ISO 8601 time", balance.date_time)
+                    format!(
+                        "the DateTime '{}' is not an ISO 8601 time",
+                        balance.date_time
+                    )
                 })?;
                 at = Some(at.map_or(when, |a| a.max(when)));
                 signed_amount(balance)?
@@ -136,7 +149,9 @@ pub fn into_report(accounts: &[AccountRecord], balances: &[BalanceRecord]) -> Re
     }
     let mut report = Report::default();
     for record in accounts {
-        let mine = by_account.remove(record.account_id.as_str()).unwrap_or_default();
+        let mine = by_account
+            .remove(record.account_id.as_str())
+            .unwrap_or_default();
         let currency = mine.first().map(|b| b.amount.currency.as_str());
         let account = Arc::new(account_of(record, currency));
         let outcome = match mine.is_empty() {
@@ -148,7 +163,12 @@ pub fn into_report(accounts: &[AccountRecord], balances: &[BalanceRecord]) -> Re
             Err(why) => report.errors.push(AccountError {
                 account_id: record.account_id.clone(),
                 bank_id: String::new(),
-                code: if mine.is_empty() { "NO-DATA" } else { "UNREADABLE" }.into(),
+                code: if mine.is_empty() {
+                    "NO-DATA"
+                } else {
+                    "UNREADABLE"
+                }
+                .into(),
                 message: why,
             }),
         }
@@ -171,9 +191,11 @@ pub fn select(report: Report, wanted: &[AccountRef]) -> Report {
                 .cloned(),
         );
         let errors = report.errors.iter();
-        selected
-            .errors
-            .extend(errors.filter(|e| names(want, &e.bank_id, &e.account_id)).cloned());
+        selected.errors.extend(
+            errors
+                .filter(|e| names(want, &e.bank_id, &e.account_id))
+                .cloned(),
+        );
         if selected.rows.len() + selected.errors.len() == before {
             selected.errors.push(not_found(want));
         }

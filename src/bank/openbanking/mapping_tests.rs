@@ -62,11 +62,15 @@ fn openings_map_to_their_own_fields() {
 #[test]
 fn debit_is_negative_and_amounts_stay_exact() {
     assert_eq!(
-        signed_amount(&balance("ClosingBooked", "1547.62", "Debit")).unwrap().to_string(),
+        signed_amount(&balance("ClosingBooked", "1547.62", "Debit"))
+            .unwrap()
+            .to_string(),
         "-1547.62"
     );
     assert_eq!(
-        signed_amount(&balance("ClosingBooked", "0.00", "Debit")).unwrap().to_string(),
+        signed_amount(&balance("ClosingBooked", "0.00", "Debit"))
+            .unwrap()
+            .to_string(),
         "0.00"
     );
     assert_eq!(
@@ -76,7 +80,9 @@ fn debit_is_negative_and_amounts_stay_exact() {
         "9007199254740993.01"
     );
     assert_eq!(
-        signed_amount(&balance("ClosingBooked", "1.005", "Credit")).unwrap().to_string(),
+        signed_amount(&balance("ClosingBooked", "1.005", "Credit"))
+            .unwrap()
+            .to_string(),
         "1.005"
     );
     assert!(signed_amount(&balance("ClosingBooked", "1e3", "Credit")).is_err());
@@ -95,7 +101,10 @@ fn date_time_becomes_utc_date_and_timestamp() {
         ..balance("InterimBooked", "1.00", "Credit")
     }];
     let refs: Vec<&BalanceRecord> = late.iter().collect();
-    assert_eq!(balance_of(&refs, 2).unwrap().as_of_date.to_string(), "2026-11-30");
+    assert_eq!(
+        balance_of(&refs, 2).unwrap().as_of_date.to_string(),
+        "2026-11-30"
+    );
 }
 
 #[test]
@@ -112,9 +121,12 @@ fn an_account_without_usable_balances_is_a_per_account_error() {
 fn next_links_are_followed_on_the_same_host_only() {
     let here = Url::parse("https://ob.bank.example/open-banking/v3.1/aisp/accounts").unwrap();
     assert_eq!(
-        next_url(&here, "https://ob.bank.example/open-banking/v3.1/aisp/accounts?page=2")
-            .unwrap()
-            .as_str(),
+        next_url(
+            &here,
+            "https://ob.bank.example/open-banking/v3.1/aisp/accounts?page=2"
+        )
+        .unwrap()
+        .as_str(),
         "https://ob.bank.example/open-banking/v3.1/aisp/accounts?page=2"
     );
     assert_eq!(

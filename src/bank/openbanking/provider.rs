@@ -128,7 +128,11 @@ pub fn consents(profile: &Profile, access: Access, retry: RetryPolicy) -> Result
     let mut scoped = profile.clone();
     scoped.scope.get_or_insert_with(|| CLIENT_SCOPE.to_string());
     let authorizer = Authorizer::new(http.clone(), &scoped, access)?;
-    Ok(Consents::new(Channel::new(http, settings_of(profile), authorizer)?))
+    Ok(Consents::new(Channel::new(
+        http,
+        settings_of(profile),
+        authorizer,
+    )?))
 }
 
 /// How the profile's client authenticates a code exchange.

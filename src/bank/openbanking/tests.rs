@@ -16,7 +16,8 @@ use crate::sandbox::openbanking::{self, OpenBanking, PREAUTHORISED_CONSENT, PREA
 
 async fn serve() -> (String, Arc<OpenBanking>) {
     let state = OpenBanking::new();
-    let app: axum::Router = axum::Router::new().nest("/open-banking", openbanking::router(Arc::clone(&state)));
+    let app: axum::Router =
+        axum::Router::new().nest("/open-banking", openbanking::router(Arc::clone(&state)));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
@@ -30,8 +31,14 @@ fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
         attempts: 1,
         max_wait: Duration::from_secs(1),
     };
-    let http = Http::new(Duration::from_secs(5), retry, &TlsSettings::load(None, None).unwrap()).unwrap();
-    let authorizer = Authorizer::new(http.clone(), &profile, Access::Token(Secret::new(token))).unwrap();
+    let http = Http::new(
+        Duration::from_secs(5),
+        retry,
+        &TlsSettings::load(None, None).unwrap(),
+    )
+    .unwrap();
+    let authorizer =
+        Authorizer::new(http.clone(), &profile, Access::Token(Secret::new(token))).unwrap();
     let settings = Settings {
         base_url: base,
         financial_id: financial_id.map(str::to_string),
@@ -43,7 +50,11 @@ fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
 #[tokio::test]
 async fn accounts_over_two_pages_with_fresh_interaction_ids() {
     let (root, state) = serve().await;
-    let client = Client::new(channel(&root, PREAUTHORISED_TOKEN, Some("0015800001041RHAAY")));
+    let client = Client::new(channel(
+        &root,
+        PREAUTHORISED_TOKEN,
+        Some("0015800001041RHAAY"),
+    ));
     let accounts = client.accounts().await.unwrap();
     let ids: Vec<&str> = accounts.iter().map(|a| a.account_id.as_str()).collect();
     assert_eq!(ids, ["GBP-0001", "EUR-0002", "GBP-0003", "GBP-0004"]);
@@ -51,8 +62,13 @@ async fn accounts_over_two_pages_with_fresh_interaction_ids() {
     assert_eq!(seen.len(), 2);
     assert!(seen[1].path.ends_with("/accounts"));
     assert!(seen.iter().all(|s| s.authorization && !s.customer_ip));
-    assert!(seen.iter().all(|s| s.financial_id.as_deref() == Some("0015800001041RHAAY")));
-    let ids: std::collections::HashSet<_> = seen.iter().filter_map(|s| s.interaction_id.clone()).collect();
+    assert!(seen
+        .iter()
+        .all(|s| s.financial_id.as_deref() == Some("0015800001041RHAAY")));
+    let ids: std::collections::HashSet<_> = seen
+        .iter()
+        .filter_map(|s| s.interaction_id.clone())
+        .collect();
     assert_eq!(ids.len(), 2);
 }
 
@@ -64,7 +80,10 @@ async fn balances_are_exact_and_debit_negative() {
     assert_eq!(report.rows.len(), 4);
     let overdraft = &report.rows[2].balance;
     assert_eq!(overdraft.ending_ledger.to_string(), "-1547.62");
-    assert_eq!(report.rows[3].balance.ending_ledger.to_string(), "9007199254740993.01");
+    assert_eq!(
+        report.rows[3].balance.ending_ledger.to_string(),
+        "9007199254740993.01"
+    );
     assert_eq!(report.rows[0].balance.ending_ledger.to_string(), "12345.67");
 }
 
@@ -73,12 +92,22 @@ async fn a_revoked_consent_is_exit_3_with_the_hint() {
     let (root, state) = serve().await;
     let consents = Consents::new(channel(&root, PREAUTHORISED_TOKEN, None));
     consents.delete(PREAUTHORISED_CONSENT).await.unwrap();
-    assert_eq!(consents.get(PREAUTHORISED_CONSENT).await.unwrap().status, "Revoked");
+    assert_eq!(
+        consents.get(PREAUTHORISED_CONSENT).await.unwrap().status,
+        "Revoked"
+    );
     let client = Client::new(channel(&root, PREAUTHORISED_TOKEN, None));
     let err = client.balances(&[]).await.unwrap_err();
     assert_eq!(err.exit_code(), 3);
-    assert!(err.to_string().contains("UK.OBIE.Resource.InvalidConsentStatus"), "{err}");
-    assert_eq!(err.hint().as_deref(), Some("run 'treasury login -p ob' to renew the consent"));
+    assert!(
+        err.to_string()
+            .contains("UK.OBIE.Resource.InvalidConsentStatus"),
+        "{err}"
+    );
+    assert_eq!(
+        err.hint().as_deref(),
+        Some("run 'treasury login -p ob' to renew the consent")
+    );
     assert!(state.seen().iter().any(|s| s.method == "DELETE"));
 }
 
@@ -87,11 +116,18 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
     let (root, state) = serve().await;
     let http = Http::new(
         Duration::from_secs(5),
-        RetryPolicy { attempts: 1, max_wait: Duration::from_secs(1) },
+        RetryPolicy {
+            attempts: 1,
+            max_wait: Duration::from_secs(1),
+        },
         &TlsSettings::load(None, None).unwrap(),
     )
     .unwrap();
-    let mut profile = Profile::with_defaults("ob", &super::SPEC, Url::parse(&format!("{root}/v3.1/aisp")).unwrap());
+    let mut profile = Profile::with_defaults(
+        "ob",
+        &super::SPEC,
+        Url::parse(&format!("{root}/v3.1/aisp")).unwrap(),
+    );
     profile.token_url = Some(Url::parse(&format!("{root}/token")).unwrap());
     let access = Access::ClientSecret {
         client_id: "sandbox".into(),
@@ -99,15 +135,36 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
         source: crate::credentials::Source::Sandbox,
         cache: None,
     };
-    let consents = super::consents(&profile, access, RetryPolicy { attempts: 1, max_wait: Duration::from_secs(1) }).unwrap();
+    let consents = super::consents(
+        &profile,
+        access,
+        RetryPolicy {
+            attempts: 1,
+            max_wait: Duration::from_secs(1),
+        },
+    )
+    .unwrap();
     drop(http);
     let now = Utc::now();
     let consent = consents.create(30, now).await.unwrap();
     assert_eq!(consent.status, "AwaitingAuthorisation");
-    let body = state.seen().into_iter().find(|s| s.method == "POST" && s.path.ends_with("/account-access-consents")).unwrap().body.unwrap();
-    assert_eq!(body["Data"]["Permissions"], serde_json::json!(["ReadAccountsBasic", "ReadAccountsDetail", "ReadBalances"]));
-    let ends = super::mapping::utc_of(body["Data"]["ExpirationDateTime"].as_str().unwrap()).unwrap();
+    let body = state
+        .seen()
+        .into_iter()
+        .find(|s| s.method == "POST" && s.path.ends_with("/account-access-consents"))
+        .unwrap()
+        .body
+        .unwrap();
+    assert_eq!(
+        body["Data"]["Permissions"],
+        serde_json::json!(["ReadAccountsBasic", "ReadAccountsDetail", "ReadBalances"])
+    );
+    let ends =
+        super::mapping::utc_of(body["Data"]["ExpirationDateTime"].as_str().unwrap()).unwrap();
     assert_eq!((ends - now).num_days(), 29);
     let recorded = super::consent::state_of(&consent, now);
-    assert_eq!(recorded.expires_at.map(|e| e.timestamp()), Some(ends.timestamp()));
+    assert_eq!(
+        recorded.expires_at.map(|e| e.timestamp()),
+        Some(ends.timestamp())
+    );
 }

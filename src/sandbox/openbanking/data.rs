@@ -87,17 +87,19 @@ pub fn balances_of(account_id: Option<&str>) -> Vec<BalanceRecord> {
     ROWS.iter()
         .filter(|row| account_id.is_none_or(|id| id == row.id))
         .flat_map(|row| {
-            row.balances.iter().map(|(kind, amount, sign)| BalanceRecord {
-                account_id: row.id.into(),
-                amount: Amount {
-                    amount: (*amount).into(),
-                    currency: row.currency.into(),
-                },
-                credit_debit_indicator: (*sign).into(),
-                balance_type: (*kind).into(),
-                date_time: DATE_TIME.into(),
-                credit_line: Vec::new(),
-            })
+            row.balances
+                .iter()
+                .map(|(kind, amount, sign)| BalanceRecord {
+                    account_id: row.id.into(),
+                    amount: Amount {
+                        amount: (*amount).into(),
+                        currency: row.currency.into(),
+                    },
+                    credit_debit_indicator: (*sign).into(),
+                    balance_type: (*kind).into(),
+                    date_time: DATE_TIME.into(),
+                    credit_line: Vec::new(),
+                })
         })
         .collect()
 }

@@ -140,10 +140,10 @@ impl OpenBanking {
         self.lock().tokens.get(token).cloned()
     }
 
-    /// The consent a data call may use: its token's, `Authorised` and not expired.
-    fn data_consent(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// The refusal of a data call, unless its token's consent is `Authorised` and not expired.
+    fn data_consent(&self, headers: &HeaderMap) -> Option<Response> {
         let Some(Token::Consent(id)) = self.token_of(headers) else {
-            return Err(refusal(
+            return Some(refusal(
                 StatusCode::UNAUTHORIZED,
                 "UK.OBIE.Unauthorized",
                 "the access token is missing, unknown, or not a consent's",
@@ -152,10 +152,8 @@ impl OpenBanking {
         let books = self.lock();
         let consent = books.consents.get(&id);
         match consent {
-            Some(c) if c.status == "Authorised" && c.expires.is_none_or(|e| e > Utc::now()) => {
-                Ok(())
-            }
-            Some(c) => Err(refusal(
+            Some(c) if c.status == "Authorised" && c.expires.is_none_or(|e| e > Utc::now()) => None,
+            Some(c) => Some(refusal(
                 StatusCode::FORBIDDEN,
                 "UK.OBIE.Resource.InvalidConsentStatus",
                 &format!(
@@ -166,7 +164,7 @@ impl OpenBanking {
                     }
                 ),
             )),
-            None => Err(refusal(
+            None => Some(refusal(
                 StatusCode::FORBIDDEN,
                 "UK.OBIE.Resource.NotFound",
                 &format!("consent {id} does not exist"),
@@ -188,7 +186,10 @@ impl OpenBanking {
 pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<OpenBanking>) -> Router<S> {
     Router::new()
         .route("/token", post(token))
-        .route(&format!("{API}/account-access-consents"), post(create_consent))
+        .route(
+            &format!("{API}/account-access-consents"),
+            post(create_consent),
+        )
         .route(
             &format!("{API}/account-access-consents/{{consent_id}}"),
             get(read_consent).delete(delete_consent),
@@ -214,7 +215,9 @@ async fn record_and_echo(
     next: axum::middleware::Next,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
     if parts.uri.path() != "/sandbox/requests" {
         bank.record(&parts.method, &parts.uri, &parts.headers, &bytes);
     }
@@ -246,8 +249,7 @@ async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: B
     books.issued += 1;
     let token = format!("ob-client-{:08}", books.issued);
     books.tokens.insert(token.clone(), Token::Client);
-    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}))
-        .into_response()
+    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
 }
 
 async fn create_consent(
@@ -267,7 +269,10 @@ async fn create_consent(
     };
     let Some(expires) = DateTime::parse_from_rfc3339(&request.data.expiration_date_time).ok()
     else {
-        return field_refusal("ExpirationDateTime is not an ISO 8601 time", "Data.ExpirationDateTime");
+        return field_refusal(
+            "ExpirationDateTime is not an ISO 8601 time",
+            "Data.ExpirationDateTime",
+        );
     };
     let now = Utc::now();
     let mut books = bank.lock();
@@ -291,7 +296,11 @@ async fn read_consent(
     headers: HeaderMap,
 ) -> Response {
     if !bank.may_manage(&headers, Some(&consent_id)) {
-        return refusal(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorized", "no valid token");
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "UK.OBIE.Unauthorized",
+            "no valid token",
+        );
     }
     let books = bank.lock();
     match books.consents.get(&consent_id) {
@@ -306,7 +315,11 @@ async fn delete_consent(
     headers: HeaderMap,
 ) -> Response {
     if !bank.may_manage(&headers, Some(&consent_id)) {
-        return refusal(StatusCode::UNAUTHORIZED, "UK.OBIE.Unauthorized", "no valid token");
+        return refusal(
+            StatusCode::UNAUTHORIZED,
+            "UK.OBIE.Unauthorized",
+            "no valid token",
+        );
     }
     let mut books = bank.lock();
     match books.consents.get_mut(&consent_id) {
@@ -320,15 +333,11 @@ async fn delete_consent(
 }
 
 /// `GET /accounts`, `PAGE_SIZE` a page, `Links.Next` an absolute URL on this host.
-async fn accounts(
-    State(bank): State<Arc<OpenBanking>>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
+async fn accounts(State(bank): State<Arc<OpenBanking>>, uri: Uri, headers: HeaderMap) -> Response {
     let asked = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "page")
         .and_then(|(_, v)| v.parse::<usize>().ok());
-    if let Err(refused) = bank.data_consent(&headers) {
+    if let Some(refused) = bank.data_consent(&headers) {
         return refused;
     }
     let all = data::accounts();
@@ -355,10 +364,13 @@ async fn accounts(
 }
 
 async fn all_balances(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap) -> Response {
-    if let Err(refused) = bank.data_consent(&headers) {
+    if let Some(refused) = bank.data_consent(&headers) {
         return refused;
     }
-    balances_answer(data::balances_of(None), format!("{}/balances", self_base(&headers)))
+    balances_answer(
+        data::balances_of(None),
+        format!("{}/balances", self_base(&headers)),
+    )
 }
 
 async fn account_balances(
@@ -366,7 +378,7 @@ async fn account_balances(
     Path(account_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = bank.data_consent(&headers) {
+    if let Some(refused) = bank.data_consent(&headers) {
         return refused;
     }
     let balance = data::balances_of(Some(&account_id));
@@ -381,14 +393,19 @@ async fn account_balances(
     balances_answer(balance, link)
 }
 
-fn balances_answer(balance: Vec<crate::bank::openbanking::wire::BalanceRecord>, link: String) -> Response {
+fn balances_answer(
+    balance: Vec<crate::bank::openbanking::wire::BalanceRecord>,
+    link: String,
+) -> Response {
     Json(BalancesPage {
         data: BalancesData { balance },
         links: Links {
             self_link: Some(link),
             next: None,
         },
-        meta: Some(Meta { total_pages: Some(1) }),
+        meta: Some(Meta {
+            total_pages: Some(1),
+        }),
     })
     .into_response()
 }
