@@ -168,3 +168,118 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
         Some(ends.timestamp())
     );
 }
+
+#[test]
+fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
+    use super::consent::{authorization_url, AuthorizationRequest, RequestObject};
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["client.example".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (key_path, cert_path) = (dir.path().join("client.key"), dir.path().join("client.crt"));
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    let authorize = Url::parse("https://auth.bank.example:8443/authorize?realm=x").unwrap();
+    let request = AuthorizationRequest {
+        authorize_url: &authorize,
+        client_id: "tpp-1",
+        redirect_uri: "http://127.0.0.1:8976/callback",
+        consent_id: "obc-42",
+        state: "state-1",
+        nonce: "nonce-1",
+        code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        key: &key_path,
+        cert: &cert_path,
+    };
+    let (url, signed) = authorization_url(&request, Utc::now()).unwrap();
+    let query: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["realm"], "x");
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["client_id"], "tpp-1");
+    assert_eq!(query["state"], "state-1");
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(query["request"], signed.expose());
+    let decoding =
+        jsonwebtoken::DecodingKey::from_rsa_pem(key.public_key_pem().as_bytes()).unwrap();
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    validation.set_audience(&["https://auth.bank.example:8443"]);
+    let claims = jsonwebtoken::decode::<RequestObject>(signed.expose(), &decoding, &validation)
+        .unwrap()
+        .claims;
+    assert_eq!(claims.iss, "tpp-1");
+    assert_eq!(claims.nonce, "nonce-1");
+    assert_eq!(claims.code_challenge, request.code_challenge);
+    assert_eq!(
+        claims.claims["id_token"]["openbanking_intent_id"]["value"],
+        "obc-42"
+    );
+    assert_eq!(
+        claims.claims["userinfo"]["openbanking_intent_id"]["essential"],
+        true
+    );
+    assert!(claims.exp - claims.iat <= 300);
+}
+
+#[tokio::test]
+async fn a_code_is_exchanged_with_its_verifier_and_the_client_secret() {
+    use super::consent::{exchange_code, ClientAuth};
+    let forms = Arc::new(std::sync::Mutex::new(Vec::<(Option<String>, String)>::new()));
+    let recorded = Arc::clone(&forms);
+    let app = axum::Router::new().route(
+        "/token",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: String| {
+            let recorded = Arc::clone(&recorded);
+            async move {
+                let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
+                recorded.lock().unwrap().push((auth, body));
+                axum::Json(serde_json::json!({"access_token": "at-1", "expires_in": 600, "refresh_token": "rt-1"}))
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let retry = RetryPolicy {
+        attempts: 1,
+        max_wait: Duration::from_secs(1),
+    };
+    let http = Http::new(
+        Duration::from_secs(5),
+        retry,
+        &TlsSettings::load(None, None).unwrap(),
+    )
+    .unwrap();
+    let token_url = Url::parse(&format!("http://{addr}/token")).unwrap();
+    let client = ClientAuth::Secret {
+        client_id: "tpp-1".into(),
+        secret: Secret::new("s3cret"),
+    };
+    let tokens = exchange_code(
+        &http,
+        &token_url,
+        &client,
+        &Secret::new("code-1"),
+        &Secret::new("verifier-1"),
+        "http://127.0.0.1:8976/callback",
+    )
+    .await
+    .unwrap();
+    assert_eq!(tokens.access_token.expose(), "at-1");
+    assert_eq!(
+        tokens.refresh_token.as_ref().map(Secret::expose),
+        Some("rt-1")
+    );
+    let forms = forms.lock().unwrap();
+    let (auth, body) = &forms[0];
+    assert!(auth.as_deref().is_some_and(|a| a.starts_with("Basic ")));
+    for field in [
+        "grant_type=authorization_code",
+        "code=code-1",
+        "code_verifier=verifier-1",
+        "redirect_uri=http%3A%2F%2F127.0.0.1%3A8976%2Fcallback",
+    ] {
+        assert!(body.contains(field), "{body}");
+    }
+}
