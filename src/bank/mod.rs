@@ -9,6 +9,7 @@ pub mod jpmorgan;
 mod merge;
 #[cfg(test)]
 mod merge_tests;
+pub mod openbanking;
 pub mod provider;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
@@ -29,7 +30,12 @@ use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
 
 /// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[&jpmorgan::SPEC, &finicity::SPEC, &chase::SPEC];
+pub static PROVIDERS: &[&Spec] = &[
+    &jpmorgan::SPEC,
+    &finicity::SPEC,
+    &chase::SPEC,
+    &openbanking::SPEC,
+];
 
 /// The provider named `name`, if this version knows it.
 pub fn spec(name: &str) -> Option<&'static Spec> {

@@ -164,6 +164,12 @@ impl<'a> Context<'a> {
         config::resolve(&file, &name, &path)
     }
 
+    /// A named configured profile, resolved (no credentials looked up).
+    pub fn profile_named(&self, name: &str) -> Result<Profile> {
+        let (file, path) = self.config()?;
+        config::resolve(&file, name, &path)
+    }
+
     /// The profile and credentials to use, or the built-in sandbox, started on first use.
     async fn profile_and_access(&mut self) -> Result<(Profile, Access)> {
         if self.global.sandbox.is_some() {
@@ -231,6 +237,14 @@ impl<'a> Context<'a> {
     pub fn connect_profile(&self, mut profile: Profile, access: Access) -> Result<Bank> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
+        }
+        if profile.provider.name == crate::bank::openbanking::NAME && self.global.sandbox.is_none()
+        {
+            if let Some(warning) =
+                crate::bank::openbanking::ending_warning(&profile.name, chrono::Utc::now())
+            {
+                self.term.warn(&warning);
+            }
         }
         Bank::connect(
             &profile,

@@ -118,6 +118,13 @@ fn other_providers(sandbox: &Sandbox) -> String {
                 crate::sandbox::secret_of(name),
                 profile.base_url
             ));
+            let reads = |key: &str| profile.provider.profile_keys.contains(&key);
+            if let Some(url) = profile.token_url.as_ref().filter(|_| reads("token_url")) {
+                text.push_str(&format!("  token_url = \"{url}\"\n"));
+            }
+            if let Some(id) = profile.client_id.as_ref().filter(|_| reads("client_id")) {
+                text.push_str(&format!("  client_id = \"{id}\"\n"));
+            }
             for (key, value) in &profile.settings {
                 text.push_str(&format!("  {key} = \"{value}\"\n"));
             }

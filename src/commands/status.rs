@@ -1,5 +1,6 @@
 //! `treasury status`: the profile in use, where its credential comes from and when its cached
-//! token expires. Never the secret or the token; sends nothing.
+//! token expires; for open banking also its consent, as the bank has it (the one request
+//! status makes) or as recorded when the bank cannot be reached. Never the secret or the token.
 
 use chrono::Utc;
 
@@ -14,7 +15,9 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
     let fields = if ctx.global.sandbox.is_some() {
         sandbox_fields()
     } else {
-        profile_fields(ctx)?
+        let mut fields = profile_fields(ctx)?;
+        fields.extend(consent_fields(ctx).await?);
+        fields
     };
     ctx.emit(sink, &Document::Fields(&fields), fields.len())?;
     Ok(Outcome::Complete)
@@ -119,4 +122,48 @@ fn sandbox_fields() -> Vec<Field> {
         Field::maybe("keyring", None),
         Field::maybe("credential_env", None),
     ]
+}
+
+/// An open-banking profile's consent: id, status and expiry from
+/// `GET /account-access-consents/{id}`, else the recorded expiry, saying why.
+async fn consent_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
+    use crate::bank::openbanking::{self, state};
+    let profile = ctx.profile()?;
+    if profile.provider.name != openbanking::NAME {
+        return Ok(Vec::new());
+    }
+    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let Some(recorded) = state::load(&profile.name)? else {
+        return Ok(vec![
+            Field::maybe("consent_id", None),
+            Field::text("consent_status", "none recorded: run 'treasury login'"),
+            Field::maybe("consent_expires_at", None),
+        ]);
+    };
+    let asked = match credentials::resolve(&profile) {
+        Ok(access) => match openbanking::consents(&profile, access, ctx.retry_policy()) {
+            Ok(consents) => consents.get(&recorded.consent_id).await,
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e),
+    };
+    let (status, expires) = match asked {
+        Ok(consent) => (
+            consent.status,
+            consent
+                .expiration_date_time
+                .or(recorded.expires_at.map(time)),
+        ),
+        Err(e) => (
+            format!(
+                "unknown (the bank could not be asked: {e}); the expiry shown is the recorded one"
+            ),
+            recorded.expires_at.map(time),
+        ),
+    };
+    Ok(vec![
+        Field::text("consent_id", &recorded.consent_id),
+        Field::text("consent_status", &status),
+        Field::maybe("consent_expires_at", expires.as_deref()),
+    ])
 }

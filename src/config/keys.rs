@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
     let text = |key, value: &Option<String>| value.as_ref().map(|v| (key, Some(v.clone())));
     let other = |key, set: bool| set.then_some((key, None));
+    let consent_days = raw.consent_days.map(|days| days.to_string());
     [
         other("provider", raw.provider.is_some()),
         other("environment", raw.environment.is_some()),
@@ -33,8 +34,10 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("app_key", &raw.app_key),
         text("partner_id", &raw.partner_id),
         text("customer_id", &raw.customer_id),
-        text("redirect_uri", &raw.redirect_uri),
         text("authorize_url", &raw.authorize_url),
+        text("financial_id", &raw.financial_id),
+        text("redirect_uri", &raw.redirect_uri),
+        text("consent_days", &consent_days),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),
     ]

@@ -58,9 +58,13 @@ pub struct ProfileFile {
     pub app_key: Option<String>,
     pub partner_id: Option<String>,
     pub customer_id: Option<String>,
-    /// Chase (browser login): where the bank sends the browser back, and its OAuth pages.
-    pub redirect_uri: Option<String>,
+    /// Browser logins (Chase, open banking): where the account holder authorizes and where the
+    /// browser is sent back; open banking: the `x-fapi-financial-id` some banks want, and how
+    /// long the consent asked for lasts.
     pub authorize_url: Option<String>,
+    pub financial_id: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub consent_days: Option<u32>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]

@@ -43,6 +43,25 @@ pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
     })
 }
 
+/// Where the consent of an open-banking profile is recorded (its id and expiry, not secret):
+/// the XDG state folder, one owner-only JSON file per profile.
+pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
+    let safe: String = profile
+        .chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                true => c,
+                false => '_',
+            },
+        )
+        .collect();
+    xdg_dir("XDG_STATE_HOME", ".local/state").map(|dir| {
+        dir.join("treasury")
+            .join("consents")
+            .join(format!("{safe}.json"))
+    })
+}
+
 fn config_dir() -> Result<PathBuf> {
     xdg_dir(env::XDG_CONFIG_HOME, ".config").map(|dir| dir.join("treasury"))
 }

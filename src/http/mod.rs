@@ -31,12 +31,19 @@ pub struct RetryPolicy {
 pub struct Answer {
     pub status: u16,
     pub body: Vec<u8>,
+    /// The answer's headers (e.g. an echoed `x-fapi-interaction-id`).
+    pub headers: reqwest::header::HeaderMap,
     retry_after: Option<Duration>,
 }
 
 impl Answer {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// A header of the answer as text, if present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name)?.to_str().ok()
     }
 
     fn is_transient(&self) -> bool {
@@ -196,6 +203,7 @@ impl Http {
         let status = response.status();
         tracing::info!(target: "treasury::http", "{url} answered HTTP {}", status.as_u16());
         let retry_after = retry_after(&response);
+        let headers = response.headers().clone();
         let mut body = Vec::new();
         while let Some(chunk) = response
             .chunk()
@@ -216,6 +224,7 @@ impl Http {
         Ok(Answer {
             status: status.as_u16(),
             body,
+            headers,
             retry_after,
         })
     }

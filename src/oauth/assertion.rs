@@ -51,6 +51,20 @@ pub fn sign(
     cert: &Path,
     now: DateTime<Utc>,
 ) -> Result<Secret> {
+    let claims = Claims {
+        iss: client_id.to_string(),
+        sub: client_id.to_string(),
+        aud: token_url.to_string(),
+        iat: now.timestamp(),
+        exp: now.timestamp() + LIFETIME_SECS,
+        jti: unique_id()?,
+    };
+    sign_claims(&claims, key, cert, "the client assertion")
+}
+
+/// Signs any claims as an RS256 JWT with the key file, naming the certificate (`kid`, `x5t`):
+/// client assertions and the request objects of open-banking authorizations.
+pub fn sign_claims(claims: &impl Serialize, key: &Path, cert: &Path, what: &str) -> Result<Secret> {
     let cert_pem = read(cert, "certificate")?;
     let key_pem = read(key, "private key")?;
     let x5t = thumbprint(&cert_pem).map_err(|why| bad_file(cert, "certificate", &why))?;
@@ -64,24 +78,17 @@ pub fn sign(
     let mut header = Header::new(Algorithm::RS256);
     header.kid = Some(x5t.clone());
     header.x5t = Some(x5t);
-    let claims = Claims {
-        iss: client_id.to_string(),
-        sub: client_id.to_string(),
-        aud: token_url.to_string(),
-        iat: now.timestamp(),
-        exp: now.timestamp() + LIFETIME_SECS,
-        jti: unique_id()?,
-    };
-    let jwt = jsonwebtoken::encode(&header, &claims, &key).map_err(|e| {
+    let jwt = jsonwebtoken::encode(&header, claims, &key).map_err(|e| {
         Error::auth(
-            format!("cannot sign the client assertion: {e}"),
+            format!("cannot sign {what}: {e}"),
             "check that key matches cert",
         )
     })?;
     Ok(Secret::new(jwt))
 }
 
-fn unique_id() -> Result<String> {
+/// 32 random hex digits: a `jti`, a `state` or a `nonce`.
+pub fn unique_id() -> Result<String> {
     let mut bytes = [0u8; 16];
     aws_lc_rs::rand::fill(&mut bytes)
         .map_err(|_| Error::Internal(anyhow::anyhow!("no randomness")))?;

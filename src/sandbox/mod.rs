@@ -9,6 +9,7 @@ mod auth;
 pub mod chase;
 pub mod finicity;
 mod jpmorgan;
+pub mod openbanking;
 mod profiles;
 mod server;
 mod tls;

@@ -4,13 +4,13 @@
 use anyhow::Context as _;
 use reqwest::Url;
 
-use super::{chase, finicity, Sandbox, CLIENT_ID, CLIENT_SECRET};
+use super::{chase, finicity, openbanking, Sandbox, CLIENT_ID, CLIENT_SECRET};
 use crate::bank::{self, Spec};
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Source};
 
 /// The providers the sandbox serves, by `provider =` name.
-pub const SERVED: &[&str] = &["jpmorgan", "finicity", "chase"];
+pub const SERVED: &[&str] = &["jpmorgan", "finicity", "chase", "open-banking"];
 
 /// The profile and credentials of the sandbox's `provider` part.
 pub fn profile(sandbox: &Sandbox, provider: &str) -> anyhow::Result<(Profile, Access)> {
@@ -18,6 +18,7 @@ pub fn profile(sandbox: &Sandbox, provider: &str) -> anyhow::Result<(Profile, Ac
     match provider {
         "finicity" => Ok(finicity_profile(sandbox, spec)?),
         "chase" => Ok(chase_profile(sandbox, spec)?),
+        "open-banking" => Ok(openbanking_profile(sandbox, spec)?),
         _ => Ok(jpmorgan_profile(sandbox, spec)?),
     }
 }
@@ -46,10 +47,28 @@ fn finicity_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(P
     ))
 }
 
+/// The pre-authorised consent's public access token: no browser, no login (the sandbox's
+/// token endpoint also issues client-credentials tokens, for the consent endpoints).
+fn openbanking_profile(
+    sandbox: &Sandbox,
+    spec: &'static Spec,
+) -> anyhow::Result<(Profile, Access)> {
+    let root = format!("{}/open-banking", sandbox.base_url());
+    let base = Url::parse(&format!("{root}{}", openbanking::API))?;
+    let mut profile = Profile::with_defaults("sandbox", spec, base);
+    profile.token_url = Some(Url::parse(&format!("{root}/token"))?);
+    profile.client_id = Some(CLIENT_ID.into());
+    Ok((
+        profile,
+        Access::Token(Secret::new(openbanking::PREAUTHORISED_TOKEN)),
+    ))
+}
+
 /// The public secret of the sandbox's `provider` part.
 pub fn secret_of(provider: &str) -> &'static str {
     match provider {
         "finicity" => finicity::PARTNER_SECRET,
+        "open-banking" => openbanking::CLIENT_SECRET,
         _ => CLIENT_SECRET,
     }
 }

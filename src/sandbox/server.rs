@@ -45,6 +45,10 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .route("/balance", post(balance))
         .nest("/finicity", super::finicity::router(Default::default()))
         .nest("/chase", super::chase::router(Default::default()))
+        .nest(
+            "/open-banking",
+            super::openbanking::router(super::openbanking::OpenBanking::new()),
+        )
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))
         .with_state(bank)

@@ -1,0 +1,319 @@
+//! The Open Banking data client: every request with `Authorization`, a fresh
+//! `x-fapi-interaction-id` (checked when echoed, logged at -v) and `x-fapi-financial-id` where
+//! the profile sets it; `GET /accounts` over its pages (same host only), `GET /balances` with a
+//! per-account fallback. Never `x-fapi-customer-ip-address`: a cron job is not the account
+//! holder at a screen.
+
+use std::sync::Arc;
+
+use reqwest::{Method, Url};
+
+use super::errors::{bank_error, data_error, unreadable};
+use super::mapping::{self, same_origin};
+use super::wire::{AccountRecord, AccountsPage, BalanceRecord, BalancesPage};
+use crate::credentials::Secret;
+use crate::error::{Error, Result};
+use crate::http::{Answer, HeaderText, Http};
+use crate::model::{Account, AccountError, Report};
+use crate::oauth::Authorizer;
+use crate::query::AccountRef;
+
+pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
+pub const FINANCIAL_ID: &str = "x-fapi-financial-id";
+
+/// More pages than any bank's accounts need: a loop of `Next` links ends here.
+pub const MAX_PAGES: usize = 1000;
+
+/// What an open-banking profile gives the client.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The API root, e.g. `https://ob.bank.example/open-banking/v3.1/aisp`.
+    pub base_url: Url,
+    /// `x-fapi-financial-id`, sent only when set.
+    pub financial_id: Option<String>,
+    /// The profile's name, for hints.
+    pub profile: String,
+}
+
+/// Requests to one bank with the FAPI headers; the token comes from `authorizer`.
+#[derive(Debug, Clone)]
+pub struct Channel {
+    http: Http,
+    settings: Arc<Settings>,
+    authorizer: Arc<Authorizer>,
+}
+
+impl Channel {
+    pub fn new(http: Http, settings: Settings, authorizer: Authorizer) -> Result<Channel> {
+        if settings.base_url.cannot_be_a_base() {
+            return Err(Error::usage(format!(
+                "base_url {} of profile '{}' is not an http(s) address",
+                settings.base_url, settings.profile
+            )));
+        }
+        Ok(Channel {
+            http,
+            settings: Arc::new(settings),
+            authorizer: Arc::new(authorizer),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The base URL with path segments appended, each percent-encoded.
+    pub fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.settings.base_url.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    /// One request with a bearer token (renewed once on 401 where it can be) and a fresh
+    /// interaction id; an echoed id that differs means the answer is another request's.
+    pub async fn call(&self, method: Method, url: &Url, body: Option<&[u8]>) -> Result<Answer> {
+        self.authorizer
+            .send_authorized(|bearer| self.send_once(method.clone(), url, body, bearer))
+            .await
+    }
+
+    async fn send_once(
+        &self,
+        method: Method,
+        url: &Url,
+        body: Option<&[u8]>,
+        bearer: Option<Secret>,
+    ) -> Result<Answer> {
+        let id = interaction_id()?;
+        tracing::info!(target: "treasury::http", "{method} {url}: {INTERACTION_ID} {id}");
+        let authorization = bearer.map(|t| Secret::new(format!("Bearer {}", t.expose())));
+        let mut headers = vec![(INTERACTION_ID, HeaderText::Plain(&id))];
+        if let Some(value) = &authorization {
+            headers.push(("authorization", HeaderText::Secret(value)));
+        }
+        if let Some(financial) = &self.settings.financial_id {
+            headers.push((FINANCIAL_ID, HeaderText::Plain(financial)));
+        }
+        // Only reads are retried on 429/5xx: a POST or DELETE may have been done already.
+        let retry = method == Method::GET;
+        let answer = self.http.send(method, url, &headers, body, retry).await?;
+        match answer.header(INTERACTION_ID) {
+            Some(echo) if echo != id => Err(Error::Unavailable {
+                message: format!(
+                    "{url} echoed {INTERACTION_ID} {echo} to the request sent as {id}: the answer belongs to another request and is not used"
+                ),
+                hint: Some("try again; if it persists, give the bank both ids".into()),
+            }),
+            _ => Ok(answer),
+        }
+    }
+
+    pub fn data_error(&self, answer: &Answer) -> Error {
+        data_error(answer.status, &answer.body, &self.settings.profile)
+    }
+
+    /// A GET whose answer must be a 2xx JSON body of type `T`.
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &Url, what: &str) -> Result<T> {
+        let answer = self.call(Method::GET, url, None).await?;
+        if !answer.is_success() {
+            return Err(self.data_error(&answer));
+        }
+        serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))
+    }
+}
+
+/// A UUID v4 from the system's randomness.
+pub fn interaction_id() -> Result<String> {
+    let mut bytes = [0u8; 16];
+    aws_lc_rs::rand::fill(&mut bytes)
+        .map_err(|_| Error::Internal(anyhow::anyhow!("no randomness")))?;
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
+}
+
+/// The data client of one consent.
+#[derive(Debug, Clone)]
+pub struct Client {
+    channel: Channel,
+}
+
+impl Client {
+    pub fn new(channel: Channel) -> Client {
+        Client { channel }
+    }
+
+    /// Proves the token works: the first page of accounts.
+    pub async fn verify(&self) -> Result<()> {
+        let url = self.channel.url(&["accounts"]);
+        self.channel
+            .get_json::<AccountsPage>(&url, "an accounts page")
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn accounts(&self) -> Result<Vec<Account>> {
+        Ok(mapping::into_accounts(&self.records().await?))
+    }
+
+    /// Every account the consent covers, over all pages.
+    pub async fn records(&self) -> Result<Vec<AccountRecord>> {
+        let pages: Vec<AccountsPage> = self.pages(&["accounts"], "an accounts page").await?;
+        Ok(pages.into_iter().flat_map(|p| p.data.account).collect())
+    }
+
+    /// The current balances of the requested accounts (all when none are), in the requested
+    /// order: one bulk `GET /balances`, or per account when the bank does not offer it.
+    pub async fn balances(&self, selection: &[AccountRef]) -> Result<Report> {
+        let records = self.records().await?;
+        let wanted = mapping::wanted_records(&records, selection);
+        let (balances, mut errors) = match self.bulk_balances().await? {
+            Some(balances) => (balances, Vec::new()),
+            None => self.each_balances(&wanted).await?,
+        };
+        let kept: Vec<AccountRecord> = wanted.into_iter().cloned().collect();
+        let mut report = mapping::into_report(&kept, &balances);
+        report
+            .errors
+            .retain(|e| !errors.iter().any(|f| f.account_id == e.account_id));
+        report.errors.append(&mut errors);
+        Ok(mapping::select(report, selection))
+    }
+
+    /// `GET /balances` over its pages; `None` when the bank refuses the bulk endpoint (404,
+    /// 403): the accounts are then asked one by one, which also tells a revoked consent.
+    async fn bulk_balances(&self) -> Result<Option<Vec<BalanceRecord>>> {
+        let url = self.channel.url(&["balances"]);
+        let answer = self.channel.call(Method::GET, &url, None).await?;
+        if matches!(answer.status, 403 | 404) {
+            tracing::info!(
+                "the bank refused GET /balances ({}); asking each account",
+                bank_error(answer.status, &answer.body)
+            );
+            return Ok(None);
+        }
+        if !answer.is_success() {
+            return Err(self.channel.data_error(&answer));
+        }
+        let first: BalancesPage = serde_json::from_slice(&answer.body)
+            .map_err(|e| unreadable("a balances page", &answer.body, &e))?;
+        let mut balances = first.data.balance;
+        let rest: Vec<BalancesPage> = self
+            .follow(url, first.links.next, "a balances page")
+            .await?;
+        balances.extend(rest.into_iter().flat_map(|p| p.data.balance));
+        Ok(Some(balances))
+    }
+
+    /// `GET /accounts/{AccountId}/balances` for each account; a 404 is that account's error.
+    async fn each_balances(
+        &self,
+        wanted: &[&AccountRecord],
+    ) -> Result<(Vec<BalanceRecord>, Vec<AccountError>)> {
+        let mut balances = Vec::new();
+        let mut errors = Vec::new();
+        for record in wanted {
+            let url = self
+                .channel
+                .url(&["accounts", &record.account_id, "balances"]);
+            let answer = self.channel.call(Method::GET, &url, None).await?;
+            if answer.status == 404 {
+                let bank = bank_error(answer.status, &answer.body);
+                errors.push(AccountError {
+                    account_id: record.account_id.clone(),
+                    bank_id: String::new(),
+                    code: bank.code.clone().unwrap_or_else(|| "NOT-FOUND".into()),
+                    message: format!("the bank has no balances for this account ({bank})"),
+                });
+                continue;
+            }
+            if !answer.is_success() {
+                return Err(self.channel.data_error(&answer));
+            }
+            let page: BalancesPage = serde_json::from_slice(&answer.body)
+                .map_err(|e| unreadable("a balances page", &answer.body, &e))?;
+            balances.extend(page.data.balance);
+        }
+        Ok((balances, errors))
+    }
+
+    /// Every page of a listing, from its first.
+    async fn pages<T: Paged>(&self, segments: &[&str], what: &str) -> Result<Vec<T>> {
+        let url = self.channel.url(segments);
+        let first: T = self.channel.get_json(&url, what).await?;
+        let next = first.next().map(str::to_string);
+        let mut pages = vec![first];
+        pages.extend(self.follow(url, next, what).await?);
+        Ok(pages)
+    }
+
+    /// Follows `Links.Next` from `current` while there is one, on the same host only.
+    async fn follow<T: Paged>(
+        &self,
+        mut current: Url,
+        mut next: Option<String>,
+        what: &str,
+    ) -> Result<Vec<T>> {
+        let mut pages = Vec::new();
+        while let Some(link) = next.take() {
+            let url = next_url(&current, &link)?;
+            if pages.len() >= MAX_PAGES || url == current {
+                return Err(Error::unavailable(format!(
+                    "the bank's Links.Next does not end ({url} after {} pages)",
+                    pages.len() + 1
+                )));
+            }
+            let page: T = self.channel.get_json(&url, what).await?;
+            next = page.next().map(str::to_string);
+            pages.push(page);
+            current = url;
+        }
+        Ok(pages)
+    }
+}
+
+/// The next page's address (relative links resolved against the current one), refused when
+/// it leaves the bank's host: the bearer token is only ever sent there.
+pub fn next_url(current: &Url, link: &str) -> Result<Url> {
+    let next = current.join(link).map_err(|e| {
+        Error::unavailable(format!(
+            "the bank's Links.Next '{link}' is not an address ({e})"
+        ))
+    })?;
+    if !same_origin(current, &next) {
+        return Err(Error::Unavailable {
+            message: format!(
+                "the bank's Links.Next {next} is on another host than {current}: not followed, so the token goes nowhere else"
+            ),
+            hint: Some("report this to the bank; the listing is incomplete without it".into()),
+        });
+    }
+    Ok(next)
+}
+
+/// A page with `Links.Next`.
+pub trait Paged: serde::de::DeserializeOwned {
+    fn next(&self) -> Option<&str>;
+}
+
+impl Paged for AccountsPage {
+    fn next(&self) -> Option<&str> {
+        self.links.next.as_deref()
+    }
+}
+
+impl Paged for BalancesPage {
+    fn next(&self) -> Option<&str> {
+        self.links.next.as_deref()
+    }
+}
