@@ -54,22 +54,14 @@ impl Client {
     }
 
     async fn post(&self, body: &RequestBody) -> Result<ResponseBody> {
-        let mut bearer = self.auth.bearer().await?;
-        let mut answer = self
-            .http
-            .post_json(&self.endpoint, body, bearer.as_ref())
+        let answer = self
+            .auth
+            .send_authorized(|bearer| async move {
+                self.http
+                    .post_json(&self.endpoint, body, bearer.as_ref())
+                    .await
+            })
             .await?;
-        if answer.status == 401 {
-            if let Some(rejected) = bearer.take() {
-                if self.auth.renew(&rejected).await? {
-                    bearer = self.auth.bearer().await?;
-                    answer = self
-                        .http
-                        .post_json(&self.endpoint, body, bearer.as_ref())
-                        .await?;
-                }
-            }
-        }
         if !answer.is_success() {
             return Err(Error::from_bank(
                 bank_error(answer.status, &answer.body),
