@@ -12,6 +12,16 @@ pub struct Currency {
     pub decimal_places: u32,
 }
 
+impl Currency {
+    /// The ISO 4217 minor units of a code, from the maintained `iso_currency` table; `None` for
+    /// a code the table does not know or one without minor units (e.g. XAU).
+    pub fn iso_places(code: &str) -> Option<u32> {
+        iso_currency::Currency::from_code(code.trim())
+            .and_then(|c| c.exponent())
+            .map(u32::from)
+    }
+}
+
 /// One account the credentials can see. Shared by every balance row of that account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {

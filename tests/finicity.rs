@@ -696,3 +696,27 @@ fn another_providers_profile_key_is_refused() {
     refused.expect_stderr_has("app_key, partner_id, customer_id");
     assert_eq!(bank.total_hits(), 0, "nothing sent\n{refused}");
 }
+
+#[test]
+fn live_balances_only_when_asked_and_only_where_a_provider_has_them() {
+    let env = TestEnv::new();
+    let listed = sandbox(&env, &["balances", "-f", "csv", "-a", "5011648371"]);
+    listed.expect_code(0);
+    assert!(
+        listed
+            .stdout
+            .contains(",USD,2026-01-15,true,0.00,0.00,1190.55,1250.10,"),
+        "{listed}"
+    );
+    // The sandbox's live read adds 10.00 to the listed available balance and is dated now.
+    let live = sandbox(
+        &env,
+        &["balances", "-f", "csv", "-a", "5011648371", "--live"],
+    );
+    live.expect_code(0);
+    assert!(live.stdout.contains(",1200.55,1250.10,"), "{live}");
+    assert!(!live.stdout.contains("2026-01-15T14:30:00Z"), "{live}");
+    let jpm = run(env.bare_cmd().args(["--sandbox", "balances", "--live"]));
+    jpm.expect_code(2).expect_stdout_empty();
+    jpm.expect_stderr_has("error: provider 'jpmorgan' has no separate live balance");
+}

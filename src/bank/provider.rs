@@ -80,6 +80,8 @@ pub struct Spec {
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:
     /// with `--split` it is that batch's accounts that are unknown, not the whole run.
     pub none_found_code: Option<&'static str>,
+    /// Whether `balances --live` means something: a separate (billed) live-balance endpoint.
+    pub live_balances: bool,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.

@@ -87,6 +87,11 @@ pub struct BalancesArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Finicity: read each deposit account's available balance live from the institution
+    /// (one billed call per account) instead of the last aggregation
+    #[arg(long)]
+    pub live: bool,
+
     /// `-a` and `--group` values in the order typed (filled by `Cli::parse_ordered`).
     #[arg(skip)]
     pub named: Vec<AccountName>,

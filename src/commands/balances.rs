@@ -12,6 +12,12 @@ use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceReque
 
 pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> {
     let provider = ctx.provider()?;
+    if args.live && !provider.live_balances {
+        return Err(Error::usage_hint(
+            format!("provider '{}' has no separate live balance", provider.name),
+            "drop --live: its balances are as current as the bank gives them",
+        ));
+    }
     let span = query::resolve_dates(&date_args(args))?;
     let selection = select_accounts(ctx, args)?;
     let requests = query::plan(span, &selection.accounts, args.split, &provider.limits)?;
@@ -25,7 +31,9 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         return print_bodies(ctx, provider, &requests);
     }
     let sink = ctx.open_sink()?;
-    let bank = ctx.connect().await?;
+    let bank = ctx
+        .connect_with(crate::bank::Options { live: args.live })
+        .await?;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
     let fetched = bank

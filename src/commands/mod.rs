@@ -228,30 +228,31 @@ impl<'a> Context<'a> {
     }
 
     pub async fn connect(&mut self) -> Result<Bank> {
+        self.connect_with(crate::bank::Options::default()).await
+    }
+
+    /// Connects the profile in use with provider options (`balances --live`).
+    pub async fn connect_with(&mut self, options: crate::bank::Options) -> Result<Bank> {
         let (profile, access) = self.profile_and_access().await?;
-        self.connect_profile(profile, access)
+        self.connect_profile_with(profile, access, options)
     }
 
     /// Connects one given profile with its own credentials, with the global retry policy and
     /// `--timeout` (which overrides the profile's `timeout_secs`).
-    pub fn connect_profile(&self, mut profile: Profile, access: Access) -> Result<Bank> {
+    pub fn connect_profile(&self, profile: Profile, access: Access) -> Result<Bank> {
+        self.connect_profile_with(profile, access, crate::bank::Options::default())
+    }
+
+    fn connect_profile_with(
+        &self,
+        mut profile: Profile,
+        access: Access,
+        options: crate::bank::Options,
+    ) -> Result<Bank> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
-        if profile.provider.name == crate::bank::openbanking::NAME && self.global.sandbox.is_none()
-        {
-            if let Some(warning) =
-                crate::bank::openbanking::ending_warning(&profile.name, chrono::Utc::now())
-            {
-                self.term.warn(&warning);
-            }
-        }
-        Bank::connect(
-            &profile,
-            access,
-            self.retry_policy(),
-            crate::bank::Options::default(),
-        )
+        Bank::connect(&profile, access, self.retry_policy(), options)
     }
 
     /// Resolves the format and opens `--output`'s temporary file.

@@ -409,3 +409,13 @@ fn an_error_for_an_account_that_kept_its_row_is_not_missing_from_the_totals() {
     assert!(position.notes().is_empty(), "{:?}", position.notes());
     assert!(lines(&position).contains(&"profile fin EUR 500.00 400.00 true".to_string()));
 }
+
+#[test]
+fn the_reporting_currency_has_its_iso_minor_units_without_rows_of_it() {
+    use super::totals::minor_units;
+    assert_eq!(minor_units("JPY", &[]), 0);
+    assert_eq!(minor_units("BHD", &[]), 3);
+    assert_eq!(minor_units("EUR", &[]), 2);
+    // A code ISO 4217 does not know falls back to 2.
+    assert_eq!(minor_units("ZZZ", &[]), 2);
+}

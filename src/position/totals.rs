@@ -132,13 +132,13 @@ pub fn round_money(amount: Decimal, places: u32) -> Decimal {
     rounded
 }
 
-/// The reporting currency's minor units: the most any row of that currency declares, else 2.
-///
-/// NOTE for the lead: no ISO 4217 table is in Cargo.toml yet; when one arrives, ask it first
-/// (a EUR report of USD accounts learns nothing about EUR from the rows).
+/// The reporting currency's minor units: ISO 4217's (a EUR report of USD accounts learns
+/// nothing about EUR from its rows), else the most any row of that currency declares, else 2.
 pub fn minor_units(code: &str, totals: &[CurrencyTotal]) -> u32 {
-    totals
-        .iter()
-        .find(|t| t.currency == code)
-        .map_or(2, |t| t.places)
+    crate::model::Currency::iso_places(code).unwrap_or_else(|| {
+        totals
+            .iter()
+            .find(|t| t.currency == code)
+            .map_or(2, |t| t.places)
+    })
 }

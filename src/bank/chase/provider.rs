@@ -43,6 +43,7 @@ pub static SPEC: Spec = Spec {
     login: LoginKind::Browser(browser_login),
     default_base_url: |env, _| env.and_then(super::data_host),
     none_found_code: None,
+    live_balances: false,
     connect,
     plan,
 };

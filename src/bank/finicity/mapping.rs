@@ -23,9 +23,7 @@ pub const LIVE_TYPES: [&str; 4] = ["checking", "savings", "moneyMarket", "cd"];
 /// A currency code with its ISO 4217 exponent from the maintained `iso_currency` table.
 pub fn currency_of(code: Option<&str>) -> Currency {
     let code = code.unwrap_or_default().trim().to_ascii_uppercase();
-    let decimal_places = iso_currency::Currency::from_code(&code)
-        .and_then(|c| c.exponent())
-        .map_or(FALLBACK_DECIMAL_PLACES, u32::from);
+    let decimal_places = Currency::iso_places(&code).unwrap_or(FALLBACK_DECIMAL_PLACES);
     Currency {
         code,
         decimal_places,

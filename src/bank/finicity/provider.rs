@@ -35,6 +35,7 @@ pub static SPEC: Spec = Spec {
     login: LoginKind::ClientCredentials,
     default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
+    live_balances: true,
     connect,
     plan,
 };

@@ -46,6 +46,7 @@ pub static SPEC: Spec = Spec {
     login: LoginKind::ClientCredentials,
     default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     none_found_code: Some("GCA-009"),
+    live_balances: false,
     connect,
     plan,
 };

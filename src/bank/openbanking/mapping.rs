@@ -34,7 +34,9 @@ pub fn account_of(record: &AccountRecord, fallback_currency: Option<&str>) -> Ac
         .account
         .iter()
         .find(|a| a.scheme_name == SORT_CODE_SCHEME && a.identification.len() > 6)
-        .map(|a| a.identification[..6].to_string())
+        // A sort code is six digits; anything else there (even non-ASCII) must not panic.
+        .and_then(|a| a.identification.get(..6))
+        .map(str::to_string)
         .unwrap_or_default();
     Account {
         account_id: record.account_id.clone(),

@@ -46,6 +46,7 @@ pub static SPEC: Spec = Spec {
     ],
     default_base_url: |_, _| None,
     none_found_code: None,
+    live_balances: false,
     environments: &[],
     // The consent and the browser step are not wired into `login` yet (docs/providers/open-banking.md).
     login: LoginKind::ClientCredentials,
