@@ -20,6 +20,7 @@ pub const COLUMNS: &str = "COLUMNS";
 pub const HOME: &str = "HOME";
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
 /// Proxies, first set wins, as curl reads them.
 pub const HTTPS_PROXY: &[&str] = &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 pub const HTTP_PROXY: &[&str] = &["HTTP_PROXY", "http_proxy"];

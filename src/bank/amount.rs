@@ -17,11 +17,49 @@ pub mod exact_amount {
     }
 
     pub fn parse(text: &str) -> Result<Decimal, String> {
-        let parsed = match text.contains(['e', 'E']) {
-            true => Decimal::from_scientific(text),
-            false => Decimal::from_str_exact(text),
+        let refused = |why: String| format!("amount {text} cannot be held exactly ({why})");
+        let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
+            return Decimal::from_str_exact(text).map_err(|e| refused(e.to_string()));
         };
-        parsed.map_err(|e| format!("amount {text} cannot be held exactly ({e})"))
+        // Exponent notation is legal JSON; no bank has been seen to send it. The mantissa is
+        // read exactly, then moved by the exponent, so nothing is rounded on the way.
+        let mantissa = Decimal::from_str_exact(mantissa).map_err(|e| refused(e.to_string()))?;
+        let exponent: i64 = exponent
+            .parse()
+            .map_err(|_| refused("a bad exponent".into()))?;
+        shift(mantissa, exponent).ok_or_else(|| refused("out of range".into()))
+    }
+
+    /// `value` times ten to the `exponent`, or `None` where a decimal cannot hold it exactly.
+    fn shift(mut value: Decimal, exponent: i64) -> Option<Decimal> {
+        if exponent < 0 {
+            let scale = i64::from(value.scale()) - exponent;
+            let scale = u32::try_from(scale)
+                .ok()
+                .filter(|s| *s <= Decimal::MAX_SCALE)?;
+            value.set_scale(scale).ok()?;
+            return Some(value);
+        }
+        (0..exponent).try_fold(value, |v, _| v.checked_mul(Decimal::TEN))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::exact_amount::parse;
+
+    #[test]
+    fn exponents_move_exact_digits_and_never_round() {
+        assert_eq!(parse("1.25e2").unwrap().to_string(), "125.00");
+        assert_eq!(parse("125E-2").unwrap().to_string(), "1.25");
+        assert_eq!(
+            parse("-4681826093.93").unwrap().to_string(),
+            "-4681826093.93"
+        );
+        // 30 significant digits: a decimal could only round them, so they are refused.
+        assert!(parse("1.23456789012345678901234567891e3").is_err());
+        assert!(parse("1e-29").is_err());
+        assert!(parse("1e29").is_err());
     }
 }
 

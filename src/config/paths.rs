@@ -26,40 +26,33 @@ pub fn login_lock_path() -> Result<PathBuf> {
 
 /// Where the account list of a profile is cached.
 pub fn account_cache_path(profile: &str) -> Result<PathBuf> {
-    let safe: String = profile
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
     xdg_dir(env::XDG_CACHE_HOME, ".cache").map(|dir| {
         dir.join("treasury")
             .join("accounts")
-            .join(format!("{safe}.json"))
+            .join(format!("{}.json", file_name_of(profile)))
     })
 }
 
 /// Where the consent of an open-banking profile is recorded (its id and expiry, not secret):
 /// the XDG state folder, one owner-only JSON file per profile.
 pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
-    let safe: String = profile
-        .chars()
-        .map(
-            |c| match c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                true => c,
-                false => '_',
-            },
-        )
-        .collect();
-    xdg_dir("XDG_STATE_HOME", ".local/state").map(|dir| {
+    xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| {
         dir.join("treasury")
             .join("consents")
-            .join(format!("{safe}.json"))
+            .join(format!("{}.json", file_name_of(profile)))
     })
+}
+
+/// A profile name as a file name, one to one: letters, digits and `-` stay, anything else is
+/// `_` and its code point in hex, so `a.b` and `a_b` never share a file.
+fn file_name_of(profile: &str) -> String {
+    profile
+        .chars()
+        .map(|c| match c.is_ascii_alphanumeric() || c == '-' {
+            true => c.to_string(),
+            false => format!("_{:x}_", u32::from(c)),
+        })
+        .collect()
 }
 
 fn config_dir() -> Result<PathBuf> {
@@ -76,5 +69,17 @@ fn xdg_dir(var: &str, fallback: &str) -> Result<PathBuf> {
             format!("neither {var} nor HOME is set, so there is no place for treasury's files"),
             "set HOME, or pass --config FILE",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name_of;
+
+    #[test]
+    fn profile_file_names_are_one_to_one() {
+        assert_eq!(file_name_of("uat-1"), "uat-1");
+        assert_ne!(file_name_of("a.b"), file_name_of("a_b"));
+        assert_eq!(file_name_of("a/../b"), "a_2f__2e__2e__2f_b");
     }
 }
