@@ -3,8 +3,6 @@
 //! browser and catching the redirect is the shared browser login's job), the code exchanged for
 //! tokens, read back for `status`, deleted by `logout`.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use reqwest::{Method, Url};
 use serde::{Deserialize, Serialize};
@@ -192,20 +190,8 @@ pub fn authorization_url(
     Ok((url, signed))
 }
 
-/// How the client proves who it is at the token endpoint when exchanging a code.
-#[derive(Debug, Clone)]
-pub enum ClientAuth {
-    /// `client_secret_basic`.
-    Secret { client_id: String, secret: Secret },
-    /// `private_key_jwt`: a client assertion signed with the profile's key.
-    KeyJwt {
-        client_id: String,
-        key: PathBuf,
-        cert: PathBuf,
-    },
-    /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
-    Mtls { client_id: String },
-}
+/// How the client proves who it is at the token endpoint (shared with the browser login).
+pub use crate::oauth::authcode::ClientAuth;
 
 /// What a code exchange gives: the access token of the consent and, usually, a refresh token.
 #[derive(Debug, Clone)]
