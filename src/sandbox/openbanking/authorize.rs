@@ -75,7 +75,7 @@ pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQ
     {
         return bad_request("the request object's client_id, redirect_uri, state or code_challenge differ from the query's");
     }
-    let Some(consent_id) = claims["id_token"]["openbanking_intent_id"]["value"]
+    let Some(consent_id) = claims["claims"]["id_token"]["openbanking_intent_id"]["value"]
         .as_str()
         .map(str::to_string)
     else {
