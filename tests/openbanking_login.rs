@@ -83,7 +83,10 @@ impl Login {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let text = self.stderr.lock().unwrap().clone();
-            let url = text.lines().map(str::trim).find(|l| l.contains("/authorize?"));
+            let url = text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.contains("/authorize?"));
             if let (Some(url), true) = (url, text.contains("Waiting") || text.contains("paste")) {
                 return url.to_string();
             }
@@ -100,10 +103,19 @@ impl Login {
     fn finish(mut self) -> Run {
         let status = self.child.wait().unwrap();
         let mut stdout = String::new();
-        self.child.stdout.take().unwrap().read_to_string(&mut stdout).unwrap();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
         std::thread::sleep(Duration::from_millis(50));
         let stderr = self.stderr.lock().unwrap().clone();
-        Run { code: status.code().unwrap(), stdout, stderr }
+        Run {
+            code: status.code().unwrap(),
+            stdout,
+            stderr,
+        }
     }
 }
 
@@ -112,11 +124,20 @@ impl Login {
 fn authorise(authorize_url: &str, decision: &str) -> (String, String) {
     let (status, _, page) = http("GET", authorize_url, "");
     assert_eq!(status, 200, "{page}");
-    assert!(page.contains(">Approve</button>") && page.contains(">Deny</button>"), "{page}");
-    let mut form: Vec<String> = ["client_id", "redirect_uri", "state", "code_challenge", "consent_id"]
-        .iter()
-        .map(|k| format!("{k}={}", enc(&hidden(&page, k))))
-        .collect();
+    assert!(
+        page.contains(">Approve</button>") && page.contains(">Deny</button>"),
+        "{page}"
+    );
+    let mut form: Vec<String> = [
+        "client_id",
+        "redirect_uri",
+        "state",
+        "code_challenge",
+        "consent_id",
+    ]
+    .iter()
+    .map(|k| format!("{k}={}", enc(&hidden(&page, k))))
+    .collect();
     form.push(format!("decision={decision}"));
     let action = authorize_url.split('?').next().unwrap();
     let (status, location, body) = http("POST", action, &form.join("&"));
@@ -137,7 +158,10 @@ fn log_in(home: &Home, verbose: &[&str]) -> (Run, String, String) {
     let login = Login::start(home, verbose, &[]);
     let url = login.authorize_url();
     let (page, landing) = authorise(&url, "approve");
-    assert!(page.contains("ReadBalances") && page.contains("until"), "{page}");
+    assert!(
+        page.contains("ReadBalances") && page.contains("until"),
+        "{page}"
+    );
     let (status, _, body) = http("GET", &landing, "");
     assert_eq!(status, 200, "{body}");
     (login.finish(), url, landing)
@@ -145,7 +169,10 @@ fn log_in(home: &Home, verbose: &[&str]) -> (Run, String, String) {
 
 fn stored(home: &Home) -> toml::Table {
     let text = std::fs::read_to_string(home.credentials_path()).expect("credentials");
-    text.parse::<toml::Table>().unwrap()["profiles"]["ob"].as_table().unwrap().clone()
+    text.parse::<toml::Table>().unwrap()["profiles"]["ob"]
+        .as_table()
+        .unwrap()
+        .clone()
 }
 
 fn consent_record(home: &Home) -> std::path::PathBuf {
@@ -154,7 +181,9 @@ fn consent_record(home: &Home) -> std::path::PathBuf {
 
 fn ob(home: &Home, args: &[&str]) -> Run {
     let mut cmd = home.cmd();
-    cmd.env("TREASURY_CLIENT_SECRET", "sandbox").args(["-p", "ob"]).args(args);
+    cmd.env("TREASURY_CLIENT_SECRET", "sandbox")
+        .args(["-p", "ob"])
+        .args(args);
     run(&mut cmd)
 }
 
@@ -167,8 +196,14 @@ fn token_requests(sandbox: &ServedSandbox) -> usize {
 }
 
 fn nothing_stored(home: &Home) {
-    assert!(!home.credentials_path().exists(), "a failed login stored a token");
-    assert!(!consent_record(home).exists(), "a failed login recorded the consent");
+    assert!(
+        !home.credentials_path().exists(),
+        "a failed login stored a token"
+    );
+    assert!(
+        !consent_record(home).exists(),
+        "a failed login recorded the consent"
+    );
 }
 
 #[test]
@@ -183,7 +218,10 @@ fn an_approved_login_stores_the_login_and_the_consent_and_balances_renew_with_it
         .stderr_has("refresh token in ")
         .stderr_has("; verified;")
         .stderr_has("Consent obc-");
-    assert!(url.contains("request=") && url.contains("code_challenge_method=S256"), "{url}");
+    assert!(
+        url.contains("request=") && url.contains("code_challenge_method=S256"),
+        "{url}"
+    );
     assert_eq!(mode_of(&home.credentials_path()), 0o600);
     let first_refresh = stored(&home)["refresh_token"].as_str().unwrap().to_string();
     let record: serde_json::Value =
@@ -268,7 +306,9 @@ fn a_denied_authorization_stores_nothing_and_is_exit_3() {
         .stderr_has("nothing was stored");
     assert!(run.stdout.is_empty(), "{run}");
     nothing_stored(&home);
-    ob(&home, &["balances"]).code(3).stderr_has("is not logged in");
+    ob(&home, &["balances"])
+        .code(3)
+        .stderr_has("is not logged in");
 }
 
 #[test]
@@ -296,7 +336,9 @@ fn a_pasted_landing_logs_in_without_a_listener() {
     let (_, landing) = authorise(&url, "approve");
     login.paste(&landing);
     login.finish().code(0).stderr_has("Consent obc-");
-    ob(&home, &["balances", "-f", "csv"]).code(0).stdout_has("GBP");
+    ob(&home, &["balances", "-f", "csv"])
+        .code(0)
+        .stdout_has("GBP");
 }
 
 #[test]
@@ -313,7 +355,10 @@ fn a_rejected_consent_stores_nothing_and_opens_no_browser() {
         .unwrap();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("the bank rejected consent obc-"), "{stderr}");
+    assert!(
+        stderr.contains("the bank rejected consent obc-"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("/authorize?"), "{stderr}");
     assert!(out.stdout.is_empty());
     nothing_stored(&home);
@@ -332,7 +377,10 @@ fn very_verbose_login_shows_no_token_code_verifier_or_request_object_in_its_log(
     let secrets = [
         ("the code", code.as_str()),
         ("the access token", stored["access_token"].as_str().unwrap()),
-        ("the refresh token", stored["refresh_token"].as_str().unwrap()),
+        (
+            "the refresh token",
+            stored["refresh_token"].as_str().unwrap(),
+        ),
         ("the client secret", "secret=sandbox"),
     ];
     for (what, secret) in secrets {
@@ -340,8 +388,18 @@ fn very_verbose_login_shows_no_token_code_verifier_or_request_object_in_its_log(
     }
     assert!(!login.stderr.contains("code_verifier"), "{login}");
     // The request object is in the address the person opens, and nowhere else.
-    let lines: Vec<&str> = login.stderr.lines().filter(|l| l.contains(&request)).collect();
+    let lines: Vec<&str> = login
+        .stderr
+        .lines()
+        .filter(|l| l.contains(&request))
+        .collect();
     assert_eq!(lines.len(), 1, "{login}");
-    assert!(lines[0].trim().starts_with("http") && lines[0].contains("/authorize?"), "{login}");
-    assert!(login.stderr.contains("account-access-consents"), "-vv logs the requests:\n{login}");
+    assert!(
+        lines[0].trim().starts_with("http") && lines[0].contains("/authorize?"),
+        "{login}"
+    );
+    assert!(
+        login.stderr.contains("account-access-consents"),
+        "-vv logs the requests:\n{login}"
+    );
 }

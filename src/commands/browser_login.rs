@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::bank::provider::ConsentLogin;
 use crate::bank::Bank;
 use crate::cli::LoginArgs;
 use crate::commands::Context;
-use crate::bank::provider::ConsentLogin;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
 use crate::credentials::{self, keyring, Access, Store};

@@ -239,7 +239,10 @@ async fn request(
             cert,
         }) => {
             let jwt = super::assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
-            form.push(("client_assertion_type", super::assertion::ASSERTION_TYPE.into()));
+            form.push((
+                "client_assertion_type",
+                super::assertion::ASSERTION_TYPE.into(),
+            ));
             form.push(("client_assertion", jwt.expose().into()));
             http.post_form(token_url, &form, None).await?
         }

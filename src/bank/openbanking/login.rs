@@ -16,12 +16,7 @@ use crate::oauth::authcode::{challenge, random_text, Attempt, BrowserLogin};
 /// The authorize and token URLs, client id, redirect URI and client authentication of a profile.
 pub fn endpoints(profile: &Profile) -> Result<BrowserLogin> {
     let name = &profile.name;
-    let setting = |key: &str| {
-        profile
-            .settings
-            .get(key)
-            .ok_or_else(|| missing(name, key))
-    };
+    let setting = |key: &str| profile.settings.get(key).ok_or_else(|| missing(name, key));
     let client_id = credentials::client_id(profile)?;
     let token_url = profile
         .token_url
@@ -87,7 +82,12 @@ pub fn prepare<'a>(
             let path = state::save(&name, &record)?;
             let ends = record.expires_at.map_or_else(
                 || "no end date".to_string(),
-                |at| format!("valid until {}", at.to_rfc3339_opts(SecondsFormat::Secs, true)),
+                |at| {
+                    format!(
+                        "valid until {}",
+                        at.to_rfc3339_opts(SecondsFormat::Secs, true)
+                    )
+                },
             );
             Ok(format!(
                 "Consent {} recorded in {} ({ends}).",

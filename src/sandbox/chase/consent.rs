@@ -12,8 +12,10 @@ use axum::Json;
 use serde_json::json;
 
 use super::{data, Chase, Grant};
-use crate::sandbox::authorize::{back, bad_request, escape, loopback_redirect, page, value, values, Page};
 use crate::oauth::authcode::challenge;
+use crate::sandbox::authorize::{
+    back, bad_request, escape, loopback_redirect, page, value, values, Page,
+};
 
 /// `GET /aggregator-oauth/v1/authorize`: the consent page.
 pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {

@@ -178,7 +178,9 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
         Ok(consent) => {
             let (access, refresh) = (token(), token());
             let mut books = bank.lock();
-            books.tokens.insert(access.clone(), Token::Consent(consent.clone()));
+            books
+                .tokens
+                .insert(access.clone(), Token::Consent(consent.clone()));
             books.refresh.insert(refresh.clone(), consent);
             Json(json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh})).into_response()
         }

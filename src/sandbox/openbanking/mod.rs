@@ -1,5 +1,6 @@
-//! The sandbox's open-banking bank: a token endpoint (client credentials, scope `accounts`),
-//! account-access consents with their status changes (created `AwaitingAuthorisation`, deleted
+//! The sandbox's open-banking bank: a token endpoint (client credentials, scope `accounts`; the
+//! code and refresh grants of `authorize`), account-access consents with their status changes
+//! (created `AwaitingAuthorisation`, authorised or rejected on the authorize page, deleted
 //! `Revoked`), and data endpoints that answer only for an `Authorised`, unexpired consent (403
 //! otherwise), echoing `x-fapi-interaction-id`. One consent is pre-authorised, with a public
 //! access token, so `--sandbox=open-banking` needs no browser. Every request is recorded for
