@@ -50,12 +50,39 @@ pub enum LoginKind {
     /// OAuth authorization code in the account holder's browser: the refresh token is stored.
     /// The function gives the profile's authorize and token URLs, client id and redirect URI.
     Browser(fn(&Profile) -> Result<crate::oauth::authcode::BrowserLogin>),
+    /// The same browser login, for a consent the bank creates first: the refresh token is
+    /// stored, and whatever the consent leaves to keep.
+    Consent(ConsentLogin),
 }
 
 impl LoginKind {
+    /// Whether the account holder logs in through a browser (a refresh token is stored).
     pub fn is_browser(self) -> bool {
-        matches!(self, LoginKind::Browser(_))
+        matches!(self, LoginKind::Browser(_) | LoginKind::Consent(_))
     }
+}
+
+/// A browser login that authorizes a consent created just before it.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentLogin {
+    /// The authorize and token URLs, client id, redirect URI and client authentication.
+    pub endpoints: fn(&Profile) -> Result<crate::oauth::authcode::BrowserLogin>,
+    /// Creates the consent and gives the authorization URL for it, built from the attempt's
+    /// state and PKCE. Nothing is stored by it.
+    pub prepare: for<'a> fn(
+        &'a Profile,
+        RetryPolicy,
+        &'a crate::oauth::authcode::BrowserLogin,
+        &'a crate::oauth::authcode::Attempt,
+    ) -> BoxFuture<'a, Result<Consented>>,
+}
+
+/// A consent the bank created, waiting for the account holder's authorization.
+pub struct Consented {
+    /// The address the browser opens.
+    pub url: Url,
+    /// Run once the login is stored: keeps the consent's record, and says what it kept.
+    pub keep: Box<dyn FnOnce() -> Result<String> + Send>,
 }
 
 /// How a provider's client is built from a resolved profile and its credentials.

@@ -5,10 +5,11 @@
 use std::path::Path;
 use std::time::Duration;
 
+use crate::bank::provider::ConsentLogin;
 use crate::bank::Bank;
 use crate::cli::LoginArgs;
 use crate::commands::Context;
-use crate::config::Profile;
+use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
 use crate::credentials::{self, keyring, Access, Store};
 use crate::error::{Error, Outcome, Result};
@@ -16,23 +17,36 @@ use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
 use crate::oauth::loopback::{self, Listener};
 
+/// The provider's part of a browser login: its endpoints, and the consent it creates first
+/// (open banking), if any.
+pub struct Flow {
+    pub endpoints: fn(&Profile) -> Result<BrowserLogin>,
+    pub consent: Option<ConsentLogin>,
+}
+
 pub async fn run(
     ctx: &mut Context<'_>,
     args: &LoginArgs,
     profile: &Profile,
     path: &Path,
-    endpoints: fn(&Profile) -> Result<BrowserLogin>,
+    flow: Flow,
     store: Store,
 ) -> Result<Outcome> {
     let mut profile = profile.clone();
     if let Some(secs) = ctx.global.timeout {
         profile.timeout = Duration::from_secs(secs);
     }
-    let login = endpoints(&profile)?;
-    let attempt = Attempt::new(&login)?;
+    let login = (flow.endpoints)(&profile)?;
+    let mut attempt = Attempt::new(&login)?;
+    let mut keep = None;
+    if let Some(consent) = flow.consent {
+        let consented = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
+        attempt = attempt.opening(consented.url);
+        keep = Some(consented.keep);
+    }
     let landing = landing(ctx, args, &login, &attempt).await?;
     let code = attempt.code_from(&landing)?;
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
+    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(&profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
     let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
         .await?
@@ -62,7 +76,18 @@ pub async fn run(
         &renewal,
         args.no_verify,
     ));
+    if let Some(keep) = keep {
+        ctx.term.note(&keep()?);
+    }
     Ok(Outcome::Complete)
+}
+
+/// A client authenticated by mutual TLS presents its certificate at the token endpoint too.
+fn client_cert(profile: &Profile) -> Option<(&Path, &Path)> {
+    match (profile.auth, &profile.cert, &profile.key) {
+        (AuthMode::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
+        _ => None,
+    }
 }
 
 /// Where the browser landed: the redirect caught on the loopback port, or pasted on stdin

@@ -16,11 +16,17 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         StoreKind::Keyring => Store::Keyring,
         StoreKind::File => Store::File(config::credentials_path()?),
     };
-    if let LoginKind::Browser(endpoints) = config::provider_of_named(&file, &name)?.login {
+    let (endpoints, consent) = match config::provider_of_named(&file, &name)?.login {
+        LoginKind::Browser(endpoints) => (Some(endpoints), None),
+        LoginKind::Consent(consent) => (Some(consent.endpoints), Some(consent)),
+        LoginKind::ClientCredentials => (None, None),
+    };
+    if let Some(endpoints) = endpoints {
         refuse_secret_flags(args, &name)?;
         check_store(&store, &name)?;
         let profile = config::resolve(&file, &name, &path)?;
-        return super::browser_login::run(ctx, args, &profile, &path, endpoints, store).await;
+        let flow = super::browser_login::Flow { endpoints, consent };
+        return super::browser_login::run(ctx, args, &profile, &path, flow, store).await;
     }
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns

@@ -74,7 +74,7 @@ async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Res
     };
     let id = &recorded.consent_id;
     let deleted = match ctx.profile_named(name) {
-        Ok(profile) => match credentials::resolve(&profile)
+        Ok(profile) => match credentials::client_access(&profile)
             .and_then(|access| openbanking::consents(&profile, access, ctx.retry_policy()))
         {
             Ok(consents) => consents.delete(id).await,

@@ -140,7 +140,7 @@ async fn consent_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
             Field::maybe("consent_expires_at", None),
         ]);
     };
-    let asked = match credentials::resolve(&profile) {
+    let asked = match credentials::client_access(&profile) {
         Ok(access) => match openbanking::consents(&profile, access, ctx.retry_policy()) {
             Ok(consents) => consents.get(&recorded.consent_id).await,
             Err(e) => Err(e),

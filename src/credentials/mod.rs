@@ -143,6 +143,21 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
     if profile.provider.login.is_browser() {
         return login::find(profile);
     }
+    own_credentials(profile)
+}
+
+/// The client's own credentials, even where the profile logs in through a browser: what calls
+/// made as the app (an open-banking consent's creation, reading, deletion) authenticate with.
+pub fn client_access(profile: &Profile) -> Result<Access> {
+    if let Some(token) = env_secret(ACCESS_TOKEN_ENV) {
+        tracing::info!("access token from {ACCESS_TOKEN_ENV}");
+        return Ok(Access::Token(token));
+    }
+    own_credentials(profile)
+}
+
+/// The chain for the client's own secret or key: no ready token, no browser login.
+pub fn own_credentials(profile: &Profile) -> Result<Access> {
     if profile.auth != AuthMode::ClientSecret {
         return key_access(profile);
     }

@@ -7,8 +7,9 @@
 //! brings its own HTTP client plumbing beside ours (retries, proxies, bounded bodies, log
 //! redaction), and its token types do not carry `refresh_token_expires_in`.
 //!
-//! Client authentication: the client is public (RFC 6749 2.1): `client_id` in the form, proven
-//! by the PKCE verifier. docs/providers/chase.md says why.
+//! Client authentication: a public client (RFC 6749 2.1, Chase) sends `client_id` in the form,
+//! proven by the PKCE verifier (docs/providers/chase.md says why); a confidential one (open
+//! banking) proves itself with its secret, a signed assertion or its TLS certificate.
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -31,6 +32,23 @@ pub struct BrowserLogin {
     pub client_id: String,
     pub redirect_uri: Url,
     pub scope: Option<String>,
+    /// How a confidential client authenticates its token requests; none for a public client.
+    pub client: Option<ClientAuth>,
+}
+
+/// How a confidential client proves who it is at the token endpoint.
+#[derive(Debug, Clone)]
+pub enum ClientAuth {
+    /// `client_secret_basic`.
+    Secret { client_id: String, secret: Secret },
+    /// `private_key_jwt`: a client assertion signed with the profile's key.
+    KeyJwt {
+        client_id: String,
+        key: std::path::PathBuf,
+        cert: std::path::PathBuf,
+    },
+    /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
+    Mtls { client_id: String },
 }
 
 /// One login attempt: its `state`, PKCE verifier and the URL the browser opens.
@@ -78,6 +96,12 @@ impl Attempt {
             verifier,
             url,
         })
+    }
+
+    /// The same attempt opening `url` instead: a provider whose authorization request carries
+    /// more (a consent, a signed request object) builds it from this attempt's state and PKCE.
+    pub fn opening(self, url: Url) -> Attempt {
+        Attempt { url, ..self }
     }
 
     /// The code from where the browser landed: the query of the redirect (its `state` checked),
@@ -175,7 +199,7 @@ pub async fn exchange(
         ("client_id", login.client_id.clone()),
         ("code_verifier", verifier.expose().to_string()),
     ];
-    request(http, &login.token_url, &form).await
+    request(http, login, form).await
 }
 
 /// Spends a refresh token for a new access token (and, where the server rotates them, a new
@@ -190,17 +214,39 @@ pub async fn refresh(
         ("refresh_token", refresh_token.expose().to_string()),
         ("client_id", login.client_id.clone()),
     ];
-    request(http, &login.token_url, &form).await
+    request(http, login, form).await
 }
 
 /// One token request; the form is never logged (it carries the code or refresh token), and a
 /// body that is not a token is not quoted (it may hold one in a shape we did not expect).
 async fn request(
     http: &Http,
-    token_url: &Url,
-    form: &[(&str, String)],
+    login: &BrowserLogin,
+    mut form: Vec<(&str, String)>,
 ) -> Result<std::result::Result<TokenSet, Refusal>> {
-    let answer = http.post_form(token_url, form, None).await?;
+    let token_url = &login.token_url;
+    let answer = match &login.client {
+        None | Some(ClientAuth::Mtls { .. }) => http.post_form(token_url, &form, None).await?,
+        Some(ClientAuth::Secret { client_id, secret }) => {
+            // One client authentication per request (RFC 6749 2.3): Basic, not the form's id.
+            form.retain(|(k, _)| *k != "client_id");
+            http.post_form(token_url, &form, Some((client_id, secret)))
+                .await?
+        }
+        Some(ClientAuth::KeyJwt {
+            client_id,
+            key,
+            cert,
+        }) => {
+            let jwt = super::assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
+            form.push((
+                "client_assertion_type",
+                super::assertion::ASSERTION_TYPE.into(),
+            ));
+            form.push(("client_assertion", jwt.expose().into()));
+            http.post_form(token_url, &form, None).await?
+        }
+    };
     if !answer.is_success() {
         let parsed = serde_json::from_slice::<ErrorAnswer>(&answer.body).ok();
         return Ok(Err(Refusal {
@@ -245,6 +291,7 @@ mod tests {
             client_id: "app".into(),
             redirect_uri: Url::parse("http://127.0.0.1:8976/callback").unwrap(),
             scope: None,
+            client: None,
         };
         Attempt::new(&login).unwrap()
     }

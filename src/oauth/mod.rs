@@ -93,6 +93,8 @@ enum Method {
     Endpoint(Box<TokenEndpoint>),
     /// Mutual TLS: no bearer token.
     None,
+    /// A browser login's access tokens, renewed with its refresh token.
+    Login(refresh::LoginTokens),
 }
 
 /// Supplies the bearer token of every request, fetching it once and sharing it.
@@ -170,18 +172,31 @@ impl Authorizer {
         })
     }
 
+    /// Bearer tokens from a browser login (renewed with its refresh token, not client credentials).
+    pub fn with_login(http: Http, profile: &Profile, tokens: refresh::LoginTokens) -> Authorizer {
+        Authorizer {
+            http,
+            profile: profile.name.clone(),
+            method: Method::Login(tokens),
+            current: Mutex::new(None),
+        }
+    }
+
     pub fn has_token_endpoint(&self) -> bool {
         matches!(self.method, Method::Endpoint(_))
     }
 
     /// The bearer token to send, if any: the one in use, a cached one, or a fresh one.
     pub async fn bearer(&self) -> Result<Option<Secret>> {
+        if let Method::Login(tokens) = &self.method {
+            return tokens.bearer().await.map(Some);
+        }
         let mut current = self.current.lock().await;
         if let Some((token, _)) = current.as_ref() {
             return Ok(Some(token.clone()));
         }
         let found = match &self.method {
-            Method::None => return Ok(None),
+            Method::None | Method::Login(_) => return Ok(None),
             Method::Fixed(token) => (token.clone(), false),
             Method::Endpoint(endpoint) => match self.cached(endpoint.cache.as_ref()) {
                 Some(token) => (token, true),
@@ -195,6 +210,9 @@ impl Authorizer {
     /// After the bank refused `rejected` with 401: when it came from the cache, forget it and
     /// fetch a fresh one. Returns whether a retry with the new token makes sense.
     pub async fn renew(&self, rejected: &Secret) -> Result<bool> {
+        if let Method::Login(tokens) = &self.method {
+            return Ok(tokens.renew(rejected).await?.is_some());
+        }
         let mut current = self.current.lock().await;
         match current.as_ref() {
             Some((token, true)) if token == rejected => {}

@@ -6,6 +6,7 @@
 //! place of bearer tokens, when given certificates.
 
 mod auth;
+pub mod authorize;
 pub mod chase;
 pub mod finicity;
 mod jpmorgan;

@@ -80,6 +80,7 @@ pub fn browser_login(profile: &Profile) -> Result<BrowserLogin> {
         client_id,
         redirect_uri: checked_url(name, "redirect_uri", redirect)?,
         scope: None,
+        client: None,
     })
 }
 

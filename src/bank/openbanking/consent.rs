@@ -3,8 +3,6 @@
 //! browser and catching the redirect is the shared browser login's job), the code exchanged for
 //! tokens, read back for `status`, deleted by `logout`.
 
-use std::path::PathBuf;
-
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use reqwest::{Method, Url};
 use serde::{Deserialize, Serialize};
@@ -19,6 +17,7 @@ use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::oauth::assertion;
+use crate::oauth::authcode::{self, BrowserLogin};
 
 /// How long a signed request object is valid: one authorization, no longer.
 const REQUEST_LIFETIME_SECS: i64 = 300;
@@ -192,20 +191,8 @@ pub fn authorization_url(
     Ok((url, signed))
 }
 
-/// How the client proves who it is at the token endpoint when exchanging a code.
-#[derive(Debug, Clone)]
-pub enum ClientAuth {
-    /// `client_secret_basic`.
-    Secret { client_id: String, secret: Secret },
-    /// `private_key_jwt`: a client assertion signed with the profile's key.
-    KeyJwt {
-        client_id: String,
-        key: PathBuf,
-        cert: PathBuf,
-    },
-    /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
-    Mtls { client_id: String },
-}
+/// How the client proves who it is at the token endpoint (shared with the browser login).
+pub use crate::oauth::authcode::ClientAuth;
 
 /// What a code exchange gives: the access token of the consent and, usually, a refresh token.
 #[derive(Debug, Clone)]
@@ -215,17 +202,9 @@ pub struct Tokens {
     pub refresh_token: Option<Secret>,
 }
 
-#[derive(Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<i64>,
-    #[serde(default)]
-    refresh_token: Option<String>,
-}
-
 /// `POST token_url` with `grant_type=authorization_code`, the code, the PKCE verifier and the
-/// redirect URI, authenticated as the profile's client. Nothing of the form is ever logged.
+/// redirect URI, authenticated as the profile's client: the browser login's token request
+/// (`oauth::authcode::exchange`), for one code. Nothing of the form is ever logged.
 pub async fn exchange_code(
     http: &Http,
     token_url: &Url,
@@ -234,52 +213,35 @@ pub async fn exchange_code(
     verifier: &Secret,
     redirect_uri: &str,
 ) -> Result<Tokens> {
-    let mut form: Vec<(&str, String)> = vec![
-        ("grant_type", "authorization_code".into()),
-        ("code", code.expose().into()),
-        ("code_verifier", verifier.expose().into()),
-        ("redirect_uri", redirect_uri.into()),
-    ];
-    let answer = match client {
-        ClientAuth::Secret { client_id, secret } => {
-            http.post_form(token_url, &form, Some((client_id, secret)))
-                .await?
-        }
-        ClientAuth::KeyJwt {
-            client_id,
-            key,
-            cert,
-        } => {
-            let jwt = assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
-            form.push(("client_id", client_id.clone()));
-            form.push(("client_assertion_type", assertion::ASSERTION_TYPE.into()));
-            form.push(("client_assertion", jwt.expose().into()));
-            http.post_form(token_url, &form, None).await?
-        }
-        ClientAuth::Mtls { client_id } => {
-            form.push(("client_id", client_id.clone()));
-            http.post_form(token_url, &form, None).await?
-        }
+    let client_id = match client {
+        ClientAuth::Secret { client_id, .. }
+        | ClientAuth::KeyJwt { client_id, .. }
+        | ClientAuth::Mtls { client_id } => client_id.clone(),
     };
-    if !answer.is_success() {
-        return Err(Error::auth(
-            format!(
-                "the token endpoint refused the authorization code (HTTP {}): {}",
-                answer.status,
-                bank_error(answer.status, &answer.body).message
-            ),
-            "log in again: a code is valid once and only for a few minutes",
-        ));
-    }
-    let parsed: TokenAnswer = serde_json::from_slice(&answer.body).map_err(|_| {
-        Error::unavailable(format!(
-            "the token endpoint {token_url} answered with a body that is not a token"
-        ))
-    })?;
+    let login = BrowserLogin {
+        authorize_url: token_url.clone(),
+        token_url: token_url.clone(),
+        client_id,
+        redirect_uri: Url::parse(redirect_uri).map_err(|e| {
+            Error::usage(format!("the redirect URI {redirect_uri} is not a URL: {e}"))
+        })?,
+        scope: None,
+        client: Some(client.clone()),
+    };
+    let tokens = authcode::exchange(http, &login, code, verifier)
+        .await?
+        .map_err(|refusal| {
+            Error::auth(
+                format!(
+                    "the token endpoint refused the authorization code (HTTP {}): {}",
+                    refusal.status, refusal.description
+                ),
+                "log in again: a code is valid once and only for a few minutes",
+            )
+        })?;
     Ok(Tokens {
-        access_token: Secret::new(parsed.access_token),
-        expires_at: Utc::now()
-            + Duration::seconds(parsed.expires_in.unwrap_or(300).clamp(0, 366 * 86400)),
-        refresh_token: parsed.refresh_token.map(Secret::new),
+        access_token: tokens.access_token,
+        expires_at: tokens.expires_at,
+        refresh_token: tokens.refresh_token,
     })
 }

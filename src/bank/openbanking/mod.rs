@@ -5,6 +5,7 @@
 pub mod client;
 pub mod consent;
 pub mod errors;
+pub mod login;
 pub mod mapping;
 mod provider;
 pub mod state;

@@ -8,12 +8,13 @@ use chrono::{DateTime, Utc};
 use super::client::{Channel, Client, Settings};
 use super::consent::{ClientAuth, Consents};
 use super::{state, CLIENT_SCOPE, NAME, WARN_DAYS};
-use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
+use crate::bank::provider::{BoxFuture, ConsentLogin, LoginKind, Options, Provider, Spec};
 use crate::config::{AuthMode, Profile};
 use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
+use crate::oauth::refresh::LoginTokens;
 use crate::oauth::{AccessToken, Authorizer};
 use crate::query::{BalanceRequest, Limits};
 
@@ -48,8 +49,11 @@ pub static SPEC: Spec = Spec {
     none_found_code: None,
     live_balances: false,
     environments: &[],
-    // The consent and the browser step are not wired into `login` yet (docs/providers/open-banking.md).
-    login: LoginKind::ClientCredentials,
+    // The consent is created, then authorized in the browser (docs/providers/open-banking.md).
+    login: LoginKind::Consent(ConsentLogin {
+        endpoints: super::login::endpoints,
+        prepare: super::login::prepare,
+    }),
     connect,
     plan,
 };
@@ -79,24 +83,31 @@ fn settings_of(profile: &Profile) -> Settings {
 }
 
 /// The data calls need the access token of an authorised consent: `TREASURY_ACCESS_TOKEN`, or
-/// (once the browser login is plugged in) the one the stored refresh token renews.
+/// the one the stored refresh token of `treasury login` renews.
 fn connect(
     profile: &Profile,
     access: Access,
     retry: RetryPolicy,
     _options: Options,
 ) -> Result<Arc<dyn Provider>> {
-    let Access::Token(_) = &access else {
-        return Err(Error::auth(
-            format!(
-                "profile '{}' has no access token of an authorised consent",
-                profile.name
-            ),
-            super::errors::renew_hint(&profile.name),
-        ));
-    };
     let http = http_of(profile, retry)?;
-    let authorizer = Authorizer::new(http.clone(), profile, access)?;
+    let authorizer = match access {
+        Access::Token(_) => Authorizer::new(http.clone(), profile, access)?,
+        Access::Login { store, .. } => {
+            let login = super::login::endpoints(profile)?;
+            let tokens = LoginTokens::stored(http.clone(), login, &profile.name, store);
+            Authorizer::with_login(http.clone(), profile, tokens)
+        }
+        _ => {
+            return Err(Error::auth(
+                format!(
+                    "profile '{}' has no access token of an authorised consent",
+                    profile.name
+                ),
+                super::errors::renew_hint(&profile.name),
+            ))
+        }
+    };
     let channel = Channel::new(http, settings_of(profile), authorizer)?;
     Ok(Arc::new(Connected {
         client: Client::new(channel),

@@ -7,48 +7,15 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 use super::{data, Chase, Grant};
 use crate::oauth::authcode::challenge;
-
-/// The values of `key` in a form or query string.
-fn values(form: &[u8], key: &str) -> Vec<String> {
-    form_urlencoded::parse(form)
-        .filter(|(k, _)| k == key)
-        .map(|(_, v)| v.into_owned())
-        .collect()
-}
-
-fn value(form: &[u8], key: &str) -> Option<String> {
-    values(form, key).into_iter().next()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// Only loopback redirects: the sandbox has no registered app, and must not send a code
-/// anywhere else.
-fn loopback_redirect(uri: &str) -> Option<reqwest::Url> {
-    let url = reqwest::Url::parse(uri).ok()?;
-    let addr = crate::oauth::loopback::loopback_addr(&url)?;
-    (url.scheme() == "http" && addr.ip().is_loopback()).then_some(url)
-}
-
-fn bad_request(why: &str) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Html(format!("<!doctype html><p>{}</p>", escape(why))),
-    )
-        .into_response()
-}
+use crate::sandbox::authorize::{
+    back, bad_request, escape, loopback_redirect, page, value, values, Page,
+};
 
 /// `GET /aggregator-oauth/v1/authorize`: the consent page.
 pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
@@ -86,31 +53,27 @@ pub async fn authorize_page(RawQuery(query): RawQuery) -> Response {
             format!("<li><label><input type=\"checkbox\" name=\"accounts\" value=\"{id}\" checked> {name} ({id})</label></li>")
         })
         .collect();
-    let hidden = |name: &str, value: &str| {
-        format!(
-            "<input type=\"hidden\" name=\"{name}\" value=\"{}\">",
-            escape(value)
-        )
-    };
-    Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sandbox Chase: share accounts</title></head>\
-         <body><h1>Sandbox Chase</h1><p>The app <b>{}</b> asks to read the balances of these accounts:</p>\
-         <form method=\"post\" action=\"authorize\">{}{}{}{}<ul>{boxes}</ul>\
-         <button type=\"submit\" name=\"decision\" value=\"approve\">Approve</button> \
-         <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form></body></html>",
-        escape(&client_id),
-        hidden("client_id", &client_id),
-        hidden("redirect_uri", &redirect),
-        hidden("state", &state),
-        hidden("code_challenge", &pkce),
-    ))
-    .into_response()
+    page(&Page {
+        title: "Sandbox Chase: share accounts",
+        heading: "Sandbox Chase",
+        question: format!(
+            "The app <b>{}</b> asks to read the balances of these accounts:",
+            escape(&client_id)
+        ),
+        hidden: &[
+            ("client_id", &client_id),
+            ("redirect_uri", &redirect),
+            ("state", &state),
+            ("code_challenge", &pkce),
+        ],
+        list: boxes,
+    })
 }
 
 /// `POST /aggregator-oauth/v1/authorize`: Approve issues a code for the ticked accounts, Deny
 /// sends `error=access_denied`; both back to the `redirect_uri` with the `state`.
 pub async fn decide(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
-    let Some(mut target) = value(&form, "redirect_uri")
+    let Some(target) = value(&form, "redirect_uri")
         .as_deref()
         .and_then(loopback_redirect)
     else {
@@ -119,26 +82,15 @@ pub async fn decide(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
     let state = value(&form, "state").unwrap_or_default();
     let accounts = values(&form, "accounts");
     let approved = value(&form, "decision").as_deref() == Some("approve") && !accounts.is_empty();
-    {
-        let mut query = target.query_pairs_mut();
-        if approved {
-            let code = chase.issue_code(Grant {
-                client_id: value(&form, "client_id").unwrap_or_default(),
-                redirect_uri: target_text(&form),
-                challenge: value(&form, "code_challenge").unwrap_or_default(),
-                accounts,
-            });
-            query.append_pair("code", &code);
-        } else {
-            query.append_pair("error", "access_denied");
-        }
-        query.append_pair("state", &state);
-    }
-    (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, target.to_string())],
-    )
-        .into_response()
+    let code = approved.then(|| {
+        chase.issue_code(Grant {
+            client_id: value(&form, "client_id").unwrap_or_default(),
+            redirect_uri: target_text(&form),
+            challenge: value(&form, "code_challenge").unwrap_or_default(),
+            accounts,
+        })
+    });
+    back(target, code.as_deref(), &state)
 }
 
 fn target_text(form: &[u8]) -> String {

@@ -1,10 +1,12 @@
-//! The sandbox's open-banking bank: a token endpoint (client credentials, scope `accounts`),
-//! account-access consents with their status changes (created `AwaitingAuthorisation`, deleted
+//! The sandbox's open-banking bank: a token endpoint (client credentials, scope `accounts`; the
+//! code and refresh grants of `authorize`), account-access consents with their status changes
+//! (created `AwaitingAuthorisation`, authorised or rejected on the authorize page, deleted
 //! `Revoked`), and data endpoints that answer only for an `Authorised`, unexpired consent (403
 //! otherwise), echoing `x-fapi-interaction-id`. One consent is pre-authorised, with a public
 //! access token, so `--sandbox=open-banking` needs no browser. Every request is recorded for
 //! tests (`GET /sandbox/requests`). Nested by the caller (the sandbox uses `/open-banking`).
 
+mod authorize;
 pub mod data;
 
 use std::collections::HashMap;
@@ -20,7 +22,8 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::auth::{bearer_token, form_value, is_sandbox_client};
+use super::auth::{basic_credentials, bearer_token, form_value};
+use super::CLIENT_ID;
 use crate::bank::openbanking::wire::{
     AccountsData, AccountsPage, BalancesData, BalancesPage, ConsentAnswer, ConsentData,
     ConsentRequest, ErrorItem, ErrorResponse, Links, Meta,
@@ -33,6 +36,8 @@ pub const PREAUTHORISED_CONSENT: &str = "obc-sandbox-preauthorised";
 pub const PREAUTHORISED_TOKEN: &str = "ob-sandbox-preauthorised-token";
 /// The client secret the token endpoint accepts (client id `sandbox`, like J.P. Morgan's).
 pub const CLIENT_SECRET: &str = "sandbox";
+/// A client (same secret) whose consents the sandbox answers `Rejected`, for tests and demos.
+pub const REJECTING_CLIENT: &str = "sandbox-rejected";
 const INTERACTION_ID: &str = "x-fapi-interaction-id";
 
 /// One request as the sandbox saw it: enough for a test to check headers and bodies.
@@ -68,6 +73,11 @@ enum Token {
 struct Books {
     consents: HashMap<String, Consent>,
     tokens: HashMap<String, Token>,
+    /// Client-credentials tokens of `REJECTING_CLIENT`: their consents are `Rejected`.
+    rejecting: std::collections::HashSet<String>,
+    codes: HashMap<String, authorize::Grant>,
+    /// Refresh token → consent id; spent on use (rotation).
+    refresh: HashMap<String, String>,
     seen: Vec<Seen>,
     issued: u64,
 }
@@ -187,6 +197,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<OpenBanking>) -> Rout
     Router::new()
         .route("/token", post(token))
         .route(
+            "/authorize",
+            get(authorize::page_of).post(authorize::decide),
+        )
+        .route(
             &format!("{API}/account-access-consents"),
             post(create_consent),
         )
@@ -234,21 +248,31 @@ async fn requests(State(bank): State<Arc<OpenBanking>>) -> Json<Vec<Seen>> {
     Json(bank.seen())
 }
 
-/// `POST /token`: `grant_type=client_credentials` with HTTP Basic (client `sandbox`).
+/// `POST /token`, the client authenticated with HTTP Basic (client `sandbox`, or
+/// `sandbox-rejected`): `client_credentials` (scope `accounts`) for the consent calls, or the
+/// authorization-code and refresh-token grants of a consent.
 async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: Bytes) -> Response {
-    let authorization = headers.get("authorization").and_then(|v| v.to_str().ok());
-    if !is_sandbox_client(authorization, CLIENT_SECRET) {
+    let client = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic_credentials)
+        .filter(|(id, secret)| {
+            [CLIENT_ID, REJECTING_CLIENT].contains(&id.as_str()) && secret == CLIENT_SECRET
+        });
+    let Some((client_id, _)) = client else {
         let body = json!({"error": "invalid_client", "error_description": "use HTTP Basic with client id sandbox"});
         return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
-    }
+    };
     if form_value(&body, "grant_type").as_deref() != Some("client_credentials") {
-        let body = json!({"error": "unsupported_grant_type", "error_description": "this sandbox issues client_credentials tokens; the consent's token is pre-authorised"});
-        return (StatusCode::BAD_REQUEST, Json(body)).into_response();
+        return authorize::grant(&bank, &client_id, &body);
     }
     let mut books = bank.lock();
     books.issued += 1;
     let token = format!("ob-client-{:08}", books.issued);
     books.tokens.insert(token.clone(), Token::Client);
+    if client_id == REJECTING_CLIENT {
+        books.rejecting.insert(token.clone());
+    }
     Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
 }
 
@@ -275,11 +299,20 @@ async fn create_consent(
         );
     };
     let now = Utc::now();
+    let rejected = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+        .is_some_and(|t| bank.lock().rejecting.contains(t));
     let mut books = bank.lock();
     books.issued += 1;
     let id = format!("obc-{:08}", books.issued);
     let consent = Consent {
-        status: "AwaitingAuthorisation".into(),
+        status: match rejected {
+            true => "Rejected",
+            false => "AwaitingAuthorisation",
+        }
+        .into(),
         permissions: request.data.permissions,
         created: now,
         updated: now,

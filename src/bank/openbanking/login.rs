@@ -1,0 +1,110 @@
+//! The open-banking half of `treasury login`: the profile's browser-login endpoints (with its
+//! client authentication, which the code exchange and every refresh need), and the consent
+//! created before the browser opens, named in the signed authorization request.
+
+use chrono::{SecondsFormat, Utc};
+
+use super::consent::{authorization_url, state_of, AuthorizationRequest, ClientAuth};
+use super::{provider::client_auth, state, DEFAULT_CONSENT_DAYS};
+use crate::bank::provider::{BoxFuture, Consented};
+use crate::config::{checked_url, Profile};
+use crate::credentials::{self, Access};
+use crate::error::{Error, Result};
+use crate::http::RetryPolicy;
+use crate::oauth::authcode::{challenge, random_text, Attempt, BrowserLogin};
+
+/// The authorize and token URLs, client id, redirect URI and client authentication of a profile.
+pub fn endpoints(profile: &Profile) -> Result<BrowserLogin> {
+    let name = &profile.name;
+    let setting = |key: &str| profile.settings.get(key).ok_or_else(|| missing(name, key));
+    let client_id = credentials::client_id(profile)?;
+    let token_url = profile
+        .token_url
+        .clone()
+        .ok_or_else(|| missing(name, "token_url"))?;
+    let client = match credentials::own_credentials(profile)? {
+        Access::Mtls => ClientAuth::Mtls {
+            client_id: client_id.clone(),
+        },
+        access => client_auth(&access).ok_or_else(|| missing(name, "auth"))?,
+    };
+    Ok(BrowserLogin {
+        authorize_url: checked_url(name, "authorize_url", setting("authorize_url")?)?,
+        token_url,
+        client_id,
+        redirect_uri: checked_url(name, "redirect_uri", setting("redirect_uri")?)?,
+        scope: None,
+        client: Some(client),
+    })
+}
+
+/// `POST /account-access-consents` with a client-credentials token, then the authorization URL
+/// for that consent. A `Rejected` consent is an error here, before any browser or store.
+pub fn prepare<'a>(
+    profile: &'a Profile,
+    retry: RetryPolicy,
+    login: &'a BrowserLogin,
+    attempt: &'a Attempt,
+) -> BoxFuture<'a, Result<Consented>> {
+    Box::pin(async move {
+        let (Some(key), Some(cert)) = (&profile.key, &profile.cert) else {
+            return Err(Error::usage_hint(
+                format!("profile '{}' has no key and cert to sign the authorization request with", profile.name),
+                format!("add key = \"FILE\" and cert = \"FILE\" (PEM) under [profiles.{}] (docs/providers/open-banking.md)", profile.name),
+            ));
+        };
+        let consents = super::consents(profile, credentials::own_credentials(profile)?, retry)?;
+        let now = Utc::now();
+        let days = profile
+            .settings
+            .get("consent_days")
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(DEFAULT_CONSENT_DAYS);
+        let consent = consents.create(days, now).await?;
+        let nonce = random_text()?;
+        let (url, _request_object) = authorization_url(
+            &AuthorizationRequest {
+                authorize_url: &login.authorize_url,
+                client_id: &login.client_id,
+                redirect_uri: login.redirect_uri.as_str(),
+                consent_id: &consent.consent_id,
+                state: attempt.state.expose(),
+                nonce: &nonce,
+                code_challenge: &challenge(attempt.verifier.expose()),
+                key,
+                cert,
+            },
+            now,
+        )?;
+        let record = state_of(&consent, now);
+        let name = profile.name.clone();
+        let keep = move || {
+            let path = state::save(&name, &record)?;
+            let ends = record.expires_at.map_or_else(
+                || "no end date".to_string(),
+                |at| {
+                    format!(
+                        "valid until {}",
+                        at.to_rfc3339_opts(SecondsFormat::Secs, true)
+                    )
+                },
+            );
+            Ok(format!(
+                "Consent {} recorded in {} ({ends}).",
+                record.consent_id,
+                path.display()
+            ))
+        };
+        Ok(Consented {
+            url,
+            keep: Box::new(keep),
+        })
+    })
+}
+
+fn missing(profile: &str, key: &str) -> Error {
+    Error::usage_hint(
+        format!("profile '{profile}' has no {key}"),
+        format!("add {key} = \"...\" under [profiles.{profile}] (docs/providers/open-banking.md)"),
+    )
+}

@@ -1,0 +1,405 @@
+//! The open-banking login with the real binary against `treasury sandbox serve`: the
+//! client-credentials token, the consent, the browser authorization of it (this test acts as
+//! the browser over HTTP), the code exchange; then data calls renewed with the stored refresh
+//! token. Also a denied authorization, a consent the bank rejects, and what `-vv` never shows.
+
+mod chase_common;
+mod isolated;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chase_common::{enc, free_port, hidden, http};
+use isolated::{mode_of, run, Home, Run, ServedSandbox, BIN};
+
+/// An open-banking profile `ob` on this sandbox, with a fresh RSA key and certificate to sign
+/// the request object, redirected to a free loopback port.
+fn configure(home: &Home, sandbox: &ServedSandbox, client_id: &str) {
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["client.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let key_path = home.write_file("client.key", &key.serialize_pem(), 0o600);
+    let cert_path = home.write_file("client.crt", &cert.pem(), 0o644);
+    let root = format!("{}/open-banking", sandbox.base_url());
+    let port = free_port();
+    home.write_config(&format!(
+        "[profiles.ob]\nprovider = \"open-banking\"\nbase_url = \"{root}/v3.1/aisp\"\n\
+         token_url = \"{root}/token\"\nauthorize_url = \"{root}/authorize\"\n\
+         redirect_uri = \"http://127.0.0.1:{port}/callback\"\nclient_id = \"{client_id}\"\n\
+         key = \"{}\"\ncert = \"{}\"\nconsent_days = 30\n",
+        key_path.display(),
+        cert_path.display()
+    ));
+}
+
+/// `treasury [-v..] -p ob login --store file ARGS`, with the client secret in the environment.
+struct Login {
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+fn env(cmd: &mut Command, home: &Home) {
+    cmd.env_clear()
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("TREASURY_NO_KEYRING", "1")
+        .env("TREASURY_CLIENT_SECRET", "sandbox")
+        .env("NO_PROXY", "127.0.0.1,localhost");
+}
+
+impl Login {
+    fn start(home: &Home, verbose: &[&str], args: &[&str]) -> Login {
+        let mut cmd = Command::new(BIN);
+        env(&mut cmd, home);
+        let mut child = cmd
+            .args(verbose)
+            .args(["-p", "ob", "login", "--store", "file"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().unwrap();
+        let lines = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut text = lines.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+            }
+        });
+        Login { child, stderr }
+    }
+
+    fn authorize_url(&self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let text = self.stderr.lock().unwrap().clone();
+            let url = text
+                .lines()
+                .map(str::trim)
+                .find(|l| l.contains("/authorize?"));
+            if let (Some(url), true) = (url, text.contains("Waiting") || text.contains("paste")) {
+                return url.to_string();
+            }
+            assert!(Instant::now() < deadline, "no authorization URL:\n{text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let mut stdin = self.child.stdin.take().unwrap();
+        writeln!(stdin, "{text}").unwrap();
+    }
+
+    fn finish(mut self) -> Run {
+        let status = self.child.wait().unwrap();
+        let mut stdout = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut stdout)
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let stderr = self.stderr.lock().unwrap().clone();
+        Run {
+            code: status.code().unwrap(),
+            stdout,
+            stderr,
+        }
+    }
+}
+
+/// Opens the authorize page like a browser and presses `decision`; returns the page and the
+/// address the sandbox redirects to.
+fn authorise(authorize_url: &str, decision: &str) -> (String, String) {
+    let (status, _, page) = http("GET", authorize_url, "");
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains(">Approve</button>") && page.contains(">Deny</button>"),
+        "{page}"
+    );
+    let mut form: Vec<String> = [
+        "client_id",
+        "redirect_uri",
+        "state",
+        "code_challenge",
+        "consent_id",
+    ]
+    .iter()
+    .map(|k| format!("{k}={}", enc(&hidden(&page, k))))
+    .collect();
+    form.push(format!("decision={decision}"));
+    let action = authorize_url.split('?').next().unwrap();
+    let (status, location, body) = http("POST", action, &form.join("&"));
+    assert_eq!(status, 303, "{body}");
+    (page, location.expect("a redirect"))
+}
+
+fn query_value(url: &str, key: &str) -> String {
+    let query = url.split_once('?').unwrap().1;
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_else(|| panic!("no {key} in {url}"))
+}
+
+/// A whole approved login through the loopback listener; the run, the URL and the landing.
+fn log_in(home: &Home, verbose: &[&str]) -> (Run, String, String) {
+    let login = Login::start(home, verbose, &[]);
+    let url = login.authorize_url();
+    let (page, landing) = authorise(&url, "approve");
+    assert!(
+        page.contains("ReadBalances") && page.contains("until"),
+        "{page}"
+    );
+    let (status, _, body) = http("GET", &landing, "");
+    assert_eq!(status, 200, "{body}");
+    (login.finish(), url, landing)
+}
+
+fn stored(home: &Home) -> toml::Table {
+    let text = std::fs::read_to_string(home.credentials_path()).expect("credentials");
+    text.parse::<toml::Table>().unwrap()["profiles"]["ob"]
+        .as_table()
+        .unwrap()
+        .clone()
+}
+
+fn consent_record(home: &Home) -> std::path::PathBuf {
+    home.path().join(".local/state/treasury/consents/ob.json")
+}
+
+fn ob(home: &Home, args: &[&str]) -> Run {
+    let mut cmd = home.cmd();
+    cmd.env("TREASURY_CLIENT_SECRET", "sandbox")
+        .args(["-p", "ob"])
+        .args(args);
+    run(&mut cmd)
+}
+
+/// Token requests the sandbox recorded (`GET /open-banking/sandbox/requests`).
+fn token_requests(sandbox: &ServedSandbox) -> usize {
+    let url = format!("{}/open-banking/sandbox/requests", sandbox.base_url());
+    let (_, _, body) = http("GET", &url, "");
+    let seen: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    seen.iter().filter(|r| r["path"] == "/token").count()
+}
+
+fn nothing_stored(home: &Home) {
+    assert!(
+        !home.credentials_path().exists(),
+        "a failed login stored a token"
+    );
+    assert!(
+        !consent_record(home).exists(),
+        "a failed login recorded the consent"
+    );
+}
+
+#[test]
+fn an_approved_login_stores_the_login_and_the_consent_and_balances_renew_with_it() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let (login, url, _) = log_in(&home, &[]);
+    login
+        .code(0)
+        .stderr_has("Logged in as profile 'ob'")
+        .stderr_has("refresh token in ")
+        .stderr_has("; verified;")
+        .stderr_has("Consent obc-");
+    assert!(
+        url.contains("request=") && url.contains("code_challenge_method=S256"),
+        "{url}"
+    );
+    assert_eq!(mode_of(&home.credentials_path()), 0o600);
+    let first_refresh = stored(&home)["refresh_token"].as_str().unwrap().to_string();
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(consent_record(&home)).unwrap()).unwrap();
+    let consent_id = record["consent_id"].as_str().unwrap().to_string();
+    assert!(consent_id.starts_with("obc-"), "{record}");
+    assert!(record["expires_at"].as_str().is_some(), "{record}");
+    assert!(login.stderr.contains(&consent_id), "{login}");
+
+    // The access token from the login is cached: no token request.
+    let before = token_requests(&sandbox);
+    let balances = ob(&home, &["balances", "-f", "csv"]);
+    balances.code(0).stdout_has("GBP");
+    assert_eq!(token_requests(&sandbox), before, "{balances}");
+
+    // Once it has expired, the refresh token buys a new one, and is rotated.
+    let path = home.credentials_path();
+    let mut file: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+    file["profiles"]["ob"].as_table_mut().unwrap().insert(
+        "token_expires_at".into(),
+        toml::Value::String("2020-01-01T00:00:00Z".into()),
+    );
+    std::fs::write(&path, toml::to_string(&file).unwrap()).unwrap();
+    let balances = ob(&home, &["balances", "-f", "csv"]);
+    balances.code(0).stdout_has("GBP");
+    assert_eq!(token_requests(&sandbox), before + 1, "{balances}");
+    let second_refresh = stored(&home)["refresh_token"].as_str().unwrap().to_string();
+    assert_ne!(first_refresh, second_refresh);
+
+    let status = ob(&home, &["status", "-f", "json"]);
+    status.code(0);
+    let doc = status.json();
+    assert_eq!(doc["consent_id"], consent_id.as_str(), "{status}");
+    assert_eq!(doc["consent_status"], "Authorised", "{status}");
+    assert_eq!(doc["logged_in"], true, "{status}");
+}
+
+#[test]
+fn a_revoked_consent_after_login_is_exit_3_with_the_hint() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let (login, _, _) = log_in(&home, &[]);
+    login.code(0);
+    let record: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(consent_record(&home)).unwrap()).unwrap();
+    let id = record["consent_id"].as_str().unwrap();
+    // The account holder revokes the consent at the bank (the consent's own token may).
+    let token = stored(&home)["access_token"].as_str().unwrap().to_string();
+    let addr = sandbox.base_url().trim_start_matches("http://").to_string();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "DELETE /open-banking/v3.1/aisp/account-access-consents/{id} HTTP/1.1\r\nHost: {addr}\r\n\
+         Authorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
+    let balances = ob(&home, &["balances"]);
+    balances
+        .code(3)
+        .stderr_has("run 'treasury login -p ob' to renew the consent");
+    assert!(balances.stdout.is_empty(), "{balances}");
+}
+
+#[test]
+fn a_denied_authorization_stores_nothing_and_is_exit_3() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let login = Login::start(&home, &[], &[]);
+    let url = login.authorize_url();
+    let (_, landing) = authorise(&url, "deny");
+    assert!(landing.contains("error=access_denied"), "{landing}");
+    let (_, _, page) = http("GET", &landing, "");
+    assert!(page.contains("not completed"), "{page}");
+    let run = login.finish();
+    run.code(3)
+        .stderr_has("the consent was denied at the bank")
+        .stderr_has("nothing was stored");
+    assert!(run.stdout.is_empty(), "{run}");
+    nothing_stored(&home);
+    ob(&home, &["balances"])
+        .code(3)
+        .stderr_has("is not logged in");
+}
+
+#[test]
+fn a_pasted_landing_with_a_wrong_state_stores_nothing() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let mut login = Login::start(&home, &[], &["--no-browser"]);
+    let url = login.authorize_url();
+    let (_, landing) = authorise(&url, "approve");
+    let state = query_value(&landing, "state");
+    login.paste(&landing.replace(&state, "forged"));
+    let run = login.finish();
+    run.code(3).stderr_has("does not match this login");
+    nothing_stored(&home);
+}
+
+#[test]
+fn a_pasted_landing_logs_in_without_a_listener() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let mut login = Login::start(&home, &[], &["--no-browser"]);
+    let url = login.authorize_url();
+    let (_, landing) = authorise(&url, "approve");
+    login.paste(&landing);
+    login.finish().code(0).stderr_has("Consent obc-");
+    ob(&home, &["balances", "-f", "csv"])
+        .code(0)
+        .stdout_has("GBP");
+}
+
+#[test]
+fn a_rejected_consent_stores_nothing_and_opens_no_browser() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox-rejected");
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, &home);
+    let out = cmd
+        .args(["-p", "ob", "login", "--store", "file"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("the bank rejected consent obc-"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("/authorize?"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    nothing_stored(&home);
+}
+
+#[test]
+fn very_verbose_login_shows_no_token_code_verifier_or_request_object_in_its_log() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let (login, url, landing) = log_in(&home, &["-vv"]);
+    login.code(0);
+    let code = query_value(&landing, "code");
+    let request = query_value(&url, "request");
+    let stored = stored(&home);
+    let secrets = [
+        ("the code", code.as_str()),
+        ("the access token", stored["access_token"].as_str().unwrap()),
+        (
+            "the refresh token",
+            stored["refresh_token"].as_str().unwrap(),
+        ),
+        ("the client secret", "secret=sandbox"),
+    ];
+    for (what, secret) in secrets {
+        assert!(!login.stderr.contains(secret), "{what} leaked:\n{login}");
+    }
+    assert!(!login.stderr.contains("code_verifier"), "{login}");
+    // The request object is in the address the person opens, and nowhere else.
+    let lines: Vec<&str> = login
+        .stderr
+        .lines()
+        .filter(|l| l.contains(&request))
+        .collect();
+    assert_eq!(lines.len(), 1, "{login}");
+    assert!(
+        lines[0].trim().starts_with("http") && lines[0].contains("/authorize?"),
+        "{login}"
+    );
+    assert!(
+        login.stderr.contains("account-access-consents"),
+        "-vv logs the requests:\n{login}"
+    );
+}
