@@ -93,6 +93,15 @@ impl Http {
         })
     }
 
+    /// The same client sending each request once: for requests that spend something single-use
+    /// (an authorization code, a refresh token the server rotates), where a retry after a lost
+    /// answer would be refused and lose the login.
+    pub fn once(&self) -> Http {
+        let mut once = self.clone();
+        once.retry.attempts = 1;
+        once
+    }
+
     /// The same client, naming failing answers the provider's way (its error codes and text).
     pub fn describing(mut self, describe: fn(u16, &[u8]) -> String) -> Http {
         self.describe_failure = describe;
@@ -412,5 +421,34 @@ mod tests {
                 "{attempt}: {wait:?}"
             );
         }
+    }
+
+    /// A failing token endpoint on loopback: `once` sends a single-use grant one time only.
+    #[tokio::test]
+    async fn once_sends_a_single_request_where_the_client_retries() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let hits = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&hits);
+        let app = axum::Router::new().route(
+            "/token",
+            axum::routing::post(move || {
+                counted.fetch_add(1, Ordering::SeqCst);
+                async { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy") }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = Url::parse(&format!("http://{}/token", listener.local_addr().unwrap())).unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let retry = RetryPolicy {
+            attempts: 3,
+            max_wait: Duration::from_secs(5),
+        };
+        let http = Http::new(Duration::from_secs(5), retry, &TlsSettings::default()).unwrap();
+        let form = [("grant_type", "refresh_token".to_string())];
+        let answer = http.once().post_form(&url, &form, None).await.unwrap();
+        assert_eq!((answer.status, hits.load(Ordering::SeqCst)), (503, 1));
+        let answer = http.post_form(&url, &form, None).await.unwrap();
+        assert_eq!((answer.status, hits.load(Ordering::SeqCst)), (503, 4));
     }
 }

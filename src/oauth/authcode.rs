@@ -225,6 +225,8 @@ async fn request(
     mut form: Vec<(&str, String)>,
 ) -> Result<std::result::Result<TokenSet, Refusal>> {
     let token_url = &login.token_url;
+    // A code and a rotated refresh token are spent by the first request that reaches the server.
+    let http = &http.once();
     let answer = match &login.client {
         None | Some(ClientAuth::Mtls { .. }) => http.post_form(token_url, &form, None).await?,
         Some(ClientAuth::Secret { client_id, secret }) => {
