@@ -202,6 +202,13 @@ impl Term {
         let _ = writeln!(io::stderr().lock(), "{}", printable(message));
     }
 
+    /// What the user must act on (an address to open, what to paste): shown even with `-q`,
+    /// which silences chatter, not the steps of a login. Its own line breaks stay.
+    pub fn instruct(&self, message: &str) {
+        let lines: Vec<_> = message.split('\n').map(printable).collect();
+        let _ = writeln!(io::stderr().lock(), "{}", lines.join("\n"));
+    }
+
     /// A status line on stderr, unless `-q`. Its own line breaks stay; other control
     /// characters are escaped.
     pub fn note(&self, message: &str) {

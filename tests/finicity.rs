@@ -720,3 +720,13 @@ fn live_balances_only_when_asked_and_only_where_a_provider_has_them() {
     jpm.expect_code(2).expect_stdout_empty();
     jpm.expect_stderr_has("error: provider 'jpmorgan' has no separate live balance");
 }
+
+#[test]
+fn status_names_the_sandbox_provider_asked_for() {
+    let env = TestEnv::new();
+    let status = sandbox(&env, &["status", "-f", "json"]);
+    status.expect_code(0).expect_stderr_empty();
+    let fields: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(fields["provider"], "finicity", "{status}");
+    assert_eq!(fields["credential_source"], "sandbox", "{status}");
+}

@@ -109,6 +109,9 @@ pub struct Spec {
     pub none_found_code: Option<&'static str>,
     /// Whether `balances --live` means something: a separate (billed) live-balance endpoint.
     pub live_balances: bool,
+    /// The one-line warning every command gives when the profile's consent ends soon, if the
+    /// provider has consents (open banking); given the profile name and the time now.
+    pub ending_warning: Option<fn(&str, chrono::DateTime<chrono::Utc>) -> Option<String>>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.

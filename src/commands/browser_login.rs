@@ -106,13 +106,13 @@ async fn landing(
         Some(addr) => Some(Listener::bind(addr, &login.redirect_uri).await?),
         None => None,
     };
-    ctx.term.note(&format!(
+    ctx.term.instruct(&format!(
         "Open this address in a browser, sign in to the bank and choose the accounts to share:\n  {}",
         attempt.url
     ));
     let Some(listener) = listener else {
         ctx.term
-            .note("Then paste the address the browser landed on (or just its code) here:");
+            .instruct("Then paste the address the browser landed on (or just its code) here:");
         return ctx
             .term
             .read_stdin_line()

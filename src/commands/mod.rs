@@ -183,6 +183,13 @@ impl<'a> Context<'a> {
         if let Access::Login { store, .. } = &access {
             self.warn_login_ending(store, &name);
         }
+        if let Some(warning) = profile
+            .provider
+            .ending_warning
+            .and_then(|warning| warning(&name, chrono::Utc::now()))
+        {
+            self.term.warn(&warning);
+        }
         Ok((profile, access))
     }
 

@@ -13,7 +13,7 @@ use crate::output::{Document, Field};
 pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
     let sink = ctx.open_sink()?;
     let fields = if ctx.global.sandbox.is_some() {
-        sandbox_fields()
+        sandbox_fields(ctx.provider()?.name)
     } else {
         let mut fields = profile_fields(ctx)?;
         fields.extend(consent_fields(ctx).await?);
@@ -107,15 +107,17 @@ fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -
     ]
 }
 
-fn sandbox_fields() -> Vec<Field> {
+/// The built-in sandbox's part for `provider` (`--sandbox[=NAME]`); the same fields as a profile.
+fn sandbox_fields(provider: &str) -> Vec<Field> {
+    let jpmorgan = provider == crate::bank::jpmorgan::SPEC.name;
     vec![
         Field::text("profile", "sandbox"),
         Field::maybe("config_file", None),
-        Field::text("provider", "jpmorgan"),
+        Field::text("provider", provider),
         Field::maybe("environment", None),
         Field::text("base_url", "http://127.0.0.1 (started for each command)"),
         Field::text("auth", "client-secret"),
-        Field::text("client_id", crate::sandbox::CLIENT_ID),
+        Field::maybe("client_id", jpmorgan.then_some(crate::sandbox::CLIENT_ID)),
         Field::text("credential_source", Source::Sandbox.name()),
         Field::flag("token_cached", false),
         Field::maybe("token_expires_at", None),

@@ -48,6 +48,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |_, _| None,
     none_found_code: None,
     live_balances: false,
+    ending_warning: Some(ending_warning),
     environments: &[],
     // The consent is created, then authorized in the browser (docs/providers/open-banking.md).
     login: LoginKind::Consent(ConsentLogin {
