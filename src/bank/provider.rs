@@ -88,6 +88,9 @@ pub struct Consented {
 /// How a provider's client is built from a resolved profile and its credentials.
 pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn Provider>>;
 
+/// The warning a provider gives when a profile's consent ends soon (profile name, now).
+pub type EndingWarning = fn(&str, chrono::DateTime<chrono::Utc>) -> Option<String>;
+
 /// One provider, as data: its name, what it can serve, and how to connect to it.
 pub struct Spec {
     /// The `provider =` value of a profile.
@@ -111,7 +114,7 @@ pub struct Spec {
     pub live_balances: bool,
     /// The one-line warning every command gives when the profile's consent ends soon, if the
     /// provider has consents (open banking); given the profile name and the time now.
-    pub ending_warning: Option<fn(&str, chrono::DateTime<chrono::Utc>) -> Option<String>>,
+    pub ending_warning: Option<EndingWarning>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.
