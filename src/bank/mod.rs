@@ -6,6 +6,7 @@ pub mod chase;
 pub mod code_message;
 pub mod finicity;
 pub mod jpmorgan;
+pub mod mapping;
 mod merge;
 #[cfg(test)]
 mod merge_tests;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::wire::{Descriptor, Entry};
-use crate::bank::finicity::mapping::{currency_of, names, timestamp};
+use crate::bank::mapping::{currency_of, names, timestamp};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Report};
 use crate::query::AccountRef;
 

@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::wire::{AccountRecord, BalanceRecord};
-use crate::bank::finicity::mapping::{currency_of, names, timestamp};
+use crate::bank::mapping::{currency_of, names, timestamp};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Report};
 use crate::query::AccountRef;
 

@@ -13,8 +13,6 @@ pub mod wire;
 
 #[cfg(test)]
 mod mapping_tests;
-#[cfg(test)]
-mod tests;
 
 pub use client::{Client, Settings};
 pub use provider::{client_auth, consents, ending_warning, http_of, LIMITS, SPEC};

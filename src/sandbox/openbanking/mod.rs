@@ -7,6 +7,8 @@
 //! tests (`GET /sandbox/requests`). Nested by the caller (the sandbox uses `/open-banking`).
 
 mod authorize;
+#[cfg(test)]
+mod client_tests;
 pub mod data;
 
 use std::collections::HashMap;

@@ -6,8 +6,8 @@ use std::time::Duration;
 use chrono::Utc;
 use reqwest::Url;
 
-use super::client::{Channel, Client, Settings};
-use super::consent::Consents;
+use crate::bank::openbanking::client::{Channel, Client, Settings};
+use crate::bank::openbanking::consent::Consents;
 use crate::config::Profile;
 use crate::credentials::{Access, Secret};
 use crate::http::{Http, RetryPolicy, TlsSettings};
@@ -26,7 +26,7 @@ async fn serve() -> (String, Arc<OpenBanking>) {
 
 fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
     let base = Url::parse(&format!("{root}/v3.1/aisp")).unwrap();
-    let profile = Profile::with_defaults("ob", &super::SPEC, base.clone());
+    let profile = Profile::with_defaults("ob", &crate::bank::openbanking::SPEC, base.clone());
     let retry = RetryPolicy {
         attempts: 1,
         max_wait: Duration::from_secs(1),
@@ -125,7 +125,7 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
     .unwrap();
     let mut profile = Profile::with_defaults(
         "ob",
-        &super::SPEC,
+        &crate::bank::openbanking::SPEC,
         Url::parse(&format!("{root}/v3.1/aisp")).unwrap(),
     );
     profile.token_url = Some(Url::parse(&format!("{root}/token")).unwrap());
@@ -135,7 +135,7 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
         source: crate::credentials::Source::Sandbox,
         cache: None,
     };
-    let consents = super::consents(
+    let consents = crate::bank::openbanking::consents(
         &profile,
         access,
         RetryPolicy {
@@ -159,10 +159,12 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
         body["Data"]["Permissions"],
         serde_json::json!(["ReadAccountsBasic", "ReadAccountsDetail", "ReadBalances"])
     );
-    let ends =
-        super::mapping::utc_of(body["Data"]["ExpirationDateTime"].as_str().unwrap()).unwrap();
+    let ends = crate::bank::openbanking::mapping::utc_of(
+        body["Data"]["ExpirationDateTime"].as_str().unwrap(),
+    )
+    .unwrap();
     assert_eq!((ends - now).num_days(), 29);
-    let recorded = super::consent::state_of(&consent, now);
+    let recorded = crate::bank::openbanking::consent::state_of(&consent, now);
     assert_eq!(
         recorded.expires_at.map(|e| e.timestamp()),
         Some(ends.timestamp())
@@ -171,7 +173,9 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
 
 #[test]
 fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
-    use super::consent::{authorization_url, AuthorizationRequest, RequestObject};
+    use crate::bank::openbanking::consent::{
+        authorization_url, AuthorizationRequest, RequestObject,
+    };
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
     let cert = rcgen::CertificateParams::new(vec!["client.example".to_string()])
         .unwrap()
@@ -224,7 +228,7 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
 
 #[tokio::test]
 async fn a_code_is_exchanged_with_its_verifier_and_the_client_secret() {
-    use super::consent::{exchange_code, ClientAuth};
+    use crate::bank::openbanking::consent::{exchange_code, ClientAuth};
     let forms = Arc::new(std::sync::Mutex::new(Vec::<(Option<String>, String)>::new()));
     let recorded = Arc::clone(&forms);
     let app = axum::Router::new().route(
