@@ -228,24 +228,31 @@ pub fn merge(parts: impl IntoIterator<Item = Report>, order: &[AccountRef]) -> R
     }
     let mut positions = Positions::new(order);
     let rows = sort_rows(report.rows, &mut positions);
-    let mut errors: Vec<_> = report
-        .errors
+    Report {
+        rows,
+        errors: sort_errors(report.errors, &mut positions),
+    }
+}
+
+/// Errors by account position (arrival order within one), each named once: split windows each
+/// report the same failing account.
+pub(super) fn sort_errors(
+    errors: Vec<AccountError>,
+    positions: &mut Positions,
+) -> Vec<AccountError> {
+    let mut errors: Vec<_> = errors
         .into_iter()
         .map(|e| (positions.of(&e.bank_id, &e.account_id), e))
         .collect();
     errors.sort_by_key(|(position, _)| *position);
-    // Split windows each report the same failing account: name it once.
     errors.dedup_by(|(_, a), (_, b)| a == b);
-    Report {
-        rows,
-        errors: errors.into_iter().map(|(_, e)| e).collect(),
-    }
+    errors.into_iter().map(|(_, e)| e).collect()
 }
 
 /// Orders rows by account position, then date, then arrival (the sort is stable). Rows of one
 /// account share their `Account`, so its position is looked up once per run of rows; the keys
 /// are computed once and the rows permuted in place: this is the hot path of a large report.
-fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<BalanceRow> {
+pub(super) fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<BalanceRow> {
     let mut last: Option<(*const Account, usize)> = None;
     rows.sort_by_cached_key(|row| {
         let account = Arc::as_ptr(&row.account);
@@ -259,13 +266,13 @@ fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<Balanc
     rows
 }
 
-struct Positions {
+pub(super) struct Positions {
     given: HashMap<(Option<String>, String), usize>,
     seen: HashMap<(String, String), usize>,
 }
 
 impl Positions {
-    fn new(order: &[AccountRef]) -> Self {
+    pub(super) fn new(order: &[AccountRef]) -> Self {
         let mut given = HashMap::new();
         for (i, account) in order.iter().enumerate() {
             given
@@ -278,15 +285,26 @@ impl Positions {
         }
     }
 
-    fn of(&mut self, bank_id: &str, account_id: &str) -> usize {
+    /// The place of an account in the given order, if it is there (by bank and id, else by id).
+    pub(super) fn given(&self, bank_id: &str, account_id: &str) -> Option<usize> {
         let with_bank = (Some(bank_id.to_string()), account_id.to_string());
         let without_bank = (None, account_id.to_string());
-        if let Some(i) = self
-            .given
+        self.given
             .get(&with_bank)
             .or_else(|| self.given.get(&without_bank))
-        {
-            return *i;
+            .copied()
+    }
+
+    /// The place of a requested account.
+    pub(super) fn of_requested(&self, account: &AccountRef) -> Option<usize> {
+        self.given
+            .get(&(account.bank_id.clone(), account.account_id.clone()))
+            .copied()
+    }
+
+    pub(super) fn of(&mut self, bank_id: &str, account_id: &str) -> usize {
+        if let Some(i) = self.given(bank_id, account_id) {
+            return i;
         }
         let next = self.given.len() + self.seen.len();
         *self

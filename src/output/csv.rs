@@ -14,7 +14,7 @@ fn writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
         .from_writer(out)
 }
 
-pub(super) fn into_io(err: csv::Error) -> io::Error {
+fn into_io(err: csv::Error) -> io::Error {
     match err.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
@@ -23,42 +23,76 @@ pub(super) fn into_io(err: csv::Error) -> io::Error {
 
 /// Rows in `BALANCE_FIELDS` order, header first.
 pub fn balances(rows: &[BalanceRow], out: &mut dyn Write) -> io::Result<()> {
-    let mut csv = writer(out);
-    csv.write_record(BALANCE_FIELDS).map_err(into_io)?;
+    let mut buf = Vec::with_capacity(64 * 1024);
     let mut text = String::with_capacity(64);
+    header(&mut buf);
     for row in rows {
-        write_balance(&mut csv, row, &mut text)?;
+        write_balance(&mut buf, row, &mut text);
+        if buf.len() >= 60 * 1024 {
+            out.write_all(&buf)?;
+            buf.clear();
+        }
     }
-    csv.flush()
+    out.write_all(&buf)
 }
 
-/// One row from `balance_record`, formatted into the reused `text`: this is the hot loop of a
-/// large export.
-pub(super) fn write_balance<W: Write>(
-    csv: &mut csv::Writer<W>,
-    row: &BalanceRow,
-    text: &mut String,
-) -> io::Result<()> {
+/// The header row.
+pub(super) fn header(buf: &mut Vec<u8>) {
+    for (i, name) in BALANCE_FIELDS.iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        write_field(buf, name);
+    }
+    buf.push(b'\n');
+}
+
+/// One row from `balance_record`, appended to the reused `buf` (numbers formatted in the
+/// reused `text`): this is the hot loop of a large export.
+pub(super) fn write_balance(buf: &mut Vec<u8>, row: &BalanceRow, text: &mut String) {
     let places = row.account.currency.decimal_places;
-    for cell in balance_record(row) {
-        let field: &str = match cell {
-            Cell::Text(value) => value,
-            Cell::Flag(true) => "true",
-            Cell::Flag(false) => "false",
+    for (i, cell) in balance_record(row).into_iter().enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        match cell {
+            Cell::Text(value) => write_field(buf, value),
+            Cell::Flag(true) => buf.extend_from_slice(b"true"),
+            Cell::Flag(false) => buf.extend_from_slice(b"false"),
             Cell::Date(date) => {
                 text.clear();
                 write_date(text, date);
-                text
+                buf.extend_from_slice(text.as_bytes());
             }
             Cell::Amount(amount) => {
                 text.clear();
                 write_amount(text, amount, places);
-                text
+                buf.extend_from_slice(text.as_bytes());
             }
-        };
-        csv.write_field(field).map_err(into_io)?;
+        }
     }
-    csv.write_record(None::<&[u8]>).map_err(into_io)
+    buf.push(b'\n');
+}
+
+/// A field as the csv crate writes it (quotes only where needed: a comma, a quote, a CR or
+/// LF; quotes inside doubled); a test holds the two to the same bytes.
+fn write_field(buf: &mut Vec<u8>, value: &str) {
+    let bytes = value.as_bytes();
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    {
+        buf.extend_from_slice(bytes);
+        return;
+    }
+    buf.push(b'"');
+    for &b in bytes {
+        if b == b'"' {
+            buf.push(b'"');
+        }
+        buf.push(b);
+    }
+    buf.push(b'"');
 }
 
 /// `2026-01-02`, written by hand: chrono's `format` parses its pattern on every call.
@@ -70,17 +104,6 @@ pub(super) fn write_date(text: &mut String, date: chrono::NaiveDate) {
         date.month(),
         date.day()
     );
-}
-
-/// A CSV writer into a buffer, for the streamed report.
-pub(super) fn buffer_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::with_capacity(64 * 1024))
-}
-
-pub(super) fn header<W: Write>(csv: &mut csv::Writer<W>) -> io::Result<()> {
-    csv.write_record(BALANCE_FIELDS).map_err(into_io)
 }
 
 pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
@@ -100,4 +123,31 @@ pub fn fields(fields: &[super::Field], out: &mut dyn Write) -> io::Result<()> {
     csv.write_record(fields.iter().map(super::Field::text_value))
         .map_err(into_io)?;
     csv.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_as_the_csv_crate_quotes_them() {
+        let values = [
+            "", "plain", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere", " space ", "'quote'",
+            "#hash", "\u{1b}[31m", "ünïcode", "tab\there", "\"",
+        ];
+        for value in values {
+            let mut ours = Vec::new();
+            write_field(&mut ours, value);
+            ours.extend_from_slice(b",x\n");
+            let mut theirs = Vec::new();
+            let mut csv = writer(&mut theirs);
+            csv.write_record([value, "x"]).unwrap();
+            drop(csv);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                String::from_utf8(theirs).unwrap(),
+                "{value:?}"
+            );
+        }
+    }
 }

@@ -2,7 +2,10 @@
 
 mod csv;
 mod json;
+mod stream;
 mod table;
+
+pub use stream::BalanceWriter;
 
 use std::borrow::Cow;
 use std::io::Write;
