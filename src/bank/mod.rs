@@ -101,7 +101,8 @@ impl Bank {
         mut on_rows: impl FnMut(Flush) -> Result<()>,
     ) -> Result<Vec<AccountError>> {
         let mut stream = Stream::new(&requests, order);
-        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
+        let mut requests: Vec<Arc<BalanceRequest>> =
+            requests.into_iter().map(Arc::new).collect();
         let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
         let mut tasks = JoinSet::new();
@@ -133,6 +134,12 @@ impl Bank {
                 Err(e) if several => return Err(in_request(e, request, order)),
                 Err(e) => return Err(e),
             };
+            // An answered request's accounts are not needed again: a long run holds only
+            // those still to come.
+            requests[index] = Arc::new(BalanceRequest {
+                span: request.span,
+                accounts: Vec::new(),
+            });
             on_done();
             for flush in stream.add(index, part)? {
                 on_rows(flush)?;

@@ -19,8 +19,8 @@ pub struct Flush {
 }
 
 /// The answers of a run not yet written, and where each row belongs.
-pub struct Stream {
-    positions: Positions,
+pub struct Stream<'a> {
+    positions: Positions<'a>,
     /// Per place in the given order, the group whose requests ask for that account.
     owner: Vec<usize>,
     /// Per group, its first request; one more entry, the number of requests.
@@ -37,9 +37,9 @@ pub struct Stream {
     errors: Vec<AccountError>,
 }
 
-impl Stream {
+impl<'a> Stream<'a> {
     /// Prepares for `requests` as planned (batch by batch, a batch's windows together).
-    pub fn new(requests: &[BalanceRequest], order: &[crate::query::AccountRef]) -> Stream {
+    pub fn new(requests: &[BalanceRequest], order: &'a [crate::query::AccountRef]) -> Stream<'a> {
         let positions = Positions::new(order);
         let batches = batch_starts(requests);
         let groups = group_batches(requests, &batches);
