@@ -174,7 +174,12 @@ mod tests {
             decimal_places: 2,
         };
         let value = serde_json::to_value(&cached).unwrap();
-        let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         let mut expected = crate::output::ACCOUNT_FIELDS.to_vec();
         expected.push("decimal_places");
         assert_eq!(keys, expected);

@@ -173,7 +173,11 @@ mod tests {
             let digits = 1 + (seed % 20) as u32;
             let mantissa = (seed >> 3) % 10u64.pow(digits.min(19));
             let value = Decimal::from_i128_with_scale(
-                if i % 2 == 0 { mantissa as i128 } else { -(mantissa as i128) },
+                if i % 2 == 0 {
+                    mantissa as i128
+                } else {
+                    -(mantissa as i128)
+                },
                 (seed % 29) as u32,
             );
             let mut fast = String::new();

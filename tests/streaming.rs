@@ -196,7 +196,13 @@ fn report(case: &Case, requests: &[BalanceRequest], index: usize) -> Report {
 
 fn render_whole(report: &Report, format: Format) -> Vec<u8> {
     let mut out = Vec::new();
-    render(&Document::Balances(report), format, TableStyle::Plain, &mut out).unwrap();
+    render(
+        &Document::Balances(report),
+        format,
+        TableStyle::Plain,
+        &mut out,
+    )
+    .unwrap();
     out
 }
 

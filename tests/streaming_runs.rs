@@ -150,8 +150,22 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
     std::fs::write(&report, "previous report\n").unwrap();
     let out = run(env
         .cmd()
-        .args(["balances", "--split", "--from", "2026-01-01", "--to", "2026-03-31"])
-        .args(["--accounts-file", "ids.txt", "--concurrency", "1", "-o", "report.csv"]));
+        .args([
+            "balances",
+            "--split",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+        ])
+        .args([
+            "--accounts-file",
+            "ids.txt",
+            "--concurrency",
+            "1",
+            "-o",
+            "report.csv",
+        ]));
     out.expect_code(4).expect_stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
@@ -168,7 +182,10 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
         .map(|b| {
             (
                 b["startDate"].as_str().unwrap().to_string(),
-                b["accountList"][0]["accountId"].as_str().unwrap().to_string(),
+                b["accountList"][0]["accountId"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
             )
         })
         .collect();
@@ -191,7 +208,10 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".tmp"))
         .collect();
-    out.check(left.is_empty(), &format!("no temporary file left: {left:?}"));
+    out.check(
+        left.is_empty(),
+        &format!("no temporary file left: {left:?}"),
+    );
 }
 
 #[test]
@@ -202,8 +222,16 @@ fn a_streamed_file_is_the_report_stdout_gets() {
     let ids: Vec<String> = (0..250).map(|i| format!("A{i}")).collect();
     std::fs::write(env.path().join("ids.txt"), ids.join("\n") + "\n").unwrap();
     let args = [
-        "balances", "--split", "--from", "2026-01-01", "--to", "2026-03-31", "--accounts-file",
-        "ids.txt", "-f", "json",
+        "balances",
+        "--split",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-03-31",
+        "--accounts-file",
+        "ids.txt",
+        "-f",
+        "json",
     ];
     let stdout = run(env.cmd().args(args));
     stdout.expect_code(0).expect_stderr_empty();

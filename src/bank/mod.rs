@@ -4,10 +4,10 @@
 pub mod finicity;
 pub mod jpmorgan;
 mod merge;
-mod stream;
 #[cfg(test)]
 mod merge_tests;
 pub mod provider;
+mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
 pub use provider::{Options, Provider, Spec};
@@ -101,8 +101,7 @@ impl Bank {
         mut on_rows: impl FnMut(Flush) -> Result<()>,
     ) -> Result<Vec<AccountError>> {
         let mut stream = Stream::new(&requests, order);
-        let mut requests: Vec<Arc<BalanceRequest>> =
-            requests.into_iter().map(Arc::new).collect();
+        let mut requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
         let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
         let mut tasks = JoinSet::new();

@@ -52,7 +52,10 @@ impl<'a> Stream<'a> {
         for group in 0..starts.len() - 1 {
             for request in &requests[starts[group]..starts[group + 1]] {
                 for account in &request.accounts {
-                    if let Some(slot) = positions.of_requested(account).and_then(|i| owner.get_mut(i)) {
+                    if let Some(slot) = positions
+                        .of_requested(account)
+                        .and_then(|i| owner.get_mut(i))
+                    {
                         *slot = group;
                     }
                 }

@@ -132,8 +132,19 @@ mod tests {
     #[test]
     fn fields_are_quoted_as_the_csv_crate_quotes_them() {
         let values = [
-            "", "plain", "a,b", "say \"hi\"", "line\nbreak", "cr\rhere", " space ", "'quote'",
-            "#hash", "\u{1b}[31m", "ünïcode", "tab\there", "\"",
+            "",
+            "plain",
+            "a,b",
+            "say \"hi\"",
+            "line\nbreak",
+            "cr\rhere",
+            " space ",
+            "'quote'",
+            "#hash",
+            "\u{1b}[31m",
+            "ünïcode",
+            "tab\there",
+            "\"",
         ];
         for value in values {
             let mut ours = Vec::new();

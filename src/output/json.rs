@@ -50,9 +50,7 @@ pub(super) fn write_balance(buf: &mut Vec<u8>, row: &BalanceRow, text: &mut Stri
 
 /// A JSON string, escaped as serde_json escapes it.
 fn write_str(buf: &mut Vec<u8>, value: &str) {
-    let plain = value
-        .bytes()
-        .all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    let plain = value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
     if plain {
         buf.push(b'"');
         buf.extend_from_slice(value.as_bytes());
