@@ -6,6 +6,7 @@ Prints one line: "mean_ms median_ms min_ms". Exits non-zero if any run fails.
 """
 
 import statistics
+import os
 import subprocess
 import sys
 import time
@@ -17,7 +18,10 @@ def main() -> int:
     times = []
     for i in range(runs + 2):
         start = time.perf_counter()
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # /dev/null opened write-only, as a shell's `>/dev/null` opens it: subprocess.DEVNULL
+        # opens it read-write, which is how a closed stdout looks to treasury (it refuses).
+        with open(os.devnull, "w") as sink:
+            done = subprocess.run(command, stdout=sink, stderr=subprocess.PIPE)
         elapsed = (time.perf_counter() - start) * 1000
         if done.returncode != 0:
             sys.stderr.write(f"{command[0]} exited {done.returncode}: {done.stderr.decode(errors='replace')}")

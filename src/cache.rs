@@ -32,6 +32,8 @@ struct CacheFile {
     accounts: Vec<CachedAccount>,
 }
 
+/// An account as cached: the keys of `output::ACCOUNT_FIELDS` (a test holds them to it), then
+/// what a report needs besides.
 #[derive(Debug, Serialize, Deserialize)]
 struct CachedAccount {
     account_id: String,
@@ -159,6 +161,29 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cached_accounts_keep_the_account_fields() {
+        let cached = CachedAccount {
+            account_id: "1".into(),
+            account_name: "N".into(),
+            bank_id: "B".into(),
+            bank_name: "BN".into(),
+            branch_id: String::new(),
+            currency: "USD".into(),
+            decimal_places: 2,
+        };
+        let value = serde_json::to_value(&cached).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = crate::output::ACCOUNT_FIELDS.to_vec();
+        expected.push("decimal_places");
+        assert_eq!(keys, expected);
+    }
 
     fn account(id: &str, bank: &str) -> Account {
         Account {

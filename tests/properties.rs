@@ -226,9 +226,10 @@ proptest! {
         let windows = windows(span, LIMITS.max_range_days);
         let batches = count.div_ceil(LIMITS.max_accounts).max(1);
         prop_assert_eq!(requests.len(), windows.len() * batches);
-        for (window, requests) in windows.iter().zip(requests.chunks(batches)) {
+        // Batch-major: batch b's windows are requests b * windows .. (b + 1) * windows.
+        for (w, window) in windows.iter().enumerate() {
             let mut sent = Vec::new();
-            for request in requests {
+            for request in requests.iter().skip(w).step_by(windows.len()) {
                 prop_assert!(request.accounts.len() <= LIMITS.max_accounts);
                 prop_assert_eq!(request.span, *window);
                 prop_assert!(check_range(request.span, &LIMITS).is_ok());

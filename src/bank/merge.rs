@@ -228,24 +228,36 @@ pub fn merge(parts: impl IntoIterator<Item = Report>, order: &[AccountRef]) -> R
     }
     let mut positions = Positions::new(order);
     let rows = sort_rows(report.rows, &mut positions);
-    let mut errors: Vec<_> = report
-        .errors
+    Report {
+        rows,
+        errors: sort_errors(report.errors, &mut positions),
+    }
+}
+
+/// Errors by account position (arrival order within one), each named once: split windows each
+/// report the same failing account.
+pub(super) fn sort_errors(
+    errors: Vec<AccountError>,
+    positions: &mut Positions,
+) -> Vec<AccountError> {
+    let mut errors: Vec<_> = errors
         .into_iter()
         .map(|e| (positions.of(&e.bank_id, &e.account_id), e))
         .collect();
     errors.sort_by_key(|(position, _)| *position);
-    // Split windows each report the same failing account: name it once.
     errors.dedup_by(|(_, a), (_, b)| a == b);
-    Report {
-        rows,
-        errors: errors.into_iter().map(|(_, e)| e).collect(),
-    }
+    errors.into_iter().map(|(_, e)| e).collect()
 }
 
 /// Orders rows by account position, then date, then arrival (the sort is stable). Rows of one
 /// account share their `Account`, so its position is looked up once per run of rows; the keys
 /// are computed once and the rows permuted in place: this is the hot path of a large report.
-fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<BalanceRow> {
+pub(super) fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<BalanceRow> {
+    // A lone row is numbered too (the sort would skip it): accounts nobody asked for are
+    // numbered in the order they first appear, rows before errors, however many rows there are.
+    if let [row] = rows.as_slice() {
+        positions.of(&row.account.bank_id, &row.account.account_id);
+    }
     let mut last: Option<(*const Account, usize)> = None;
     rows.sort_by_cached_key(|row| {
         let account = Arc::as_ptr(&row.account);
@@ -259,36 +271,81 @@ fn sort_rows(mut rows: Vec<BalanceRow>, positions: &mut Positions) -> Vec<Balanc
     rows
 }
 
-struct Positions {
-    given: HashMap<(Option<String>, String), usize>,
+/// Where each account goes: its place in the given order, else after all of them in the order
+/// first seen. Borrows the order (a run of 100,000 accounts holds it once) and looks accounts
+/// up without allocating: this runs for every row.
+pub(super) struct Positions<'a> {
+    order: &'a [AccountRef],
+    /// Per account id, the first place in `order` with that id.
+    first: HashMap<&'a str, usize>,
+    /// Per place, the next place with the same id and another bank (`usize::MAX`: none).
+    next: Vec<usize>,
+    /// How many distinct (bank, id) keys `order` holds.
+    keys: usize,
     seen: HashMap<(String, String), usize>,
 }
 
-impl Positions {
-    fn new(order: &[AccountRef]) -> Self {
-        let mut given = HashMap::new();
+impl<'a> Positions<'a> {
+    pub(super) fn new(order: &'a [AccountRef]) -> Self {
+        let mut first: HashMap<&'a str, usize> = HashMap::with_capacity(order.len());
+        let mut next = vec![usize::MAX; order.len()];
+        let mut keys = 0;
         for (i, account) in order.iter().enumerate() {
-            given
-                .entry((account.bank_id.clone(), account.account_id.clone()))
-                .or_insert(i);
+            let Some(&head) = first.get(account.account_id.as_str()) else {
+                first.insert(&account.account_id, i);
+                keys += 1;
+                continue;
+            };
+            // Append to the id's chain unless the same key is already on it.
+            let mut at = head;
+            loop {
+                if order[at].bank_id == account.bank_id {
+                    break;
+                }
+                if next[at] == usize::MAX {
+                    next[at] = i;
+                    keys += 1;
+                    break;
+                }
+                at = next[at];
+            }
         }
         Positions {
-            given,
+            order,
+            first,
+            next,
+            keys,
             seen: HashMap::new(),
         }
     }
 
-    fn of(&mut self, bank_id: &str, account_id: &str) -> usize {
-        let with_bank = (Some(bank_id.to_string()), account_id.to_string());
-        let without_bank = (None, account_id.to_string());
-        if let Some(i) = self
-            .given
-            .get(&with_bank)
-            .or_else(|| self.given.get(&without_bank))
-        {
-            return *i;
+    /// The first place of `account_id` whose bank is `bank`.
+    fn find(&self, bank: Option<&str>, account_id: &str) -> Option<usize> {
+        let mut at = *self.first.get(account_id)?;
+        loop {
+            if self.order[at].bank_id.as_deref() == bank {
+                return Some(at);
+            }
+            at = *self.next.get(at).filter(|n| **n != usize::MAX)?;
         }
-        let next = self.given.len() + self.seen.len();
+    }
+
+    /// The place of an account in the given order, if it is there (by bank and id, else by id).
+    pub(super) fn given(&self, bank_id: &str, account_id: &str) -> Option<usize> {
+        self.find(Some(bank_id), account_id)
+            .or_else(|| self.find(None, account_id))
+    }
+
+    /// The place of a requested account.
+    pub(super) fn of_requested(&self, account: &AccountRef) -> Option<usize> {
+        self.find(account.bank_id.as_deref(), &account.account_id)
+    }
+
+    pub(super) fn of(&mut self, bank_id: &str, account_id: &str) -> usize {
+        if let Some(i) = self.given(bank_id, account_id) {
+            return i;
+        }
+        let next = self.keys + self.seen.len();
         *self
             .seen
             .entry((bank_id.to_string(), account_id.to_string()))

@@ -12,20 +12,21 @@ mod merge;
 mod merge_tests;
 pub mod openbanking;
 pub mod provider;
+mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
 pub use provider::{Options, Provider, Spec};
+pub use stream::{Flush, Stream};
 
 use std::sync::Arc;
 
-use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::config::Profile;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
-use crate::model::Account;
+use crate::model::{Account, AccountError};
 use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
@@ -85,22 +86,49 @@ impl Bank {
         concurrency: usize,
         on_done: impl Fn(),
     ) -> Result<Fetched> {
-        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
-        let permits = Arc::new(Semaphore::new(concurrency.max(1)));
-        let mut tasks = JoinSet::new();
-        for (index, request) in requests.iter().enumerate() {
-            let client = self.client.clone();
-            let permits = Arc::clone(&permits);
-            let request = Arc::clone(request);
-            tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await;
-                (index, client.balances(&request).await)
-            });
-        }
+        let mut fetched = Fetched::default();
+        let errors = self
+            .stream_balances(requests, order, concurrency, on_done, |flush| {
+                fetched.report.rows.extend(flush.rows);
+                fetched.warnings.extend(flush.warnings);
+                Ok(())
+            })
+            .await?;
+        fetched.report.errors = errors;
+        Ok(fetched)
+    }
+
+    /// Like `balances`, but hands the rows to `on_rows` as soon as their order allows (a batch
+    /// of accounts when it and every batch before it are answered), and returns the errors.
+    /// Requests are sent in plan order, no further than `concurrency` past the first batch not
+    /// yet handed on: what is held is bounded by one batch and what is in flight.
+    pub async fn stream_balances(
+        &self,
+        requests: Vec<BalanceRequest>,
+        order: &[AccountRef],
+        concurrency: usize,
+        on_done: impl Fn(),
+        mut on_rows: impl FnMut(Flush) -> Result<()>,
+    ) -> Result<Vec<AccountError>> {
+        let mut stream = Stream::new(&requests, order);
+        let mut requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
+        let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
-        let mut parts = Vec::new();
+        let mut tasks = JoinSet::new();
+        let mut next = 0;
         let mut not_found = Vec::new();
-        while let Some(joined) = tasks.join_next().await {
+        loop {
+            let limit = stream.pending_end() + concurrency;
+            while next < requests.len() && tasks.len() < concurrency && next < limit {
+                let client = self.client.clone();
+                let request = Arc::clone(&requests[next]);
+                let index = next;
+                tasks.spawn(async move { (index, client.balances(&request).await) });
+                next += 1;
+            }
+            let Some(joined) = tasks.join_next().await else {
+                break;
+            };
             let (index, result) = joined.map_err(|e| Error::Internal(e.into()))?;
             let request = &requests[index];
             // The first failure ends the run; the remaining tasks are aborted on drop.
@@ -115,8 +143,16 @@ impl Bank {
                 Err(e) if several => return Err(in_request(e, request, order)),
                 Err(e) => return Err(e),
             };
-            parts.push((index, part));
+            // An answered request's accounts are not needed again: a long run holds only
+            // those still to come.
+            requests[index] = Arc::new(BalanceRequest {
+                span: request.span,
+                accounts: Vec::new(),
+            });
             on_done();
+            for flush in stream.add(index, part)? {
+                on_rows(flush)?;
+            }
         }
         // Every batch unknown is what one unsplit request would have been refused for.
         if not_found.len() == requests.len() {
@@ -124,8 +160,6 @@ impl Bank {
                 return Err(Error::Rejected(bank));
             }
         }
-        parts.sort_by_key(|(index, _)| *index);
-        let merged = merge(parts.into_iter().map(|(_, report)| report), order);
-        dedupe_rows(merged)
+        Ok(stream.finish())
     }
 }

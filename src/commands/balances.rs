@@ -6,8 +6,7 @@ use crate::bank::Spec;
 use crate::cli::BalancesArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
-use crate::model::Report;
-use crate::output::Document;
+use crate::model::AccountError;
 use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
 
 pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> {
@@ -36,19 +35,29 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         .await?;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
-    let fetched = bank
-        .balances(requests, &selection.accounts, concurrency, || {
-            progress.tick()
-        })
+    let ctx = &*ctx;
+    let mut writer = ctx.report_writer(sink);
+    // Warnings wait for the end: they would break into the progress line.
+    let mut warnings = Vec::new();
+    let errors = bank
+        .stream_balances(
+            requests,
+            &selection.accounts,
+            concurrency,
+            || progress.tick(),
+            |flush| {
+                warnings.extend(flush.warnings);
+                writer.rows(flush.rows)
+            },
+        )
         .await?;
     drop(progress);
-    for warning in &fetched.warnings {
+    for warning in &warnings {
         ctx.term.warn(warning);
     }
-    let report = fetched.report;
-    warn_account_errors(ctx, &report);
-    ctx.emit(sink, &Document::Balances(&report), report.rows.len())?;
-    Ok(if report.errors.is_empty() {
+    warn_account_errors(ctx, &errors);
+    writer.finish(&errors)?;
+    Ok(if errors.is_empty() {
         Outcome::Complete
     } else {
         Outcome::Partial
@@ -56,8 +65,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
 }
 
 /// One warning line per account the bank answered with an error.
-fn warn_account_errors(ctx: &Context, report: &Report) {
-    for error in &report.errors {
+fn warn_account_errors(ctx: &Context, errors: &[AccountError]) {
+    for error in errors {
         let account = AccountRef {
             bank_id: Some(error.bank_id.clone()).filter(|b| !b.is_empty()),
             account_id: error.account_id.clone(),

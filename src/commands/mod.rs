@@ -13,6 +13,7 @@ mod position_fetch;
 pub mod sandbox;
 pub mod status;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -27,8 +28,8 @@ use crate::config::{self, ConfigFile, Profile};
 use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
-use crate::model::Account;
-use crate::output::{self, Document, TableOptions};
+use crate::model::{Account, AccountError, BalanceRow, Report};
+use crate::output::{self, BalanceWriter, Document, TableOptions};
 use crate::query::AccountBook;
 use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
@@ -338,15 +339,48 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
+    /// A balance report written as its rows arrive, into the sink: stdout (nothing before the
+    /// first row, so an empty report can still be refused), or the temporary `-o` file.
+    pub fn report_writer<'s>(&'s self, sink: Sink) -> ReportWriter<'s> {
+        let target = match sink.file {
+            Some((path, file)) => Target::File(
+                path,
+                BalanceWriter::new(
+                    sink.format,
+                    TableOptions::plain_with(self.global.totals),
+                    file,
+                ),
+            ),
+            None => Target::Stdout(BalanceWriter::new(
+                sink.format,
+                self.stdout_table_options(),
+                StdoutOut {
+                    term: self.term,
+                    closed: false,
+                },
+            )),
+        };
+        let terminal = self.term.table_style() == output::TableStyle::Terminal;
+        ReportWriter {
+            ctx: self,
+            target,
+            with_rows: terminal.then(HashSet::new),
+        }
+    }
+
+    fn stdout_table_options(&self) -> TableOptions {
+        TableOptions {
+            style: self.term.table_style(),
+            width: self.term.table_width(self.global.wide),
+            totals: self.global.totals,
+        }
+    }
+
     fn emit_to_stdout(&self, format: Format, document: &Document) -> Result<()> {
         if self.term.stdout_closed() {
             return Err(crate::term::stdout_closed_error());
         }
-        let options = TableOptions {
-            style: self.term.table_style(),
-            width: self.term.table_width(self.global.wide),
-            totals: self.global.totals,
-        };
+        let options = self.stdout_table_options();
         let mut out = self.term.stdout();
         let result =
             output::render_with(document, format, &options, &mut out).and_then(|()| out.flush());
@@ -366,32 +400,158 @@ impl<'a> Context<'a> {
             return;
         }
         if let Document::Balances(report) = document {
-            if !report.errors.is_empty() {
-                let failed =
-                    distinct_accounts(report.errors.iter().map(|e| (&e.bank_id, &e.account_id)));
-                let all = distinct_accounts(
-                    report
-                        .errors
-                        .iter()
-                        .map(|e| (&e.bank_id, &e.account_id))
-                        .chain(
-                            report
-                                .rows
-                                .iter()
-                                .map(|r| (&r.account.bank_id, &r.account.account_id)),
-                        ),
-                );
-                let verb = if failed == 1 { "has" } else { "have" };
-                self.term.summary(&format!(
-                    "{failed} of {all} accounts {verb} errors, listed above"
-                ));
-            }
+            let with_rows = report
+                .rows
+                .iter()
+                .map(|r| (r.account.bank_id.clone(), r.account.account_id.clone()))
+                .collect();
+            self.summarize_account_errors(&report.errors, &with_rows);
         }
+    }
+
+    fn summarize_account_errors(
+        &self,
+        errors: &[AccountError],
+        with_rows: &HashSet<(String, String)>,
+    ) {
+        if errors.is_empty() || self.term.table_style() != output::TableStyle::Terminal {
+            return;
+        }
+        let failed = distinct_accounts(errors.iter().map(|e| (&e.bank_id, &e.account_id)));
+        let all = distinct_accounts(
+            errors
+                .iter()
+                .map(|e| (&e.bank_id, &e.account_id))
+                .chain(with_rows.iter().map(|(bank, id)| (bank, id))),
+        );
+        let verb = if failed == 1 { "has" } else { "have" };
+        self.term.summary(&format!(
+            "{failed} of {all} accounts {verb} errors, listed above"
+        ));
     }
 }
 
+/// A balance report being written as its rows arrive; `finish` ends and commits it.
+pub struct ReportWriter<'s> {
+    ctx: &'s Context<'s>,
+    target: Target<'s>,
+    /// The accounts with rows, for the summary line under a terminal's table.
+    with_rows: Option<HashSet<(String, String)>>,
+}
+
+enum Target<'s> {
+    File(PathBuf, BalanceWriter<AtomicFile>),
+    Stdout(BalanceWriter<StdoutOut<'s>>),
+}
+
+impl ReportWriter<'_> {
+    /// Writes rows that follow every row written before.
+    pub fn rows(&mut self, rows: Vec<BalanceRow>) -> Result<()> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        if let Some(seen) = &mut self.with_rows {
+            for row in &rows {
+                let a = &row.account;
+                if !seen.contains(&(a.bank_id.clone(), a.account_id.clone())) {
+                    seen.insert((a.bank_id.clone(), a.account_id.clone()));
+                }
+            }
+        }
+        match &mut self.target {
+            Target::File(path, writer) => writer.rows(rows).map_err(|e| write_error(path, e)),
+            Target::Stdout(writer) => {
+                if self.ctx.term.stdout_closed() {
+                    return Err(crate::term::stdout_closed_error());
+                }
+                writer.rows(rows).map_err(stdout_error)
+            }
+        }
+    }
+
+    /// Ends the report with its errors: refused when it has no rows (unless `--allow-empty`),
+    /// leaving any `-o` file as it was; else the `-o` file is committed.
+    pub fn finish(self, errors: &[AccountError]) -> Result<()> {
+        let ctx = self.ctx;
+        let count = match &self.target {
+            Target::File(_, writer) => writer.count(),
+            Target::Stdout(writer) => writer.count(),
+        };
+        if count == 0 && !ctx.global.allow_empty {
+            let report = Report {
+                rows: Vec::new(),
+                errors: errors.to_vec(),
+            };
+            let file = match &self.target {
+                Target::File(path, _) => Some(path),
+                Target::Stdout(_) => None,
+            };
+            if let Some(refusal) = empty_refusal(&Document::Balances(&report), file) {
+                return Err(refusal);
+            }
+        }
+        match self.target {
+            Target::File(path, writer) => {
+                writer
+                    .finish(errors)
+                    .and_then(AtomicFile::commit)
+                    .map_err(|e| write_error(&path, e))?;
+                ctx.term.note(&format!(
+                    "Wrote {count} {} to {}",
+                    if count == 1 { "row" } else { "rows" },
+                    path.display()
+                ));
+            }
+            Target::Stdout(writer) => {
+                if ctx.term.stdout_closed() {
+                    return Err(crate::term::stdout_closed_error());
+                }
+                writer.finish(errors).map_err(stdout_error)?;
+                ctx.summarize_account_errors(errors, &self.with_rows.unwrap_or_default());
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Stdout for a streamed report: each batch written and flushed; once the reader has closed
+/// the pipe (`| head`: it has enough), the rest is dropped quietly.
+struct StdoutOut<'t> {
+    term: &'t crate::term::Term,
+    closed: bool,
+}
+
+impl Write for StdoutOut<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let mut out = self.term.stdout();
+        match out.write_all(buf).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn stdout_error(e: std::io::Error) -> Error {
+    Error::Internal(anyhow::anyhow!("cannot write to stdout: {e}"))
+}
+
 fn distinct_accounts<'a>(keys: impl Iterator<Item = (&'a String, &'a String)>) -> usize {
-    keys.collect::<std::collections::HashSet<_>>().len()
+    keys.collect::<HashSet<_>>().len()
 }
 
 /// Why a report without rows is not written, or nothing for documents that are not reports.

@@ -2,38 +2,12 @@
 //! digits the other formats print.
 
 use std::io::{self, Write};
-use std::str::FromStr;
 
+use chrono::Datelike;
 use serde::Serialize;
 
-use crate::model::{format_amount, Account, AccountError, BalanceRow, Report};
-
-#[derive(Serialize)]
-pub(super) struct BalanceOut<'a> {
-    account_id: &'a str,
-    account_name: &'a str,
-    bank_id: &'a str,
-    bank_name: &'a str,
-    branch_id: &'a str,
-    currency: &'a str,
-    as_of_date: String,
-    current_day: bool,
-    opening_available: serde_json::Number,
-    opening_ledger: serde_json::Number,
-    ending_available: serde_json::Number,
-    ending_ledger: serde_json::Number,
-    record_timestamp: &'a str,
-}
-
-#[derive(Serialize)]
-struct AccountOut<'a> {
-    account_id: &'a str,
-    account_name: &'a str,
-    bank_id: &'a str,
-    bank_name: &'a str,
-    branch_id: &'a str,
-    currency: &'a str,
-}
+use super::{account_record, balance_record, Cell, ACCOUNT_FIELDS, BALANCE_FIELDS};
+use crate::model::{write_amount, Account, AccountError, BalanceRow, Report};
 
 #[derive(Serialize)]
 struct ErrorOut<'a> {
@@ -43,42 +17,76 @@ struct ErrorOut<'a> {
     message: &'a str,
 }
 
-/// An amount as a JSON number carrying exactly the digits of its text form.
-pub(super) fn number(amount: rust_decimal::Decimal, places: u32) -> serde_json::Number {
-    serde_json::Number::from_str(&format_amount(amount, places))
-        .expect("a formatted decimal is a valid JSON number")
+/// One row as a JSON object, keys from `BALANCE_FIELDS`, appended to the reused `buf`.
+/// Amounts are numbers carrying exactly the digits of their text form.
+pub(super) fn write_balance(buf: &mut Vec<u8>, row: &BalanceRow, text: &mut String) {
+    let places = row.account.currency.decimal_places;
+    buf.push(b'{');
+    for (i, (name, cell)) in BALANCE_FIELDS.iter().zip(balance_record(row)).enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(b"\":");
+        match cell {
+            Cell::Text(value) => write_str(buf, value),
+            Cell::Flag(true) => buf.extend_from_slice(b"true"),
+            Cell::Flag(false) => buf.extend_from_slice(b"false"),
+            Cell::Date(date) => {
+                text.clear();
+                write_date(text, date);
+                write_str(buf, text);
+            }
+            Cell::Amount(amount) => {
+                text.clear();
+                write_amount(text, amount, places);
+                buf.extend_from_slice(text.as_bytes());
+            }
+        }
+    }
+    buf.push(b'}');
 }
 
-pub(super) fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
-    let a = &row.account;
-    let b = &row.balance;
-    let places = a.currency.decimal_places;
-    BalanceOut {
-        account_id: &a.account_id,
-        account_name: &a.account_name,
-        bank_id: &a.bank_id,
-        bank_name: &a.bank_name,
-        branch_id: &a.branch_id,
-        currency: &a.currency.code,
-        as_of_date: b.as_of_date.to_string(),
-        current_day: b.current_day,
-        opening_available: number(b.opening_available, places),
-        opening_ledger: number(b.opening_ledger, places),
-        ending_available: number(b.ending_available, places),
-        ending_ledger: number(b.ending_ledger, places),
-        record_timestamp: &b.record_timestamp,
+/// A JSON string, escaped as serde_json escapes it.
+fn write_str(buf: &mut Vec<u8>, value: &str) {
+    let plain = value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\');
+    if plain {
+        buf.push(b'"');
+        buf.extend_from_slice(value.as_bytes());
+        buf.push(b'"');
+    } else {
+        serde_json::to_writer(&mut *buf, value).expect("a string always serializes");
     }
 }
 
-fn account_out(a: &Account) -> AccountOut<'_> {
-    AccountOut {
-        account_id: &a.account_id,
-        account_name: &a.account_name,
-        bank_id: &a.bank_id,
-        bank_name: &a.bank_name,
-        branch_id: &a.branch_id,
-        currency: &a.currency.code,
+/// `2026-01-02` as chrono displays it, by hand for the years a bank sends.
+fn write_date(text: &mut String, date: chrono::NaiveDate) {
+    use std::fmt::Write as _;
+    if (0..=9999).contains(&date.year()) {
+        super::csv::write_date(text, date);
+    } else {
+        let _ = write!(text, "{date}");
     }
+}
+
+/// One account as a JSON object, keys from `ACCOUNT_FIELDS`.
+fn write_account(buf: &mut Vec<u8>, account: &Account) {
+    buf.push(b'{');
+    for (i, (name, value)) in ACCOUNT_FIELDS
+        .iter()
+        .zip(account_record(account))
+        .enumerate()
+    {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.push(b'"');
+        buf.extend_from_slice(name.as_bytes());
+        buf.extend_from_slice(b"\":");
+        write_str(buf, value);
+    }
+    buf.push(b'}');
 }
 
 fn error_out(e: &AccountError) -> ErrorOut<'_> {
@@ -92,18 +100,36 @@ fn error_out(e: &AccountError) -> ErrorOut<'_> {
 
 /// `{"balances": [...], "errors": [...]}`, rows one per line for readable diffs.
 pub fn balances(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(b"{\"balances\": [")?;
-    write_items(report.rows.iter().map(balance_out), out)?;
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut text = String::with_capacity(64);
+    buf.extend_from_slice(BALANCES_OPEN);
+    for (i, row) in report.rows.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        write_balance(&mut buf, row, &mut text);
+    }
+    out.write_all(&buf)?;
+    write_errors(&report.errors, out)
+}
+
+/// What a JSON report opens with.
+pub(super) const BALANCES_OPEN: &[u8] = b"{\"balances\": [";
+
+/// The end of a JSON report: its errors.
+pub(super) fn write_errors(errors: &[AccountError], out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"],\n\"errors\": [")?;
-    write_items(report.errors.iter().map(error_out), out)?;
+    write_items(errors.iter().map(error_out), out)?;
     out.write_all(b"]}\n")
 }
 
 /// `{"accounts": [...]}`.
 pub fn accounts(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
-    out.write_all(b"{\"accounts\": [")?;
-    write_items(accounts.iter().map(account_out), out)?;
-    out.write_all(b"]}\n")
+    let mut buf = b"{\"accounts\": [".to_vec();
+    for (i, account) in accounts.iter().enumerate() {
+        buf.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        write_account(&mut buf, account);
+    }
+    buf.extend_from_slice(b"]}\n");
+    out.write_all(&buf)
 }
 
 /// One object, keys in the order given.
@@ -117,11 +143,22 @@ pub fn fields(fields: &[super::Field], out: &mut dyn Write) -> io::Result<()> {
 }
 
 pub fn balance_lines(rows: &[BalanceRow], out: &mut dyn Write) -> io::Result<()> {
-    write_lines(rows.iter().map(balance_out), out)
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut text = String::with_capacity(64);
+    for row in rows {
+        write_balance(&mut buf, row, &mut text);
+        buf.push(b'\n');
+    }
+    out.write_all(&buf)
 }
 
 pub fn account_lines(accounts: &[Account], out: &mut dyn Write) -> io::Result<()> {
-    write_lines(accounts.iter().map(account_out), out)
+    let mut buf = Vec::new();
+    for account in accounts {
+        write_account(&mut buf, account);
+        buf.push(b'\n');
+    }
+    out.write_all(&buf)
 }
 
 pub(super) fn write_items<T: Serialize>(
@@ -135,22 +172,12 @@ pub(super) fn write_items<T: Serialize>(
     Ok(())
 }
 
-pub(super) fn write_lines<T: Serialize>(
-    items: impl Iterator<Item = T>,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    for item in items {
-        serde_json::to_writer(&mut *out, &item)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::{Balance, Currency};
-    use crate::output::{ACCOUNT_FIELDS, BALANCE_FIELDS};
+    use crate::output::ACCOUNT_FIELDS;
+    use std::str::FromStr;
     use std::sync::Arc;
 
     fn row(amount: &str, places: u32) -> BalanceRow {

@@ -4,16 +4,23 @@ mod csv;
 mod json;
 mod position;
 mod position_table;
+mod stream;
 mod table;
+
+pub use stream::BalanceWriter;
 
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
-use crate::cli::{Format, Totals};
-use crate::model::{Account, Report};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
-/// Fields of a balance row, in the order of CSV headers and JSON keys.
+use crate::cli::{Format, Totals};
+use crate::model::{Account, BalanceRow, Report};
+
+/// Fields of a balance row, in the order of CSV headers and JSON keys. Every format takes its
+/// names from here and its values from `balance_record`, in this order.
 pub const BALANCE_FIELDS: [&str; 13] = [
     "account_id",
     "account_name",
@@ -30,7 +37,8 @@ pub const BALANCE_FIELDS: [&str; 13] = [
     "record_timestamp",
 ];
 
-/// Fields of an account, in the order of CSV headers and JSON keys.
+/// Fields of an account, in the order of CSV headers and JSON keys (values: `account_record`;
+/// the account cache stores the same keys).
 pub const ACCOUNT_FIELDS: [&str; 6] = [
     "account_id",
     "account_name",
@@ -275,7 +283,66 @@ fn fields_as_lines(fields: &[Field], out: &mut dyn Write) -> std::io::Result<()>
     Ok(())
 }
 
-fn account_record(a: &Account) -> [&str; 6] {
+/// One value of a balance row, before a format writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cell<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+    Flag(bool),
+    /// An amount, written with the currency's fraction digits (`Amount` rows carry them).
+    Amount(Decimal),
+}
+
+/// A balance row's values in `BALANCE_FIELDS` order.
+pub(crate) fn balance_record(row: &BalanceRow) -> [Cell<'_>; BALANCE_FIELDS.len()] {
+    let (a, b) = (&row.account, &row.balance);
+    [
+        Cell::Text(&a.account_id),
+        Cell::Text(&a.account_name),
+        Cell::Text(&a.bank_id),
+        Cell::Text(&a.bank_name),
+        Cell::Text(&a.branch_id),
+        Cell::Text(&a.currency.code),
+        Cell::Date(b.as_of_date),
+        Cell::Flag(b.current_day),
+        Cell::Amount(b.opening_available),
+        Cell::Amount(b.opening_ledger),
+        Cell::Amount(b.ending_available),
+        Cell::Amount(b.ending_ledger),
+        Cell::Text(&b.record_timestamp),
+    ]
+}
+
+/// The index of a field in `fields`, for lists derived from the one list (a compile error
+/// when the name is not there).
+pub(crate) const fn field_index(fields: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        if const_eq(fields[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("no such field")
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// An account's values in `ACCOUNT_FIELDS` order.
+fn account_record(a: &Account) -> [&str; ACCOUNT_FIELDS.len()] {
     [
         &a.account_id,
         &a.account_name,

@@ -5,12 +5,70 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{balance_out, number, write_items, write_lines, BalanceOut};
+use super::json::write_items;
 use super::PositionView;
-use crate::model::{format_amount, write_amount};
+use crate::model::{format_amount, write_amount, BalanceRow};
 use crate::position::{
     ErrorEntry, Position, PositionRow, TotalRow, CONVERTED_FIELDS, ROW_FIELDS, TOTAL_FIELDS,
 };
+
+/// A balance row's keys for the serde-written position rows, in `BALANCE_FIELDS` order (a unit
+/// test pins it; the balance reports themselves are written field by field from that list).
+#[derive(Serialize)]
+struct BalanceOut<'a> {
+    account_id: &'a str,
+    account_name: &'a str,
+    bank_id: &'a str,
+    bank_name: &'a str,
+    branch_id: &'a str,
+    currency: &'a str,
+    as_of_date: String,
+    current_day: bool,
+    opening_available: serde_json::Number,
+    opening_ledger: serde_json::Number,
+    ending_available: serde_json::Number,
+    ending_ledger: serde_json::Number,
+    record_timestamp: &'a str,
+}
+
+/// An amount as a JSON number carrying exactly the digits of its text form.
+fn number(amount: rust_decimal::Decimal, places: u32) -> serde_json::Number {
+    std::str::FromStr::from_str(&format_amount(amount, places))
+        .expect("a formatted decimal is a valid JSON number")
+}
+
+fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
+    let a = &row.account;
+    let b = &row.balance;
+    let places = a.currency.decimal_places;
+    BalanceOut {
+        account_id: &a.account_id,
+        account_name: &a.account_name,
+        bank_id: &a.bank_id,
+        bank_name: &a.bank_name,
+        branch_id: &a.branch_id,
+        currency: &a.currency.code,
+        as_of_date: b.as_of_date.to_string(),
+        current_day: b.current_day,
+        opening_available: number(b.opening_available, places),
+        opening_ledger: number(b.opening_ledger, places),
+        ending_available: number(b.ending_available, places),
+        ending_ledger: number(b.ending_ledger, places),
+        record_timestamp: &b.record_timestamp,
+    }
+}
+
+/// One JSON object a line.
+fn write_lines<T: Serialize>(
+    items: impl Iterator<Item = T>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for item in items {
+        serde_json::to_writer(&mut *out, &item)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
 
 #[derive(Serialize)]
 struct RowOut<'a> {
@@ -212,4 +270,24 @@ fn total_record(t: &TotalRow) -> Vec<String> {
         format_amount(t.ending_available, t.places),
         t.complete.to_string(),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::balance_out;
+    use crate::output::BALANCE_FIELDS;
+
+    /// The serde-written position rows keep the one list of balance fields, in its order.
+    #[test]
+    fn position_rows_carry_the_balance_fields_in_order() {
+        let row = crate::position::tests::row("1", "USD", 2, "1.00", "2.00");
+        let value = serde_json::to_value(balance_out(&row)).unwrap();
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, BALANCE_FIELDS);
+    }
 }

@@ -11,22 +11,44 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
-use super::{account_record, printable, TableOptions, TableStyle, ACCOUNT_FIELDS};
+use super::{
+    account_record, balance_record, field_index, printable, Cell, TableOptions, TableStyle,
+    ACCOUNT_FIELDS, BALANCE_FIELDS,
+};
 use crate::cli::Totals as TotalsChoice;
 pub(super) use crate::model::format_amount_grouped;
 use crate::model::{Account, BalanceRow, Report};
 
-const BALANCE_HEADER: [&str; 9] = [
-    "account_id",
-    "account_name",
-    "bank_id",
-    "currency",
-    "as_of_date",
-    "opening_available",
-    "opening_ledger",
-    "ending_available",
-    "ending_ledger",
-];
+/// The balance fields a table shows, by their place in `BALANCE_FIELDS`.
+const BALANCE_COLUMNS: [usize; 9] = {
+    let names = [
+        "account_id",
+        "account_name",
+        "bank_id",
+        "currency",
+        "as_of_date",
+        "opening_available",
+        "opening_ledger",
+        "ending_available",
+        "ending_ledger",
+    ];
+    let mut columns = [0; 9];
+    let mut i = 0;
+    while i < names.len() {
+        columns[i] = field_index(&BALANCE_FIELDS, names[i]);
+        i += 1;
+    }
+    columns
+};
+const BALANCE_HEADER: [&str; 9] = {
+    let mut header = [""; 9];
+    let mut i = 0;
+    while i < BALANCE_COLUMNS.len() {
+        header[i] = BALANCE_FIELDS[BALANCE_COLUMNS[i]];
+        i += 1;
+    }
+    header
+};
 const FIRST_AMOUNT_COLUMN: usize = 5;
 
 /// Columns a narrow terminal loses first, in order (indexes into the header). Names are
@@ -186,21 +208,17 @@ fn shorten(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
 }
 
 fn balance_cells(row: &BalanceRow) -> Vec<String> {
-    let (a, b) = (&row.account, &row.balance);
-    let places = a.currency.decimal_places;
-    let mut cells = vec![
-        printable(&a.account_id).into_owned(),
-        printable(&a.account_name).into_owned(),
-        printable(&a.bank_id).into_owned(),
-        printable(&a.currency.code).into_owned(),
-        b.as_of_date.to_string(),
-    ];
-    cells.extend(
-        amounts(row)
-            .iter()
-            .map(|v| format_amount_grouped(*v, places)),
-    );
-    cells
+    let places = row.account.currency.decimal_places;
+    let record = balance_record(row);
+    BALANCE_COLUMNS
+        .iter()
+        .map(|&i| match record[i] {
+            Cell::Text(text) => printable(text).into_owned(),
+            Cell::Date(date) => date.to_string(),
+            Cell::Flag(flag) => flag.to_string(),
+            Cell::Amount(amount) => format_amount_grouped(amount, places),
+        })
+        .collect()
 }
 
 fn amounts(row: &BalanceRow) -> [Decimal; 4] {

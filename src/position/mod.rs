@@ -20,7 +20,7 @@ fn missing_accounts(report: &Report) -> usize {
 #[cfg(test)]
 mod rates_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use chrono::{DateTime, Duration, Utc};
 use rust_decimal::Decimal;

@@ -20,7 +20,7 @@ pub(super) fn now() -> DateTime<Utc> {
 }
 
 /// A row of `code` (with `places`) whose ending ledger is `ledger` and available `available`.
-pub(super) fn row(id: &str, code: &str, places: u32, ledger: &str, available: &str) -> BalanceRow {
+pub(crate) fn row(id: &str, code: &str, places: u32, ledger: &str, available: &str) -> BalanceRow {
     stamped(id, code, places, ledger, available, "2026-12-01T06:00:00Z")
 }
 

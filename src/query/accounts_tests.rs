@@ -252,6 +252,9 @@ fn accounts_split_into_batches_of_two_hundred() {
     assert_eq!(sizes, vec![200, 200, 50]);
     let both = plan(range("2026-01-01", "2026-03-31"), &many, true, &LIMITS).unwrap();
     assert_eq!(both.len(), 9);
-    assert_eq!(both[3].span, range("2026-02-02", "2026-03-05"));
-    assert_eq!(both[3].accounts[0], acct(None, "0"));
+    // Batch-major: a batch's three windows together, in date order.
+    assert_eq!(both[1].span, range("2026-02-02", "2026-03-05"));
+    assert_eq!(both[1].accounts[0], acct(None, "0"));
+    assert_eq!(both[3].span, range("2026-01-01", "2026-02-01"));
+    assert_eq!(both[3].accounts[0], acct(None, "200"));
 }

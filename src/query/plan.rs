@@ -7,7 +7,7 @@ use super::*;
 use crate::error::Result;
 
 /// Builds the requests for a span and accounts: one request when it fits the provider's limits,
-/// or, with `split`, date windows times account batches that each fit them.
+/// or, with `split`, account batches times date windows that each fit them, batch-major.
 pub fn plan(
     span: DateSpan,
     accounts: &[AccountRef],
@@ -31,11 +31,14 @@ pub fn plan(
             .map(<[AccountRef]>::to_vec)
             .collect()
     };
-    let mut requests = Vec::new();
-    for window in windows(span, limits.max_range_days) {
-        for batch in &batches {
+    // Batch by batch, a batch's windows together: the order the report is written in, so a
+    // batch can be written as soon as its windows are answered.
+    let windows = windows(span, limits.max_range_days);
+    let mut requests = Vec::with_capacity(batches.len() * windows.len());
+    for batch in batches {
+        for window in &windows {
             requests.push(BalanceRequest {
-                span: window,
+                span: *window,
                 accounts: batch.clone(),
             });
         }

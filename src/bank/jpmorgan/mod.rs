@@ -68,17 +68,14 @@ impl Client {
                 &self.profile,
             ));
         }
-        let body: ResponseBody =
-            serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
-                message: format!(
-                    "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
-                    answer.status,
-                    body_excerpt(&answer.body)
-                ),
-                hint: Some(
-                    "try again later; if it persists, contact the bank's API support".into(),
-                ),
-            })?;
+        let body = parse_body(&answer.body).map_err(|e| Error::Unavailable {
+            message: format!(
+                "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
+                answer.status,
+                body_excerpt(&answer.body)
+            ),
+            hint: Some("try again later; if it persists, contact the bank's API support".into()),
+        })?;
         match body.errors.first() {
             Some(error) if body.account_list.is_empty() => Err(Error::Rejected(BankError {
                 status: answer.status,
@@ -88,6 +85,16 @@ impl Client {
             })),
             _ => Ok(body),
         }
+    }
+}
+
+/// An answer's JSON: checked as UTF-8 once, then read as text, so serde_json does not check
+/// every string again (a tenth of the parse). A body that is not UTF-8 is read as bytes, for
+/// serde_json's own error.
+pub fn parse_body(body: &[u8]) -> serde_json::Result<ResponseBody> {
+    match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(body),
     }
 }
 
@@ -171,6 +178,7 @@ pub struct CurrencyEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceEntry {
+    #[serde(deserialize_with = "wire_date")]
     pub as_of_date: NaiveDate,
     #[serde(default)]
     pub record_timestamp: String,
@@ -204,25 +212,125 @@ pub struct ErrorEntry {
 /// Amounts as JSON numbers, read digit for digit: a number `Decimal` could only hold by
 /// rounding (more than 28 significant digits) is refused, never rounded.
 mod exact_amount {
+    use std::fmt;
+
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
         rust_decimal::serde::arbitrary_precision::serialize(amount, serializer)
     }
 
+    /// Parsed from the digits serde_json scanned, without making a `serde_json::Number` of
+    /// them first (a second copy and a second pass): amounts are most of a large answer.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        let number = serde_json::Number::deserialize(deserializer)?;
-        let text = number.as_str();
-        let parsed = match text.contains(['e', 'E']) {
-            // Exponent notation is legal JSON; no bank has been seen to send it.
-            true => Decimal::from_scientific(text),
-            false => Decimal::from_str_exact(text),
-        };
-        parsed.map_err(|e| {
-            serde::de::Error::custom(format!("amount {text} cannot be held exactly ({e})"))
-        })
+        deserializer.deserialize_any(Amount)
     }
+
+    /// serde_json's `arbitrary_precision` hands a number over as a one-entry map whose key is
+    /// this token and whose value is the number's text.
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    struct Amount;
+
+    impl<'de> Visitor<'de> for Amount {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key_seed(Token)? {
+                Some(true) => map.next_value_seed(Digits),
+                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+            }
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+    }
+
+    /// Whether a map key is serde_json's number token.
+    struct Token;
+
+    impl<'de> DeserializeSeed<'de> for Token {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for Token {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            Ok(v == NUMBER_TOKEN)
+        }
+    }
+
+    /// A number's text, parsed where it lies.
+    struct Digits;
+
+    impl<'de> DeserializeSeed<'de> for Digits {
+        type Value = Decimal;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for Digits {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+            let parsed = match text.contains(['e', 'E']) {
+                // Exponent notation is legal JSON; no bank has been seen to send it.
+                true => Decimal::from_scientific(text),
+                false => Decimal::from_str_exact(text),
+            };
+            parsed.map_err(|e| E::custom(format!("amount {text} cannot be held exactly ({e})")))
+        }
+    }
+}
+
+/// `YYYY-MM-DD` read by hand (chrono's parser walks a format description for every date); any
+/// other shape goes to chrono, which accepts or refuses it as it always has.
+fn wire_date<'de, D: serde::Deserializer<'de>>(de: D) -> Result<NaiveDate, D::Error> {
+    struct WireDate;
+    impl serde::de::Visitor<'_> for WireDate {
+        type Value = NaiveDate;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date as YYYY-MM-DD")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<NaiveDate, E> {
+            fast_date(text).map_or_else(|| text.parse().map_err(E::custom), Ok)
+        }
+    }
+    de.deserialize_str(WireDate)
+}
+
+fn fast_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(digits(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
 }
 
 fn null_as_empty<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
