@@ -4,16 +4,89 @@
 /// Amounts as JSON numbers, read digit for digit (serde_json's `arbitrary_precision`): a number
 /// a `Decimal` could only hold by rounding is refused, never rounded.
 pub mod exact_amount {
+    use std::fmt;
+
     use rust_decimal::Decimal;
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
+    use serde::{Deserializer, Serializer};
 
     pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
         rust_decimal::serde::arbitrary_precision::serialize(amount, serializer)
     }
 
+    /// Parsed from the digits serde_json scanned, without making a `serde_json::Number` of
+    /// them first (a second copy and a second pass): amounts are most of a large answer.
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        let number = serde_json::Number::deserialize(deserializer)?;
-        parse(number.as_str()).map_err(serde::de::Error::custom)
+        deserializer.deserialize_any(Amount)
+    }
+
+    /// serde_json's `arbitrary_precision` hands a number over as a one-entry map whose key is
+    /// this token and whose value is the number's text.
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+    struct Amount;
+
+    impl<'de> Visitor<'de> for Amount {
+        type Value = Decimal;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
+            match map.next_key_seed(Token)? {
+                Some(true) => map.next_value_seed(Digits),
+                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
+            }
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+            Ok(Decimal::from(v))
+        }
+    }
+
+    /// Whether a map key is serde_json's number token.
+    struct Token;
+
+    impl<'de> DeserializeSeed<'de> for Token {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for Token {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            Ok(v == NUMBER_TOKEN)
+        }
+    }
+
+    /// A number's text, parsed where it lies.
+    struct Digits;
+
+    impl<'de> DeserializeSeed<'de> for Digits {
+        type Value = Decimal;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl Visitor<'_> for Digits {
+        type Value = Decimal;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number")
+        }
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
+            parse(text).map_err(E::custom)
+        }
     }
 
     pub fn parse(text: &str) -> Result<Decimal, String> {

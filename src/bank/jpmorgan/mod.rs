@@ -1,14 +1,12 @@
 //! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
 
 mod provider;
+mod wire;
 
 pub use provider::{code_hint, documented_host, LIMITS, SPEC};
+pub use wire::*;
 
 use std::sync::Arc;
-
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
 
 use crate::error::{BankError, Error, Result};
 use crate::http::{body_excerpt, Http};
@@ -96,245 +94,6 @@ pub fn parse_body(body: &[u8]) -> serde_json::Result<ResponseBody> {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(body),
     }
-}
-
-/// `relativeDateType` of a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum RelativeDateType {
-    CurrentDay,
-    PriorDay,
-}
-
-/// The body of `POST /balance`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RequestBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub relative_date_type: Option<RelativeDateType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub account_list: Vec<AccountSelector>,
-}
-
-/// One `accountList` entry of a request: one account, its bank where known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountSelector {
-    pub account_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_id: Option<String>,
-}
-
-/// The body of a successful answer.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ResponseBody {
-    #[serde(default)]
-    pub account_list: Vec<AccountEntry>,
-    /// Whole-request errors; expected with an error status, but honoured in a 200 too.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<ErrorEntry>,
-}
-
-/// One account of an answer: balances, or an error code and message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountEntry {
-    pub account_id: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub account_name: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub branch_id: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub bank_id: String,
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub bank_name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<CurrencyEntry>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub balance_list: Option<Vec<BalanceEntry>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_msg: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CurrencyEntry {
-    pub code: String,
-    #[serde(default)]
-    pub currency_sequence: i64,
-    pub decimal_location: u32,
-    #[serde(default)]
-    pub description: String,
-}
-
-/// One as-of date of an account. Amounts are JSON numbers read as exact decimals.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct BalanceEntry {
-    #[serde(deserialize_with = "wire_date")]
-    pub as_of_date: NaiveDate,
-    #[serde(default)]
-    pub record_timestamp: String,
-    #[serde(default)]
-    pub current_day: bool,
-    #[serde(with = "exact_amount")]
-    pub opening_available_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub opening_ledger_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub ending_available_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub ending_ledger_amount: Decimal,
-}
-
-/// The body of a whole-request error.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ErrorBody {
-    #[serde(default)]
-    pub errors: Vec<ErrorEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ErrorEntry {
-    pub error_code: String,
-    #[serde(default)]
-    pub error_msg: String,
-}
-
-/// Amounts as JSON numbers, read digit for digit: a number `Decimal` could only hold by
-/// rounding (more than 28 significant digits) is refused, never rounded.
-mod exact_amount {
-    use std::fmt;
-
-    use rust_decimal::Decimal;
-    use serde::de::{self, DeserializeSeed, MapAccess, Visitor};
-    use serde::{Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(amount: &Decimal, serializer: S) -> Result<S::Ok, S::Error> {
-        rust_decimal::serde::arbitrary_precision::serialize(amount, serializer)
-    }
-
-    /// Parsed from the digits serde_json scanned, without making a `serde_json::Number` of
-    /// them first (a second copy and a second pass): amounts are most of a large answer.
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Decimal, D::Error> {
-        deserializer.deserialize_any(Amount)
-    }
-
-    /// serde_json's `arbitrary_precision` hands a number over as a one-entry map whose key is
-    /// this token and whose value is the number's text.
-    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
-
-    struct Amount;
-
-    impl<'de> Visitor<'de> for Amount {
-        type Value = Decimal;
-
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON number")
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Decimal, A::Error> {
-            match map.next_key_seed(Token)? {
-                Some(true) => map.next_value_seed(Digits),
-                _ => Err(de::Error::invalid_type(de::Unexpected::Map, &self)),
-            }
-        }
-
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
-        }
-
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
-            Ok(Decimal::from(v))
-        }
-    }
-
-    /// Whether a map key is serde_json's number token.
-    struct Token;
-
-    impl<'de> DeserializeSeed<'de> for Token {
-        type Value = bool;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            d.deserialize_str(self)
-        }
-    }
-
-    impl Visitor<'_> for Token {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON number")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-            Ok(v == NUMBER_TOKEN)
-        }
-    }
-
-    /// A number's text, parsed where it lies.
-    struct Digits;
-
-    impl<'de> DeserializeSeed<'de> for Digits {
-        type Value = Decimal;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Decimal, D::Error> {
-            d.deserialize_str(self)
-        }
-    }
-
-    impl Visitor<'_> for Digits {
-        type Value = Decimal;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a JSON number")
-        }
-        fn visit_str<E: de::Error>(self, text: &str) -> Result<Decimal, E> {
-            let parsed = match text.contains(['e', 'E']) {
-                // Exponent notation is legal JSON; no bank has been seen to send it.
-                true => Decimal::from_scientific(text),
-                false => Decimal::from_str_exact(text),
-            };
-            parsed.map_err(|e| E::custom(format!("amount {text} cannot be held exactly ({e})")))
-        }
-    }
-}
-
-/// `YYYY-MM-DD` read by hand (chrono's parser walks a format description for every date); any
-/// other shape goes to chrono, which accepts or refuses it as it always has.
-fn wire_date<'de, D: serde::Deserializer<'de>>(de: D) -> Result<NaiveDate, D::Error> {
-    struct WireDate;
-    impl serde::de::Visitor<'_> for WireDate {
-        type Value = NaiveDate;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a date as YYYY-MM-DD")
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> std::result::Result<NaiveDate, E> {
-            fast_date(text).map_or_else(|| text.parse().map_err(E::custom), Ok)
-        }
-    }
-    de.deserialize_str(WireDate)
-}
-
-fn fast_date(text: &str) -> Option<NaiveDate> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |n, d| {
-            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
-        })
-    };
-    let year = i32::try_from(digits(0..4)?).ok()?;
-    NaiveDate::from_ymd_opt(year, digits(5..7)?, digits(8..10)?)
-}
-
-fn null_as_empty<'de, D: serde::Deserializer<'de>>(de: D) -> Result<String, D::Error> {
-    Ok(Option::<String>::deserialize(de)?.unwrap_or_default())
 }
 
 /// The body for one planned request: an explicit day type or both dates, one entry per account.
@@ -481,8 +240,8 @@ mod tests {
         );
         let range = BalanceRequest {
             span: DateSpan::Range {
-                from: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
-                to: NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
+                from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                to: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
             },
             accounts: vec![],
         };

@@ -10,6 +10,9 @@ mod authorize;
 #[cfg(test)]
 mod client_tests;
 pub mod data;
+mod refusals;
+
+use refusals::{field_refusal, not_found, refusal};
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -28,7 +31,7 @@ use super::auth::{basic_credentials, bearer_token, form_value};
 use super::CLIENT_ID;
 use crate::bank::openbanking::wire::{
     AccountsData, AccountsPage, BalancesData, BalancesPage, ConsentAnswer, ConsentData,
-    ConsentRequest, ErrorItem, ErrorResponse, Links, Meta,
+    ConsentRequest, Links, Meta,
 };
 
 /// The path the data API lives under, below the nesting prefix.
@@ -466,38 +469,4 @@ fn consent_answer(id: &str, consent: &Consent) -> ConsentAnswer {
             expiration_date_time: consent.expires.map(time),
         },
     }
-}
-
-fn not_found(consent_id: &str) -> Response {
-    refusal(
-        StatusCode::NOT_FOUND,
-        "UK.OBIE.Resource.NotFound",
-        &format!("consent {consent_id} does not exist"),
-    )
-}
-
-fn field_refusal(message: &str, path: &str) -> Response {
-    let body = ErrorResponse {
-        code: Some("400 BadRequest".into()),
-        message: Some("the request is invalid".into()),
-        errors: vec![ErrorItem {
-            error_code: "UK.OBIE.Field.Invalid".into(),
-            message: message.into(),
-            path: Some(path.into()),
-        }],
-    };
-    (StatusCode::BAD_REQUEST, Json(body)).into_response()
-}
-
-fn refusal(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = ErrorResponse {
-        code: Some(status.to_string()),
-        message: Some(message.into()),
-        errors: vec![ErrorItem {
-            error_code: code.into(),
-            message: message.into(),
-            path: None,
-        }],
-    };
-    (status, Json(body)).into_response()
 }
