@@ -31,6 +31,9 @@ pub fn complete(mut report: Report, requested: &[AccountRef]) -> Report {
     }
     let mut answered: HashSet<(&str, &str)> = HashSet::new();
     let mut answered_ids: HashSet<&str> = HashSet::new();
+    // Providers without bank ids (FDX, open banking) answer `BANK/ID` by the id alone, as their
+    // own selection does.
+    let mut unbanked_ids: HashSet<&str> = HashSet::new();
     let answers = report
         .rows
         .iter()
@@ -44,11 +47,17 @@ pub fn complete(mut report: Report, requested: &[AccountRef]) -> Report {
     for (bank, id) in answers {
         answered.insert((bank, id));
         answered_ids.insert(id);
+        if bank.is_empty() {
+            unbanked_ids.insert(id);
+        }
     }
     let missing: Vec<AccountError> = requested
         .iter()
         .filter(|a| match &a.bank_id {
-            Some(bank) => !answered.contains(&(bank.as_str(), a.account_id.as_str())),
+            Some(bank) => {
+                !answered.contains(&(bank.as_str(), a.account_id.as_str()))
+                    && !unbanked_ids.contains(a.account_id.as_str())
+            }
             None => !answered_ids.contains(a.account_id.as_str()),
         })
         .map(|a| missing_error(a, MISSING, MISSING_MESSAGE))

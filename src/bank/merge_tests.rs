@@ -117,6 +117,17 @@ fn requested_accounts_left_out_become_missing_errors() {
 }
 
 #[test]
+fn an_answer_without_bank_id_answers_a_request_with_one() {
+    // FDX and open banking have no bank ids: `-a BANK/ID` is answered by the id alone.
+    let answer = Report {
+        rows: vec![row("", "chk-1", 1)],
+        errors: vec![],
+    };
+    let report = complete(answer, &[acct(Some("CHASUS33"), "chk-1")]);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+#[test]
 fn duplicate_rows_are_dropped_once_and_conflicts_refused() {
     let report = Report {
         rows: vec![
