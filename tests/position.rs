@@ -469,3 +469,21 @@ fn dry_run_prints_each_profiles_plan_and_the_global_p_stays_single_elsewhere() {
         .code(2)
         .stderr_has("the sandbox has no profile 'no-such-bank'");
 }
+
+#[test]
+fn two_profiles_reaching_the_same_accounts_are_refused_not_counted_twice() {
+    let home = Home::new();
+    let base = "http://127.0.0.1:9";
+    let token = "http://127.0.0.1:9/oauth2/token";
+    home.write_config(&format!(
+        "{}{}",
+        profile("ops", base, token),
+        profile("ops-copy", base, token)
+    ));
+    configured(&home, &[])
+        .code(2)
+        .stderr_has("profiles 'ops' and 'ops-copy' reach the same accounts (jpmorgan at http://127.0.0.1:9/)")
+        .stderr_has("hint: pick one of them with -p");
+    // One of them alone is fine as far as this check goes (the bank itself is down: exit 6).
+    configured(&home, &["-p", "ops"]).code(6);
+}

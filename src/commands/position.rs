@@ -128,14 +128,48 @@ fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
             "set one up with 'treasury login -p NAME', or try 'treasury --sandbox position'",
         ));
     }
-    names
+    let chosen: Vec<Chosen> = names
         .into_iter()
         .map(|name| {
             let profile = config::resolve(&file, &name, &path)?;
             let book = config::account_book(&file, &name);
             Ok(Chosen::new(name, profile.provider, Some(profile), book))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    refuse_same_bank_twice(&chosen)?;
+    Ok(chosen)
+}
+
+/// Two profiles that reach the same accounts (same provider, API root, client and provider
+/// settings) would count them twice in the totals: refused, naming both.
+fn refuse_same_bank_twice(chosen: &[Chosen]) -> Result<()> {
+    let origin = |c: &Chosen| {
+        c.profile.as_ref().map(|p| {
+            let settings: Vec<_> = p.settings.iter().collect();
+            (
+                p.provider.name,
+                p.base_url.to_string(),
+                p.client_id.clone(),
+                format!("{settings:?}"),
+            )
+        })
+    };
+    for (i, first) in chosen.iter().enumerate() {
+        let Some(mine) = origin(first) else { continue };
+        if let Some(twin) = chosen[i + 1..]
+            .iter()
+            .find(|c| origin(c).as_ref() == Some(&mine))
+        {
+            return Err(Error::usage_hint(
+                format!(
+                    "profiles '{}' and '{}' reach the same accounts ({} at {}): their balances would count twice",
+                    first.name, twin.name, mine.0, mine.1
+                ),
+                "pick one of them with -p",
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A profile named twice is fetched once: its accounts must not count twice in the totals.
