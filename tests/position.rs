@@ -399,12 +399,15 @@ fn one_bank_down_is_named_and_the_rest_reported_with_exit_5() {
 #[test]
 fn every_bank_down_exits_with_the_first_ones_code_and_leaves_the_output_file() {
     let home = Home::new();
-    let down = format!("http://127.0.0.1:{}", closed_port());
-    let token = format!("{down}/oauth2/token");
+    // Two banks, both down (two profiles at one address would be refused as the same bank).
+    let (down_a, down_b) = (
+        format!("http://127.0.0.1:{}", closed_port()),
+        format!("http://localhost:{}", closed_port()),
+    );
     home.write_config(&format!(
         "{}{}",
-        profile("a", &down, &token),
-        profile("b", &down, &token)
+        profile("a", &down_a, &format!("{down_a}/oauth2/token")),
+        profile("b", &down_b, &format!("{down_b}/oauth2/token"))
     ));
     let report = home.write_file("position.json", "previous\n", 0o644);
     // -q keeps warnings quiet, not the profiles a report lacks.
