@@ -17,7 +17,10 @@ fn man_prints_the_page_of_treasury_or_of_a_command() {
     assert!(page.stdout.contains("\\-\\-split"), "{page}");
     let nested = run(env.bare_cmd().args(["man", "sandbox serve"]));
     nested.expect_code(0);
-    assert!(nested.stdout.contains(".TH treasury-sandbox-serve 1"), "{nested}");
+    assert!(
+        nested.stdout.contains(".TH treasury-sandbox-serve 1"),
+        "{nested}"
+    );
 }
 
 #[test]
@@ -32,9 +35,14 @@ fn man_refuses_an_unknown_command_naming_the_known_ones() {
 #[test]
 fn sandbox_names_a_provider_or_refuses_it() {
     let env = TestEnv::new();
-    let chase = run(env.bare_cmd().args(["--sandbox=chase", "accounts", "-f", "csv"]));
+    let chase = run(env
+        .bare_cmd()
+        .args(["--sandbox=chase", "accounts", "-f", "csv"]));
     chase.expect_code(0);
-    assert!(chase.stdout.starts_with("account_id,account_name,"), "{chase}");
+    assert!(
+        chase.stdout.starts_with("account_id,account_name,"),
+        "{chase}"
+    );
     let unknown = run(env.bare_cmd().args(["--sandbox=hsbc", "accounts"]));
     unknown.expect_code(2).expect_stdout_empty();
     unknown.expect_stderr_has("error: the sandbox does not serve provider 'hsbc'");
@@ -44,9 +52,10 @@ fn sandbox_names_a_provider_or_refuses_it() {
 #[test]
 fn sandbox_serve_refuses_more_accounts_than_it_holds() {
     let env = TestEnv::new();
-    let out = run(env
-        .bare_cmd()
-        .args(["sandbox", "serve", "--port", "0", "--accounts", "999999999"]));
+    let out =
+        run(env
+            .bare_cmd()
+            .args(["sandbox", "serve", "--port", "0", "--accounts", "999999999"]));
     out.expect_code(2).expect_stdout_empty();
     out.expect_stderr_has("error: --accounts 999999999 is more than the sandbox holds");
     out.expect_stderr_has("hint: give --accounts between 0 and");

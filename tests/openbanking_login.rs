@@ -6,12 +6,10 @@
 mod chase_common;
 mod isolated;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
 
-use chase_common::{enc, free_port, hidden, http};
+use chase_common::{enc, free_port, hidden, http, Login};
 use isolated::{mode_of, run, Home, Run, ServedSandbox, BIN};
 
 /// An open-banking profile `ob` on this sandbox, with a fresh RSA key and certificate to sign
@@ -37,11 +35,6 @@ fn configure(home: &Home, sandbox: &ServedSandbox, client_id: &str) {
 }
 
 /// `treasury [-v..] -p ob login --store file ARGS`, with the client secret in the environment.
-struct Login {
-    child: Child,
-    stderr: Arc<Mutex<String>>,
-}
-
 fn env(cmd: &mut Command, home: &Home) {
     cmd.env_clear()
         .current_dir(home.path())
@@ -53,70 +46,14 @@ fn env(cmd: &mut Command, home: &Home) {
         .env("NO_PROXY", "127.0.0.1,localhost");
 }
 
-impl Login {
-    fn start(home: &Home, verbose: &[&str], args: &[&str]) -> Login {
-        let mut cmd = Command::new(BIN);
-        env(&mut cmd, home);
-        let mut child = cmd
-            .args(verbose)
-            .args(["-p", "ob", "login", "--store", "file"])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let pipe = child.stderr.take().unwrap();
-        let lines = Arc::clone(&stderr);
-        std::thread::spawn(move || {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut text = lines.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
-            }
-        });
-        Login { child, stderr }
-    }
-
-    fn authorize_url(&self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let text = self.stderr.lock().unwrap().clone();
-            let url = text
-                .lines()
-                .map(str::trim)
-                .find(|l| l.contains("/authorize?"));
-            if let (Some(url), true) = (url, text.contains("Waiting") || text.contains("paste")) {
-                return url.to_string();
-            }
-            assert!(Instant::now() < deadline, "no authorization URL:\n{text}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn paste(&mut self, text: &str) {
-        let mut stdin = self.child.stdin.take().unwrap();
-        writeln!(stdin, "{text}").unwrap();
-    }
-
-    fn finish(mut self) -> Run {
-        let status = self.child.wait().unwrap();
-        let mut stdout = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut stdout)
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(50));
-        let stderr = self.stderr.lock().unwrap().clone();
-        Run {
-            code: status.code().unwrap(),
-            stdout,
-            stderr,
-        }
-    }
+/// `treasury VERBOSE -p ob login --store file ARGS`, with the client secret in the environment.
+fn start_login(home: &Home, verbose: &[&str], args: &[&str]) -> Login {
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, home);
+    cmd.args(verbose)
+        .args(["-p", "ob", "login", "--store", "file"])
+        .args(args);
+    Login::spawn(cmd)
 }
 
 /// Opens the authorize page like a browser and presses `decision`; returns the page and the
@@ -155,7 +92,7 @@ fn query_value(url: &str, key: &str) -> String {
 
 /// A whole approved login through the loopback listener; the run, the URL and the landing.
 fn log_in(home: &Home, verbose: &[&str]) -> (Run, String, String) {
-    let login = Login::start(home, verbose, &[]);
+    let login = start_login(home, verbose, &[]);
     let url = login.authorize_url();
     let (page, landing) = authorise(&url, "approve");
     assert!(
@@ -294,7 +231,7 @@ fn a_denied_authorization_stores_nothing_and_is_exit_3() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox, "sandbox");
-    let login = Login::start(&home, &[], &[]);
+    let login = start_login(&home, &[], &[]);
     let url = login.authorize_url();
     let (_, landing) = authorise(&url, "deny");
     assert!(landing.contains("error=access_denied"), "{landing}");
@@ -316,7 +253,7 @@ fn a_pasted_landing_with_a_wrong_state_stores_nothing() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox, "sandbox");
-    let mut login = Login::start(&home, &[], &["--no-browser"]);
+    let mut login = start_login(&home, &[], &["--no-browser"]);
     let url = login.authorize_url();
     let (_, landing) = authorise(&url, "approve");
     let state = query_value(&landing, "state");
@@ -331,7 +268,7 @@ fn a_pasted_landing_logs_in_without_a_listener() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox, "sandbox");
-    let mut login = Login::start(&home, &[], &["--no-browser"]);
+    let mut login = start_login(&home, &[], &["--no-browser"]);
     let url = login.authorize_url();
     let (_, landing) = authorise(&url, "approve");
     login.paste(&landing);

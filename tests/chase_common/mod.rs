@@ -112,16 +112,18 @@ pub fn consent(authorize_url: &str, decision: &str, accounts: &[&str]) -> String
     location.expect("a redirect")
 }
 
-/// `treasury login -p chase --store file ARGS` running, its stderr collected.
+/// A `treasury login` running, its stderr collected (`-p chase` by `start`; any profile by
+/// `spawn`).
 pub struct Login {
     child: Child,
     stderr: Arc<Mutex<String>>,
 }
 
 impl Login {
+    /// `treasury login -p chase --store file ARGS` (`-v` flags go before the command).
     pub fn start(home: &Home, args: &[&str]) -> Login {
-        let mut child = Command::new(BIN)
-            .env_clear()
+        let mut cmd = Command::new(BIN);
+        cmd.env_clear()
             .current_dir(home.path())
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join("config"))
@@ -131,7 +133,13 @@ impl Login {
             .args(["-p", "chase"])
             .args(args.iter().filter(|a| a.starts_with("-v")))
             .args(["login", "--store", "file"])
-            .args(args.iter().filter(|a| !a.starts_with("-v")))
+            .args(args.iter().filter(|a| !a.starts_with("-v")));
+        Login::spawn(cmd)
+    }
+
+    /// Starts a prepared login command with piped stdio and collects its stderr.
+    pub fn spawn(mut cmd: Command) -> Login {
+        let mut child = cmd
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
