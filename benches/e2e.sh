@@ -13,77 +13,9 @@
 # Usage: benches/e2e.sh [RUNS]   (RUNS of the small request, default 20; SPLIT_RUNS=3 split runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
 runs=${1:-20}
-for tool in cargo curl python3 /usr/bin/time; do
-    command -v "$tool" >/dev/null || { echo "e2e.sh needs $tool" >&2; exit 2; }
-done
-
-echo "building treasury --release ..." >&2
-cargo build --release --quiet --bin treasury
-bin=$root/target/release/treasury
-
-work=$(mktemp -d)
-sandbox_pid=
-cleanup() {
-    [ -n "$sandbox_pid" ] && kill "$sandbox_pid" 2>/dev/null && wait "$sandbox_pid" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Nothing of the caller's treasury setup: a private HOME, config and cache.
-export HOME=$work XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache
-export TREASURY_NO_KEYRING=1 NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
-unset TREASURY_CONFIG TREASURY_PROFILE TREASURY_FORMAT TREASURY_ACCESS_TOKEN
-mkdir -p "$XDG_CONFIG_HOME/treasury" "$XDG_CACHE_HOME"
-
-"$bin" sandbox serve --port 0 --accounts 10000 2>"$work/sandbox.log" &
-sandbox_pid=$!
-base=
-for _ in $(seq 100); do
-    base=$(grep -o 'Sandbox bank listening on http://127\.0\.0\.1:[0-9]*' "$work/sandbox.log" | grep -o 'http://.*' || true)
-    [ -n "$base" ] && break
-    sleep 0.1
-done
-[ -n "$base" ] || { echo "the sandbox did not start:" >&2; cat "$work/sandbox.log" >&2; exit 1; }
-
-cat >"$XDG_CONFIG_HOME/treasury/config.toml" <<TOML
-default_profile = "sandbox"
-
-[profiles.sandbox]
-base_url = "$base"
-token_url = "$base/oauth2/token"
-client_id = "sandbox"
-TOML
-export TREASURY_CLIENT_SECRET=sandbox
-
-cd "$work"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-"$bin" accounts -f csv >accounts.csv
-python3 - <<'PY'
-import csv
-with open("accounts.csv", newline="") as f, open("ids.txt", "w") as out:
-    for row in csv.DictReader(f):
-        out.write(f"{row['bank_id']}/{row['account_id']}\n")
-PY
-accounts=$(wc -l <ids.txt)
-[ "$accounts" -eq 10000 ] || { echo "expected 10000 accounts, got $accounts" >&2; exit 1; }
-
-# Seconds of wall time, peak RSS in MB and CPU seconds (user + system) from a `/usr/bin/time -v`
-# report.
-wall_and_rss() {
-    python3 - "$1" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-clock = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)", text).group(1)
-seconds = 0.0
-for part in clock.split(":"):
-    seconds = seconds * 60 + float(part)
-rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
-cpu = sum(float(re.search(rf"{kind} time \(seconds\): (\S+)", text).group(1)) for kind in ("User", "System"))
-print(f"{seconds:.2f} {rss_kb / 1024:.0f} {cpu:.2f}")
-PY
-}
+ACCOUNTS=10000 IDS=ids.txt NEEDS=curl
+. benches/setup.sh
 
 ratio() { python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$1" "$2"; }
 
@@ -122,7 +54,7 @@ rows=$(($(wc -l <out.csv) - 1))
 answers=$(find bodies -name '*.out' | wc -l)
 answer_mb=$(du -cm bodies/*.out | tail -1 | cut -f1)
 
-echo "== split run: $accounts accounts x 31 days ($from..$to), $requests requests, concurrency 4"
+echo "== split run: $ACCOUNTS accounts x 31 days ($from..$to), $requests requests, concurrency 4"
 echo "treasury  wall ${t_wall} s (median of: ${t_all})  cpu ${t_cpu} s  peak RSS ${t_rss} MB  ($rows CSV rows)"
 echo "curl      wall ${c_wall} s (median of: ${c_all})  cpu ${c_cpu} s  ($answers answers, ${answer_mb} MB of JSON)"
 echo "ratio     $(ratio "$t_wall" "$c_wall")  (goal <= 1.15; RSS goal <= 48 MB)"
