@@ -61,11 +61,25 @@ impl AtomicFile {
         AtomicFile::create_with(target, &tempfile::Builder::new())
     }
 
+    /// Like `create_private`, the temporary file named `PREFIX*.tmp` (`PREFIX` starting
+    /// `.treasury-`), so what is left of a killed run can be told from other files.
+    pub fn create_private_named(target: &Path, prefix: &str) -> io::Result<AtomicFile> {
+        AtomicFile::create_named(target, &tempfile::Builder::new(), prefix)
+    }
+
     fn create_with(target: &Path, builder: &tempfile::Builder) -> io::Result<AtomicFile> {
+        AtomicFile::create_named(target, builder, ".treasury-")
+    }
+
+    fn create_named(
+        target: &Path,
+        builder: &tempfile::Builder,
+        prefix: &str,
+    ) -> io::Result<AtomicFile> {
         let mut pending = lock_pending();
         let temp = builder
             .clone()
-            .prefix(".treasury-")
+            .prefix(prefix)
             .suffix(".tmp")
             .tempfile_in(parent_dir(target))?;
         pending.push(temp.path().to_path_buf());
@@ -78,7 +92,8 @@ impl AtomicFile {
         })
     }
 
-    /// Flushes, syncs and renames the temporary file over the target (or flushes a FIFO).
+    /// Flushes, syncs and renames the temporary file over the target, then syncs the folder so
+    /// the rename itself survives a crash (or flushes a FIFO).
     pub fn commit(self) -> io::Result<()> {
         match self.inner {
             Inner::Direct(mut file) => file.flush(),
@@ -94,7 +109,9 @@ impl AtomicFile {
                 pending.retain(|p| p != temp.path());
                 let result = temp.persist(&target).map(drop).map_err(|e| e.error);
                 drop(pending);
-                result
+                result?;
+                sync_dir(parent_dir(&target));
+                Ok(())
             }
         }
     }
@@ -141,9 +158,20 @@ fn lock_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Makes a rename in `dir` durable (fsync of the folder). Where a folder cannot be opened or
+/// synced (not Unix, some network file systems) the rename stands as the OS left it.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 /// The file a chain of symlinks ends at (which need not exist yet). `/dev/...` and `/proc/...`
 /// paths are kept as given: `/dev/stdout` is the descriptor, not the file behind it.
-fn follow_symlinks(target: &Path) -> io::Result<PathBuf> {
+pub fn follow_symlinks(target: &Path) -> io::Result<PathBuf> {
     let mut path = target.to_path_buf();
     if path.starts_with("/dev") || path.starts_with("/proc") {
         return Ok(path);

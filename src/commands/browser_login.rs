@@ -150,7 +150,8 @@ fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
 }
 
 fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
-    store.save_login(profile, renewal)?;
+    let held = credentials::lock::lock()?;
+    store.save_login(&held, profile, renewal, None)?;
     if *store != Store::Keyring {
         // The keyring comes first in the chain: an older login there would hide this one.
         let _ = keyring::delete(&credentials::login::refresh_entry(profile));
