@@ -6,7 +6,9 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tempfile::NamedTempFile;
 
@@ -139,6 +141,44 @@ impl Write for AtomicFile {
             Inner::Replace { temp, .. } => temp.flush(),
             Inner::Direct(file) => file.flush(),
         }
+    }
+}
+
+/// Work a signal must not cut short (a refresh grant sent until its rotated token is stored).
+static DEFERRING: AtomicUsize = AtomicUsize::new(0);
+/// Set once a signal arrived: no new such work starts.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// The longest a signal waits for deferred work: past the longest token request.
+const DEFER_AT_MOST: Duration = Duration::from_secs(300);
+
+/// While alive, SIGINT and SIGTERM wait for it to be dropped before the run ends.
+#[must_use = "signals are deferred only while the guard lives"]
+pub struct SignalsDeferred(());
+
+impl Drop for SignalsDeferred {
+    fn drop(&mut self) {
+        DEFERRING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Defers SIGINT/SIGTERM until the guard is dropped. When a signal has already arrived the
+/// work is not started: this never returns, and the run ends.
+pub async fn defer_signals() -> SignalsDeferred {
+    DEFERRING.fetch_add(1, Ordering::SeqCst);
+    if STOPPING.load(Ordering::SeqCst) {
+        DEFERRING.fetch_sub(1, Ordering::SeqCst);
+        std::future::pending::<()>().await;
+    }
+    SignalsDeferred(())
+}
+
+/// For the signal handler: stops new deferred work from starting and waits (bounded) until
+/// the work under way is done.
+pub async fn finish_deferred() {
+    STOPPING.store(true, Ordering::SeqCst);
+    let started = std::time::Instant::now();
+    while DEFERRING.load(Ordering::SeqCst) > 0 && started.elapsed() < DEFER_AT_MOST {
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 

@@ -318,7 +318,6 @@ fn terminate_during_token_answer(
 }
 
 #[test]
-#[ignore = "deferring signals comes in the next commit"]
 fn sigterm_while_the_token_answer_is_on_its_way_keeps_the_rotated_token() {
     let home = Home::new();
     let (standin, sandbox) = (StandIn::start(), sandbox(&home));

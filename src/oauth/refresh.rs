@@ -118,6 +118,8 @@ impl LoginTokens {
             return Ok(fresh.token.clone());
         }
         tracing::info!("renewing the access token with the refresh token");
+        // From the grant sent until its rotated token is stored, SIGINT/SIGTERM wait.
+        let deferred = crate::atomic::defer_signals().await;
         let answer = authcode::refresh(http, login, &stored.refresh_token)
             .await
             .map_err(|e| answer_lost(e, profile))?;
@@ -138,6 +140,7 @@ impl LoginTokens {
             access_expires_at: tokens.expires_at,
         };
         store.save_login(&held, profile, &renewal, None)?;
+        drop(deferred);
         drop(held);
         Ok(tokens.access_token)
     }
