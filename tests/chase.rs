@@ -5,7 +5,9 @@
 mod chase_common;
 mod isolated;
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
 use chase_common::*;
 use isolated::{mode_of, run, Home, ServedSandbox};
@@ -78,23 +80,114 @@ fn a_denied_consent_exits_3_and_stores_nothing() {
 }
 
 #[test]
-fn a_wrong_state_exits_3_and_stores_nothing() {
+fn a_wrong_state_gets_404_and_the_login_waits_for_the_right_one() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox);
     let login = Login::start(&home, &[]);
     let landing = consent(&login.authorize_url(), "approve", MAPPED);
     let forged = format!("{}&state=forged", landing.split("&state=").next().unwrap());
-    http("GET", &forged, "");
-    login
-        .finish()
-        .code(3)
-        .stderr_has("does not match this login");
-    nothing_stored(&home);
+    let (status, _, _) = http("GET", &forged, "");
+    assert_eq!(status, 404, "a forged state is not this login's answer");
     assert_eq!(
         token_posts(&sandbox, 1),
         0,
         "the code must not be exchanged"
+    );
+    let (status, _, _) = http("GET", &landing, "");
+    assert_eq!(status, 200);
+    login
+        .finish()
+        .code(0)
+        .stderr_has("Logged in as profile 'chase'");
+}
+
+/// The port of the loopback listener, from the authorization URL's `redirect_uri`.
+fn listener_addr(url: &str) -> String {
+    let query = url.split_once('?').unwrap().1;
+    let redirect = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let rest = redirect.strip_prefix("http://").unwrap();
+    rest[..rest.find('/').unwrap()].to_string()
+}
+
+/// A request sent raw to the listener; its status (0 when the connection gave none).
+fn raw_status(addr: &str, request: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn forged_stray_idle_and_slow_connections_cannot_end_or_jam_the_login() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let started = Instant::now();
+    let login = Login::start(&home, &["--timeout", "25"]);
+    let url = login.authorize_url();
+    let addr = listener_addr(&url);
+    // Idle connections that never send a byte, and one that sends its head a byte a second.
+    let idle: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    let slow_addr = addr.clone();
+    let slow = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&slow_addr).unwrap();
+        for byte in b"GET /callback?state=x HTTP/1.1\r\nhost: a\r\n"
+            .iter()
+            .cycle()
+            .take(40)
+        {
+            if stream.write_all(&[*byte]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        false
+    });
+    let get = |target: &str| {
+        format!("GET {target} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n")
+    };
+    for (what, target) in [
+        (
+            "a forged denial",
+            "/callback?error=access_denied&state=forged".to_string(),
+        ),
+        (
+            "a denial with no state",
+            "/callback?error=access_denied".to_string(),
+        ),
+        ("a stray request", "/callback".to_string()),
+        ("another path", "/favicon.ico".to_string()),
+        ("a code with no state", "/callback?code=stolen".to_string()),
+    ] {
+        assert_eq!(raw_status(&addr, &get(&target)), 404, "{what}");
+    }
+    let post = format!("POST /callback?error=access_denied HTTP/1.1\r\nhost: {addr}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    assert_eq!(raw_status(&addr, &post), 404, "a POST");
+    // The browser still gets through, while the idle and slow connections are open.
+    let landing = consent(&url, "approve", MAPPED);
+    let (status, _, page) = http("GET", &landing, "");
+    assert_eq!(status, 200, "{page}");
+    login
+        .finish()
+        .code(0)
+        .stderr_has("Logged in as profile 'chase'");
+    assert!(started.elapsed() < Duration::from_secs(25));
+    drop(idle);
+    assert!(
+        slow.join().unwrap(),
+        "the slow sender is cut off at the head deadline"
     );
 }
 
