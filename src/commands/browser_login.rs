@@ -119,9 +119,9 @@ async fn landing(
             .read_stdin_line()
             .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
     };
-    if browser::has_display() && !browser::open_browser(&attempt.url) {
+    if browser::open(&attempt.url).await == browser::Opened::Failed {
         ctx.term
-            .note("Could not open a browser: open the address above yourself.");
+            .instruct("could not open a browser; open the address above");
     }
     let wait = ctx
         .global
