@@ -340,3 +340,31 @@ fn very_verbose_login_shows_no_token_code_verifier_or_request_object_in_its_log(
         "-vv logs the requests:\n{login}"
     );
 }
+
+#[test]
+fn a_secret_given_to_login_is_stored_with_the_login_so_later_runs_need_nothing_else() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, &home);
+    cmd.env_remove("TREASURY_CLIENT_SECRET").args([
+        "-p",
+        "ob",
+        "login",
+        "--store",
+        "file",
+        "--client-secret-stdin",
+    ]);
+    let mut login = Login::spawn(cmd);
+    login.paste("sandbox");
+    let (_, landing) = authorise(&login.authorize_url(), "approve");
+    assert_eq!(http("GET", &landing, "").0, 200);
+    let done = login.finish();
+    done.code(0).stderr_has("Logged in as profile 'ob'");
+    assert_eq!(stored(&home)["client_secret"].as_str(), Some("sandbox"));
+    // No secret in the environment: the stored one serves the consent calls and refreshes.
+    run(home.cmd().args(["-p", "ob", "balances", "-f", "csv"]))
+        .code(0)
+        .stdout_has("GBP");
+}

@@ -11,7 +11,7 @@ use crate::cli::LoginArgs;
 use crate::commands::Context;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
-use crate::credentials::{self, keyring, Access, Store};
+use crate::credentials::{self, keyring, Access, Secret, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
@@ -36,6 +36,7 @@ pub async fn run(
     if let Some(secs) = ctx.global.timeout {
         profile.timeout = Duration::from_secs(secs);
     }
+    let given = client_secret(ctx, args, &profile)?;
     let login = (flow.endpoints)(&profile)?;
     let mut attempt = Attempt::new(&login)?;
     let mut keep = None;
@@ -51,6 +52,9 @@ pub async fn run(
     let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
         .await?
         .map_err(|r| {
+            if let Some(err) = r.client_refused(&profile.name) {
+                return err;
+            }
             Error::auth(
                 format!(
                     "login failed: the token endpoint refused the authorization code ({}: {}, HTTP {}); nothing was stored",
@@ -68,7 +72,7 @@ pub async fn run(
             .verify()
             .await?;
     }
-    save(&store, &profile.name, &renewal)?;
+    save(&store, &profile.name, &renewal, given.as_ref())?;
     ctx.term.note(&summary(
         &profile.name,
         path,
@@ -76,6 +80,13 @@ pub async fn run(
         &renewal,
         args.no_verify,
     ));
+    if given.is_some() {
+        ctx.term.note(&format!(
+            "The client secret of profile '{}' is stored beside the login ({}).",
+            profile.name,
+            store.name()
+        ));
+    }
     if let Some(keep) = keep {
         ctx.term.note(&keep()?);
     }
@@ -149,13 +160,44 @@ fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
     })
 }
 
-fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
+/// The client secret a `client-secret` profile's token requests need, when the login must take
+/// it (from `--client-secret-stdin`, else a prompt when the secret chain has none): handed to
+/// the chain for this run, and stored with the login.
+fn client_secret(ctx: &Context, args: &LoginArgs, profile: &Profile) -> Result<Option<Secret>> {
+    if profile.auth != AuthMode::ClientSecret {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && credentials::has_secret(profile)? {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && !ctx.term.can_prompt() {
+        return Err(Error::usage_hint(
+            format!(
+                "profile '{}' authenticates with a client secret (auth = \"client-secret\"), and none was found",
+                profile.name
+            ),
+            format!(
+                "pipe it in with 'treasury login -p {} --client-secret-stdin', or set {} or client_secret_command",
+                profile.name,
+                credentials::CLIENT_SECRET_ENV
+            ),
+        ));
+    }
+    let secret = super::login::read_secret(ctx, args, "client secret")?;
+    credentials::give_secret(&profile.name, secret.clone());
+    Ok(Some(secret))
+}
+
+fn save(store: &Store, profile: &str, renewal: &Renewal, secret: Option<&Secret>) -> Result<()> {
     let held = credentials::lock::lock()?;
-    store.save_login(&held, profile, renewal, None)?;
+    store.save_login(&held, profile, renewal, secret)?;
     if *store != Store::Keyring {
         // The keyring comes first in the chain: an older login there would hide this one.
         let _ = keyring::delete(&credentials::login::refresh_entry(profile));
         let _ = keyring::delete(&credentials::token_entry(profile));
+        if secret.is_some() {
+            let _ = keyring::delete(profile);
+        }
     }
     Ok(())
 }

@@ -7,9 +7,10 @@
 //! brings its own HTTP client plumbing beside ours (retries, proxies, bounded bodies, log
 //! redaction), and its token types do not carry `refresh_token_expires_in`.
 //!
-//! Client authentication: a public client (RFC 6749 2.1, Chase) sends `client_id` in the form,
-//! proven by the PKCE verifier (docs/providers/chase.md says why); a confidential one (open
-//! banking) proves itself with its secret, a signed assertion or its TLS certificate.
+//! Client authentication: a confidential client (RFC 6749 2.3: an aggregator at Chase, open
+//! banking) proves itself on the code exchange and every refresh with its secret (HTTP Basic),
+//! a signed assertion or its TLS certificate; a public client (Chase with `auth = "none"`)
+//! sends `client_id` in the form, proven by the PKCE verifier alone.
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -17,7 +18,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::Lifetime;
-use crate::credentials::Secret;
+use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
 use crate::http::Http;
 
@@ -49,6 +50,32 @@ pub enum ClientAuth {
     },
     /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
     Mtls { client_id: String },
+}
+
+impl ClientAuth {
+    /// How the client credentials of a profile authenticate a token request; none for a
+    /// ready token or a login, and for mutual TLS (the connection does).
+    pub fn from_access(access: &Access) -> Option<ClientAuth> {
+        match access {
+            Access::ClientSecret {
+                client_id, secret, ..
+            } => Some(ClientAuth::Secret {
+                client_id: client_id.clone(),
+                secret: secret.clone(),
+            }),
+            Access::PrivateKeyJwt {
+                client_id,
+                key,
+                cert,
+                ..
+            } => Some(ClientAuth::KeyJwt {
+                client_id: client_id.clone(),
+                key: key.clone(),
+                cert: cert.clone(),
+            }),
+            Access::Mtls | Access::Token(_) | Access::Login { .. } => None,
+        }
+    }
 }
 
 /// One login attempt: its `state`, PKCE verifier and the URL the browser opens.
@@ -183,6 +210,24 @@ struct ErrorAnswer {
     error: String,
     #[serde(default)]
     error_description: Option<String>,
+}
+
+impl Refusal {
+    /// `invalid_client`: the bank wants the app to authenticate (or refused how it did), the
+    /// profile's `auth` and secret or key being the way out.
+    pub fn client_refused(&self, profile: &str) -> Option<Error> {
+        (self.error.as_deref() == Some("invalid_client")).then(|| {
+            Error::auth(
+                format!(
+                    "the bank wants client authentication at its token endpoint and refused the app's (invalid_client: {})",
+                    self.description
+                ),
+                format!(
+                    "set auth in profile '{profile}': \"client-secret\" (the default) with the secret from TREASURY_CLIENT_SECRET, client_secret_command, or 'treasury login -p {profile} --client-secret-stdin'; or \"private-key-jwt\" with cert and key"
+                ),
+            )
+        })
+    }
 }
 
 /// Exchanges the authorization code (with the PKCE verifier) for tokens.
