@@ -185,3 +185,38 @@ fn a_confidential_client_logs_in_with_its_secret_and_refreshes_with_the_stored_o
         .code(3)
         .stderr_has("the bank wants client authentication");
 }
+
+#[test]
+fn logout_revokes_the_login_at_the_bank_where_it_can_and_otherwise_says_it_lives_on() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    let revoke = format!(
+        "auth = \"none\"\nrevoke_url = \"{}/chase/aggregator-oauth/v1/revoke\"\n",
+        sandbox.base_url()
+    );
+    configure_with(&home, &sandbox, &revoke);
+    log_in(&home, MAPPED, &[]).0.code(0);
+    let refresh = stored_text(&home, "refresh_token");
+    run(home.cmd().args(["-p", "chase", "logout"]))
+        .code(0)
+        .stderr_has("Revoked the login of profile 'chase' at the bank");
+    let token_url = format!("{}/chase/aggregator-oauth/v1/token", sandbox.base_url());
+    let (status, _, body) = http(
+        "POST",
+        &token_url,
+        &format!(
+            "grant_type=refresh_token&client_id=app&refresh_token={}",
+            enc(&refresh)
+        ),
+    );
+    assert_eq!(status, 400, "the revoked token still works: {body}");
+    // Without revoke_url: forgotten here, and said to live on at the bank.
+    configure(&home, &sandbox);
+    log_in(&home, MAPPED, &[]).0.code(0);
+    run(home.cmd().args(["-p", "chase", "logout"]))
+        .code(0)
+        .stderr_has("has no revoke_url, so its login lives on at the bank until");
+    assert!(!std::fs::read_to_string(home.credentials_path())
+        .unwrap()
+        .contains("refresh_token"));
+}

@@ -1,6 +1,7 @@
 //! `treasury login` for a provider where the account holder consents in a browser: the
 //! authorization-code flow (listener or pasted address), the code exchange, one verifying
-//! request, then the refresh token stored. Any failure stores nothing.
+//! request, then the refresh token stored. Any failure stores no login, and a consent the bank
+//! created for it is deleted there (or recorded for `logout` when the bank cannot be asked).
 
 use std::path::Path;
 use std::time::Duration;
@@ -39,17 +40,61 @@ pub async fn run(
     let given = client_secret(ctx, args, &profile)?;
     let login = (flow.endpoints)(&profile)?;
     let mut attempt = Attempt::new(&login)?;
-    let mut keep = None;
+    let mut consented = None;
     if let Some(consent) = flow.consent {
-        let consented = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
-        attempt = attempt.opening(consented.url);
-        keep = Some(consented.keep);
+        let created = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
+        attempt = attempt.opening(created.url.clone());
+        consented = Some(created);
     }
-    let landing = landing(ctx, args, &login, &attempt).await?;
+    let finished = finish(ctx, args, &profile, &login, &attempt).await;
+    let stored = finished.and_then(|renewal| {
+        save(&store, &profile.name, &renewal, given.as_ref())?;
+        Ok(renewal)
+    });
+    let renewal = match stored {
+        Ok(renewal) => renewal,
+        Err(e) => {
+            // A consent the bank created is deleted there, or recorded for logout.
+            if let Some(consent) = consented {
+                ctx.term.warn(&(consent.discard)().await);
+            }
+            return Err(e);
+        }
+    };
+    ctx.term.note(&summary(
+        &profile.name,
+        path,
+        &store,
+        &renewal,
+        args.no_verify,
+    ));
+    if given.is_some() {
+        ctx.term.note(&format!(
+            "The client secret of profile '{}' is stored beside the login ({}).",
+            profile.name,
+            store.name()
+        ));
+    }
+    if let Some(consent) = consented {
+        ctx.term.note(&(consent.keep)().await?);
+    }
+    Ok(Outcome::Complete)
+}
+
+/// From the browser to tokens: where it landed, the code exchanged, the login verified with
+/// one request. Nothing is stored here.
+async fn finish(
+    ctx: &Context<'_>,
+    args: &LoginArgs,
+    profile: &Profile,
+    login: &BrowserLogin,
+    attempt: &Attempt,
+) -> Result<Renewal> {
+    let landing = landing(ctx, args, login, attempt).await?;
     let code = attempt.code_from(&landing)?;
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(&profile))?;
+    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
-    let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
+    let tokens = authcode::exchange(&http, login, &code, &attempt.verifier)
         .await?
         .map_err(|r| {
             if let Some(err) = r.client_refused(&profile.name) {
@@ -68,29 +113,11 @@ pub async fn run(
     let renewal = renewal(tokens, &profile.name)?;
     if !args.no_verify {
         let access = Access::Token(renewal.access_token.clone());
-        Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+        Bank::connect(profile, access, ctx.retry_policy(), Default::default())?
             .verify()
             .await?;
     }
-    save(&store, &profile.name, &renewal, given.as_ref())?;
-    ctx.term.note(&summary(
-        &profile.name,
-        path,
-        &store,
-        &renewal,
-        args.no_verify,
-    ));
-    if given.is_some() {
-        ctx.term.note(&format!(
-            "The client secret of profile '{}' is stored beside the login ({}).",
-            profile.name,
-            store.name()
-        ));
-    }
-    if let Some(keep) = keep {
-        ctx.term.note(&keep()?);
-    }
-    Ok(Outcome::Complete)
+    Ok(renewal)
 }
 
 /// A client authenticated by mutual TLS presents its certificate at the token endpoint too.

@@ -230,6 +230,65 @@ impl Refusal {
     }
 }
 
+/// A form POST to one of the bank's OAuth endpoints, with the client's authentication (none
+/// for a public client or mutual TLS, whose connection authenticates it).
+async fn post(
+    http: &Http,
+    login: &BrowserLogin,
+    url: &Url,
+    mut form: Vec<(&str, String)>,
+) -> Result<crate::http::Answer> {
+    match &login.client {
+        None | Some(ClientAuth::Mtls { .. }) => http.post_form(url, &form, None).await,
+        Some(ClientAuth::Secret { client_id, secret }) => {
+            // One client authentication per request (RFC 6749 2.3): Basic, not the form's id.
+            form.retain(|(k, _)| *k != "client_id");
+            http.post_form(url, &form, Some((client_id, secret))).await
+        }
+        Some(ClientAuth::KeyJwt {
+            client_id,
+            key,
+            cert,
+        }) => {
+            let jwt = super::assertion::sign(client_id, url.as_str(), key, cert, Utc::now())?;
+            form.push((
+                "client_assertion_type",
+                super::assertion::ASSERTION_TYPE.into(),
+            ));
+            form.push(("client_assertion", jwt.expose().into()));
+            http.post_form(url, &form, None).await
+        }
+    }
+}
+
+/// Revokes a refresh token at the bank's RFC 7009 endpoint, authenticated as the token
+/// requests are. 200 means revoked (or never valid, which RFC 7009 answers the same way).
+pub async fn revoke(
+    http: &Http,
+    login: &BrowserLogin,
+    revoke_url: &Url,
+    refresh_token: &Secret,
+) -> Result<()> {
+    let form = vec![
+        ("token", refresh_token.expose().to_string()),
+        ("token_type_hint", "refresh_token".to_string()),
+        ("client_id", login.client_id.clone()),
+    ];
+    let answer = post(&http.once(), login, revoke_url, form).await?;
+    match answer.status {
+        200..=299 => Ok(()),
+        status => {
+            let reason = serde_json::from_slice::<ErrorAnswer>(&answer.body).map_or_else(
+                |_| format!("HTTP {status}"),
+                |e| format!("{}, HTTP {status}", e.error),
+            );
+            Err(Error::unavailable(format!(
+                "the revocation endpoint {revoke_url} refused to revoke the refresh token ({reason})"
+            )))
+        }
+    }
+}
+
 /// Exchanges the authorization code (with the PKCE verifier) for tokens.
 pub async fn exchange(
     http: &Http,
@@ -267,33 +326,11 @@ pub async fn refresh(
 async fn request(
     http: &Http,
     login: &BrowserLogin,
-    mut form: Vec<(&str, String)>,
+    form: Vec<(&str, String)>,
 ) -> Result<std::result::Result<TokenSet, Refusal>> {
     let token_url = &login.token_url;
     // A code and a rotated refresh token are spent by the first request that reaches the server.
-    let http = &http.once();
-    let answer = match &login.client {
-        None | Some(ClientAuth::Mtls { .. }) => http.post_form(token_url, &form, None).await?,
-        Some(ClientAuth::Secret { client_id, secret }) => {
-            // One client authentication per request (RFC 6749 2.3): Basic, not the form's id.
-            form.retain(|(k, _)| *k != "client_id");
-            http.post_form(token_url, &form, Some((client_id, secret)))
-                .await?
-        }
-        Some(ClientAuth::KeyJwt {
-            client_id,
-            key,
-            cert,
-        }) => {
-            let jwt = super::assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
-            form.push((
-                "client_assertion_type",
-                super::assertion::ASSERTION_TYPE.into(),
-            ));
-            form.push(("client_assertion", jwt.expose().into()));
-            http.post_form(token_url, &form, None).await?
-        }
-    };
+    let answer = post(&http.once(), login, token_url, form).await?;
     if !answer.is_success() {
         let parsed = serde_json::from_slice::<ErrorAnswer>(&answer.body).ok();
         return Ok(Err(Refusal {

@@ -110,6 +110,7 @@ pub fn state_of(consent: &ConsentData, now: DateTime<Utc>) -> ConsentState {
         consent_id: consent.consent_id.clone(),
         expires_at: consent.expiration_date_time.as_deref().and_then(utc_of),
         recorded_at: now,
+        orphans: Vec::new(),
     }
 }
 

@@ -18,6 +18,10 @@ pub struct ConsentState {
     /// `ExpirationDateTime` as the bank confirmed it; none for a consent without an end.
     pub expires_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
+    /// Consents of failed or replaced logins the bank could not be asked to delete: `logout`
+    /// deletes them with this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<String>,
 }
 
 impl ConsentState {
