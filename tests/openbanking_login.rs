@@ -445,3 +445,33 @@ fn a_login_failing_where_the_bank_cannot_be_reached_records_its_consent_for_logo
         "a failed login stored a token"
     );
 }
+
+#[test]
+fn a_signing_key_others_can_read_is_refused_before_any_consent_is_created() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    isolated::set_mode(&home.path().join("client.key"), 0o644);
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, &home);
+    let out = cmd
+        .args(["-p", "ob", "login", "--store", "file"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("can be read by others (mode 644)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(!stderr.contains("/authorize?"), "{stderr}");
+    let url = format!("{}/open-banking/sandbox/requests", sandbox.base_url());
+    let (_, _, body) = http("GET", &url, "");
+    assert!(
+        !body.contains("account-access-consents"),
+        "a consent was created: {body}"
+    );
+    assert!(!consent_record(&home).exists());
+}

@@ -177,6 +177,7 @@ pub fn authorization_url(
             "id_token": { "openbanking_intent_id": intent },
         }),
     };
+    crate::credentials::file::check_private(request.key, "private key")?;
     let signed = assertion::sign_claims(&claims, request.key, request.cert, "the request object")?;
     let mut url = request.authorize_url.clone();
     url.query_pairs_mut()

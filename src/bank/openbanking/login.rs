@@ -54,6 +54,8 @@ pub fn prepare<'a>(
                 format!("add key = \"FILE\" and cert = \"FILE\" (PEM) under [profiles.{}] (docs/providers/open-banking.md)", profile.name),
             ));
         };
+        // Checked before the consent is created: a key others can read signs nothing.
+        credentials::file::check_private(key, "private key")?;
         let consents = super::consents(profile, credentials::own_credentials(profile)?, retry)?;
         let now = Utc::now();
         let days = profile
