@@ -396,3 +396,20 @@ fn a_confidential_chase_client_authenticates_every_refresh_and_invalid_client_sa
     assert!(!wrong.everything().contains("not-it"));
     login_alive(&home, &standin);
 }
+
+#[test]
+fn status_of_a_browser_login_with_an_unusable_credentials_file_is_exit_3() {
+    let home = Home::new();
+    let (standin, sandbox) = (StandIn::start(), sandbox(&home));
+    setup(&home, &standin, &sandbox, NO_AUTH);
+    let fine = run(home.cmd().args(["status", "-p", "chase", "-f", "json"]));
+    assert_eq!(fine.code(0).json()["logged_in"], true, "{fine}");
+    isolated::set_mode(&home.credentials_path(), 0o644);
+    run(home.cmd().args(["status", "-p", "chase"]))
+        .code(3)
+        .stderr_has("can be read by others (mode 644)");
+    write_credentials(&home, "this is = = not toml [");
+    let broken = run(home.cmd().args(["status", "-p", "chase"]));
+    broken.code(3).stderr_has("is not valid TOML");
+    assert!(!broken.everything().contains("not toml"), "{broken}");
+}

@@ -475,3 +475,29 @@ fn a_signing_key_others_can_read_is_refused_before_any_consent_is_created() {
     );
     assert!(!consent_record(&home).exists());
 }
+
+#[test]
+fn the_ending_warning_goes_by_the_earlier_end_the_bank_reports() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox, "sandbox");
+    let config = home
+        .config()
+        .unwrap()
+        .replace("consent_days = 30", "consent_days = 3");
+    home.write_config(&config);
+    log_in(&home, &[]).0.code(0);
+    // The record says later than the bank (edited, as an older version or a lost update would).
+    let mut record = recorded_consent(&home);
+    let later = (chrono::Utc::now() + chrono::Duration::days(90)).to_rfc3339();
+    record["expires_at"] = serde_json::Value::String(later);
+    std::fs::write(consent_record(&home), serde_json::to_vec(&record).unwrap()).unwrap();
+    let quiet = ob(&home, &["balances", "-f", "csv"]);
+    assert!(!quiet.stderr.contains("ends"), "{quiet}");
+    // status asks the bank, which says 3 days: from then on every command warns.
+    ob(&home, &["status", "-f", "json"]).code(0);
+    ob(&home, &["balances", "-f", "csv"])
+        .code(0)
+        .stderr_has("of profile 'ob' ends")
+        .stderr_has("run 'treasury login -p ob'");
+}

@@ -82,6 +82,24 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// What the bank said of the consent's end (`ExpirationDateTime` read back): when it is earlier
+/// than the recorded one, the record takes it, so the 7-day warning goes by the bank's date.
+pub fn note_bank_expiry(profile: &str, recorded: &ConsentState, reported: Option<&str>) {
+    let Some(at) = reported.and_then(super::mapping::utc_of) else {
+        return;
+    };
+    if recorded.expires_at.is_some_and(|mine| mine <= at) {
+        return;
+    }
+    let updated = ConsentState {
+        expires_at: Some(at),
+        ..recorded.clone()
+    };
+    if let Err(e) = save(profile, &updated) {
+        tracing::info!("could not record the consent's end the bank reported: {e}");
+    }
+}
+
 /// Forgets the recorded consent; returns whether there was one.
 pub fn forget(profile: &str) -> Result<bool> {
     let path = path_of(profile)?;
