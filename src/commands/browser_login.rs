@@ -15,6 +15,7 @@ use crate::credentials::{self, keyring, Access, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
+use crate::oauth::browser;
 use crate::oauth::loopback::{self, Listener};
 
 /// The provider's part of a browser login: its endpoints, and the consent it creates first
@@ -118,9 +119,9 @@ async fn landing(
             .read_stdin_line()
             .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
     };
-    if loopback::has_display() && !loopback::open_browser(&attempt.url) {
+    if browser::open(&attempt.url).await == browser::Opened::Failed {
         ctx.term
-            .note("Could not open a browser: open the address above yourself.");
+            .instruct("could not open a browser; open the address above");
     }
     let wait = Duration::from_secs(args.wait);
     ctx.term.note(&format!(
@@ -128,7 +129,7 @@ async fn landing(
         wait.as_secs(),
         login.redirect_uri
     ));
-    listener.wait(wait).await
+    listener.wait(wait, &attempt.state).await
 }
 
 fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
@@ -147,7 +148,8 @@ fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
 }
 
 fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
-    store.save_login(profile, renewal)?;
+    let held = credentials::lock::lock()?;
+    store.save_login(&held, profile, renewal, None)?;
     if *store != Store::Keyring {
         // The keyring comes first in the chain: an older login there would hide this one.
         let _ = keyring::delete(&credentials::login::refresh_entry(profile));

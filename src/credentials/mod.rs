@@ -5,6 +5,7 @@
 pub mod command;
 pub mod file;
 pub mod keyring;
+pub mod lock;
 pub mod login;
 
 use std::fmt;
@@ -355,9 +356,12 @@ impl Store {
                 let value = Secret::new(format!("{} {}", expires_at.to_rfc3339(), token.expose()));
                 keyring::set(&token_entry(profile), &value).map_err(|e| e.to_string())
             }
+            // A profile logged out meanwhile gets no entry back.
             Store::File(path) => file::update(path, profile, |s| {
-                s.access_token = Some(token.expose().to_string());
-                s.token_expires_at = Some(expires_at);
+                if s.client_secret.is_some() || s.refresh_token.is_some() {
+                    s.access_token = Some(token.expose().to_string());
+                    s.token_expires_at = Some(expires_at);
+                }
             })
             .map_err(|e| e.to_string()),
         };

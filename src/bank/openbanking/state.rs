@@ -71,6 +71,7 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
         builder.create(dir).map_err(failed)?;
     }
     let body = serde_json::to_vec_pretty(state).map_err(|e| Error::Internal(e.into()))?;
+    let _held = crate::credentials::lock::lock()?;
     let mut file = AtomicFile::create_private(&path).map_err(failed)?;
     file.write_all(&body).map_err(failed)?;
     file.commit().map_err(failed)?;
@@ -80,6 +81,7 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
 /// Forgets the recorded consent; returns whether there was one.
 pub fn forget(profile: &str) -> Result<bool> {
     let path = path_of(profile)?;
+    let _held = crate::credentials::lock::lock()?;
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
