@@ -65,6 +65,10 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
+    /// key id registered in the directory (the `kid` of what the profile signs).
+    pub issuer: Option<String>,
+    pub signing_kid: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]

@@ -41,11 +41,13 @@ pub struct BrowserLogin {
 pub enum ClientAuth {
     /// `client_secret_basic`.
     Secret { client_id: String, secret: Secret },
-    /// `private_key_jwt`: a client assertion signed with the profile's key.
+    /// `private_key_jwt`: a client assertion signed with the profile's key (FAPI's algorithms
+    /// for open banking).
     KeyJwt {
         client_id: String,
         key: std::path::PathBuf,
         cert: std::path::PathBuf,
+        signing: super::fapi::Signing,
     },
     /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
     Mtls { client_id: String },
@@ -239,8 +241,16 @@ async fn request(
             client_id,
             key,
             cert,
+            signing,
         }) => {
-            let jwt = super::assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
+            let jwt = super::fapi::client_assertion(
+                client_id,
+                token_url.as_str(),
+                key,
+                cert,
+                signing,
+                Utc::now(),
+            )?;
             form.push((
                 "client_assertion_type",
                 super::assertion::ASSERTION_TYPE.into(),

@@ -61,6 +61,13 @@ impl ClientCert {
     }
 }
 
+impl ClientCert {
+    /// The certificate itself (DER).
+    pub fn der(&self) -> &CertificateDer<'static> {
+        &self.0
+    }
+}
+
 /// The `jti` of every assertion accepted, until it expires: an assertion is good once.
 #[derive(Debug, Default)]
 pub struct SeenAssertions {

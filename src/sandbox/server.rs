@@ -47,7 +47,9 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .nest("/chase", super::chase::router(Default::default()))
         .nest(
             "/open-banking",
-            super::openbanking::router(super::openbanking::OpenBanking::new()),
+            super::openbanking::router(super::openbanking::OpenBanking::registering(
+                bank.client_cert.clone(),
+            )),
         )
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))

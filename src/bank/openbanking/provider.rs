@@ -44,6 +44,8 @@ pub static SPEC: Spec = Spec {
         "financial_id",
         "redirect_uri",
         "consent_days",
+        "issuer",
+        "signing_kid",
     ],
     default_base_url: |_, _| None,
     none_found_code: None,
@@ -169,6 +171,8 @@ pub fn client_auth(access: &Access) -> Option<ClientAuth> {
             client_id: client_id.clone(),
             key: key.clone(),
             cert: cert.clone(),
+            // Set from the profile's signing_kid by `login::endpoints`.
+            signing: crate::oauth::fapi::Signing::Fapi { kid: None },
         }),
         Access::Mtls | Access::Token(_) | Access::Login { .. } => None,
     }

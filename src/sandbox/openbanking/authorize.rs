@@ -2,21 +2,20 @@
 //! request object's `openbanking_intent_id`, its permissions and expiry, Approve and Deny), its
 //! form POST (Approve authorises the consent and issues a code, Deny rejects it), and the
 //! authorization-code and refresh-token grants of the token endpoint (PKCE checked, refresh
-//! tokens rotated, a spent one refused). The request object's signature is not checked: the
-//! sandbox has no registered certificate; its claims must match the query.
+//! tokens rotated, a spent one refused). The request object is checked as a FAPI server does
+//! (`request_object`), and its claims must match the query.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine as _;
 use chrono::{SecondsFormat, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{OpenBanking, Token};
+use super::{request_object, OpenBanking, Token};
 use crate::oauth::authcode::{challenge, random_text};
 use crate::sandbox::authorize::{back, bad_request, escape, loopback_redirect, page, value, Page};
 
@@ -29,17 +28,12 @@ pub struct Grant {
     pub consent_id: String,
 }
 
-/// The claims of the `request` JWT (its payload, undecoded signature ignored).
-fn request_claims(jwt: &str) -> Option<Value> {
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
-}
-
 /// `GET /authorize`: the consent page.
-pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQuery) -> Response {
+pub async fn page_of(
+    State(bank): State<Arc<OpenBanking>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let query = query.unwrap_or_default();
     let q = query.as_bytes();
     let (Some(client_id), Some(redirect), Some(state), Some(request)) = (
@@ -64,8 +58,10 @@ pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQ
     ) else {
         return bad_request("PKCE is required: code_challenge with code_challenge_method=S256");
     };
-    let Some(claims) = request_claims(&request) else {
-        return bad_request("request is not a JWT with JSON claims");
+    let issuers = super::issuers(&headers);
+    let claims = match request_object::check(&request, bank.client_cert(), &issuers, Utc::now()) {
+        Ok(claims) => claims,
+        Err(why) => return bad_request(&why),
     };
     let text = |key: &str| claims[key].as_str().map(str::to_string);
     if text("state") != Some(state.clone())

@@ -11,6 +11,7 @@ mod authorize;
 mod client_tests;
 pub mod data;
 mod refusals;
+mod request_object;
 
 use refusals::{field_refusal, not_found, refusal};
 
@@ -91,13 +92,24 @@ struct Books {
 #[derive(Debug, Default)]
 pub struct OpenBanking {
     books: Mutex<Books>,
+    /// The client certificate registered with the bank (`sandbox serve --client-cert`): request
+    /// objects must be signed by its key. Without one their signature is not checked.
+    client_cert: Option<super::ClientCert>,
 }
 
 impl OpenBanking {
     /// With the pre-authorised consent, ending 90 days from now.
     pub fn new() -> Arc<OpenBanking> {
+        OpenBanking::registering(None)
+    }
+
+    /// `new`, with the client certificate that signs request objects.
+    pub fn registering(client_cert: Option<super::ClientCert>) -> Arc<OpenBanking> {
         let now = Utc::now();
-        let bank = OpenBanking::default();
+        let bank = OpenBanking {
+            client_cert,
+            ..OpenBanking::default()
+        };
         {
             let mut books = bank.lock();
             books.consents.insert(
@@ -119,6 +131,10 @@ impl OpenBanking {
             );
         }
         Arc::new(bank)
+    }
+
+    fn client_cert(&self) -> Option<&super::ClientCert> {
+        self.client_cert.as_ref()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Books> {
@@ -446,6 +462,16 @@ fn balances_answer(
         }),
     })
     .into_response()
+}
+
+/// This authorization server's issuer as the client reached it (from `Host`): its origin, over
+/// HTTP or HTTPS.
+fn issuers(headers: &HeaderMap) -> Vec<String> {
+    let host = headers
+        .get("host")
+        .and_then(|h: &HeaderValue| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    vec![format!("http://{host}"), format!("https://{host}")]
 }
 
 /// This host's API root as the client reached it (from `Host`), for absolute links.
