@@ -481,3 +481,15 @@ fn the_sandbox_refuses_a_request_object_of_another_key_rs256_or_another_audience
     );
     login.finish().code(3);
 }
+
+#[test]
+fn an_id_token_naming_another_nonce_stores_nothing() {
+    let home = Home::new();
+    let _sandbox = sandbox_and_profile(&home, "sandbox-wrong-nonce");
+    let (login, _, _) = log_in(&home, &[]);
+    login
+        .code(3)
+        .stderr_has("ID token does not carry this login's nonce")
+        .stderr_has("nothing was stored");
+    nothing_stored(&home);
+}

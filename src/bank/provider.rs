@@ -86,6 +86,8 @@ pub struct Consented {
     pub url: Url,
     /// Run once the login is stored: keeps the consent's record, and says what it kept.
     pub keep: Box<dyn FnOnce() -> Result<String> + Send>,
+    /// The `nonce` the authorization request carried: an ID token that comes back must carry it.
+    pub nonce: Option<crate::credentials::Secret>,
 }
 
 /// How a provider's client is built from a resolved profile and its credentials.

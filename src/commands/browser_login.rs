@@ -11,7 +11,7 @@ use crate::cli::LoginArgs;
 use crate::commands::Context;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
-use crate::credentials::{self, keyring, Access, Store};
+use crate::credentials::{self, keyring, Access, Secret, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
@@ -39,14 +39,16 @@ pub async fn run(
     }
     let login = (flow.endpoints)(&profile)?;
     let mut attempt = Attempt::new(&login)?;
-    let mut keep = None;
+    let (mut keep, mut nonce) = (None, None);
     if let Some(consent) = flow.consent {
         let consented = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
         attempt = attempt.opening(consented.url);
         keep = Some(consented.keep);
+        nonce = consented.nonce;
     }
     let landing = landing(ctx, args, &login, &attempt).await?;
     let code = attempt.code_from(&landing)?;
+    check_nonce(landed_id_token(&landing).as_deref(), nonce.as_ref())?;
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(&profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
     let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
@@ -62,6 +64,7 @@ pub async fn run(
                 "run 'treasury login' again; check client_id and redirect_uri of the profile",
             )
         })?;
+    check_nonce(tokens.id_token.as_ref().map(Secret::expose), nonce.as_ref())?;
     let renewal = renewal(tokens, &profile.name)?;
     if !args.no_verify {
         let access = Access::Token(renewal.access_token.clone());
@@ -81,6 +84,28 @@ pub async fn run(
         ctx.term.note(&keep()?);
     }
     Ok(Outcome::Complete)
+}
+
+/// An ID token that came back must carry the `nonce` of this login's authorization request.
+fn check_nonce(id_token: Option<&str>, nonce: Option<&Secret>) -> Result<()> {
+    let (Some(id_token), Some(nonce)) = (id_token, nonce) else {
+        return Ok(());
+    };
+    match crate::oauth::fapi::nonce_matches(id_token, nonce.expose()) {
+        true => Ok(()),
+        false => Err(Error::auth(
+            "login failed: the bank's ID token does not carry this login's nonce (a replayed or substituted answer); nothing was stored",
+            "run 'treasury login' again; if it persists, ask the bank why its ID token names another nonce",
+        )),
+    }
+}
+
+/// The `id_token` of a landing address (hybrid flow, in the query or the fragment), if any.
+fn landed_id_token(landing: &str) -> Option<String> {
+    let rest = landing.split_once('?').map_or(landing, |(_, q)| q);
+    rest.split(['&', '#'])
+        .find_map(|pair| pair.strip_prefix("id_token="))
+        .map(|v| v.to_string())
 }
 
 /// A client authenticated by mutual TLS presents its certificate at the token endpoint too.

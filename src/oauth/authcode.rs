@@ -159,6 +159,8 @@ pub struct TokenSet {
     pub expires_at: DateTime<Utc>,
     pub refresh_token: Option<Secret>,
     pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// An OpenID Connect ID token, where the server gave one (its `nonce` is checked).
+    pub id_token: Option<Secret>,
 }
 
 #[derive(Deserialize)]
@@ -170,6 +172,8 @@ struct TokenAnswer {
     refresh_token: Option<String>,
     #[serde(default)]
     refresh_token_expires_in: Option<Lifetime>,
+    #[serde(default)]
+    id_token: Option<String>,
 }
 
 /// A token endpoint's refusal: its OAuth `error` code and text.
@@ -289,6 +293,7 @@ async fn request(
         refresh_expires_at: parsed
             .refresh_token_expires_in
             .map(|l| now + Duration::seconds(l.seconds())),
+        id_token: parsed.id_token.filter(|t| !t.is_empty()).map(Secret::new),
     }))
 }
 

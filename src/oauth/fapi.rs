@@ -174,6 +174,23 @@ pub fn read(jwt: &str) -> std::result::Result<(JoseHeaderView, serde_json::Value
     ))
 }
 
+/// Whether an ID token (from the token endpoint, or the landing of a hybrid or JARM flow) is
+/// the answer to this authorization request: its `nonce` claim must be the request's (OpenID
+/// Connect Core 3.1.3.7; FAPI 1.0 Advanced 5.2.2.2). Its signature is the bank's, received over
+/// TLS from the token endpoint; only the binding to this login is checked here.
+pub fn nonce_matches(id_token: &str, nonce: &str) -> bool {
+    let claims = id_token
+        .split('.')
+        .nth(1)
+        .and_then(|part| URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).ok())
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+    let given = claims.as_ref().and_then(|c| c["nonce"].as_str());
+    given.is_some_and(|given| {
+        aws_lc_rs::constant_time::verify_slices_are_equal(given.as_bytes(), nonce.as_bytes())
+            .is_ok()
+    })
+}
+
 /// The header fields `read` gives.
 #[derive(Debug, Clone)]
 pub struct JoseHeaderView {

@@ -105,6 +105,7 @@ pub fn prepare<'a>(
         Ok(Consented {
             url,
             keep: Box::new(keep),
+            nonce: Some(crate::credentials::Secret::new(nonce)),
         })
     })
 }

@@ -26,6 +26,8 @@ pub struct Grant {
     pub redirect_uri: String,
     pub challenge: String,
     pub consent_id: String,
+    /// The request object's `nonce`, echoed in the ID token.
+    pub nonce: Option<String>,
 }
 
 /// `GET /authorize`: the consent page.
@@ -77,6 +79,10 @@ pub async fn page_of(
     else {
         return bad_request("the request object names no openbanking_intent_id");
     };
+    if let Some(nonce) = claims["nonce"].as_str() {
+        let mut books = bank.lock();
+        books.nonces.insert(consent_id.clone(), nonce.to_string());
+    }
     let Some(consent) = bank.lock().consents.get(&consent_id).cloned() else {
         return bad_request(&format!("consent {consent_id} does not exist"));
     };
@@ -143,6 +149,7 @@ pub async fn decide(State(bank): State<Arc<OpenBanking>>, form: Bytes) -> Respon
             client_id: value(&form, "client_id").unwrap_or_default(),
             redirect_uri: value(&form, "redirect_uri").unwrap_or_default(),
             challenge: value(&form, "code_challenge").unwrap_or_default(),
+            nonce: books.nonces.remove(&consent_id),
             consent_id,
         };
         books.codes.insert(code.clone(), grant);
@@ -161,7 +168,7 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
             let offered = value(form, "refresh_token").unwrap_or_default();
             let mut books = bank.lock();
             match books.refresh.remove(&offered) {
-                Some(consent) => Ok(consent),
+                Some(consent) => Ok((consent, None)),
                 None => Err("the refresh token is unknown, revoked or already used"),
             }
         }
@@ -171,14 +178,19 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
         }
     };
     match granted {
-        Ok(consent) => {
+        Ok((consent, nonce)) => {
             let (access, refresh) = (token(), token());
+            let id_token = nonce.map(|n| id_token(client_id, &consent, &n));
             let mut books = bank.lock();
             books
                 .tokens
                 .insert(access.clone(), Token::Consent(consent.clone()));
             books.refresh.insert(refresh.clone(), consent);
-            Json(json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh})).into_response()
+            let mut answer = json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh});
+            if let Some(id_token) = id_token {
+                answer["id_token"] = json!(id_token);
+            }
+            Json(answer).into_response()
         }
         Err(why) => {
             let body = json!({"error": "invalid_grant", "error_description": why});
@@ -187,13 +199,35 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
     }
 }
 
+/// The ID token of a code exchange: the request object's nonce (another one for
+/// `WRONG_NONCE_CLIENT`), signed HS256 with the client secret as OpenID Connect allows for a
+/// confidential client (the sandbox has no key of its own).
+fn id_token(client_id: &str, consent: &str, nonce: &str) -> String {
+    let now = Utc::now().timestamp();
+    let nonce = match client_id == super::WRONG_NONCE_CLIENT {
+        true => "not-the-nonce-of-this-login",
+        false => nonce,
+    };
+    let claims = json!({
+        "iss": "treasury-sandbox-open-banking", "sub": consent, "aud": client_id,
+        "iat": now, "exp": now + 300, "nonce": nonce,
+        "openbanking_intent_id": consent, "acr": crate::bank::openbanking::consent::ACR_SCA,
+    });
+    let key = jsonwebtoken::EncodingKey::from_secret(super::CLIENT_SECRET.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap_or_default()
+}
+
 fn token() -> String {
     random_text().unwrap_or_else(|_| format!("{:?}", std::time::Instant::now()))
 }
 
 /// A code is spent once, by the client it was issued to, for its redirect, with the verifier
 /// of its challenge.
-fn exchange(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Result<String, &'static str> {
+fn exchange(
+    bank: &OpenBanking,
+    client_id: &str,
+    form: &[u8],
+) -> Result<(String, Option<String>), &'static str> {
     let code = value(form, "code").unwrap_or_default();
     let grant = bank
         .lock()
@@ -210,5 +244,5 @@ fn exchange(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Result<String, 
     if challenge(&verifier) != grant.challenge {
         return Err("code_verifier does not match the code_challenge");
     }
-    Ok(grant.consent_id)
+    Ok((grant.consent_id, grant.nonce))
 }

@@ -44,6 +44,9 @@ pub const PREAUTHORISED_TOKEN: &str = "ob-sandbox-preauthorised-token";
 pub const CLIENT_SECRET: &str = "sandbox";
 /// A client (same secret) whose consents the sandbox answers `Rejected`, for tests and demos.
 pub const REJECTING_CLIENT: &str = "sandbox-rejected";
+/// A client (same secret) whose ID tokens name another nonce than its request object's: a
+/// substituted answer, for tests of the client's nonce check.
+pub const WRONG_NONCE_CLIENT: &str = "sandbox-wrong-nonce";
 const INTERACTION_ID: &str = "x-fapi-interaction-id";
 
 /// One request as the sandbox saw it: enough for a test to check headers and bodies.
@@ -82,6 +85,8 @@ struct Books {
     /// Client-credentials tokens of `REJECTING_CLIENT`: their consents are `Rejected`.
     rejecting: std::collections::HashSet<String>,
     codes: HashMap<String, authorize::Grant>,
+    /// Consent id → the `nonce` of the request object that opened its authorize page.
+    nonces: HashMap<String, String>,
     /// Refresh token → consent id; spent on use (rotation).
     refresh: HashMap<String, String>,
     seen: Vec<Seen>,
@@ -278,7 +283,8 @@ async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: B
         .and_then(|v| v.to_str().ok())
         .and_then(basic_credentials)
         .filter(|(id, secret)| {
-            [CLIENT_ID, REJECTING_CLIENT].contains(&id.as_str()) && secret == CLIENT_SECRET
+            [CLIENT_ID, REJECTING_CLIENT, WRONG_NONCE_CLIENT].contains(&id.as_str())
+                && secret == CLIENT_SECRET
         });
     let Some((client_id, _)) = client else {
         let body = json!({"error": "invalid_client", "error_description": "use HTTP Basic with client id sandbox"});
