@@ -493,3 +493,40 @@ fn an_id_token_naming_another_nonce_stores_nothing() {
         .stderr_has("nothing was stored");
     nothing_stored(&home);
 }
+
+#[test]
+fn private_key_jwt_client_assertions_are_signed_like_the_request_object() {
+    // The sandbox's token endpoint takes PS256 or ES256 assertions by the registered key only.
+    for algorithm in [&rcgen::PKCS_RSA_SHA256, &rcgen::PKCS_ECDSA_P256_SHA256] {
+        let home = Home::new();
+        let (key, cert) = client_files(&home, "client", algorithm);
+        let sandbox = registered_sandbox(&home, &cert);
+        let extra = "auth = \"private-key-jwt\"\n";
+        configure_with(&home, &sandbox, "sandbox", (&key, &cert), extra);
+        let (login, _, _) = log_in(&home, &[]);
+        login.code(0).stderr_has("Logged in as profile 'ob'");
+        let before = token_requests(&sandbox);
+        let path = home.credentials_path();
+        let mut file: toml::Table = std::fs::read_to_string(&path).unwrap().parse().unwrap();
+        file["profiles"]["ob"].as_table_mut().unwrap().insert(
+            "token_expires_at".into(),
+            toml::Value::String("2020-01-01T00:00:00Z".into()),
+        );
+        std::fs::write(&path, toml::to_string(&file).unwrap()).unwrap();
+        let balances = ob(&home, &["balances", "-f", "csv"]);
+        balances.code(0).stdout_has("GBP");
+        assert_eq!(token_requests(&sandbox), before + 1, "{balances}");
+    }
+    // An assertion signed by a key other than the registered one is refused.
+    let home = Home::new();
+    let (_, registered) = client_files(&home, "registered", &rcgen::PKCS_RSA_SHA256);
+    let (key, cert) = client_files(&home, "other", &rcgen::PKCS_RSA_SHA256);
+    let sandbox = registered_sandbox(&home, &registered);
+    let extra = "auth = \"private-key-jwt\"\n";
+    configure_with(&home, &sandbox, "sandbox", (&key, &cert), extra);
+    let refused = ob(&home, &["--timeout", "5", "login", "--store", "file"]);
+    refused
+        .code(3)
+        .stderr_has("does not verify with the registered certificate");
+    nothing_stored(&home);
+}

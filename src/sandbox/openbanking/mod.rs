@@ -100,6 +100,8 @@ pub struct OpenBanking {
     /// The client certificate registered with the bank (`sandbox serve --client-cert`): request
     /// objects must be signed by its key. Without one their signature is not checked.
     client_cert: Option<super::ClientCert>,
+    /// The `jti` of client assertions accepted.
+    seen_assertions: super::auth::SeenAssertions,
 }
 
 impl OpenBanking {
@@ -278,17 +280,12 @@ async fn requests(State(bank): State<Arc<OpenBanking>>) -> Json<Vec<Seen>> {
 /// `sandbox-rejected`): `client_credentials` (scope `accounts`) for the consent calls, or the
 /// authorization-code and refresh-token grants of a consent.
 async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: Bytes) -> Response {
-    let client = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(basic_credentials)
-        .filter(|(id, secret)| {
-            [CLIENT_ID, REJECTING_CLIENT, WRONG_NONCE_CLIENT].contains(&id.as_str())
-                && secret == CLIENT_SECRET
-        });
-    let Some((client_id, _)) = client else {
-        let body = json!({"error": "invalid_client", "error_description": "use HTTP Basic with client id sandbox"});
-        return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    let client_id = match client_of(&bank, &headers, &body) {
+        Ok(client_id) => client_id,
+        Err(why) => {
+            let body = json!({"error": "invalid_client", "error_description": why});
+            return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+        }
     };
     if form_value(&body, "grant_type").as_deref() != Some("client_credentials") {
         return authorize::grant(&bank, &client_id, &body);
@@ -301,6 +298,35 @@ async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: B
         books.rejecting.insert(token.clone());
     }
     Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
+}
+
+const CLIENTS: [&str; 3] = [CLIENT_ID, REJECTING_CLIENT, WRONG_NONCE_CLIENT];
+
+/// The client of a token request: HTTP Basic with the sandbox secret, or a FAPI client
+/// assertion (PS256/ES256) signed for the registered certificate.
+fn client_of(bank: &OpenBanking, headers: &HeaderMap, form: &[u8]) -> Result<String, String> {
+    if super::auth::uses_assertion(form) {
+        let urls: Vec<String> = issuers(headers)
+            .iter()
+            .map(|origin| format!("{origin}/open-banking/token"))
+            .collect();
+        let seen = &bank.seen_assertions;
+        let client =
+            super::auth::check_fapi_assertion(bank.client_cert(), seen, form, &urls, Utc::now())?;
+        return match CLIENTS.contains(&client.as_str()) {
+            true => Ok(client),
+            false => Err(format!("unknown client {client}")),
+        };
+    }
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic_credentials)
+        .filter(|(id, secret)| CLIENTS.contains(&id.as_str()) && secret == CLIENT_SECRET)
+        .map(|(id, _)| id)
+        .ok_or_else(|| {
+            "use HTTP Basic with client id sandbox, or a private_key_jwt assertion signed for --client-cert".to_string()
+        })
 }
 
 async fn create_consent(
