@@ -78,6 +78,8 @@ async fn remove_temporaries_on_signal() {
         }
         false
     };
+    // A refresh under way finishes storing its rotated token first.
+    atomic::finish_deferred().await;
     let _held = atomic::remove_pending();
     term::interrupted(terminated);
     std::process::exit(error::signal_exit_code(terminated).into());

@@ -308,6 +308,16 @@ fn stdout_was_closed() -> bool {
     false
 }
 
+/// Said on stderr (once) when a run has waited a second for the credentials lock.
+pub fn waiting_for_lock(pid: Option<u32>, lock: &std::path::Path) {
+    let who = pid.map_or_else(|| "another process".to_string(), |p| format!("PID {p}"));
+    let _ = writeln!(
+        io::stderr().lock(),
+        "waiting for the login lock held by {who} ({})",
+        printable(&lock.display().to_string())
+    );
+}
+
 /// Said on stderr when a signal ends a run, after its temporary files are removed.
 pub fn interrupted(terminated: bool) {
     let signal = if terminated { "SIGTERM" } else { "SIGINT" };

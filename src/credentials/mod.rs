@@ -5,6 +5,7 @@
 pub mod command;
 pub mod file;
 pub mod keyring;
+pub mod lock;
 pub mod login;
 
 use std::fmt;
@@ -60,6 +61,8 @@ pub enum Source {
     Sandbox,
     /// Not a secret: a client certificate or a signing key named by the profile.
     KeyFile,
+    /// Given to this run by `login` (typed, or `--client-secret-stdin`), to be stored by it.
+    Given,
 }
 
 impl Source {
@@ -71,6 +74,7 @@ impl Source {
             Source::File => "file",
             Source::Sandbox => "sandbox",
             Source::KeyFile => "key-file",
+            Source::Given => "login",
         }
     }
 }
@@ -271,7 +275,7 @@ fn look(profile: &Profile, source: Source, fetch: bool) -> Result<Option<Found>>
                 None => Ok(None),
             }
         }
-        Source::Sandbox | Source::KeyFile => Ok(None),
+        Source::Sandbox | Source::KeyFile | Source::Given => Ok(None),
     }
 }
 
@@ -281,7 +285,40 @@ struct Found {
     store: Option<Store>,
 }
 
+/// The secret `login` was given for a profile: for this run it comes before the chain.
+static GIVEN: std::sync::Mutex<Option<(String, Secret)>> = std::sync::Mutex::new(None);
+
+/// Hands the chain the secret `login` was given, so the login's token requests use it.
+pub fn give_secret(profile: &str, secret: Secret) {
+    *GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((profile.to_string(), secret));
+}
+
+fn given_secret(profile: &str) -> Option<Secret> {
+    let given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    given
+        .as_ref()
+        .filter(|(name, _)| name == profile)
+        .map(|(_, secret)| secret.clone())
+}
+
+/// Whether the chain has a client secret for the profile, without running its command.
+pub fn has_secret(profile: &Profile) -> Result<bool> {
+    for source in CHAIN {
+        if look(profile, source, false)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
+    if let Some(secret) = given_secret(&profile.name) {
+        return Ok((secret, Source::Given, None));
+    }
     for source in CHAIN {
         if let Some(Found {
             secret: Some(secret),
@@ -355,9 +392,12 @@ impl Store {
                 let value = Secret::new(format!("{} {}", expires_at.to_rfc3339(), token.expose()));
                 keyring::set(&token_entry(profile), &value).map_err(|e| e.to_string())
             }
+            // A profile logged out meanwhile gets no entry back.
             Store::File(path) => file::update(path, profile, |s| {
-                s.access_token = Some(token.expose().to_string());
-                s.token_expires_at = Some(expires_at);
+                if s.client_secret.is_some() || s.refresh_token.is_some() {
+                    s.access_token = Some(token.expose().to_string());
+                    s.token_expires_at = Some(expires_at);
+                }
             })
             .map_err(|e| e.to_string()),
         };

@@ -114,6 +114,7 @@ pub fn state_of(consent: &ConsentData, now: DateTime<Utc>) -> ConsentState {
         consent_id: consent.consent_id.clone(),
         expires_at: consent.expiration_date_time.as_deref().and_then(utc_of),
         recorded_at: now,
+        orphans: Vec::new(),
     }
 }
 
@@ -192,6 +193,7 @@ pub fn authorization_url(
             },
         }),
     };
+    crate::credentials::file::check_private(request.key, "private key")?;
     let signed = crate::oauth::fapi::sign_claims(
         &claims,
         request.key,

@@ -79,12 +79,15 @@ async fn balances_are_exact_and_debit_negative() {
     let report = client.balances(&[]).await.unwrap();
     assert_eq!(report.rows.len(), 4);
     let overdraft = &report.rows[2].balance;
-    assert_eq!(overdraft.ending_ledger.to_string(), "-1547.62");
+    assert_eq!(overdraft.ending_ledger.unwrap().to_string(), "-1547.62");
     assert_eq!(
-        report.rows[3].balance.ending_ledger.to_string(),
+        report.rows[3].balance.ending_ledger.unwrap().to_string(),
         "9007199254740993.01"
     );
-    assert_eq!(report.rows[0].balance.ending_ledger.to_string(), "12345.67");
+    assert_eq!(
+        report.rows[0].balance.ending_ledger.unwrap().to_string(),
+        "12345.67"
+    );
 }
 
 #[tokio::test]
@@ -185,6 +188,12 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
     let (key_path, cert_path) = (dir.path().join("client.key"), dir.path().join("client.crt"));
     std::fs::write(&key_path, key.serialize_pem()).unwrap();
     std::fs::write(&cert_path, cert.pem()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let owner_only = std::fs::Permissions::from_mode(0o600);
+        std::fs::set_permissions(&key_path, owner_only).unwrap();
+    }
     let authorize = Url::parse("https://auth.bank.example:8443/authorize?realm=x").unwrap();
     let request = AuthorizationRequest {
         authorize_url: &authorize,
