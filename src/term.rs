@@ -275,6 +275,13 @@ fn stdin_note(stdin_tty: bool) -> Option<&'static str> {
     stdin_tty.then_some(STDIN_NOTE)
 }
 
+/// The candidates a shell asked for (`COMPLETE=bash`), on stdout: the process ends after.
+pub fn write_completions(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 pub fn stdout_closed_error() -> Error {
     Error::Internal(anyhow::anyhow!(
         "stdout is closed, so the report would go nowhere; nothing was written (give -o FILE, or an open stdout)"

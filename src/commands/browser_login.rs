@@ -186,10 +186,7 @@ async fn landing(
         ctx.term
             .instruct("could not open a browser; open the address above");
     }
-    let wait = ctx
-        .global
-        .timeout
-        .map_or(authcode::DEFAULT_WAIT, Duration::from_secs);
+    let wait = Duration::from_secs(args.wait);
     ctx.term.note(&format!(
         "Waiting up to {} s for the browser to come back to {}",
         wait.as_secs(),

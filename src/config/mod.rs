@@ -233,6 +233,21 @@ pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
         .unwrap_or_default()
 }
 
+/// What a profile without `base_url` can add: the environments its provider documents an API
+/// host for (Chase's `qa` has none), else `base_url` alone.
+fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
+    let hosted: Vec<String> = provider
+        .environments
+        .iter()
+        .filter(|e| (provider.default_base_url)(Some(**e), auth).is_some())
+        .map(|e| format!("\"{}\"", e.name()))
+        .collect();
+    match hosted.is_empty() {
+        true => "base_url".to_string(),
+        false => format!("environment = {} (or base_url)", hosted.join(" or ")),
+    }
+}
+
 /// Resolves a named profile of the file into a usable one.
 pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
@@ -263,7 +278,8 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
                 format!(
-                    "add environment = \"uat\" or \"prod\" under [profiles.{name}] in {}",
+                    "add {} under [profiles.{name}] in {}",
+                    hosted_environments(provider, auth),
                     path.display()
                 ),
             ))
