@@ -341,6 +341,109 @@ fn very_verbose_login_shows_no_token_code_verifier_or_request_object_in_its_log(
     );
 }
 
+// ---- The profiles `treasury sandbox serve` prints, pasted as they are ----------------------
+
+/// What `sandbox serve` printed from its "Profiles for it" line to "Press Ctrl-C".
+fn printed_profiles(sandbox: &ServedSandbox) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !sandbox.log().contains("Press Ctrl-C") {
+        assert!(std::time::Instant::now() < deadline, "{}", sandbox.log());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let log = sandbox.log();
+    let start = log.find("Profiles for it").expect("the profiles' heading");
+    let block = &log[start..log.find("Press Ctrl-C").unwrap()];
+    block.split_once('\n').unwrap().1.to_string()
+}
+
+/// The login command printed above `[profiles.NAME]`: its stdin (after `echo`) and arguments.
+fn printed_login(printed: &str, name: &str) -> (Option<String>, Vec<String>) {
+    let block = &printed[..printed.find(&format!("[profiles.{name}]")).unwrap()];
+    let comment = block.rsplit("\n\n").next().unwrap();
+    let line = comment
+        .lines()
+        .find_map(|l| l.strip_prefix("#   "))
+        .unwrap_or_else(|| panic!("no login command above {name}:\n{comment}"));
+    let (stdin, command) = match line.split_once(" | ") {
+        Some((echo, command)) => (echo.strip_prefix("echo ").map(str::to_string), command),
+        None => (None, line),
+    };
+    let args = command.split_whitespace().skip(1).map(str::to_string);
+    (stdin, args.collect())
+}
+
+/// Runs the printed login of `name` (a browser login without a browser, its landing pasted).
+fn printed_login_runs(home: &Home, printed: &str, name: &str) -> Run {
+    let (stdin, args) = printed_login(printed, name);
+    if name.ends_with("chase") || name.ends_with("open-banking") {
+        // The landing is pasted on stdin, so the open-banking secret comes from the
+        // environment (`env` sets TREASURY_CLIENT_SECRET) instead of the printed pipe.
+        let args = args.iter().filter(|a| *a != "--client-secret-stdin");
+        let mut cmd = Command::new(BIN);
+        env(&mut cmd, home);
+        cmd.args(args).args(["--store", "file", "--no-browser"]);
+        let mut login = Login::spawn(cmd);
+        let url = login.authorize_url();
+        let landing = if name.ends_with("chase") {
+            chase_common::consent(&url, "approve", chase_common::MAPPED)
+        } else {
+            authorise(&url, "approve").1
+        };
+        login.paste(&landing);
+        return login.finish();
+    }
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, home);
+    let mut child = cmd
+        .args(&args)
+        .args(["--store", "file"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let line = stdin.expect("a secret to pipe in");
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn every_profile_sandbox_serve_prints_logs_in_and_reports_as_pasted() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    let printed = printed_profiles(&sandbox);
+    home.write_config(&printed);
+    let key = home
+        .path()
+        .join(".local/state/treasury/sandbox/open-banking-demo.key");
+    assert!(printed.contains(&key.display().to_string()), "{printed}");
+    assert_eq!(mode_of(&key), 0o600);
+    assert!(
+        printed.contains("Chase aggregator (FDX): a browser login, no secret."),
+        "{printed}"
+    );
+    // Finicity's sandbox holds a pending account on purpose: a partial report, exit 5.
+    for (name, code) in [
+        ("sandbox", 0),
+        ("sandbox-finicity", 5),
+        ("sandbox-chase", 0),
+        ("sandbox-open-banking", 0),
+    ] {
+        printed_login_runs(&home, &printed, name).code(0);
+        let mut cmd = home.cmd();
+        // (The open-banking renewal takes the client secret from the environment.)
+        cmd.env("TREASURY_CLIENT_SECRET", "sandbox");
+        let report = run(cmd.args(["-p", name, "balances", "-f", "csv"]));
+        report.code(code);
+        assert!(report.csv_rows() > 0, "{name}: {report}");
+    }
+}
+
 #[test]
 fn a_secret_given_to_login_is_stored_with_the_login_so_later_runs_need_nothing_else() {
     let home = Home::new();

@@ -40,6 +40,9 @@ pub trait Provider: Send + Sync + Debug {
 pub struct Options {
     /// Ask for live balances where the provider has a separate (billed) endpoint for them.
     pub live: bool,
+    /// `treasury login` is verifying credentials the person gives now (Finicity then tries
+    /// partner credentials it refused before again).
+    pub login: bool,
 }
 
 /// How a provider's profile logs in.

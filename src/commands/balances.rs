@@ -31,7 +31,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     let sink = ctx.open_sink()?;
     let bank = ctx
-        .connect_with(crate::bank::Options { live: args.live })
+        .connect_with(crate::bank::Options {
+            live: args.live,
+            ..Default::default()
+        })
         .await?;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);

@@ -16,6 +16,7 @@ use crate::credentials::{self, keyring, Access, Secret, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
+use crate::oauth::browser;
 use crate::oauth::loopback::{self, Listener};
 
 /// The provider's part of a browser login: its endpoints, and the consent it creates first
@@ -156,9 +157,9 @@ async fn landing(
             .read_stdin_line()
             .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
     };
-    if loopback::has_display() && !loopback::open_browser(&attempt.url) {
+    if browser::open(&attempt.url).await == browser::Opened::Failed {
         ctx.term
-            .note("Could not open a browser: open the address above yourself.");
+            .instruct("could not open a browser; open the address above");
     }
     let wait = ctx
         .global
@@ -169,7 +170,7 @@ async fn landing(
         wait.as_secs(),
         login.redirect_uri
     ));
-    listener.wait(wait).await
+    listener.wait(wait, &attempt.state).await
 }
 
 fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {

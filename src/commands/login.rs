@@ -71,7 +71,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     let token = match args.no_verify {
         true => None,
         false => {
-            Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+            Bank::connect(&profile, access, ctx.retry_policy(), verifying())?
                 .verify()
                 .await?
         }
@@ -307,5 +307,13 @@ pub(super) fn check_store(store: &Store, profile: &str) -> Result<()> {
             credentials::no_keyring_hint(profile),
         )),
         Err(e) => Err(Error::auth(e.to_string(), "try again, or use --store file")),
+    }
+}
+
+/// The connection options of a login's verifying request.
+fn verifying() -> crate::bank::provider::Options {
+    crate::bank::provider::Options {
+        login: true,
+        ..Default::default()
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::Mutex;
 
 pub mod assertion;
 pub mod authcode;
+pub mod browser;
 pub mod loopback;
 pub mod refresh;
 mod renew;

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::table::{format_amount_grouped, Layout};
 use super::{printable, PositionView, TableOptions, TableStyle};
 use crate::position::{Position, PositionRow, Scope, TotalRow, TOTAL_FIELDS};
+use rust_decimal::Decimal;
 
 const HEADER: [&str; 9] = [
     "profile",
@@ -20,9 +21,13 @@ const HEADER: [&str; 9] = [
     "ending_available",
 ];
 const FIRST_AMOUNT: usize = 7;
-/// What a narrow terminal shortens first, then drops: the name, then the provider.
+/// What a narrow terminal shortens first, then drops: the name, the provider, the converted
+/// available amount, the ending available amount, the as-of date; with `--in` then the status
+/// and the ledger amount in the account's own currency (the converted one and the grand total
+/// stay; the notes under the table still say what the totals lack). Amounts are never cut.
 const SHORTENED: [usize; 1] = [3];
-const DROP_ORDER: [usize; 2] = [3, 1];
+const DROP_ORDER: [usize; 5] = [3, 1, 9, 7, 5];
+const DROP_ORDER_CONVERTED: [usize; 7] = [3, 1, 9, 7, 5, 6, 8];
 
 pub fn render(
     position: &Position,
@@ -39,6 +44,7 @@ pub fn render(
         header.push(format!("ledger_{code}"));
         header.push(format!("available_{code}"));
     }
+    balances_order(&mut header);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let totals = position.total_rows();
     let mut lines: Vec<Line> = Vec::new();
@@ -64,6 +70,11 @@ pub fn render(
             .filter(|t| t.scope != Scope::Profile)
             .map(|t| Line::Cells(total_cells(t, reporting.is_some()))),
     );
+    for line in &mut lines {
+        if let Line::Cells(cells) = line {
+            balances_order(cells);
+        }
+    }
     let mut layout = Layout::new(&header, FIRST_AMOUNT);
     for line in &lines {
         if let Line::Cells(cells) = line {
@@ -71,7 +82,11 @@ pub fn render(
         }
     }
     if let Some(limit) = options.width {
-        layout.fit(limit, &SHORTENED, &DROP_ORDER);
+        let drop_order = match reporting {
+            Some(_) => &DROP_ORDER_CONVERTED[..],
+            None => &DROP_ORDER[..],
+        };
+        layout.fit(limit, &SHORTENED, drop_order);
     }
     layout.write_header(options.style, out)?;
     for line in &lines {
@@ -84,7 +99,18 @@ pub fn render(
         }
     }
     layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)?;
     footer(position, out)
+}
+
+/// Available before ledger, as `balances` orders them: the cells are built ledger first (as
+/// the CSV fields are), so each pair of ending amounts changes places.
+fn balances_order(cells: &mut [String]) {
+    for (ledger, available) in [(FIRST_AMOUNT, FIRST_AMOUNT + 1), (9, 10)] {
+        if available < cells.len() {
+            cells.swap(ledger, available);
+        }
+    }
 }
 
 enum Line {
@@ -103,23 +129,34 @@ fn row_cells(row: &PositionRow, converted: bool) -> Vec<String> {
         printable(&a.currency.code).into_owned(),
         b.as_of_date.to_string(),
         if row.stale.is_some() { "STALE" } else { "" }.to_string(),
-        format_amount_grouped(b.ending_ledger, places),
-        format_amount_grouped(b.ending_available, places),
+        grouped(b.ending_ledger, places),
+        grouped(b.ending_available, places),
     ];
     if converted {
         let (ledger, available) = match &row.converted {
             Some(c) => {
                 let (l, a) = c.rounded();
-                (
-                    format_amount_grouped(l, c.places),
-                    format_amount_grouped(a, c.places),
-                )
+                (grouped(l, c.places), grouped(a, c.places))
             }
             None => ("(no rate)".to_string(), "(no rate)".to_string()),
         };
         cells.extend([ledger, available]);
     }
     cells
+}
+
+/// An amount that may be absent, grouped: blank when the bank did not send it.
+fn grouped(amount: Option<Decimal>, places: u32) -> String {
+    amount.map_or_else(String::new, |a| format_amount_grouped(a, places))
+}
+
+/// A total's amount, saying how many absent amounts it left out (blank when all were).
+fn total_amount(sum: Option<Decimal>, places: u32, absent: usize) -> String {
+    match (sum, absent) {
+        (None, _) => String::new(),
+        (Some(sum), 0) => format_amount_grouped(sum, places),
+        (Some(sum), n) => format!("{} ({n} absent)", format_amount_grouped(sum, places)),
+    }
 }
 
 /// A total as a table line: SUBTOTAL, TOTAL, or TOTAL in the reporting currency's columns.
@@ -129,8 +166,8 @@ fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
         Scope::Currency | Scope::Reporting => "TOTAL",
     };
     let plural = if t.rows == 1 { "" } else { "s" };
-    let ledger = format_amount_grouped(t.ending_ledger, t.places);
-    let available = format_amount_grouped(t.ending_available, t.places);
+    let ledger = total_amount(t.ending_ledger, t.places, t.absent.ending_ledger);
+    let available = total_amount(t.ending_available, t.places, t.absent.ending_available);
     let mut cells = vec![
         printable(&t.profile).into_owned(),
         String::new(),
@@ -154,8 +191,10 @@ fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
 
 /// `--totals-only`: the total rows with the keys of `TOTAL_FIELDS` as the header.
 fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
-    let mut layout = Layout::new(&TOTAL_FIELDS, 4);
-    let rows: Vec<Vec<String>> = position
+    let mut header = TOTAL_FIELDS;
+    header.swap(AVAILABLE_TOTAL - 1, AVAILABLE_TOTAL);
+    let mut layout = Layout::new(&header, 4);
+    let mut rows: Vec<Vec<String>> = position
         .total_rows()
         .iter()
         .map(|t| {
@@ -165,22 +204,32 @@ fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write)
                 printable(&t.provider).into_owned(),
                 printable(&t.currency).into_owned(),
                 t.rows.to_string(),
-                format_amount_grouped(t.ending_ledger, t.places),
-                format_amount_grouped(t.ending_available, t.places),
+                grouped(t.ending_ledger, t.places),
+                grouped(t.ending_available, t.places),
                 t.complete.to_string(),
+                t.absent.ending_ledger.to_string(),
+                t.absent.ending_available.to_string(),
             ]
         })
         .collect();
-    for row in &rows {
+    for row in &mut rows {
+        row.swap(AVAILABLE_TOTAL - 1, AVAILABLE_TOTAL);
         layout.measure(row);
+    }
+    if let Some(limit) = options.width {
+        layout.fit(limit, &[], &[2, 5]);
     }
     layout.write_header(options.style, out)?;
     for row in &rows {
         layout.write_row(row, out)?;
     }
     layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)?;
     footer(position, out)
 }
+
+/// Where `ending_available` is in `TOTAL_FIELDS` (after `ending_ledger`); the table shows it first.
+const AVAILABLE_TOTAL: usize = 6;
 
 /// What the totals lack or doubt, one sentence a line, under the table.
 fn footer(position: &Position, out: &mut dyn Write) -> io::Result<()> {

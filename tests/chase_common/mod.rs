@@ -129,8 +129,14 @@ pub struct Login {
 impl Login {
     /// `treasury login -p chase --store file ARGS` (`-v` flags go before the command).
     pub fn start(home: &Home, args: &[&str]) -> Login {
+        Login::start_with(home, args, &[])
+    }
+
+    /// `start` with these variables added to the (otherwise cleared) environment.
+    pub fn start_with(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Login {
         let mut cmd = Command::new(BIN);
         cmd.env_clear()
+            .envs(vars.iter().copied())
             .current_dir(home.path())
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join("config"))
@@ -178,6 +184,22 @@ impl Login {
                 return url.to_string();
             }
             assert!(Instant::now() < deadline, "no authorization URL:\n{text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until its stderr has `text`; what it has then.
+    pub fn stderr_until(&self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.stderr.lock().unwrap().clone();
+            if seen.contains(text) {
+                return seen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?} within {within:?}:\n{seen}"
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
