@@ -278,6 +278,8 @@ struct Script {
     expired_tokens: usize,
     /// Answers every accounts list (with a valid token) with this instead.
     data_failure: Option<Reply>,
+    /// Answers every live available-balance call with this (404 when unset).
+    live: Option<Reply>,
     issued: Vec<String>,
 }
 
@@ -308,6 +310,10 @@ impl Finicity {
             .route(
                 "/aggregation/v1/customers/{customer}/accounts",
                 get(customer_accounts),
+            )
+            .route(
+                "/aggregation/v1/customers/{customer}/accounts/{account}/availableBalance/live",
+                get(live_balance),
             )
             .fallback(unknown)
             .with_state(Arc::clone(&script));
@@ -469,6 +475,14 @@ async fn customer_accounts(
         return finicity_error(404, 14001, "Customer not found.");
     }
     Reply::json(200, STANDIN_ACCOUNTS)
+}
+
+async fn live_balance(State(shared): State<Shared>, uri: Uri) -> Reply {
+    let script = lock(&shared, &uri);
+    script
+        .live
+        .clone()
+        .unwrap_or_else(|| finicity_error(404, 14999, "no live balance at the stand-in"))
 }
 
 async fn unknown(State(shared): State<Shared>, uri: Uri) -> Reply {
@@ -936,4 +950,152 @@ fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
         !refusal_memory(&env).exists(),
         "a rate limit is not a refusal"
     );
+}
+
+/// Issue 18: the default `--totals last` adds every account's latest balance, so the stale
+/// account (dated 2026-01-09) is in the USD total, and a note names it.
+#[test]
+fn the_usd_total_covers_every_usd_account_shown_and_names_the_older_one() {
+    let env = TestEnv::new();
+    let table = sandbox(&env, &["balances", "-f", "table"]);
+    table.expect_code(5);
+    let usd: Vec<&str> = table
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(" 5011") && l.contains(" USD "))
+        .collect();
+    assert_eq!(usd.len(), 5, "{table}");
+    let usd_total = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("TOTAL") && l.contains("USD"))
+        .unwrap();
+    assert!(usd_total.contains("5 accounts"), "{table}");
+    assert!(usd_total.contains("2026-01-09..2026-01-15"), "{table}");
+    // 1250.10 + 250000.00 - 1547.62 - 25000.00 + 98765.43; the card and the credit line send
+    // no available balance: left out of that sum and counted.
+    assert!(usd_total.contains("323,467.91"), "{table}");
+    assert!(usd_total.contains("349,190.55 (2 absent)"), "{table}");
+    table.expect_stdout_has(
+        "Note: the USD total adds each account's latest balance; not dated 2026-01-15: 101732/5011648377 as of 2026-01-09",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 18: every number right, nothing lost, against the stand-in.
+// ---------------------------------------------------------------------------------------------
+
+/// A stand-in answering the accounts list with `accounts` (a JSON array's items).
+fn standin_with(accounts: &str) -> (Finicity, TestEnv) {
+    let bank = Finicity::start();
+    bank.lock().data_failure = Some(Reply::json(200, format!(r#"{{"accounts":[{accounts}]}}"#)));
+    let env = bank.env(CUSTOMER_ID);
+    (bank, env)
+}
+
+const CHECKING: &str = r#"{"id":"9100000001","name":"Checking","balance":1000.00,"type":"checking","status":"active","institutionId":"4222","balanceDate":1770026400,"currency":"USD","detail":{"availableBalanceAmount":900.00}}"#;
+
+#[test]
+fn one_malformed_record_is_one_unreadable_account_and_the_rest_are_reported() {
+    let bad = r#"{"id":"9100000009","name":"Bad","balance":"12.00","status":"active","balanceDate":1770026400,"currency":"USD"}"#;
+    let (_bank, env) = standin_with(&format!("{CHECKING},{bad}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.expect_stderr_has("account 9100000009: UNREADABLE");
+}
+
+#[test]
+fn an_error_body_with_a_200_is_not_an_empty_customer() {
+    let bank = Finicity::start();
+    bank.lock().data_failure = Some(Reply::json(
+        200,
+        r#"{"code":38000,"message":"Aggregation in progress"}"#,
+    ));
+    let env = bank.env(CUSTOMER_ID);
+    let balances = run(env.cmd().args(["balances", "-f", "csv", "--allow-empty"]));
+    balances.expect_code(4).expect_stdout_empty();
+    balances.expect_stderr_has("Aggregation in progress");
+    let position = run(env.cmd().args(["position", "-p", "test", "-f", "json"]));
+    position.check(
+        position.code != 0,
+        "a position over a failed bank is not complete",
+    );
+    position.expect_stderr_has("Aggregation in progress");
+}
+
+#[test]
+fn one_account_listed_twice_is_counted_once_in_a_position() {
+    let older = CHECKING
+        .replace("1000.00", "1005.00")
+        .replace("1770026400", "1769940000");
+    let (_bank, env) = standin_with(&format!("{older},{CHECKING}"));
+    let out = run(env.cmd().args(["position", "-p", "test", "-f", "json"]));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{out}"));
+    let usd = doc["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scope"] == "currency" && t["currency"] == "USD")
+        .unwrap_or_else(|| panic!("{out}"));
+    // The newest balance (2026-02-02, 1000.00), once; never 2005.00.
+    assert_eq!(usd["ending_ledger"].to_string(), "1000.00", "{out}");
+    assert_eq!(usd["rows"], 1, "{out}");
+    out.expect_stderr_has("account 9100000001 came back 2 times");
+}
+
+#[test]
+fn balance_dates_in_milliseconds_zero_or_negative_are_never_1970_or_year_58011() {
+    let millis = CHECKING.replace("1770026400", "1770026400000");
+    let zero = CHECKING
+        .replace("9100000001", "9100000002")
+        .replace("1770026400", "0");
+    let negative = CHECKING
+        .replace("9100000001", "9100000003")
+        .replace("1770026400", "-1");
+    let (_bank, env) = standin_with(&format!("{millis},{zero},{negative}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    out.expect_stdout_has(
+        "9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,2026-02-02T10:00:00Z",
+    );
+    assert!(
+        !out.stdout.contains("1970") && !out.stdout.contains("1969"),
+        "{out}"
+    );
+    out.expect_stderr_has("account 4222/9100000002: BAD-DATE");
+    out.expect_stderr_has("account 4222/9100000003: BAD-DATE");
+}
+
+#[test]
+fn a_pending_record_with_a_balance_date_is_not_summed() {
+    let pending = CHECKING
+        .replace("9100000001", "9100000004")
+        .replace("\"active\"", "\"pending\"");
+    let (_bank, env) = standin_with(&format!("{CHECKING},{pending}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    assert!(!out.stdout.contains("9100000004"), "{out}");
+    out.expect_stderr_has("9100000004: PENDING");
+}
+
+#[test]
+fn a_failing_live_call_is_sent_once_and_loses_only_that_accounts_live_read() {
+    let (bank, env) = standin_with(CHECKING);
+    bank.lock().live = Some(finicity_error(503, 10503, "Service unavailable"));
+    let out = run(env
+        .cmd()
+        .args(["--retries", "3", "balances", "-f", "csv", "--live"]));
+    out.expect_code(5);
+    // The listed balance stays.
+    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.expect_stderr_has("LIVE-10503");
+    let live_calls: usize = bank
+        .lock()
+        .hits
+        .iter()
+        .filter(|(path, _)| path.ends_with("/live"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(live_calls, 1, "a billed call is never retried");
 }

@@ -15,7 +15,7 @@ use isolated::{mode_of, run, Home, Run, ServedSandbox, BIN};
 
 const SECRET: &str = "s3cret-7d2a-durable";
 /// The chase profile's client authentication line: PKCE only.
-const NO_AUTH: &str = "";
+const NO_AUTH: &str = "auth = \"none\"\n";
 
 /// `chase` on the stand-in (a seeded login whose access tokens last a second, so every run
 /// refreshes), `jpm` on the sandbox (its secret in the credentials file).
@@ -342,10 +342,74 @@ fn sigterm_while_the_token_answer_is_on_its_way_keeps_the_rotated_token() {
 fn a_lost_token_answer_says_the_login_may_be_spent_and_names_login() {
     let home = Home::new();
     let (standin, sandbox) = (StandIn::start(), sandbox(&home));
-    setup(&home, &standin, &sandbox, "timeout_secs = 1\n");
+    setup(
+        &home,
+        &standin,
+        &sandbox,
+        "auth = \"none\"\ntimeout_secs = 1\n",
+    );
     standin.books().delay = Duration::from_secs(3);
     let lost = run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]));
     lost.code(6)
         .stderr_has("may be spent")
         .stderr_has("treasury login -p chase");
+}
+
+#[test]
+fn a_confidential_chase_client_authenticates_every_refresh_and_invalid_client_says_so() {
+    let home = Home::new();
+    let (standin, sandbox) = (StandIn::start(), sandbox(&home));
+    // No auth line: client-secret is the default.
+    setup(&home, &standin, &sandbox, "");
+    standin.books().basic = Some(("app".into(), "chase-secret".into()));
+    let none = run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]));
+    none.code(3)
+        .stderr_has("no client secret for profile 'chase'");
+    assert_eq!(
+        standin.books().token_requests,
+        0,
+        "nothing sent without a secret"
+    );
+    for _ in 0..2 {
+        run(home
+            .cmd()
+            .env("TREASURY_CLIENT_SECRET", "chase-secret")
+            .args(["balances", "-p", "chase", "-f", "csv"]))
+        .code(0)
+        .stdout_has("chk-1001");
+    }
+    let seen = standin.books().token_auth.clone();
+    assert_eq!(seen.len(), 2);
+    assert!(
+        seen.iter()
+            .all(|a| a.as_deref().is_some_and(|a| a.starts_with("Basic "))),
+        "{seen:?}"
+    );
+    let wrong = run(home
+        .cmd()
+        .env("TREASURY_CLIENT_SECRET", "not-it")
+        .args(["balances", "-p", "chase", "-f", "csv"]));
+    wrong
+        .code(3)
+        .stderr_has("the bank wants client authentication")
+        .stderr_has("invalid_client");
+    assert!(!wrong.everything().contains("not-it"));
+    login_alive(&home, &standin);
+}
+
+#[test]
+fn status_of_a_browser_login_with_an_unusable_credentials_file_is_exit_3() {
+    let home = Home::new();
+    let (standin, sandbox) = (StandIn::start(), sandbox(&home));
+    setup(&home, &standin, &sandbox, NO_AUTH);
+    let fine = run(home.cmd().args(["status", "-p", "chase", "-f", "json"]));
+    assert_eq!(fine.code(0).json()["logged_in"], true, "{fine}");
+    isolated::set_mode(&home.credentials_path(), 0o644);
+    run(home.cmd().args(["status", "-p", "chase"]))
+        .code(3)
+        .stderr_has("can be read by others (mode 644)");
+    write_credentials(&home, "this is = = not toml [");
+    let broken = run(home.cmd().args(["status", "-p", "chase"]));
+    broken.code(3).stderr_has("is not valid TOML");
+    assert!(!broken.everything().contains("not toml"), "{broken}");
 }

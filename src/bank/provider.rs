@@ -84,8 +84,12 @@ pub struct ConsentLogin {
 pub struct Consented {
     /// The address the browser opens.
     pub url: Url,
-    /// Run once the login is stored: keeps the consent's record, and says what it kept.
-    pub keep: Box<dyn FnOnce() -> Result<String> + Send>,
+    /// Run once the login is stored: keeps the consent's record (ending at the bank the
+    /// consent it replaces), and says what it did.
+    pub keep: Box<dyn FnOnce() -> BoxFuture<'static, Result<String>> + Send>,
+    /// Run when the login fails after the consent was created: deletes it at the bank or, when
+    /// that fails, records it for `logout`; says which. No consent is left unknown.
+    pub discard: Box<dyn FnOnce() -> BoxFuture<'static, String> + Send>,
 }
 
 /// How a provider's client is built from a resolved profile and its credentials.

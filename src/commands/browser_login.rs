@@ -1,6 +1,7 @@
 //! `treasury login` for a provider where the account holder consents in a browser: the
 //! authorization-code flow (listener or pasted address), the code exchange, one verifying
-//! request, then the refresh token stored. Any failure stores nothing.
+//! request, then the refresh token stored. Any failure stores no login, and a consent the bank
+//! created for it is deleted there (or recorded for `logout` when the bank cannot be asked).
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use crate::cli::LoginArgs;
 use crate::commands::Context;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
-use crate::credentials::{self, keyring, Access, Store};
+use crate::credentials::{self, keyring, Access, Secret, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
@@ -37,21 +38,69 @@ pub async fn run(
     if let Some(secs) = ctx.global.timeout {
         profile.timeout = Duration::from_secs(secs);
     }
+    let given = client_secret(ctx, args, &profile)?;
     let login = (flow.endpoints)(&profile)?;
     let mut attempt = Attempt::new(&login)?;
-    let mut keep = None;
+    let mut consented = None;
     if let Some(consent) = flow.consent {
-        let consented = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
-        attempt = attempt.opening(consented.url);
-        keep = Some(consented.keep);
+        let created = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
+        attempt = attempt.opening(created.url.clone());
+        consented = Some(created);
     }
-    let landing = landing(ctx, args, &login, &attempt).await?;
+    let finished = finish(ctx, args, &profile, &login, &attempt).await;
+    let stored = finished.and_then(|renewal| {
+        save(&store, &profile.name, &renewal, given.as_ref())?;
+        Ok(renewal)
+    });
+    let renewal = match stored {
+        Ok(renewal) => renewal,
+        Err(e) => {
+            // A consent the bank created is deleted there, or recorded for logout.
+            if let Some(consent) = consented {
+                ctx.term.warn(&(consent.discard)().await);
+            }
+            return Err(e);
+        }
+    };
+    ctx.term.note(&summary(
+        &profile.name,
+        path,
+        &store,
+        &renewal,
+        args.no_verify,
+    ));
+    if given.is_some() {
+        ctx.term.note(&format!(
+            "The client secret of profile '{}' is stored beside the login ({}).",
+            profile.name,
+            store.name()
+        ));
+    }
+    if let Some(consent) = consented {
+        ctx.term.note(&(consent.keep)().await?);
+    }
+    Ok(Outcome::Complete)
+}
+
+/// From the browser to tokens: where it landed, the code exchanged, the login verified with
+/// one request. Nothing is stored here.
+async fn finish(
+    ctx: &Context<'_>,
+    args: &LoginArgs,
+    profile: &Profile,
+    login: &BrowserLogin,
+    attempt: &Attempt,
+) -> Result<Renewal> {
+    let landing = landing(ctx, args, login, attempt).await?;
     let code = attempt.code_from(&landing)?;
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(&profile))?;
+    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
-    let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
+    let tokens = authcode::exchange(&http, login, &code, &attempt.verifier)
         .await?
         .map_err(|r| {
+            if let Some(err) = r.client_refused(&profile.name) {
+                return err;
+            }
             Error::auth(
                 format!(
                     "login failed: the token endpoint refused the authorization code ({}: {}, HTTP {}); nothing was stored",
@@ -65,22 +114,11 @@ pub async fn run(
     let renewal = renewal(tokens, &profile.name)?;
     if !args.no_verify {
         let access = Access::Token(renewal.access_token.clone());
-        Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+        Bank::connect(profile, access, ctx.retry_policy(), Default::default())?
             .verify()
             .await?;
     }
-    save(&store, &profile.name, &renewal)?;
-    ctx.term.note(&summary(
-        &profile.name,
-        path,
-        &store,
-        &renewal,
-        args.no_verify,
-    ));
-    if let Some(keep) = keep {
-        ctx.term.note(&keep()?);
-    }
-    Ok(Outcome::Complete)
+    Ok(renewal)
 }
 
 /// A client authenticated by mutual TLS presents its certificate at the token endpoint too.
@@ -147,13 +185,44 @@ fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
     })
 }
 
-fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
+/// The client secret a `client-secret` profile's token requests need, when the login must take
+/// it (from `--client-secret-stdin`, else a prompt when the secret chain has none): handed to
+/// the chain for this run, and stored with the login.
+fn client_secret(ctx: &Context, args: &LoginArgs, profile: &Profile) -> Result<Option<Secret>> {
+    if profile.auth != AuthMode::ClientSecret {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && credentials::has_secret(profile)? {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && !ctx.term.can_prompt() {
+        return Err(Error::usage_hint(
+            format!(
+                "profile '{}' authenticates with a client secret (auth = \"client-secret\"), and none was found",
+                profile.name
+            ),
+            format!(
+                "pipe it in with 'treasury login -p {} --client-secret-stdin', or set {} or client_secret_command",
+                profile.name,
+                credentials::CLIENT_SECRET_ENV
+            ),
+        ));
+    }
+    let secret = super::login::read_secret(ctx, args, "client secret")?;
+    credentials::give_secret(&profile.name, secret.clone());
+    Ok(Some(secret))
+}
+
+fn save(store: &Store, profile: &str, renewal: &Renewal, secret: Option<&Secret>) -> Result<()> {
     let held = credentials::lock::lock()?;
-    store.save_login(&held, profile, renewal, None)?;
+    store.save_login(&held, profile, renewal, secret)?;
     if *store != Store::Keyring {
         // The keyring comes first in the chain: an older login there would hide this one.
         let _ = keyring::delete(&credentials::login::refresh_entry(profile));
         let _ = keyring::delete(&credentials::token_entry(profile));
+        if secret.is_some() {
+            let _ = keyring::delete(profile);
+        }
     }
     Ok(())
 }

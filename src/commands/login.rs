@@ -23,8 +23,17 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     };
     if let Some(endpoints) = endpoints {
         refuse_secret_flags(args, &name)?;
-        check_browser_store(&store, &name)?;
         let profile = config::resolve(&file, &name, &path)?;
+        if args.client_secret_stdin && profile.auth != AuthMode::ClientSecret {
+            return Err(Error::usage_hint(
+                format!(
+                    "--client-secret-stdin does not apply to profile '{name}', which authenticates with auth = \"{}\"",
+                    profile.auth.name()
+                ),
+                format!("drop it, or set auth = \"client-secret\" under [profiles.{name}]"),
+            ));
+        }
+        check_browser_store(&store, &name)?;
         let flow = super::browser_login::Flow { endpoints, consent };
         return super::browser_login::run(ctx, args, &profile, &path, flow, store)
             .await
@@ -236,7 +245,7 @@ fn secret_label(profile: &Profile) -> &'static str {
     }
 }
 
-fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {
+pub(super) fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {
     let secret = if args.client_secret_stdin {
         ctx.term.read_stdin_line()
     } else if ctx.term.can_prompt() {
@@ -270,7 +279,6 @@ fn capitalized(text: &str) -> String {
 fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
     let given = [
         ("--client-id", args.client_id.is_some()),
-        ("--client-secret-stdin", args.client_secret_stdin),
         ("--token-url", args.token_url.is_some()),
         ("--base-url", args.base_url.is_some()),
         ("--environment", args.environment.is_some()),

@@ -8,7 +8,7 @@ mod save;
 #[cfg(test)]
 mod tests;
 
-use keys::{check_environment, check_keys, provider_settings};
+use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
 
@@ -65,6 +65,8 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
+    pub revoke_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -87,6 +89,10 @@ pub enum AuthMode {
     ClientSecret,
     PrivateKeyJwt,
     Mtls,
+    /// A public client proven by PKCE alone: Chase browser logins only. Not offered by
+    /// `login --auth`, which is for client-credentials profiles.
+    #[value(skip)]
+    None,
 }
 
 impl AuthMode {
@@ -95,6 +101,7 @@ impl AuthMode {
             AuthMode::ClientSecret => "client-secret",
             AuthMode::PrivateKeyJwt => "private-key-jwt",
             AuthMode::Mtls => "mtls",
+            AuthMode::None => "none",
         }
     }
 }
@@ -246,6 +253,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     check_keys(name, raw, provider, path)?;
     check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
+    check_auth(name, auth, provider, path)?;
     let base_url = match (
         &raw.base_url,
         (provider.default_base_url)(raw.environment, auth),

@@ -61,6 +61,8 @@ pub enum Source {
     Sandbox,
     /// Not a secret: a client certificate or a signing key named by the profile.
     KeyFile,
+    /// Given to this run by `login` (typed, or `--client-secret-stdin`), to be stored by it.
+    Given,
 }
 
 impl Source {
@@ -72,6 +74,7 @@ impl Source {
             Source::File => "file",
             Source::Sandbox => "sandbox",
             Source::KeyFile => "key-file",
+            Source::Given => "login",
         }
     }
 }
@@ -272,7 +275,7 @@ fn look(profile: &Profile, source: Source, fetch: bool) -> Result<Option<Found>>
                 None => Ok(None),
             }
         }
-        Source::Sandbox | Source::KeyFile => Ok(None),
+        Source::Sandbox | Source::KeyFile | Source::Given => Ok(None),
     }
 }
 
@@ -282,7 +285,40 @@ struct Found {
     store: Option<Store>,
 }
 
+/// The secret `login` was given for a profile: for this run it comes before the chain.
+static GIVEN: std::sync::Mutex<Option<(String, Secret)>> = std::sync::Mutex::new(None);
+
+/// Hands the chain the secret `login` was given, so the login's token requests use it.
+pub fn give_secret(profile: &str, secret: Secret) {
+    *GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((profile.to_string(), secret));
+}
+
+fn given_secret(profile: &str) -> Option<Secret> {
+    let given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    given
+        .as_ref()
+        .filter(|(name, _)| name == profile)
+        .map(|(_, secret)| secret.clone())
+}
+
+/// Whether the chain has a client secret for the profile, without running its command.
+pub fn has_secret(profile: &Profile) -> Result<bool> {
+    for source in CHAIN {
+        if look(profile, source, false)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
+    if let Some(secret) = given_secret(&profile.name) {
+        return Ok((secret, Source::Given, None));
+    }
     for source in CHAIN {
         if let Some(Found {
             secret: Some(secret),

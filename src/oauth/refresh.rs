@@ -176,6 +176,9 @@ fn answer_lost(err: Error, profile: &str) -> Error {
 
 /// `invalid_grant`: the refresh token was revoked, expired or spent elsewhere; the login is over.
 fn refresh_refused(refusal: &Refusal, profile: &str) -> Error {
+    if let Some(err) = refusal.client_refused(profile) {
+        return err;
+    }
     let hint = format!("run 'treasury login -p {profile}'");
     match (refusal.status, refusal.error.as_deref()) {
         (_, Some("invalid_grant")) => Error::auth(

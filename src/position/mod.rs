@@ -3,6 +3,7 @@
 
 pub mod age;
 mod entries;
+mod newest;
 pub mod rates;
 pub mod totals;
 
@@ -202,6 +203,8 @@ pub struct Position {
     pub account_errors: Vec<ProfileAccountError>,
     /// `--max-age`, as given, for the stale-row messages.
     pub max_age: Option<Duration>,
+    /// Accounts a bank answered more than once: counted once, by their newest balance.
+    pub repeated: Vec<String>,
 }
 
 /// How a position command ended, for `error.rs`'s exit codes.
@@ -252,6 +255,7 @@ pub fn build(
         failed: Vec::new(),
         account_errors: Vec::new(),
         max_age,
+        repeated: Vec::new(),
     };
     let mut all = Totals::default();
     for part in parts {
@@ -266,6 +270,8 @@ pub fn build(
                 continue;
             }
         };
+        let (report, repeated) = newest::newest_per_account(report, &part.profile);
+        position.repeated.extend(repeated);
         let mut own = Totals::default();
         for row in &report.rows {
             all.add(row)?;

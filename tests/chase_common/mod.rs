@@ -34,12 +34,17 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A config with a chase profile on this sandbox, redirected to a free loopback port.
+/// A config with a chase profile on this sandbox, redirected to a free loopback port: a public
+/// client (`auth = "none"`, PKCE only); `configure_with` sets other lines.
 pub fn configure(home: &Home, sandbox: &ServedSandbox) -> u16 {
+    configure_with(home, sandbox, "auth = \"none\"\n")
+}
+
+pub fn configure_with(home: &Home, sandbox: &ServedSandbox, extra: &str) -> u16 {
     let port = free_port();
     let root = format!("{}/chase", sandbox.base_url());
     home.write_config(&format!(
-        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\n\
+        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\n{extra}\
          redirect_uri = \"http://127.0.0.1:{port}/callback\"\n\
          authorize_url = \"{root}/aggregator-oauth/v1/authorize\"\n\
          token_url = \"{root}/aggregator-oauth/v1/token\"\nbase_url = \"{root}/fdx/v4\"\n"

@@ -9,6 +9,8 @@ use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, LIVE_TYPES};
 use super::partner::{self, Failure, Partner, Slot};
 use super::wire::{AvailableBalance, CustomerAccounts};
+use crate::bank::code_message::no_list;
+use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::{Answer, HeaderText, Http};
@@ -127,8 +129,23 @@ impl Client {
         if !answer.is_success() {
             return Err(self.data_error(&answer));
         }
-        serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("a customer accounts list", &answer.body, &e))
+        let id_of = |record: &serde_json::Value| text_of(record.get("id"));
+        match read_list(&answer.body, &["accounts"], "Finicity", id_of) {
+            Ok(ListAnswer::List {
+                records,
+                unreadable,
+            }) => Ok(CustomerAccounts {
+                accounts: records,
+                unreadable,
+            }),
+            Ok(ListAnswer::NoList) => Err(no_list(
+                "Finicity",
+                "an accounts list",
+                answer.status,
+                &answer.body,
+            )),
+            Err(e) => Err(unreadable("a customer accounts list", &answer.body, &e)),
+        }
     }
 
     async fn read_live(&self, records: &CustomerAccounts, report: &mut Report) -> Result<()> {
@@ -174,15 +191,21 @@ impl Client {
         ]);
         url.query_pairs_mut()
             .append_pair("balance_cache_interval", &LIVE_CACHE_MINUTES.to_string());
-        let answer = self.get(&url).await?;
-        if matches!(answer.status, 400 | 404) {
+        // Billed per call: sent once, never retried; a failure is this account's alone.
+        let answer = self.get_with(&url, false).await?;
+        if matches!(answer.status, 400 | 404 | 429 | 500..=599) {
             let bank = bank_error(answer.status, &answer.body);
+            let fallback = match answer.status {
+                400 | 404 => "REFUSED".to_string(),
+                status => status.to_string(),
+            };
             return Ok(Err(AccountError {
                 account_id: account_id.to_string(),
                 bank_id: String::new(),
-                code: format!("LIVE-{}", bank.code.as_deref().unwrap_or("REFUSED")),
+                code: format!("LIVE-{}", bank.code.as_deref().unwrap_or(&fallback)),
                 message: format!(
-                    "Finicity refused the live balance ({bank}): the listed balance is shown"
+                    "Finicity did not give the live balance ({bank}; a billed call, not \
+                     retried): the listed balance is shown"
                 ),
             }));
         }
@@ -196,22 +219,29 @@ impl Client {
 
     /// A data call with the cached token; a 401 gets one new token and one more try.
     async fn get(&self, url: &Url) -> Result<Answer> {
+        self.get_with(url, true).await
+    }
+
+    /// `get`, retrying 429 and 5xx answers only when `retry`.
+    async fn get_with(&self, url: &Url, retry: bool) -> Result<Answer> {
         let token = self.token().await?;
-        let answer = self.send_get(url, &token).await?;
+        let answer = self.send_get(url, &token, retry).await?;
         if answer.status != 401 {
             return Ok(answer);
         }
         tracing::info!(target: "treasury::http", "Finicity refused the token; renewing it once");
         let renewed = self.renew(&token).await?;
-        self.send_get(url, &renewed).await
+        self.send_get(url, &renewed, retry).await
     }
 
-    async fn send_get(&self, url: &Url, token: &Secret) -> Result<Answer> {
+    async fn send_get(&self, url: &Url, token: &Secret, retry: bool) -> Result<Answer> {
         let headers = [
             (APP_KEY, HeaderText::Secret(&self.settings.app_key)),
             (APP_TOKEN, HeaderText::Secret(token)),
         ];
-        self.http.send(Method::GET, url, &headers, None, true).await
+        self.http
+            .send(Method::GET, url, &headers, None, retry)
+            .await
     }
 
     /// The partner's token while it is young enough, else a new one; the error of this run's

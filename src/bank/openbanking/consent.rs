@@ -110,6 +110,7 @@ pub fn state_of(consent: &ConsentData, now: DateTime<Utc>) -> ConsentState {
         consent_id: consent.consent_id.clone(),
         expires_at: consent.expiration_date_time.as_deref().and_then(utc_of),
         recorded_at: now,
+        orphans: Vec::new(),
     }
 }
 
@@ -176,6 +177,7 @@ pub fn authorization_url(
             "id_token": { "openbanking_intent_id": intent },
         }),
     };
+    crate::credentials::file::check_private(request.key, "private key")?;
     let signed = assertion::sign_claims(&claims, request.key, request.cert, "the request object")?;
     let mut url = request.authorize_url.clone();
     url.query_pairs_mut()

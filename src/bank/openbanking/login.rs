@@ -4,7 +4,8 @@
 
 use chrono::{SecondsFormat, Utc};
 
-use super::consent::{authorization_url, state_of, AuthorizationRequest, ClientAuth};
+use super::consent::{authorization_url, state_of, AuthorizationRequest, ClientAuth, Consents};
+use super::state::ConsentState;
 use super::{provider::client_auth, state, DEFAULT_CONSENT_DAYS};
 use crate::bank::provider::{BoxFuture, Consented};
 use crate::config::{checked_url, Profile};
@@ -53,6 +54,8 @@ pub fn prepare<'a>(
                 format!("add key = \"FILE\" and cert = \"FILE\" (PEM) under [profiles.{}] (docs/providers/open-banking.md)", profile.name),
             ));
         };
+        // Checked before the consent is created: a key others can read signs nothing.
+        credentials::file::check_private(key, "private key")?;
         let consents = super::consents(profile, credentials::own_credentials(profile)?, retry)?;
         let now = Utc::now();
         let days = profile
@@ -78,28 +81,82 @@ pub fn prepare<'a>(
         )?;
         let record = state_of(&consent, now);
         let name = profile.name.clone();
-        let keep = move || {
-            let path = state::save(&name, &record)?;
-            let ends = record.expires_at.map_or_else(
-                || "no end date".to_string(),
-                |at| {
-                    format!(
-                        "valid until {}",
-                        at.to_rfc3339_opts(SecondsFormat::Secs, true)
-                    )
-                },
-            );
-            Ok(format!(
-                "Consent {} recorded in {} ({ends}).",
-                record.consent_id,
-                path.display()
-            ))
-        };
+        let kept = (name.clone(), record.clone(), consents.clone());
         Ok(Consented {
             url,
-            keep: Box::new(keep),
+            keep: Box::new(move || Box::pin(keep(kept.0, kept.1, kept.2))),
+            discard: Box::new(move || Box::pin(discard(name, record, consents))),
         })
     })
+}
+
+/// Records the consent of a stored login, then deletes at the bank the consent it replaces
+/// (a second login must not leave the first `Authorised` for months); one the bank could not
+/// delete stays in the record for `logout`.
+async fn keep(name: String, mut record: ConsentState, consents: Consents) -> Result<String> {
+    let replaced = state::load(&name)?;
+    if let Some(old) = &replaced {
+        record.orphans = old.orphans.clone();
+    }
+    let path = state::save(&name, &record)?;
+    let ends = record.expires_at.map_or_else(
+        || "no end date".to_string(),
+        |at| {
+            format!(
+                "valid until {}",
+                at.to_rfc3339_opts(SecondsFormat::Secs, true)
+            )
+        },
+    );
+    let mut said = format!(
+        "Consent {} recorded in {} ({ends}).",
+        record.consent_id,
+        path.display()
+    );
+    let Some(old) = replaced.filter(|old| old.consent_id != record.consent_id) else {
+        return Ok(said);
+    };
+    match consents.delete(&old.consent_id).await {
+        Ok(()) => said.push_str(&format!(
+            "\nDeleted the consent it replaces, {}, at the bank.",
+            old.consent_id
+        )),
+        Err(e) => {
+            record.orphans.push(old.consent_id.clone());
+            state::save(&name, &record)?;
+            said.push_str(&format!(
+                "\nCould not delete the consent it replaces, {}, at the bank ({e}); 'treasury logout -p {name}' tries again.",
+                old.consent_id
+            ));
+        }
+    }
+    Ok(said)
+}
+
+/// The login failed after the consent was created: delete the consent at the bank; when that
+/// fails, record it (as the profile's consent, or beside the one a working login has) so
+/// `logout` can.
+async fn discard(name: String, record: ConsentState, consents: Consents) -> String {
+    let id = record.consent_id.clone();
+    let Err(e) = consents.delete(&id).await else {
+        return format!("Deleted consent {id} at the bank: the login did not finish.");
+    };
+    let kept = match state::load(&name) {
+        Ok(Some(mut current)) => {
+            current.orphans.push(id.clone());
+            state::save(&name, &current)
+        }
+        _ => state::save(&name, &record),
+    };
+    match kept {
+        Ok(path) => format!(
+            "Could not delete consent {id} at the bank ({e}); recorded in {} so 'treasury logout -p {name}' deletes it.",
+            path.display()
+        ),
+        Err(saving) => format!(
+            "Could not delete consent {id} at the bank ({e}) nor record it ({saving}): it ends at its expiry unless revoked at the bank."
+        ),
+    }
 }
 
 fn missing(profile: &str, key: &str) -> Error {

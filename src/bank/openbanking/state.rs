@@ -18,6 +18,10 @@ pub struct ConsentState {
     /// `ExpirationDateTime` as the bank confirmed it; none for a consent without an end.
     pub expires_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
+    /// Consents of failed or replaced logins the bank could not be asked to delete: `logout`
+    /// deletes them with this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<String>,
 }
 
 impl ConsentState {
@@ -76,6 +80,24 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
     file.write_all(&body).map_err(failed)?;
     file.commit().map_err(failed)?;
     Ok(path)
+}
+
+/// What the bank said of the consent's end (`ExpirationDateTime` read back): when it is earlier
+/// than the recorded one, the record takes it, so the 7-day warning goes by the bank's date.
+pub fn note_bank_expiry(profile: &str, recorded: &ConsentState, reported: Option<&str>) {
+    let Some(at) = reported.and_then(super::mapping::utc_of) else {
+        return;
+    };
+    if recorded.expires_at.is_some_and(|mine| mine <= at) {
+        return;
+    }
+    let updated = ConsentState {
+        expires_at: Some(at),
+        ..recorded.clone()
+    };
+    if let Err(e) = save(profile, &updated) {
+        tracing::info!("could not record the consent's end the bank reported: {e}");
+    }
 }
 
 /// Forgets the recorded consent; returns whether there was one.

@@ -210,7 +210,11 @@ async fn accounts(
         return refused;
     }
     match data::accounts_of(&customer_id) {
-        Some(accounts) => Json(CustomerAccounts { accounts }).into_response(),
+        Some(accounts) => Json(CustomerAccounts {
+            accounts,
+            unreadable: Vec::new(),
+        })
+        .into_response(),
         None => refusal(404, "14001", "Customer not found."),
     }
 }

@@ -188,6 +188,12 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
     let (key_path, cert_path) = (dir.path().join("client.key"), dir.path().join("client.crt"));
     std::fs::write(&key_path, key.serialize_pem()).unwrap();
     std::fs::write(&cert_path, cert.pem()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let owner_only = std::fs::Permissions::from_mode(0o600);
+        std::fs::set_permissions(&key_path, owner_only).unwrap();
+    }
     let authorize = Url::parse("https://auth.bank.example:8443/authorize?realm=x").unwrap();
     let request = AuthorizationRequest {
         authorize_url: &authorize,
