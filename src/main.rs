@@ -37,6 +37,13 @@ fn main() -> ExitCode {
             }
             runtime.block_on(dispatch(&cli, &term))
         });
+    // A signal that arrived during a refresh waited for it; the run may have finished first,
+    // but it still ends as the signal asked.
+    if let Some(terminated) = atomic::signalled() {
+        let _held = atomic::remove_pending();
+        term::interrupted(terminated);
+        return ExitCode::from(error::signal_exit_code(terminated));
+    }
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
@@ -80,7 +87,7 @@ async fn remove_temporaries_on_signal() {
         false
     };
     // A refresh under way finishes storing its rotated token first.
-    atomic::finish_deferred().await;
+    atomic::finish_deferred(terminated).await;
     let _held = atomic::remove_pending();
     term::interrupted(terminated);
     std::process::exit(error::signal_exit_code(terminated).into());
