@@ -171,3 +171,110 @@ fn bash_completes_sandbox_provider_names_after_the_equals_sign() {
     // After a space, --sandbox has taken no value: the subcommands come next.
     assert!(bash_offers(&env, "treasury --sandbox ").contains(&"balances".to_string()));
 }
+
+// ---- Smaller things a newcomer trips on -----------------------------------------------------
+
+/// `script` runs `command` on a pseudo-terminal; its transcript, escapes and all.
+fn on_a_terminal(env: &TestEnv, command: &str) -> String {
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_treasury"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let out = std::process::Command::new("script")
+        .args(["-qec", command, "/dev/null"])
+        .env_clear()
+        .env("HOME", env.path())
+        .env("XDG_CONFIG_HOME", env.path().join("config"))
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1")
+        .env("MANPAGER", "cat")
+        .env("PAGER", "cat")
+        .env("COLUMNS", "100")
+        .output()
+        .expect("this test needs `script` (util-linux) for a pseudo-terminal");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn man_on_a_terminal_is_a_formatted_page_not_roff() {
+    let env = TestEnv::new();
+    let shown = on_a_terminal(&env, "treasury man balances");
+    assert!(
+        !shown.contains(".TH") && !shown.contains("\\-\\-split"),
+        "{shown}"
+    );
+    assert!(shown.contains("--split"), "{shown}");
+}
+
+#[test]
+fn ctrl_c_clears_the_progress_bar_before_saying_what_stopped() {
+    let env = TestEnv::new();
+    let shown = on_a_terminal(
+        &env,
+        "timeout -s INT 1.5 treasury --sandbox balances --from 2000-01-01 --to 2026-01-01 \
+         --split -f csv -o out.csv",
+    );
+    let stopped = shown
+        .find("error: stopped by SIGINT")
+        .unwrap_or_else(|| panic!("no interruption message:\n{shown:?}"));
+    let bar = shown[..stopped]
+        .rfind(" requests ")
+        .unwrap_or_else(|| panic!("no progress bar was drawn:\n{shown:?}"));
+    let between = &shown[bar..stopped];
+    assert!(
+        between.contains("\x1b[2K"),
+        "the bar is not cleared: {between:?}"
+    );
+    assert!(between.ends_with("\r\x1b[K"), "{between:?}");
+    assert!(!env.path().join("out.csv").exists());
+}
+
+#[test]
+fn a_profile_typed_beside_sandbox_is_refused_not_ignored() {
+    let env = TestEnv::new();
+    for command in ["balances", "accounts", "status"] {
+        let out = run(env.bare_cmd().args(["--sandbox", "-p", "prod", command]));
+        out.expect_code(2).expect_stdout_empty();
+        out.expect_stderr_has("error: -p prod does not work with --sandbox");
+        out.expect_stderr_has("drop --sandbox to use profile 'prod'");
+    }
+    // An exported TREASURY_PROFILE is for runs without --sandbox: not an error.
+    let exported = run(env.bare_cmd().env("TREASURY_PROFILE", "prod").args([
+        "--sandbox",
+        "accounts",
+        "-f",
+        "csv",
+    ]));
+    exported.expect_code(0);
+    // position picks among the sandbox's providers with -p.
+    let position =
+        run(env
+            .bare_cmd()
+            .args(["--sandbox", "position", "-p", "open-banking", "-f", "csv"]));
+    position.expect_code(0);
+}
+
+#[test]
+fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
+    let env = TestEnv::new();
+    let out = run(env.bare_cmd().args([
+        "-q",
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "CHASGB2L/0041000001",
+        "-a",
+        "99999",
+    ]));
+    out.expect_code(5);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        ["warning: account 99999: GCA-010 The account was not found"],
+        "{out}"
+    );
+    let help = run(env.bare_cmd().arg("--help"));
+    help.expect_stdout_has("Only errors on stderr, and the per-account errors of a partial report");
+}

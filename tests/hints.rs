@@ -132,3 +132,29 @@ fn login_help_lists_every_provider_and_the_browser_wait() {
         .stdout_has("--wait <SECS>");
     settings(&home).bind(|| insta::assert_snapshot!("login_help", out.stdout));
 }
+
+#[test]
+fn a_stale_age_beyond_two_days_reads_in_days() {
+    let home = Home::new();
+    let out = run(home.cmd().args([
+        "--sandbox",
+        "position",
+        "-p",
+        "finicity",
+        "--max-age",
+        "2d",
+        "-f",
+        "csv",
+    ]));
+    out.code(5);
+    let stale = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("older than --max-age"))
+        .unwrap_or_else(|| panic!("no stale row:\n{out}"));
+    let age = stale.split(", ").nth(1).unwrap_or_default();
+    assert!(
+        age.ends_with(" days ago") && age.trim_end_matches(" days ago").parse::<u32>().is_ok(),
+        "{stale}"
+    );
+}

@@ -425,7 +425,7 @@ fn every_profile_sandbox_serve_prints_logs_in_and_reports_as_pasted() {
     assert!(printed.contains(&key.display().to_string()), "{printed}");
     assert_eq!(mode_of(&key), 0o600);
     assert!(
-        printed.contains("Chase aggregator (FDX): a browser login, no secret."),
+        printed.contains("Chase aggregator (FDX): client secret 'sandbox' and a browser login."),
         "{printed}"
     );
     // Finicity's sandbox holds a pending account on purpose: a partial report, exit 5.

@@ -120,7 +120,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
-    /// Only errors on stderr
+    /// Only errors on stderr, and the per-account errors of a partial report (exit 5)
     #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 

@@ -39,7 +39,7 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         sandbox.base_url(),
         args.accounts,
         jpmorgan_profile(&sandbox, args, &secret),
-        printed::other_profiles(&sandbox, &demo),
+        printed::other_profiles(&sandbox, &secret, &demo),
     ));
     sandbox
         .run_until(async {

@@ -168,8 +168,20 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
             let offered = value(form, "refresh_token").unwrap_or_default();
             let mut books = bank.lock();
             match books.refresh.remove(&offered) {
-                Some(consent) => Ok((consent, None)),
-                None => Err("the refresh token is unknown, revoked or already used"),
+                Some(consent) => {
+                    books.spent.insert(offered, consent.clone());
+                    Ok((consent, None))
+                }
+                None => match books.spent.get(&offered).cloned() {
+                    Some(family) => {
+                        books.refresh.retain(|_, c| *c != family);
+                        books
+                            .tokens
+                            .retain(|_, t| *t != Token::Consent(family.clone()));
+                        Err("the refresh token was already used: every token of its consent is revoked")
+                    }
+                    None => Err("the refresh token is unknown, revoked or already used"),
+                },
             }
         }
         _ => {
@@ -245,4 +257,35 @@ fn exchange(
         return Err("code_verifier does not match the code_challenge");
     }
     Ok((grant.consent_id, grant.nonce))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spent_refresh_token_coming_back_revokes_every_token_of_its_consent() {
+        let bank = OpenBanking::new();
+        bank.lock().refresh.insert("rt-a".into(), "obc-x".into());
+        let form = b"grant_type=refresh_token&refresh_token=rt-a";
+        assert_eq!(grant(&bank, "sandbox", form).status(), StatusCode::OK);
+        assert_eq!(
+            bank.lock()
+                .refresh
+                .values()
+                .filter(|c| *c == "obc-x")
+                .count(),
+            1
+        );
+        assert_eq!(
+            grant(&bank, "sandbox", form).status(),
+            StatusCode::BAD_REQUEST
+        );
+        let books = bank.lock();
+        assert!(books.refresh.values().all(|c| c != "obc-x"));
+        assert!(!books
+            .tokens
+            .values()
+            .any(|t| *t == Token::Consent("obc-x".into())));
+    }
 }

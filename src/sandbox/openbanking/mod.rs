@@ -88,6 +88,9 @@ struct Books {
     nonces: HashMap<String, String>,
     /// Refresh token → consent id; spent on use (rotation).
     refresh: HashMap<String, String>,
+    /// Spent refresh tokens → consent id: one coming back revokes every token of that consent
+    /// (RFC 9700 4.14.2).
+    spent: HashMap<String, String>,
     seen: Vec<Seen>,
     issued: u64,
 }
