@@ -819,7 +819,7 @@ fn private_key_jwt_client_assertions_are_signed_like_the_request_object() {
     let sandbox = registered_sandbox(&home, &registered);
     let extra = "auth = \"private-key-jwt\"\n";
     configure_with(&home, &sandbox, "sandbox", (&key, &cert), extra);
-    let refused = ob(&home, &["--timeout", "5", "login", "--store", "file"]);
+    let refused = ob(&home, &["login", "--store", "file", "--wait", "5"]);
     refused
         .code(3)
         .stderr_has("does not verify with the registered certificate");
