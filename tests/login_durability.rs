@@ -100,13 +100,55 @@ fn position_of_a_browser_login_beside_a_client_credentials_profile_in_loops_keep
             })
         })
         .collect();
+    // Meanwhile a third profile logs in and out: more writers of the same file.
+    let writes: Vec<_> = (0..6)
+        .map(|i| {
+            let mut cmd = home.cmd();
+            match i % 2 {
+                0 => cmd
+                    .args([
+                        "login",
+                        "-p",
+                        "other",
+                        "--store",
+                        "file",
+                        "--no-verify",
+                        "--no-input",
+                    ])
+                    .args(["--client-secret-stdin", "--client-id", "o"])
+                    .args([
+                        "--token-url",
+                        &sandbox.token_url(),
+                        "--base-url",
+                        sandbox.base_url(),
+                    ])
+                    .write_stdin("other-secret\n"),
+                _ => cmd.args(["logout", "-p", "other"]),
+            };
+            cmd
+        })
+        .collect();
+    let writer = std::thread::spawn(move || {
+        writes
+            .into_iter()
+            .map(|mut c| run(&mut c))
+            .collect::<Vec<Run>>()
+    });
     for handle in loops {
         for done in handle.join().unwrap() {
             done.code(0).stdout_has("chk-1001");
         }
     }
+    for done in writer.join().unwrap() {
+        done.code(0);
+    }
+    assert_eq!(
+        stored_value(&home, "other", "client_secret"),
+        None,
+        "logout was last"
+    );
     login_alive(&home, &standin);
-    assert!(standin.books().refresh_grants >= 2, "every run refreshed");
+    assert_eq!(standin.books().refresh_grants, 10, "every run refreshed");
     assert_eq!(
         stored_value(&home, "jpm", "client_secret").as_deref(),
         Some(SECRET)
