@@ -802,8 +802,11 @@ fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> Strin
         "--store",
         "file",
         "--no-browser",
+        "--client-secret-stdin",
     ]);
     let mut login = chase_common::Login::spawn(login);
+    // What the prompt would take on a terminal: the sandbox's client secret.
+    login.type_line("sandbox");
     let landing = chase_common::consent(&login.authorize_url(), "approve", chase_common::MAPPED);
     login.paste(&landing);
     login.finish().code(0);

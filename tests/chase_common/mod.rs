@@ -204,6 +204,13 @@ impl Login {
         }
     }
 
+    /// Writes one line to its stdin, which stays open (the secret before a pasted address).
+    pub fn type_line(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{text}").unwrap();
+        stdin.flush().unwrap();
+    }
+
     pub fn paste(&mut self, text: &str) {
         let mut stdin = self.child.stdin.take().unwrap();
         writeln!(stdin, "{text}").unwrap();
