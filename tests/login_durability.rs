@@ -455,3 +455,49 @@ fn status_of_a_browser_login_with_an_unusable_credentials_file_is_exit_3() {
     broken.code(3).stderr_has("is not valid TOML");
     assert!(!broken.everything().contains("not toml"), "{broken}");
 }
+
+#[test]
+fn a_chase_client_signing_its_token_requests_uses_an_owner_only_key() {
+    let home = Home::new();
+    let (standin, sandbox) = (StandIn::start(), sandbox(&home));
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["app.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let key_path = home.write_file("app.key", &key.serialize_pem(), 0o600);
+    let cert_path = home.write_file("app.crt", &cert.pem(), 0o644);
+    let auth = format!(
+        "auth = \"private-key-jwt\"\nkey = \"{}\"\ncert = \"{}\"\n",
+        key_path.display(),
+        cert_path.display()
+    );
+    setup(&home, &standin, &sandbox, &auth);
+    run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]))
+        .code(0)
+        .stdout_has("chk-1001");
+    {
+        let books = standin.books();
+        assert_eq!(
+            books.token_auth,
+            vec![None],
+            "no Basic beside the assertion"
+        );
+        let keys = &books.token_keys[0];
+        assert!(keys.contains(&"client_assertion".to_string()), "{keys:?}");
+        assert!(
+            keys.contains(&"client_assertion_type".to_string()),
+            "{keys:?}"
+        );
+    }
+    isolated::set_mode(&key_path, 0o644);
+    run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]))
+        .code(3)
+        .stderr_has("can be read by others (mode 644)");
+    assert_eq!(
+        standin.books().token_requests,
+        1,
+        "the refused key signed nothing"
+    );
+    login_alive(&home, &standin);
+}
