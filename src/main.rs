@@ -13,9 +13,10 @@ use treasury::term::{self, Term};
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
-        .var(commands::completions::COMPLETE_ENV)
-        .complete();
+    treasury::complete::answer_shell(
+        <Cli as clap::CommandFactory>::command,
+        commands::completions::COMPLETE_ENV,
+    );
     let cli = match Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(err) => {

@@ -703,7 +703,7 @@ fn getting_started_server_walkthrough_works_as_written() {
         "echo sandbox | treasury login -p sandbox --client-secret-stdin --store file",
         "treasury -p sandbox status",
         "treasury -p sandbox balances --prior-day",
-        "treasury login -p sandbox-chase --store file",
+        "echo sandbox | treasury login -p sandbox-chase --client-secret-stdin --store file",
         "treasury -p sandbox-chase balances",
         "env -i HOME=\"$HOME\" \"$(command -v treasury)\" -p sandbox-chase --no-input balances -o \"$HOME/chase-balances.csv\"",
     ];
@@ -791,7 +791,7 @@ fn getting_started_server_walkthrough_works_as_written() {
     chase_login_then_cron(&sandbox, &run);
 }
 
-/// The browser-login part of the walk: `login -p sandbox-chase` (the landing pasted, as
+/// The browser-login part of the walk: `login -p sandbox-chase` (the secret, then the landing pasted, as
 /// `--no-browser` allows), a report, and the cron line under `env -i` with HOME alone.
 fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> String) {
     let mut login = sandbox.std_cmd();
@@ -799,13 +799,12 @@ fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> Strin
         "login",
         "-p",
         "sandbox-chase",
+        "--client-secret-stdin",
         "--store",
         "file",
         "--no-browser",
-        "--client-secret-stdin",
     ]);
     let mut login = chase_common::Login::spawn(login);
-    // What the prompt would take on a terminal: the sandbox's client secret.
     login.type_line("sandbox");
     let landing = chase_common::consent(&login.authorize_url(), "approve", chase_common::MAPPED);
     login.paste(&landing);

@@ -33,9 +33,11 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
                 format!("drop it, or set auth = \"client-secret\" under [profiles.{name}]"),
             ));
         }
-        check_store(&store, &name)?;
+        check_browser_store(&store, &name)?;
         let flow = super::browser_login::Flow { endpoints, consent };
-        return super::browser_login::run(ctx, args, &profile, &path, flow, store).await;
+        return super::browser_login::run(ctx, args, &profile, &path, flow, store)
+            .await
+            .map_err(|e| e.for_profile(&name));
     }
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns
@@ -293,6 +295,18 @@ fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
             format!("set client_id, redirect_uri and the URLs under [profiles.{profile}] in the config file, then run 'treasury login -p {profile}'"),
         )),
     }
+}
+
+/// `check_store` for a browser login, which no environment variable can stand in for: the
+/// way out is the credentials file alone.
+fn check_browser_store(store: &Store, profile: &str) -> Result<()> {
+    check_store(store, profile).map_err(|e| match e {
+        Error::Auth { message, hint } if hint.as_deref().is_some_and(|h| h.contains(crate::env::CLIENT_SECRET)) => Error::auth(
+            message,
+            format!("on a machine without a keyring use 'treasury login -p {profile} --store file' (an owner-only file)"),
+        ),
+        other => other,
+    })
 }
 
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.

@@ -111,7 +111,7 @@ fn read_unchecked(path: &Path) -> Result<FileContents> {
     toml::from_str(&text).map_err(|_| {
         Error::auth(
             format!("credentials file {} is not valid TOML", path.display()),
-            "fix it, or remove it and run 'treasury login --store file' again",
+            "fix it, or remove it and log in to each profile again with 'treasury login -p NAME --store file'",
         )
     })
 }

@@ -103,7 +103,7 @@ impl Listener {
                     "login failed: the browser did not come back within {} s; nothing was stored",
                     wait.as_secs()
                 ),
-                "run 'treasury login' again (raise the wait with --timeout SECS), or use --no-browser",
+                "run 'treasury login' again (raise the wait with --wait SECS), or use --no-browser",
             )
         })
     }

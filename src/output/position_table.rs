@@ -192,7 +192,7 @@ fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
 /// `--totals-only`: the total rows with the keys of `TOTAL_FIELDS` as the header.
 fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
     let mut header = TOTAL_FIELDS;
-    header.swap(AVAILABLE_TOTAL - 1, AVAILABLE_TOTAL);
+    available_first(&mut header);
     let mut layout = Layout::new(&header, 4);
     let mut rows: Vec<Vec<String>> = position
         .total_rows()
@@ -213,11 +213,12 @@ fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write)
         })
         .collect();
     for row in &mut rows {
-        row.swap(AVAILABLE_TOTAL - 1, AVAILABLE_TOTAL);
+        available_first(row);
         layout.measure(row);
     }
     if let Some(limit) = options.width {
-        layout.fit(limit, &[], &[2, 5]);
+        // provider, absent_ending_available, ending_available, absent_ending_ledger
+        layout.fit(limit, &[], &[2, 8, 5, 9]);
     }
     layout.write_header(options.style, out)?;
     for row in &rows {
@@ -228,8 +229,17 @@ fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write)
     footer(position, out)
 }
 
-/// Where `ending_available` is in `TOTAL_FIELDS` (after `ending_ledger`); the table shows it first.
-const AVAILABLE_TOTAL: usize = 6;
+/// The pairs of `TOTAL_FIELDS` (ledger, available) the table shows available first, as
+/// `balances` does: the amounts, and the counts of absent amounts.
+const TOTAL_PAIRS: [(usize, usize); 2] = [(5, 6), (8, 9)];
+
+fn available_first<T>(cells: &mut [T]) {
+    for (ledger, available) in TOTAL_PAIRS {
+        if available < cells.len() {
+            cells.swap(ledger, available);
+        }
+    }
+}
 
 /// What the totals lack or doubt, one sentence a line, under the table.
 fn footer(position: &Position, out: &mut dyn Write) -> io::Result<()> {

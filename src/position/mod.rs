@@ -310,6 +310,18 @@ pub fn build(
     Ok(position)
 }
 
+/// How to give `rates` a rate for `code`, in the layout the file has.
+fn how_to_add_a_rate(rates: &Rates, code: &str) -> String {
+    match rates.as_of {
+        // A line added to the ECB layout would make the file invalid: it has one data line.
+        Some(_) => format!(
+            "add a column '{code}' to both lines of the ECB file (its rate as units per 1 {}), or use a 'CURRENCY,RATE' file",
+            rates.base
+        ),
+        None => format!("add a line '{code},RATE' to the rates file"),
+    }
+}
+
 /// Converts every rated row and computes the grand total; refuses unrated currencies unless told.
 fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result<()> {
     let unrated: Vec<&str> = position
@@ -323,8 +335,9 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
         return Err(Error::usage_hint(
             format!("{} has no rate for {list}", rates.source),
             format!(
-                "add a line '{},RATE' to the rates file, or pass --skip-unrated to leave {list} out of the {} total",
-                unrated[0], rates.target
+                "{}, or pass --skip-unrated to leave {list} out of the {} total",
+                how_to_add_a_rate(rates, unrated[0]),
+                rates.target
             ),
         ));
     }

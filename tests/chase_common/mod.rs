@@ -204,11 +204,10 @@ impl Login {
         }
     }
 
-    /// Writes one line to its stdin, which stays open (the secret before a pasted address).
+    /// Writes one line to its stdin and keeps stdin open (a secret before a pasted landing).
     pub fn type_line(&mut self, text: &str) {
         let stdin = self.child.stdin.as_mut().unwrap();
         writeln!(stdin, "{text}").unwrap();
-        stdin.flush().unwrap();
     }
 
     pub fn paste(&mut self, text: &str) {
