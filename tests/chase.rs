@@ -197,10 +197,9 @@ fn no_answer_in_time_exits_3_and_a_port_in_use_exits_2() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     let port = configure(&home, &sandbox);
-    let timed_out =
-        run(home
-            .cmd()
-            .args(["-p", "chase", "--timeout", "1", "login", "--store", "file"]));
+    let timed_out = run(home
+        .cmd()
+        .args(["-p", "chase", "login", "--wait", "1", "--store", "file"]));
     timed_out
         .code(3)
         .stderr_has("did not come back within 1 s")
