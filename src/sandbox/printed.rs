@@ -35,8 +35,10 @@ fn how_to_log_in(profile: &Profile, demo: &anyhow::Result<DemoKeys>) -> String {
     };
     match profile.provider.name {
         "chase" => format!(
-            "# {title}: a browser login, no secret. Log in once with\n#   \
-             treasury login -p sandbox-chase\n# and press Approve on the sandbox's consent page.\n"
+            "# {title}: client secret '{secret}' and a browser login. Log in once with\n#   \
+             {}\n# and press Approve on the sandbox's consent page.\n",
+            login(super::CLIENT_SECRET),
+            secret = super::CLIENT_SECRET,
         ),
         "open-banking" => {
             let mut text = format!(
