@@ -11,7 +11,7 @@ pub const CLIENT_SECRET: &str = "TREASURY_CLIENT_SECRET";
 pub const ACCESS_TOKEN: &str = "TREASURY_ACCESS_TOKEN";
 /// Leaves the OS keyring out of the chain (tests, locked-down servers).
 pub const NO_KEYRING: &str = "TREASURY_NO_KEYRING";
-/// How long a run waits for the credentials lock held by another run, in seconds (default 60).
+/// How long a run waits for the credentials lock held by another run, in seconds (default 120).
 pub const LOCK_WAIT_SECS: &str = "TREASURY_LOCK_WAIT_SECS";
 /// The config file, where clap has not already been asked (completion).
 pub const CONFIG: &str = "TREASURY_CONFIG";

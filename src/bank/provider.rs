@@ -90,6 +90,8 @@ pub struct Consented {
     /// Run when the login fails after the consent was created: deletes it at the bank or, when
     /// that fails, records it for `logout`; says which. No consent is left unknown.
     pub discard: Box<dyn FnOnce() -> BoxFuture<'static, String> + Send>,
+    /// The `nonce` the authorization request carried: an ID token that comes back must carry it.
+    pub nonce: Option<crate::credentials::Secret>,
 }
 
 /// How a provider's client is built from a resolved profile and its credentials.

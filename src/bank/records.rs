@@ -31,12 +31,22 @@ pub fn read_list<T: DeserializeOwned>(
     id_of: fn(&Value) -> String,
 ) -> Result<ListAnswer<T>, serde_json::Error> {
     let value: Value = serde_json::from_slice(body)?;
+    Ok(read_list_value(&value, path, bank, id_of))
+}
+
+/// `read_list` of a body already parsed.
+pub fn read_list_value<T: DeserializeOwned>(
+    value: &Value,
+    path: &[&str],
+    bank: &str,
+    id_of: fn(&Value) -> String,
+) -> ListAnswer<T> {
     let Some(items) = path
         .iter()
-        .try_fold(&value, |v, key| v.get(key))
+        .try_fold(value, |v, key| v.get(key))
         .and_then(Value::as_array)
     else {
-        return Ok(ListAnswer::NoList);
+        return ListAnswer::NoList;
     };
     let mut records = Vec::with_capacity(items.len());
     let mut unreadable = Vec::new();
@@ -46,10 +56,10 @@ pub fn read_list<T: DeserializeOwned>(
             Err(why) => unreadable.push(unreadable_record(item, bank, id_of, &why)),
         }
     }
-    Ok(ListAnswer::List {
+    ListAnswer::List {
         records,
         unreadable,
-    })
+    }
 }
 
 fn unreadable_record(

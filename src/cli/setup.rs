@@ -197,7 +197,8 @@ pub struct SandboxServeArgs {
     #[arg(long, conflicts_with = "client_secret")]
     pub client_secret_stdin: bool,
 
-    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM)
+    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM); the
+    /// open-banking authorization server then also verifies request objects with it
     #[arg(long, value_name = "FILE")]
     pub client_cert: Option<PathBuf>,
 

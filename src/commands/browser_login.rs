@@ -47,7 +47,8 @@ pub async fn run(
         attempt = attempt.opening(created.url.clone());
         consented = Some(created);
     }
-    let finished = finish(ctx, args, &profile, &login, &attempt).await;
+    let nonce = consented.as_ref().and_then(|c| c.nonce.as_ref());
+    let finished = finish(ctx, args, &profile, (&login, &attempt), nonce).await;
     let stored = finished.and_then(|renewal| {
         save(&store, &profile.name, &renewal, given.as_ref())?;
         Ok(renewal)
@@ -88,11 +89,12 @@ async fn finish(
     ctx: &Context<'_>,
     args: &LoginArgs,
     profile: &Profile,
-    login: &BrowserLogin,
-    attempt: &Attempt,
+    (login, attempt): (&BrowserLogin, &Attempt),
+    nonce: Option<&Secret>,
 ) -> Result<Renewal> {
     let landing = landing(ctx, args, login, attempt).await?;
     let code = attempt.code_from(&landing)?;
+    check_nonce(landed_id_token(&landing).as_deref(), nonce)?;
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
     let tokens = authcode::exchange(&http, login, &code, &attempt.verifier)
@@ -111,6 +113,7 @@ async fn finish(
                 "run 'treasury login' again; check client_id and redirect_uri of the profile",
             )
         })?;
+    check_nonce(tokens.id_token.as_ref().map(Secret::expose), nonce)?;
     let renewal = renewal(tokens, &profile.name)?;
     if !args.no_verify {
         let access = Access::Token(renewal.access_token.clone());
@@ -119,6 +122,28 @@ async fn finish(
             .await?;
     }
     Ok(renewal)
+}
+
+/// An ID token that came back must carry the `nonce` of this login's authorization request.
+fn check_nonce(id_token: Option<&str>, nonce: Option<&Secret>) -> Result<()> {
+    let (Some(id_token), Some(nonce)) = (id_token, nonce) else {
+        return Ok(());
+    };
+    match crate::oauth::fapi::nonce_matches(id_token, nonce.expose()) {
+        true => Ok(()),
+        false => Err(Error::auth(
+            "login failed: the bank's ID token does not carry this login's nonce (a replayed or substituted answer); nothing was stored",
+            "run 'treasury login' again; if it persists, ask the bank why its ID token names another nonce",
+        )),
+    }
+}
+
+/// The `id_token` of a landing address (hybrid flow, in the query or the fragment), if any.
+fn landed_id_token(landing: &str) -> Option<String> {
+    let rest = landing.split_once('?').map_or(landing, |(_, q)| q);
+    rest.split(['&', '#'])
+        .find_map(|pair| pair.strip_prefix("id_token="))
+        .map(|v| v.to_string())
 }
 
 /// A client authenticated by mutual TLS presents its certificate at the token endpoint too.

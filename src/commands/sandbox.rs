@@ -39,7 +39,7 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
         sandbox.base_url(),
         args.accounts,
         jpmorgan_profile(&sandbox, args, &secret),
-        printed::other_profiles(&sandbox, &demo),
+        printed::other_profiles(&sandbox, &secret, &demo),
     ));
     sandbox
         .run_until(async {
@@ -108,7 +108,7 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     };
     let mut ways = vec![format!("client id '{CLIENT_ID}', {secret}")];
     if args.client_cert.is_some() {
-        ways.push("client assertions signed for --client-cert".into());
+        ways.push("client assertions signed for --client-cert (open-banking request objects verified with it)".into());
     }
     if args.client_ca.is_some() {
         ways.push("mutual TLS with a client certificate from --client-ca, no token needed".into());

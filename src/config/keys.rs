@@ -38,6 +38,8 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("financial_id", &raw.financial_id),
         text("redirect_uri", &raw.redirect_uri),
         text("consent_days", &consent_days),
+        text("issuer", &raw.issuer),
+        text("signing_kid", &raw.signing_kid),
         text("revoke_url", &raw.revoke_url),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),

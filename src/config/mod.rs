@@ -65,6 +65,10 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
+    /// key id registered in the directory (the `kid` of what the profile signs).
+    pub issuer: Option<String>,
+    pub signing_kid: Option<String>,
     /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
     pub revoke_url: Option<String>,
     #[serde(default)]

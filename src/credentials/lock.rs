@@ -13,8 +13,9 @@ use crate::error::{Error, Result};
 
 /// How long a run waits before saying who holds the lock.
 const TELL_AFTER: Duration = Duration::from_secs(1);
-/// How long a run waits for the lock at most, unless `TREASURY_LOCK_WAIT_SECS` says otherwise.
-const GIVE_UP_AFTER: Duration = Duration::from_secs(60);
+/// How long a run waits for the lock at most, unless `TREASURY_LOCK_WAIT_SECS` says otherwise:
+/// longer than a refresh holds it (one token request within the default 60 s timeout).
+const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(20);
 
 /// Held while credentials are read and written; other runs (and other tasks of this run) wait.

@@ -22,7 +22,7 @@ use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
 use crate::http::Http;
 
-/// How long a login waits for the browser unless `--timeout` says otherwise.
+/// How long a login waits for the browser unless `login --wait` says otherwise.
 pub const DEFAULT_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What a browser login of one profile needs.
@@ -42,11 +42,13 @@ pub struct BrowserLogin {
 pub enum ClientAuth {
     /// `client_secret_basic`.
     Secret { client_id: String, secret: Secret },
-    /// `private_key_jwt`: a client assertion signed with the profile's key.
+    /// `private_key_jwt`: a client assertion signed with the profile's key (FAPI's algorithms
+    /// for open banking).
     KeyJwt {
         client_id: String,
         key: std::path::PathBuf,
         cert: std::path::PathBuf,
+        signing: super::fapi::Signing,
     },
     /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
     Mtls { client_id: String },
@@ -72,6 +74,8 @@ impl ClientAuth {
                 client_id: client_id.clone(),
                 key: key.clone(),
                 cert: cert.clone(),
+                // RS256; open banking's login sets FAPI signing from its profile.
+                signing: super::fapi::Signing::Rs256,
             }),
             Access::Mtls | Access::Token(_) | Access::Login { .. } => None,
         }
@@ -184,6 +188,8 @@ pub struct TokenSet {
     pub expires_at: DateTime<Utc>,
     pub refresh_token: Option<Secret>,
     pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// An OpenID Connect ID token, where the server gave one (its `nonce` is checked).
+    pub id_token: Option<Secret>,
 }
 
 #[derive(Deserialize)]
@@ -195,6 +201,8 @@ struct TokenAnswer {
     refresh_token: Option<String>,
     #[serde(default)]
     refresh_token_expires_in: Option<Lifetime>,
+    #[serde(default)]
+    id_token: Option<String>,
 }
 
 /// A token endpoint's refusal: its OAuth `error` code and text.
@@ -249,8 +257,11 @@ async fn post(
             client_id,
             key,
             cert,
+            signing,
         }) => {
-            let jwt = super::assertion::sign(client_id, url.as_str(), key, cert, Utc::now())?;
+            let now = Utc::now();
+            let jwt =
+                super::fapi::client_assertion(client_id, url.as_str(), key, cert, signing, now)?;
             form.push((
                 "client_assertion_type",
                 super::assertion::ASSERTION_TYPE.into(),
@@ -361,6 +372,7 @@ async fn request(
         refresh_expires_at: parsed
             .refresh_token_expires_in
             .map(|l| now + Duration::seconds(l.seconds())),
+        id_token: parsed.id_token.filter(|t| !t.is_empty()).map(Secret::new),
     }))
 }
 

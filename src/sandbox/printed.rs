@@ -11,13 +11,14 @@ pub const REDIRECT_URI: &str = "http://127.0.0.1:8976/callback";
 
 /// A commented profile for each provider the sandbox serves but J.P. Morgan, blank-line separated.
 /// `demo` is the open-banking signing key (or why there is none).
-pub fn other_profiles(sandbox: &Sandbox, demo: &anyhow::Result<DemoKeys>) -> String {
+/// `secret` is the client secret sandbox serve was given (J.P. Morgan's and Chase's).
+pub fn other_profiles(sandbox: &Sandbox, secret: &str, demo: &anyhow::Result<DemoKeys>) -> String {
     let mut text = String::new();
     for name in SERVED.iter().filter(|n| **n != "jpmorgan") {
         let Ok((profile, _)) = profile(sandbox, name) else {
             continue;
         };
-        text.push_str(&how_to_log_in(&profile, demo));
+        text.push_str(&how_to_log_in(&profile, secret, demo));
         text.push_str(&settings(&profile, demo));
         text.push('\n');
     }
@@ -25,7 +26,7 @@ pub fn other_profiles(sandbox: &Sandbox, demo: &anyhow::Result<DemoKeys>) -> Str
 }
 
 /// The comment above a profile: the provider, its secret, and the login command.
-fn how_to_log_in(profile: &Profile, demo: &anyhow::Result<DemoKeys>) -> String {
+fn how_to_log_in(profile: &Profile, secret: &str, demo: &anyhow::Result<DemoKeys>) -> String {
     let title = profile.provider.title;
     let login = |secret: &str| {
         format!(
@@ -34,11 +35,16 @@ fn how_to_log_in(profile: &Profile, demo: &anyhow::Result<DemoKeys>) -> String {
         )
     };
     match profile.provider.name {
-        "chase" => format!(
+        // An aggregator is a confidential client (auth = "client-secret", the default): the
+        // sandbox's Chase takes the secret sandbox serve was given.
+        "chase" if secret == super::CLIENT_SECRET => format!(
             "# {title}: client secret '{secret}' and a browser login. Log in once with\n#   \
              {}\n# and press Approve on the sandbox's consent page.\n",
-            login(super::CLIENT_SECRET),
-            secret = super::CLIENT_SECRET,
+            login(secret)
+        ),
+        "chase" => format!(
+            "# {title}: the secret given to sandbox serve and a browser login. Log in once with\n#   \
+             treasury login -p sandbox-chase\n# give it that secret, and press Approve on the sandbox's consent page.\n"
         ),
         "open-banking" => {
             let mut text = format!(

@@ -48,7 +48,9 @@ pub fn router(bank: Arc<Bank>) -> Router {
         .nest("/chase", super::chase::router(chase))
         .nest(
             "/open-banking",
-            super::openbanking::router(super::openbanking::OpenBanking::new()),
+            super::openbanking::router(super::openbanking::OpenBanking::registering(
+                bank.client_cert.clone(),
+            )),
         )
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))

@@ -204,6 +204,12 @@ impl Login {
         }
     }
 
+    /// Writes one line to its stdin and keeps stdin open (a secret before a pasted landing).
+    pub fn type_line(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{text}").unwrap();
+    }
+
     pub fn paste(&mut self, text: &str) {
         let mut stdin = self.child.stdin.take().unwrap();
         writeln!(stdin, "{text}").unwrap();

@@ -13,6 +13,7 @@ use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
 use crate::oauth::authcode::{challenge, random_text, Attempt, BrowserLogin};
+use crate::oauth::fapi;
 
 /// The authorize and token URLs, client id, redirect URI and client authentication of a profile.
 pub fn endpoints(profile: &Profile) -> Result<BrowserLogin> {
@@ -23,12 +24,15 @@ pub fn endpoints(profile: &Profile) -> Result<BrowserLogin> {
         .token_url
         .clone()
         .ok_or_else(|| missing(name, "token_url"))?;
-    let client = match credentials::own_credentials(profile)? {
+    let mut client = match credentials::own_credentials(profile)? {
         Access::Mtls => ClientAuth::Mtls {
             client_id: client_id.clone(),
         },
         access => client_auth(&access).ok_or_else(|| missing(name, "auth"))?,
     };
+    if let ClientAuth::KeyJwt { signing, .. } = &mut client {
+        *signing = fapi::signing_of(profile);
+    }
     Ok(BrowserLogin {
         authorize_url: checked_url(name, "authorize_url", setting("authorize_url")?)?,
         token_url,
@@ -65,6 +69,7 @@ pub fn prepare<'a>(
             .unwrap_or(DEFAULT_CONSENT_DAYS);
         let consent = consents.create(days, now).await?;
         let nonce = random_text()?;
+        let signing = fapi::signing_of(profile);
         let (url, _request_object) = authorization_url(
             &AuthorizationRequest {
                 authorize_url: &login.authorize_url,
@@ -74,8 +79,10 @@ pub fn prepare<'a>(
                 state: attempt.state.expose(),
                 nonce: &nonce,
                 code_challenge: &challenge(attempt.verifier.expose()),
+                issuer: &issuer_of(profile, &login.authorize_url),
                 key,
                 cert,
+                signing: &signing,
             },
             now,
         )?;
@@ -86,8 +93,17 @@ pub fn prepare<'a>(
             url,
             keep: Box::new(move || Box::pin(keep(kept.0, kept.1, kept.2))),
             discard: Box::new(move || Box::pin(discard(name, record, consents))),
+            nonce: Some(crate::credentials::Secret::new(nonce)),
         })
     })
+}
+
+/// The authorization server's issuer: the profile's `issuer`, else the authorize URL's origin.
+pub fn issuer_of(profile: &Profile, authorize_url: &reqwest::Url) -> String {
+    match profile.settings.get("issuer") {
+        Some(issuer) => issuer.clone(),
+        None => authorize_url.origin().ascii_serialization(),
+    }
 }
 
 /// Records the consent of a stored login, then deletes at the bank the consent it replaces

@@ -44,6 +44,8 @@ pub static SPEC: Spec = Spec {
         "financial_id",
         "redirect_uri",
         "consent_days",
+        "issuer",
+        "signing_kid",
     ],
     default_base_url: |_, _| None,
     none_found_code: None,

@@ -292,4 +292,27 @@ mod tests {
         assert_eq!(start_of("3"), None);
         assert_eq!(start_of("pg1z"), None);
     }
+
+    #[test]
+    fn a_spent_refresh_token_coming_back_revokes_the_whole_login() {
+        let chase = super::Chase::default();
+        let (_, first) = chase.issue_tokens(vec!["chk-1001".into()]);
+        let (access, second) = chase.rotate(&first).expect("a live token rotates");
+        assert!(chase.accounts_of(&access).is_some());
+        assert!(chase.rotate(&first).is_none(), "a spent one is refused");
+        assert!(
+            chase.rotate(&second).is_none(),
+            "and its successor is revoked with it"
+        );
+        assert!(
+            chase.accounts_of(&access).is_none(),
+            "as are its access tokens"
+        );
+        let (_, other) = chase.issue_tokens(vec!["chk-1001".into()]);
+        chase.revoke(&other);
+        assert!(
+            chase.rotate(&other).is_none(),
+            "RFC 7009 revocation ends a login"
+        );
+    }
 }
