@@ -197,10 +197,9 @@ fn no_answer_in_time_exits_3_and_a_port_in_use_exits_2() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     let port = configure(&home, &sandbox);
-    let timed_out =
-        run(home
-            .cmd()
-            .args(["-p", "chase", "login", "--store", "file", "--wait", "1"]));
+    let timed_out = run(home
+        .cmd()
+        .args(["-p", "chase", "login", "--store", "file", "--wait", "1"]));
     timed_out
         .code(3)
         .stderr_has("did not come back within 1 s")
