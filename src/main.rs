@@ -13,10 +13,13 @@ use treasury::term::{self, Term};
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
-    treasury::complete::answer_shell(
+    if let Some(answer) = treasury::complete::answer_shell(
         <Cli as clap::CommandFactory>::command,
         commands::completions::COMPLETE_ENV,
-    );
+    ) {
+        term::write_completions(&answer);
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(err) => {
