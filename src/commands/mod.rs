@@ -14,7 +14,7 @@ mod report;
 pub mod sandbox;
 pub mod status;
 
-pub use report::{ReportWriter, Sink};
+pub use report::{ReportScope, ReportWriter, Sink};
 
 use std::path::PathBuf;
 use std::time::Duration;
