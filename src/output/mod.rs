@@ -11,6 +11,7 @@ mod position;
 mod position_table;
 mod stream;
 mod table;
+mod table_totals;
 
 pub use bank_file::{FileIds, DEFAULT_SENDER, FORMAT_CODE};
 pub use stream::BalanceWriter;
@@ -350,8 +351,9 @@ pub(crate) enum Cell<'a> {
     Text(&'a str),
     Date(NaiveDate),
     Flag(bool),
-    /// An amount, written with the currency's fraction digits (`Amount` rows carry them).
-    Amount(Decimal),
+    /// An amount, written with the currency's fraction digits (`Amount` rows carry them);
+    /// `None` when the bank did not send it: an empty CSV cell, JSON `null`, a blank cell.
+    Amount(Option<Decimal>),
 }
 
 /// A balance row's values in `BALANCE_FIELDS` order.

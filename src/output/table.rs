@@ -4,18 +4,15 @@
 //! Rows are rendered twice (once to measure, once to write) instead of being held as cells, so
 //! a table needs little more memory than the report itself, whatever its length.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
+use super::table_totals::{total_lines, TotalLines};
 use super::{
     account_record, balance_record, field_index, printable, Cell, TableOptions, TableStyle,
     ACCOUNT_FIELDS, BALANCE_FIELDS,
 };
-use crate::cli::Totals as TotalsChoice;
 pub(super) use crate::model::format_amount_grouped;
 use crate::model::{Account, BalanceRow, Report};
 
@@ -59,23 +56,6 @@ const ACCOUNT_DROP_ORDER: [usize; 3] = [4, 3, 1];
 const BALANCE_SHORTENED: [usize; 1] = [1];
 const ACCOUNT_SHORTENED: [usize; 2] = [1, 3];
 const SHORTEST_NAME: usize = 12;
-
-/// Sums of one currency on one date; `None` where a sum no longer fits a decimal.
-struct Totals {
-    places: u32,
-    accounts: usize,
-    sums: [Option<Decimal>; 4],
-}
-
-impl Default for Totals {
-    fn default() -> Self {
-        Totals {
-            places: 0,
-            accounts: 0,
-            sums: [Some(Decimal::ZERO); 4],
-        }
-    }
-}
 
 /// One column: its header, alignment, the width its widest cell needs, and whether it shows.
 struct Column {
@@ -216,71 +196,8 @@ fn balance_cells(row: &BalanceRow) -> Vec<String> {
             Cell::Text(text) => printable(text).into_owned(),
             Cell::Date(date) => date.to_string(),
             Cell::Flag(flag) => flag.to_string(),
-            Cell::Amount(amount) => format_amount_grouped(amount, places),
-        })
-        .collect()
-}
-
-fn amounts(row: &BalanceRow) -> [Decimal; 4] {
-    let b = &row.balance;
-    [
-        b.opening_available,
-        b.opening_ledger,
-        b.ending_available,
-        b.ending_ledger,
-    ]
-}
-
-/// Per-currency totals of every as-of date in the report.
-fn totals_of(rows: &[BalanceRow]) -> BTreeMap<(NaiveDate, String), Totals> {
-    let mut totals: BTreeMap<(NaiveDate, String), Totals> = BTreeMap::new();
-    for row in rows {
-        let places = row.account.currency.decimal_places;
-        let total = totals
-            .entry((row.balance.as_of_date, row.account.currency.code.clone()))
-            .or_default();
-        total.places = total.places.max(places);
-        total.accounts += 1;
-        for (sum, amount) in total.sums.iter_mut().zip(amounts(row)) {
-            *sum = sum.and_then(|s| s.checked_add(amount));
-        }
-    }
-    totals
-}
-
-/// The TOTAL rows `--totals` asks for: each currency's on its latest as-of date (the closing
-/// position), on every date, or none.
-fn total_rows(rows: &[BalanceRow], choice: TotalsChoice) -> Vec<Vec<String>> {
-    if choice == TotalsChoice::None {
-        return Vec::new();
-    }
-    let totals = totals_of(rows);
-    let mut last: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-    for (date, currency) in totals.keys() {
-        let latest = last.entry(currency).or_insert(*date);
-        *latest = (*latest).max(*date);
-    }
-    totals
-        .iter()
-        .filter(|((date, currency), _)| {
-            choice == TotalsChoice::Each || last.get(currency.as_str()) == Some(date)
-        })
-        .map(|((date, currency), total)| {
-            let plural = if total.accounts == 1 { "" } else { "s" };
-            let mut cells = vec![
-                "TOTAL".to_string(),
-                format!("{} account{plural}", total.accounts),
-                String::new(),
-                printable(currency).into_owned(),
-                date.to_string(),
-            ];
-            cells.extend(total.sums.iter().map(|v| {
-                v.map_or_else(
-                    || "(too large)".to_string(),
-                    |v| format_amount_grouped(v, total.places),
-                )
-            }));
-            cells
+            Cell::Amount(Some(amount)) => format_amount_grouped(amount, places),
+            Cell::Amount(None) => String::new(),
         })
         .collect()
 }
@@ -293,7 +210,10 @@ pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) ->
     for row in &report.rows {
         layout.measure(&balance_cells(row));
     }
-    let totals = total_rows(&report.rows, options.totals);
+    let TotalLines {
+        rows: totals,
+        notes,
+    } = total_lines(&report.rows, options.totals);
     for cells in &totals {
         layout.measure(cells);
     }
@@ -313,7 +233,11 @@ pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) ->
             layout.write_row(cells, out)?;
         }
     }
-    layout.write_rule(options.style, '─', out)
+    layout.write_rule(options.style, '─', out)?;
+    for note in notes {
+        writeln!(out, "Note: {note}")?;
+    }
+    Ok(())
 }
 
 pub fn accounts(

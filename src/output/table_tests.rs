@@ -1,7 +1,10 @@
 //! Unit tests of the table: columns fitted to the width, totals, escaping.
 
 use super::*;
+use crate::cli::Totals as TotalsChoice;
 use crate::model::{Balance, BalanceRow, Currency};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -22,10 +25,10 @@ fn row(id: &str, code: &str, places: u32, amount: &str) -> BalanceRow {
         balance: Balance {
             as_of_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
             current_day: false,
-            opening_available: d,
-            opening_ledger: d,
-            ending_available: d,
-            ending_ledger: d,
+            opening_available: Some(d),
+            opening_ledger: Some(d),
+            ending_available: Some(d),
+            ending_ledger: Some(d),
             record_timestamp: String::new(),
         },
     }
@@ -130,7 +133,7 @@ fn long_names_are_shortened_before_columns_go() {
 }
 
 #[test]
-fn totals_last_keeps_each_currencys_latest_date() {
+fn totals_last_adds_each_accounts_latest_balance() {
     let mut later = row("2", "USD", 2, "5");
     later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
     let report = Report {
@@ -152,9 +155,45 @@ fn totals_last_keeps_each_currencys_latest_date() {
         totals(TotalsChoice::Last),
         [
             "TOTAL 1 account JPY 2026-01-02",
-            "TOTAL 1 account USD 2026-01-03"
+            // Account 1 (only on Jan 2) is not left out of the USD total.
+            "TOTAL 2 accounts USD 2026-01-02..2026-01-03"
         ]
     );
     assert_eq!(totals(TotalsChoice::Each).len(), 3);
     assert!(totals(TotalsChoice::None).is_empty());
+}
+
+#[test]
+fn totals_last_covers_every_account_and_names_the_older_ones() {
+    let mut later = row("2", "USD", 2, "5");
+    later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
+    let mut older_again = row("1", "USD", 2, "100");
+    older_again.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let report = Report {
+        // Account 1 on Jan 1 and Jan 2 (its latest), account 2 on Jan 3.
+        rows: vec![older_again, row("1", "USD", 2, "1"), later],
+        errors: vec![],
+    };
+    let table = text(&report, &TableOptions::plain());
+    let total = table.lines().find(|l| l.contains("TOTAL")).unwrap();
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "TOTAL",
+            "2",
+            "accounts",
+            "USD",
+            "2026-01-02..2026-01-03",
+            "6.00",
+            "6.00",
+            "6.00",
+            "6.00"
+        ],
+        "{table}"
+    );
+    assert!(
+        table.contains("Note: the USD total adds each account's latest balance; not dated 2026-01-03: B/1 as of 2026-01-02"),
+        "{table}"
+    );
 }
