@@ -12,14 +12,13 @@ use crate::cli::Format;
 use crate::error::{Error, Result};
 use crate::model::{AccountError, BalanceRow, Report};
 use crate::output::{self, BalanceWriter, Document, FileIds, TableOptions};
-use crate::query::{self, DateSpan};
 
 /// Where a report goes, opened before anything is fetched so a bad path fails early.
 pub struct Sink {
     format: Format,
     file: Option<(PathBuf, AtomicFile)>,
     /// Who a bank file is from and for; bank-file formats only.
-    ids: Option<FileIds>,
+    pub(super) ids: Option<FileIds>,
 }
 
 impl Sink {
@@ -27,16 +26,6 @@ impl Sink {
     pub fn is_bank_file(&self) -> bool {
         output::is_bank_file(self.format)
     }
-}
-
-/// What a balance report's bank file needs to know before anything is sent.
-pub struct ReportScope<'s> {
-    /// The days the request can give: camt.053 and MT940 refuse today's.
-    pub span: DateSpan,
-    /// Who the file is for unless `[export] receiver_id` says.
-    pub receiver: &'s str,
-    /// The profile rows come from (BAI2's originator for rows without a bank id).
-    pub profile: &'s str,
 }
 
 impl<'a> Context<'a> {
@@ -56,57 +45,7 @@ impl<'a> Context<'a> {
         self.open_file(format, None)
     }
 
-    /// Resolves the format and opens `--output`'s temporary file for a balance report; a bank
-    /// file gets its ids, and camt.053 and MT940 refuse a request for today's balances.
-    pub fn open_report_sink(&self, scope: ReportScope) -> Result<Sink> {
-        let format = self.report_format()?;
-        if !output::is_bank_file(format) {
-            return self.open_file(format, None);
-        }
-        if output::closed_days_only(format) {
-            query::check_closed_days(scope.span, output::format_label(format))?;
-        }
-        let ids = self.file_ids(&scope)?;
-        self.open_file(format, Some(ids))
-    }
-
-    /// Who a bank file is from and for: `[export]`, else `TREASURY` and the receiver given.
-    fn file_ids(&self, scope: &ReportScope) -> Result<FileIds> {
-        let (file, _) = self.config()?;
-        let export = crate::config::export(file.export.as_ref())?;
-        let receiver = match export.receiver_id {
-            Some(id) => id,
-            None => crate::config::check_id(
-                "receiver_id (the profile name by default)",
-                scope.receiver,
-            )?,
-        };
-        let sender = export
-            .sender_id
-            .unwrap_or_else(|| output::DEFAULT_SENDER.to_string());
-        Ok(FileIds::new(
-            &sender,
-            &receiver,
-            scope.profile,
-            chrono::Utc::now(),
-        ))
-    }
-
-    /// The name of the profile in use, as a bank file's default receiver and originator:
-    /// `sandbox` with `--sandbox`.
-    pub fn report_profile_name(&self) -> String {
-        if self.global.sandbox.is_some() {
-            return "sandbox".to_string();
-        }
-        match self.config_and_name() {
-            Ok((_, _, name)) => name,
-            Err(_) => {
-                crate::config::profile_name(self.global.profile.as_deref(), &Default::default())
-            }
-        }
-    }
-
-    fn report_format(&self) -> Result<Format> {
+    pub(super) fn report_format(&self) -> Result<Format> {
         let env = crate::env::text(crate::env::FORMAT);
         let format = output::resolve_format(
             self.global.format,
@@ -131,7 +70,7 @@ impl<'a> Context<'a> {
         Ok(format)
     }
 
-    fn open_file(&self, format: Format, ids: Option<FileIds>) -> Result<Sink> {
+    pub(super) fn open_file(&self, format: Format, ids: Option<FileIds>) -> Result<Sink> {
         let file = match &self.global.output {
             None => None,
             Some(path) if path.is_dir() => {
@@ -187,34 +126,6 @@ impl<'a> Context<'a> {
             }
         }
         Ok(Vec::new())
-    }
-
-    /// A position as a bank file: its rows, each from its own profile; the rows the file
-    /// cannot carry are warned about and returned.
-    fn emit_position_file(
-        &self,
-        sink: Sink,
-        position: &crate::position::Position,
-    ) -> Result<Vec<AccountError>> {
-        let mut writer = self.report_writer(sink);
-        for entry in &position.rows {
-            writer.rows_from(vec![entry.row.clone()], Some(&entry.profile))?;
-        }
-        let refused = writer.refused().to_vec();
-        for error in &refused {
-            let account = match error.bank_id.is_empty() {
-                true => error.account_id.clone(),
-                false => format!("{}/{}", error.bank_id, error.account_id),
-            };
-            self.term.problem(&format!(
-                "account {account}: {} {}",
-                error.code, error.message
-            ));
-        }
-        let mut errors = refused.clone();
-        errors.extend(position.account_errors.iter().map(|e| e.error.clone()));
-        writer.finish(&errors)?;
-        Ok(refused)
     }
 
     /// A balance report written as its rows arrive, into the sink: stdout (nothing before the

@@ -252,7 +252,6 @@ mod tests {
     use std::str::FromStr;
     use std::sync::Arc;
 
-    #[allow(clippy::useless_conversion)] // until amounts are `Option`s
     fn row(
         id: &str,
         bank: &str,

@@ -119,28 +119,11 @@ impl Kind {
 /// is a balance the bank did not send, which no file writes.
 pub(crate) fn balances(b: &Balance) -> [(Kind, Option<Decimal>); 4] {
     [
-        (Kind::OpeningLedger, b.opening_ledger.sent()),
-        (Kind::EndingLedger, b.ending_ledger.sent()),
-        (Kind::OpeningAvailable, b.opening_available.sent()),
-        (Kind::EndingAvailable, b.ending_available.sent()),
+        (Kind::OpeningLedger, b.opening_ledger),
+        (Kind::EndingLedger, b.ending_ledger),
+        (Kind::OpeningAvailable, b.opening_available),
+        (Kind::EndingAvailable, b.ending_available),
     ]
-}
-
-/// An amount field as sent or not (until every amount of the model is an `Option`).
-trait Sent {
-    fn sent(self) -> Option<Decimal>;
-}
-
-impl Sent for Decimal {
-    fn sent(self) -> Option<Decimal> {
-        Some(self)
-    }
-}
-
-impl Sent for Option<Decimal> {
-    fn sent(self) -> Option<Decimal> {
-        self
-    }
 }
 
 /// The fraction digits of a currency: ISO 4217's where it knows the code, else the bank's.
