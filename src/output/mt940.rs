@@ -129,3 +129,105 @@ impl Mt940 {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Account, Balance, Currency};
+    use chrono::Utc;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+    use std::sync::Arc;
+
+    fn row(bank: &str, code: &str, places: u32, amounts: [Option<&str>; 4]) -> BalanceRow {
+        let d = |s: Option<&str>| s.map(|s| Decimal::from_str(s).unwrap());
+        BalanceRow {
+            account: Arc::new(Account {
+                account_id: "0041000001".into(),
+                account_name: String::new(),
+                bank_id: bank.into(),
+                bank_name: String::new(),
+                branch_id: String::new(),
+                currency: Currency {
+                    code: code.into(),
+                    decimal_places: places,
+                },
+            }),
+            balance: Balance {
+                as_of_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
+                current_day: false,
+                opening_available: d(amounts[0]),
+                opening_ledger: d(amounts[1]),
+                ending_available: d(amounts[2]),
+                ending_ledger: d(amounts[3]),
+                record_timestamp: String::new(),
+            },
+        }
+    }
+
+    fn write(row: &BalanceRow) -> Result<String, String> {
+        let ids = FileIds::new("S", "R", "p", Utc::now());
+        let mut mt940 = Mt940::new(ids.clone());
+        let mut out = Vec::new();
+        mt940.row(row, "p", &mut out).unwrap()?;
+        let text = String::from_utf8(out).unwrap();
+        let reference = &ids.message_id[ids.message_id.len() - 4..];
+        Ok(text.replace(reference, "REF_"))
+    }
+
+    #[test]
+    fn a_statement_has_its_tags_in_order_with_decimal_commas() {
+        let jpy = row(
+            "CHASJPJT",
+            "JPY",
+            0,
+            [None, Some("1500"), None, Some("-20")],
+        );
+        assert_eq!(
+            write(&jpy).unwrap(),
+            ":20:REF_1\r\n:25:CHASJPJT/0041000001\r\n:28C:20455/1\r\n\
+             :60F:C260102JPY1500,\r\n:62F:D260102JPY20,\r\n"
+        );
+        let bhd = row(
+            "",
+            "BHD",
+            3,
+            [Some("9"), Some("0"), Some("1.5"), Some("2.25")],
+        );
+        assert_eq!(
+            write(&bhd).unwrap(),
+            ":20:REF_1\r\n:25:0041000001\r\n:28C:20455/1\r\n\
+             :60F:C260102BHD0,000\r\n:62F:C260102BHD2,250\r\n:64:C260102BHD1,500\r\n"
+        );
+    }
+
+    #[test]
+    fn what_mt940_cannot_carry_is_refused() {
+        let no_opening = row("B", "USD", 2, [Some("1"), None, Some("1"), Some("1")]);
+        assert!(write(&no_opening)
+            .unwrap_err()
+            .contains("opening_ledger (:60F:)"));
+        let long = row(
+            "B",
+            "USD",
+            2,
+            [None, Some("1234567890123.45"), None, Some("1")],
+        );
+        assert!(write(&long).unwrap_err().contains("takes 16 characters"));
+        let fits = row(
+            "B",
+            "USD",
+            2,
+            [None, Some("123456789012.45"), None, Some("1")],
+        );
+        assert!(write(&fits).is_ok());
+        let bank = "B".repeat(30);
+        let wide = row(&bank, "USD", 2, [None, Some("1"), None, Some("1")]);
+        assert!(write(&wide)
+            .unwrap_err()
+            .contains("more than the 35 allowed"));
+        let mut today = row("B", "USD", 2, [None, Some("1"), None, Some("1")]);
+        today.balance.current_day = true;
+        assert!(write(&today).unwrap_err().contains("closed days only"));
+    }
+}
