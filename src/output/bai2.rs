@@ -22,7 +22,10 @@ const CURRENT_DAY: u8 = 3;
 pub struct Bai2 {
     ids: FileIds,
     groups: Vec<Group>,
-    index: HashMap<(String, NaiveDate, u8), usize>,
+    /// Each group's place in `groups`, by originator, then as-of date and modifier.
+    index: HashMap<String, HashMap<(NaiveDate, u8), usize>>,
+    /// A row's records, before they join their group.
+    scratch: Vec<u8>,
     /// The running file control total, checked as rows arrive so the trailer cannot overflow.
     file_total: i128,
     held: usize,
@@ -49,6 +52,7 @@ impl Bai2 {
             ids,
             groups: Vec::new(),
             index: HashMap::new(),
+            scratch: Vec::with_capacity(256),
             file_total: 0,
             held: 0,
             spill: None,
@@ -57,8 +61,11 @@ impl Bai2 {
     }
 
     fn group(&mut self, originator: &str, date: NaiveDate, modifier: u8) -> usize {
-        let key = (originator.to_string(), date, modifier);
-        if let Some(&i) = self.index.get(&key) {
+        if let Some(&i) = self
+            .index
+            .get(originator)
+            .and_then(|days| days.get(&(date, modifier)))
+        {
             return i;
         }
         self.groups.push(Group {
@@ -71,8 +78,12 @@ impl Bai2 {
             held: Vec::new(),
             parts: Vec::new(),
         });
-        self.index.insert(key, self.groups.len() - 1);
-        self.groups.len() - 1
+        let i = self.groups.len() - 1;
+        self.index
+            .entry(originator.to_string())
+            .or_default()
+            .insert((date, modifier), i);
+        i
     }
 
     /// Keeps a row's records in its group, or says why BAI2 cannot carry them.
@@ -82,7 +93,16 @@ impl Bai2 {
             true => origin,
         };
         let originator = bank_file::identifier("originator", originator, usize::MAX, field_char)?;
-        let (records, total) = account_records(row)?;
+        let mut records = std::mem::take(&mut self.scratch);
+        records.clear();
+        let total = account_records(row, &mut records);
+        let total = match total {
+            Ok(total) => total,
+            Err(limit) => {
+                self.scratch = records;
+                return Err(limit);
+            }
+        };
         let file_total = self
             .file_total
             .checked_add(total)
@@ -99,6 +119,7 @@ impl Bai2 {
         group.held.extend_from_slice(&records);
         self.file_total = file_total;
         self.held += records.len();
+        self.scratch = records;
         Ok(())
     }
 
@@ -187,8 +208,9 @@ fn type_code(kind: Kind, current_day: bool) -> &'static str {
     }
 }
 
-/// An account's `03` record and its `49` trailer, and their control total.
-fn account_records(row: &BalanceRow) -> Result<(Vec<u8>, i128), String> {
+/// Writes an account's `03` record and its `49` trailer into `record`; returns their control
+/// total.
+fn account_records(row: &BalanceRow, record: &mut Vec<u8>) -> Result<i128, String> {
     let account = &row.account;
     let id = bank_file::identifier("account id", &account.account_id, usize::MAX, field_char)?;
     let currency = &account.currency;
@@ -198,7 +220,10 @@ fn account_records(row: &BalanceRow) -> Result<(Vec<u8>, i128), String> {
             super::printable(&currency.code)
         ));
     }
-    let mut record = format!("03,{id},{}", currency.code).into_bytes();
+    record.extend_from_slice(b"03,");
+    record.extend_from_slice(id.as_bytes());
+    record.push(b',');
+    record.extend_from_slice(currency.code.as_bytes());
     let mut total: i128 = 0;
     for (kind, amount) in bank_file::balances(&row.balance) {
         let Some(amount) = amount else { continue };
@@ -211,7 +236,7 @@ fn account_records(row: &BalanceRow) -> Result<(Vec<u8>, i128), String> {
     }
     record.extend_from_slice(b"/\n");
     let _ = writeln!(record, "49,{total},2/");
-    Ok((record, total))
+    Ok(total)
 }
 
 impl BankFile for Bai2 {
