@@ -231,11 +231,16 @@ fn account_records(row: &BalanceRow, record: &mut Vec<u8>) -> Result<i128, Strin
         total = total
             .checked_add(minor.units)
             .ok_or("the account control total is too large")?;
-        let code = type_code(kind, row.balance.current_day);
-        let _ = write!(record, ",{code},{},,", minor.units);
+        record.push(b',');
+        record.extend_from_slice(type_code(kind, row.balance.current_day).as_bytes());
+        record.push(b',');
+        minor.write_units(record);
+        record.extend_from_slice(b",,");
     }
     record.extend_from_slice(b"/\n");
-    let _ = writeln!(record, "49,{total},2/");
+    record.extend_from_slice(b"49,");
+    bank_file::write_int(total, record);
+    record.extend_from_slice(b",2/\n");
     Ok(total)
 }
 

@@ -165,15 +165,23 @@ impl Minor {
     /// The absolute value with `point` before the last `places` digits (`12.50`, `0.000`,
     /// `1500` with no point for JPY unless `always_point`, as MT940's `1500,` wants).
     pub fn write_abs(self, out: &mut Vec<u8>, point: u8, always_point: bool) {
-        let digits = self.units.unsigned_abs().to_string();
+        let mut buf = [b'0'; 80];
+        let digits = digits_of(self.units.unsigned_abs(), &mut buf);
         let places = self.places as usize;
-        let padded = format!("{digits:0>width$}", width = places + 1);
-        let (int, frac) = padded.split_at(padded.len() - places);
-        out.extend_from_slice(int.as_bytes());
+        // At least one digit before the point: `0.05`, `0,000`.
+        let width = digits.len().max(places + 1);
+        let padded = &buf[buf.len() - width..];
+        let (int, frac) = padded.split_at(width - places);
+        out.extend_from_slice(int);
         if places > 0 || always_point {
             out.push(point);
         }
-        out.extend_from_slice(frac.as_bytes());
+        out.extend_from_slice(frac);
+    }
+
+    /// The signed minor units as an integer (BAI2's amounts and control totals).
+    pub fn write_units(self, out: &mut Vec<u8>) {
+        write_int(self.units, out);
     }
 
     /// How many digits `write_abs` writes.
@@ -185,6 +193,30 @@ impl Minor {
             .map_or(1, |l| l + 1) as usize;
         digits.max(self.places as usize + 1)
     }
+}
+
+/// The decimal digits of `n`, written at the end of `buf` (which ends up `0`-filled before
+/// them): the hot path of every amount in a large file, without allocating.
+fn digits_of(mut n: u128, buf: &mut [u8; 80]) -> &[u8] {
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    &buf[start..]
+}
+
+/// A signed integer as text, without allocating.
+pub(crate) fn write_int(n: i128, out: &mut Vec<u8>) {
+    let mut buf = [b'0'; 80];
+    if n < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(digits_of(n.unsigned_abs(), &mut buf));
 }
 
 /// Refuses a current-day row for a format that carries closed days only.

@@ -1,14 +1,20 @@
 //! ISO 20022 camt.052.001.08 (account report) and camt.053.001.08 (statement) files: a group
 //! header with a new message id, then one `Rpt`/`Stmt` per row (account and as-of date) on a
 //! line of its own, written as the rows arrive. Balance codes and limits: WORKFLOW.md section 2.
+//! quick-xml writes the document around the statements and escapes every value; the fixed
+//! tags of a statement are written as they are (a large report has millions of them), and an
+//! account's `Acct` element once for all its days.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
+use chrono::{Datelike, NaiveDate};
+use quick_xml::escape::escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::Writer;
 
 use super::bank_file::{self, BankFile, FileIds, Kind, Minor, Verdict};
-use crate::model::BalanceRow;
+use crate::model::{Account, BalanceRow};
 
 /// Most digits of a camt amount (the schema's `totalDigits`), and most fraction digits.
 const MAX_DIGITS: usize = 18;
@@ -47,26 +53,12 @@ pub struct Camt {
     message: Message,
     xml: Writer<Vec<u8>>,
     count: u64,
+    /// The last account's `Acct` element (or why camt cannot name it), for its next rows.
+    account: Option<(Arc<Account>, AccountElement)>,
 }
 
-/// What of a row goes in the file, checked whole before any of it is written.
-struct Entry<'a> {
-    account: AccountId<'a>,
-    currency: &'a str,
-    name: String,
-    servicer: Option<Servicer<'a>>,
-    balances: Vec<(&'static str, Minor)>,
-}
-
-enum AccountId<'a> {
-    Iban(&'a str),
-    Other(&'a str),
-}
-
-enum Servicer<'a> {
-    Bic(&'a str),
-    Other(&'a str),
-}
+/// An account's `Acct` element, or the limit its id breaks.
+type AccountElement = Result<Vec<u8>, String>;
 
 impl Camt {
     pub fn report(ids: FileIds) -> Camt {
@@ -81,173 +73,182 @@ impl Camt {
         Camt {
             ids,
             message,
-            xml: Writer::new(Vec::with_capacity(64 * 1024)),
+            xml: Writer::new(Vec::with_capacity(1024)),
             count: 0,
+            account: None,
         }
     }
 
-    fn entry<'a>(&self, row: &'a BalanceRow) -> Result<Entry<'a>, String> {
+    /// Writes a row's statement into `out`, or says why camt cannot carry it exactly.
+    fn write_row(&mut self, row: &BalanceRow, out: &mut Vec<u8>) -> Verdict {
         if self.message == Message::Statement {
             bank_file::closed_day(row)?;
         }
-        let account = &row.account;
-        let currency = account.currency.code.as_str();
-        if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        let date = row.balance.as_of_date;
+        if !(1..=9999).contains(&date.year()) {
             return Err(format!(
-                "currency '{}' is not an ISO 4217 code",
-                super::printable(currency)
+                "as-of date {date} is not an ISO date camt can hold"
             ));
         }
-        let id = match is_iban(&account.account_id) {
-            true => AccountId::Iban(&account.account_id),
-            false => AccountId::Other(bank_file::identifier(
-                "account id (Othr/Id)",
-                &account.account_id,
-                MAX_ACCOUNT_ID,
-                xml_char,
-            )?),
-        };
-        let servicer = match account.bank_id.as_str() {
-            "" => None,
-            bic if is_bic(bic) => Some(Servicer::Bic(bic)),
-            other => Some(Servicer::Other(bank_file::identifier(
-                "bank id (Othr/Id)",
-                other,
-                MAX_INSTITUTION_ID,
-                xml_char,
-            )?)),
-        };
-        let balances = self.balances(row)?;
-        if balances.is_empty() && self.message == Message::Statement {
+        let balances = balances(row)?;
+        if balances.iter().all(Option::is_none) && self.message == Message::Statement {
             return Err(
                 "the bank sent none of the four balances, and a camt.053 statement needs one"
                     .into(),
             );
         }
-        Ok(Entry {
-            account: id,
-            currency,
-            name: label(&account.account_name),
-            servicer,
-            balances,
-        })
-    }
-
-    fn balances(&self, row: &BalanceRow) -> Result<Vec<(&'static str, Minor)>, String> {
-        let mut out = Vec::with_capacity(4);
-        for (kind, amount) in bank_file::balances(&row.balance) {
-            let Some(amount) = amount else { continue };
-            let minor = bank_file::exact(amount, &row.account.currency, kind.field())?;
-            if minor.places > MAX_FRACTION_DIGITS {
-                return Err(format!(
-                    "{} has {} fraction digits; camt amounts have at most {MAX_FRACTION_DIGITS}",
-                    row.account.currency.code, minor.places
-                ));
-            }
-            if minor.digit_count() > MAX_DIGITS {
-                return Err(format!(
-                    "{} {amount} has {} digits; camt amounts have at most {MAX_DIGITS}",
-                    kind.field(),
-                    minor.digit_count()
-                ));
-            }
-            out.push((balance_code(kind, row.balance.current_day), minor));
+        if !matches!(&self.account, Some((last, _)) if Arc::ptr_eq(last, &row.account)) {
+            self.account = Some((Arc::clone(&row.account), account_element(&row.account)));
         }
-        Ok(out)
-    }
-
-    fn write_entry(&mut self, row: &BalanceRow, entry: &Entry) -> io::Result<()> {
+        let Some((_, Ok(acct))) = &self.account else {
+            return Err(match &self.account {
+                Some((_, Err(limit))) => limit.clone(),
+                _ => "no account".into(),
+            });
+        };
         self.count += 1;
-        let id = format!("{}-{}", row.balance.as_of_date.format("%Y%m%d"), self.count);
-        let date = row.balance.as_of_date.to_string();
         let (_, part) = self.message.elements();
-        self.xml.create_element(part).write_inner_content(|w| {
-            text(w, "Id", &id)?;
-            w.create_element("Acct").write_inner_content(|w| {
-                w.create_element("Id")
-                    .write_inner_content(|w| match entry.account {
-                        AccountId::Iban(iban) => text(w, "IBAN", iban),
-                        AccountId::Other(other) => {
-                            w.create_element("Othr")
-                                .write_inner_content(|w| text(w, "Id", other))?;
-                            Ok(())
-                        }
-                    })?;
-                text(w, "Ccy", entry.currency)?;
-                if !entry.name.is_empty() {
-                    text(w, "Nm", &entry.name)?;
-                }
-                if let Some(servicer) = &entry.servicer {
-                    write_servicer(w, servicer)?;
-                }
-                Ok(())
-            })?;
-            for &(code, minor) in &entry.balances {
-                write_balance(w, code, minor, entry.currency, &date)?;
-            }
-            Ok(())
-        })?;
-        // One statement a line: the file stays readable and a third of the size indented.
-        self.xml.get_mut().push(b'\n');
+        let currency = row.account.currency.code.as_bytes();
+        tag(out, part, b"<");
+        out.extend_from_slice(b"<Id>");
+        push_date(out, date, false);
+        out.push(b'-');
+        bank_file::write_int(i128::from(self.count), out);
+        out.extend_from_slice(b"</Id>");
+        out.extend_from_slice(acct);
+        for (code, minor) in balances.into_iter().flatten() {
+            out.extend_from_slice(b"<Bal><Tp><CdOrPrtry><Cd>");
+            out.extend_from_slice(code.as_bytes());
+            out.extend_from_slice(b"</Cd></CdOrPrtry></Tp><Amt Ccy=\"");
+            out.extend_from_slice(currency);
+            out.extend_from_slice(b"\">");
+            minor.write_abs(out, b'.', false);
+            out.extend_from_slice(match minor.is_negative() {
+                true => b"</Amt><CdtDbtInd>DBIT</CdtDbtInd><Dt><Dt>",
+                false => b"</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>",
+            });
+            push_date(out, date, true);
+            out.extend_from_slice(b"</Dt></Dt></Bal>");
+        }
+        tag(out, part, b"</");
+        out.push(b'\n');
         Ok(())
     }
+}
 
-    /// Hands what the XML writer holds to `out`.
-    fn drain(&mut self, out: &mut Vec<u8>) {
-        out.append(self.xml.get_mut());
+/// `<name>` or `</name>`.
+fn tag(out: &mut Vec<u8>, name: &str, open: &[u8]) {
+    out.extend_from_slice(open);
+    out.extend_from_slice(name.as_bytes());
+    out.push(b'>');
+}
+
+/// `YYYY-MM-DD`, or `YYYYMMDD` without dashes (a year from 1 to 9999).
+fn push_date(out: &mut Vec<u8>, date: NaiveDate, dashes: bool) {
+    let digits = |out: &mut Vec<u8>, n: u32, width: usize| {
+        let mut buf = [b'0'; 4];
+        let mut n = n;
+        for slot in buf[..width].iter_mut().rev() {
+            *slot = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out.extend_from_slice(&buf[..width]);
+    };
+    digits(out, date.year().unsigned_abs(), 4);
+    if dashes {
+        out.push(b'-');
     }
+    digits(out, date.month(), 2);
+    if dashes {
+        out.push(b'-');
+    }
+    digits(out, date.day(), 2);
+}
+
+/// A row's balances in camt, each exact and within camt's limits, or the limit one breaks.
+fn balances(row: &BalanceRow) -> Result<[Option<(&'static str, Minor)>; 4], String> {
+    let mut out = [None; 4];
+    for (slot, (kind, amount)) in out.iter_mut().zip(bank_file::balances(&row.balance)) {
+        let Some(amount) = amount else { continue };
+        let minor = bank_file::exact(amount, &row.account.currency, kind.field())?;
+        if minor.places > MAX_FRACTION_DIGITS {
+            return Err(format!(
+                "{} has {} fraction digits; camt amounts have at most {MAX_FRACTION_DIGITS}",
+                row.account.currency.code, minor.places
+            ));
+        }
+        if minor.digit_count() > MAX_DIGITS {
+            return Err(format!(
+                "{} {amount} has {} digits; camt amounts have at most {MAX_DIGITS}",
+                kind.field(),
+                minor.digit_count()
+            ));
+        }
+        *slot = Some((balance_code(kind, row.balance.current_day), minor));
+    }
+    Ok(out)
+}
+
+/// An account's `Acct` element: its id (IBAN or other), currency, name and servicer.
+fn account_element(account: &Account) -> Result<Vec<u8>, String> {
+    let currency = account.currency.code.as_str();
+    if !(currency.len() == 3 && currency.bytes().all(|b| b.is_ascii_uppercase())) {
+        return Err(format!(
+            "currency '{}' is not an ISO 4217 code",
+            super::printable(currency)
+        ));
+    }
+    let mut out = Vec::with_capacity(256);
+    out.extend_from_slice(b"<Acct><Id>");
+    match is_iban(&account.account_id) {
+        true => element(&mut out, "IBAN", &account.account_id),
+        false => {
+            let id = bank_file::identifier(
+                "account id (Othr/Id)",
+                &account.account_id,
+                MAX_ACCOUNT_ID,
+                xml_char,
+            )?;
+            out.extend_from_slice(b"<Othr>");
+            element(&mut out, "Id", id);
+            out.extend_from_slice(b"</Othr>");
+        }
+    }
+    out.extend_from_slice(b"</Id>");
+    element(&mut out, "Ccy", currency);
+    let name = label(&account.account_name);
+    if !name.is_empty() {
+        element(&mut out, "Nm", &name);
+    }
+    match account.bank_id.as_str() {
+        "" => {}
+        bic if is_bic(bic) => {
+            out.extend_from_slice(b"<Svcr><FinInstnId>");
+            element(&mut out, "BICFI", bic);
+            out.extend_from_slice(b"</FinInstnId></Svcr>");
+        }
+        other => {
+            let id =
+                bank_file::identifier("bank id (Othr/Id)", other, MAX_INSTITUTION_ID, xml_char)?;
+            out.extend_from_slice(b"<Svcr><FinInstnId><Othr>");
+            element(&mut out, "Id", id);
+            out.extend_from_slice(b"</Othr></FinInstnId></Svcr>");
+        }
+    }
+    out.extend_from_slice(b"</Acct>");
+    Ok(out)
+}
+
+/// `<name>value</name>`, the value escaped by quick-xml.
+fn element(out: &mut Vec<u8>, name: &str, value: &str) {
+    tag(out, name, b"<");
+    out.extend_from_slice(escape(value).as_bytes());
+    tag(out, name, b"</");
 }
 
 fn text<W: Write>(w: &mut Writer<W>, name: &str, value: &str) -> io::Result<()> {
     w.create_element(name)
         .write_text_content(BytesText::new(value))?;
-    Ok(())
-}
-
-fn write_servicer<W: Write>(w: &mut Writer<W>, servicer: &Servicer) -> io::Result<()> {
-    w.create_element("Svcr").write_inner_content(|w| {
-        w.create_element("FinInstnId")
-            .write_inner_content(|w| match servicer {
-                Servicer::Bic(bic) => text(w, "BICFI", bic),
-                Servicer::Other(other) => {
-                    w.create_element("Othr")
-                        .write_inner_content(|w| text(w, "Id", other))?;
-                    Ok(())
-                }
-            })?;
-        Ok(())
-    })?;
-    Ok(())
-}
-
-fn write_balance<W: Write>(
-    w: &mut Writer<W>,
-    code: &str,
-    minor: Minor,
-    currency: &str,
-    date: &str,
-) -> io::Result<()> {
-    let mut amount = Vec::with_capacity(24);
-    minor.write_abs(&mut amount, b'.', false);
-    let amount = String::from_utf8_lossy(&amount);
-    w.create_element("Bal").write_inner_content(|w| {
-        w.create_element("Tp").write_inner_content(|w| {
-            w.create_element("CdOrPrtry")
-                .write_inner_content(|w| text(w, "Cd", code))?;
-            Ok(())
-        })?;
-        w.create_element("Amt")
-            .with_attribute(("Ccy", currency))
-            .write_text_content(BytesText::new(&amount))?;
-        text(
-            w,
-            "CdtDbtInd",
-            if minor.is_negative() { "DBIT" } else { "CRDT" },
-        )?;
-        w.create_element("Dt")
-            .write_inner_content(|w| text(w, "Dt", date))?;
-        Ok(())
-    })?;
     Ok(())
 }
 
@@ -350,17 +351,11 @@ impl BankFile for Camt {
         })();
         // Writing into memory cannot fail.
         debug_assert!(result.is_ok());
-        self.drain(out);
+        out.append(self.xml.get_mut());
     }
 
     fn row(&mut self, row: &BalanceRow, _origin: &str, out: &mut Vec<u8>) -> io::Result<Verdict> {
-        let entry = match self.entry(row) {
-            Ok(entry) => entry,
-            Err(limit) => return Ok(Err(limit)),
-        };
-        self.write_entry(row, &entry)?;
-        self.drain(out);
-        Ok(Ok(()))
+        Ok(self.write_row(row, out))
     }
 
     fn close(&mut self, out: &mut dyn Write) -> io::Result<()> {
