@@ -202,6 +202,7 @@ fn rules_on_a_terminal_are_exactly_as_wide_as_the_rows() {
     }
 }
 
+#[test]
 fn totals_last_covers_every_account_and_names_the_older_ones() {
     let mut later = row("2", "USD", 2, "5");
     later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
