@@ -6,26 +6,34 @@
 #   2. 100,000 accounts x 31 days  (500 requests, 3.1 million rows): RSS should stay that of 1.,
 #      wall time at most 11x that of 1.,
 #   3. a year of one batch: 200 accounts x 365 days (12 windows, 73,000 rows),
+#   4. the run of 1. written as bank files, BAI2 and camt.053, beside its CSV: wall time at most
+#      1.2x the CSV's, peak RSS under 48 MB (BAI2 keeps its groups apart until the end),
 #
-# each CSV to a file at concurrency 4, timed by /usr/bin/time -v, RUNS times (median wall, max RSS).
+# each to a file at concurrency 4, timed by /usr/bin/time -v, RUNS times (median wall, max RSS).
 # Needs cargo, python3 and GNU time at /usr/bin/time.
 # Usage: benches/large.sh [RUNS]   (default 1)
+#        BANK_FILES_ONLY=1 benches/large.sh [RUNS]   (4. alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1}
-ACCOUNTS=100000 IDS=all.txt NEEDS=
+ACCOUNTS=$([ -n "${BANK_FILES_ONLY:-}" ] && echo 10000 || echo 100000) IDS=all.txt NEEDS=
 . benches/setup.sh
 head -10000 all.txt >ten.txt
 head -200 all.txt >batch.txt
 
-# measure NAME ACCOUNTS_FILE FROM TO: prints "median_wall max_rss median_cpu rows (walls...)"
+# measure NAME ACCOUNTS_FILE FROM TO [FORMAT]: prints "median_wall max_rss median_cpu rows (walls...)"
 measure() {
-    local name=$1 file=$2 from=$3 to=$4
+    local name=$1 file=$2 from=$3 to=$4 format=${5:-csv}
     for i in $(seq "$runs"); do
         /usr/bin/time -v -o "$name-$i.time" "$bin" -q balances --split --concurrency 4 \
-            --from "$from" --to "$to" --accounts-file "$file" -f csv -o "$name.csv"
+            --from "$from" --to "$to" --accounts-file "$file" -f "$format" -o "$name.$format"
     done
-    local rows=$(($(wc -l <"$name.csv") - 1))
+    local rows
+    case $format in
+        bai2) rows=$(grep -c '^03,' "$name.$format") ;;
+        camt053) rows=$(grep -c '<Stmt>' "$name.$format") ;;
+        *) rows=$(($(wc -l <"$name.$format") - 1)) ;;
+    esac
     for f in "$name"-*.time; do wall_and_rss "$f"; done | python3 -c '
 import statistics, sys
 rows = [line.split() for line in sys.stdin]
@@ -38,6 +46,17 @@ to=$(date -d "$from +30 days" +%F)
 read -r w10 r10 c10 n10 all10 < <(measure ten ten.txt "$from" "$to")
 echo "== 10,000 accounts x 31 days ($from..$to), 50 requests, concurrency 4"
 echo "wall ${w10} s (runs: ${all10})  cpu ${c10} s  peak RSS ${r10} MB  ($n10 rows)"
+
+for format in bai2 camt053; do
+    read -r wf rf cf nf allf < <(measure "ten-$format" ten.txt "$from" "$to" "$format")
+    echo "== the same as $format"
+    echo "wall ${wf} s (runs: ${allf})  cpu ${cf} s  peak RSS ${rf} MB  ($nf rows)"
+    echo "wall ratio to CSV: $(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$wf" "$w10")x  (goal <= 1.2x; RSS goal < 48 MB)"
+done
+if [ -n "${BANK_FILES_ONLY:-}" ]; then
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+    exit 0
+fi
 
 read -r w100 r100 c100 n100 all100 < <(measure all all.txt "$from" "$to")
 echo "== 100,000 accounts x 31 days, 500 requests, concurrency 4"

@@ -184,6 +184,11 @@ pub enum Format {
     Csv,
     Json,
     Ndjson,
+    // Bank files (WORKFLOW.md): balances and position only.
+    Bai2,
+    Camt052,
+    Camt053,
+    Mt940,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::bank::Spec;
 use crate::cli::BalancesArgs;
-use crate::commands::Context;
+use crate::commands::{Context, ReportScope};
 use crate::error::{Error, Outcome, Result};
 use crate::model::AccountError;
 use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
@@ -30,7 +30,12 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         }
         return print_bodies(ctx, provider, &requests);
     }
-    let sink = ctx.open_sink()?;
+    let name = ctx.report_profile_name();
+    let sink = ctx.open_report_sink(ReportScope {
+        span,
+        receiver: &name,
+        profile: &name,
+    })?;
     let bank = ctx
         .connect_with(crate::bank::Options {
             live: args.live,
@@ -43,7 +48,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     let mut writer = ctx.report_writer(sink);
     // Warnings wait for the end: they would break into the progress line.
     let mut warnings = Vec::new();
-    let errors = bank
+    let mut errors = bank
         .stream_balances(
             requests,
             &selection.accounts,
@@ -59,6 +64,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     for warning in &warnings {
         ctx.term.warn(warning);
     }
+    // Rows a bank file could not carry are accounts with errors too.
+    errors.extend(writer.refused().iter().cloned());
     warn_account_errors(ctx, &errors);
     writer.finish(&errors)?;
     Ok(if errors.is_empty() {

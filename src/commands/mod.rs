@@ -11,10 +11,12 @@ pub mod man;
 pub mod position;
 mod position_fetch;
 mod report;
+mod report_file;
 pub mod sandbox;
 pub mod status;
 
 pub use report::{ReportWriter, Sink};
+pub use report_file::ReportScope;
 
 use std::path::PathBuf;
 use std::time::Duration;

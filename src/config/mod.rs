@@ -2,12 +2,14 @@
 //! into one `Profile`. The only module that knows paths. Paths, the keys of each provider and
 //! saving a profile each have their file.
 
+mod export;
 mod keys;
 mod paths;
 mod save;
 #[cfg(test)]
 mod tests;
 
+pub use export::{check_id, export, Export, ExportFile};
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
@@ -34,6 +36,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
+    /// Who bank files are from and for (WORKFLOW.md section 2).
+    pub export: Option<ExportFile>,
 }
 
 /// One `[profiles.NAME]` table as written.
