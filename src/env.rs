@@ -21,6 +21,9 @@ pub const HOME: &str = "HOME";
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+/// `1` (any value but `0` or empty) stops recording balances in the history.
+pub const NO_HISTORY: &str = "TREASURY_NO_HISTORY";
 /// Proxies, first set wins, as curl reads them.
 pub const HTTPS_PROXY: &[&str] = &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 pub const HTTP_PROXY: &[&str] = &["HTTP_PROXY", "http_proxy"];

@@ -13,6 +13,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod model;
 pub mod oauth;

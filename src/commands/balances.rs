@@ -31,8 +31,12 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     let sink = ctx.open_sink()?;
     let bank = ctx
-        .connect_with(crate::bank::Options { live: args.live })
+        .connect_with(crate::bank::Options {
+            live: args.live,
+            ..Default::default()
+        })
         .await?;
+    let mut recorder = ctx.run_recorder();
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
     let ctx = &*ctx;
@@ -47,11 +51,15 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             || progress.tick(),
             |flush| {
                 warnings.extend(flush.warnings);
+                if let Some(recorder) = &mut recorder {
+                    recorder.record(&flush.rows);
+                }
                 writer.rows(flush.rows)
             },
         )
         .await?;
     drop(progress);
+    ctx.finish_recording(recorder);
     for warning in &warnings {
         ctx.term.warn(warning);
     }

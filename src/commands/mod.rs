@@ -10,6 +10,7 @@ pub mod logout;
 pub mod man;
 pub mod position;
 mod position_fetch;
+pub mod record;
 mod report;
 pub mod sandbox;
 pub mod status;
@@ -253,6 +254,10 @@ impl<'a> Context<'a> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
+        let options = crate::bank::Options {
+            budget: record::budget_of(&profile, self.global.sandbox.is_some()),
+            ..options
+        };
         Bank::connect(&profile, access, self.retry_policy(), options)
     }
 }

@@ -2,12 +2,14 @@
 //! into one `Profile`. The only module that knows paths. Paths, the keys of each provider and
 //! saving a profile each have their file.
 
+mod alerts;
 mod keys;
 mod paths;
 mod save;
 #[cfg(test)]
 mod tests;
 
+pub use alerts::AlertFile;
 use keys::{check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
@@ -32,8 +34,13 @@ const DEFAULT_TIMEOUT_SECS: u64 = 60;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// `history = false` stops recording balances (budgets are still counted).
+    pub history: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
+    /// `[[alerts]]`: the rules of `treasury check`.
+    #[serde(default)]
+    pub alerts: Vec<AlertFile>,
 }
 
 /// One `[profiles.NAME]` table as written.
@@ -65,6 +72,8 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Reads allowed per account per 24 hours (open banking: default 4; 0 = no budget).
+    pub daily_reads: Option<u32>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -130,6 +139,8 @@ pub struct Profile {
     /// The provider's own settings (its `profile_keys` beyond the shared ones), as written.
     pub settings: BTreeMap<&'static str, String>,
     pub book: AccountBook,
+    /// `daily_reads` as written: reads per account per 24 hours (0: no budget).
+    pub daily_reads: Option<u32>,
 }
 
 impl Profile {
@@ -152,6 +163,7 @@ impl Profile {
             client_secret_command: None,
             settings: BTreeMap::new(),
             book: AccountBook::default(),
+            daily_reads: None,
         }
     }
 }
@@ -164,6 +176,7 @@ pub const SHARED_KEYS: &[&str] = &[
     "client_secret_command",
     "client_secret_command_timeout_secs",
     "ca_cert",
+    "daily_reads",
     "accounts",
     "groups",
 ];
@@ -280,6 +293,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         client_secret_command: secret_command(name, raw)?,
         settings: provider_settings(raw, provider),
         book: account_book(file, name),
+        daily_reads: raw.daily_reads,
     })
 }
 

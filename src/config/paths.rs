@@ -43,6 +43,12 @@ pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
     })
 }
 
+/// The history database: `$XDG_DATA_HOME/treasury/history.sqlite3`.
+pub fn history_path() -> Result<PathBuf> {
+    xdg_dir(env::XDG_DATA_HOME, ".local/share")
+        .map(|dir| dir.join("treasury").join("history.sqlite3"))
+}
+
 /// A profile name as a file name, one to one: letters, digits and `-` stay, anything else is
 /// `_` and its code point in hex, so `a.b` and `a_b` never share a file.
 fn file_name_of(profile: &str) -> String {

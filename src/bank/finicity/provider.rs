@@ -36,6 +36,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
     live_balances: true,
+    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

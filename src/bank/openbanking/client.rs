@@ -11,8 +11,10 @@ use reqwest::{Method, Url};
 use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, same_origin};
 use super::wire::{AccountRecord, AccountsPage, BalanceRecord, BalancesPage};
+use crate::bank::budget;
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::history::Budget;
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::Authorizer;
@@ -142,15 +144,24 @@ pub fn interaction_id() -> Result<String> {
     ))
 }
 
-/// The data client of one consent.
+/// The data client of one consent, and the profile's read budget.
 #[derive(Debug, Clone)]
 pub struct Client {
     channel: Channel,
+    budget: Option<Arc<Budget>>,
 }
 
 impl Client {
     pub fn new(channel: Channel) -> Client {
-        Client { channel }
+        Client {
+            channel,
+            budget: None,
+        }
+    }
+
+    /// Counts every balance read against `budget`, refusing those it has no room for.
+    pub fn with_budget(self, budget: Option<Arc<Budget>>) -> Client {
+        Client { budget, ..self }
     }
 
     /// Proves the token works: the first page of accounts.
@@ -175,12 +186,27 @@ impl Client {
     /// The current balances of the requested accounts (all when none are), in the requested
     /// order: one bulk `GET /balances`, or per account when the bank does not offer it.
     pub async fn balances(&self, selection: &[AccountRef]) -> Result<Report> {
+        if let Some(refused) = self.spent_before_listing(selection) {
+            return Ok(mapping::select(
+                Report {
+                    rows: Vec::new(),
+                    errors: refused,
+                },
+                selection,
+            ));
+        }
         let records = self.records().await?;
         let wanted = mapping::wanted_records(&records, selection);
-        let (balances, mut errors) = match self.bulk_balances().await? {
+        let (wanted, refused, bulk) = self.reserve(&records, wanted);
+        let fetched = match bulk {
+            true => self.bulk_balances().await?,
+            false => None,
+        };
+        let (balances, mut errors) = match fetched {
             Some(balances) => (balances, Vec::new()),
             None => self.each_balances(&wanted).await?,
         };
+        errors.extend(refused);
         let kept: Vec<AccountRecord> = wanted.into_iter().cloned().collect();
         let mut report = mapping::into_report(&kept, &balances);
         report
@@ -188,6 +214,42 @@ impl Client {
             .retain(|e| !errors.iter().any(|f| f.account_id == e.account_id));
         report.errors.append(&mut errors);
         Ok(mapping::select(report, selection))
+    }
+
+    /// With a budget: every wanted account already spent (known from the store) is refused
+    /// without a single request, the account listing included.
+    fn spent_before_listing(&self, selection: &[AccountRef]) -> Option<Vec<AccountError>> {
+        let wanted: Vec<(Option<String>, String)> = selection
+            .iter()
+            .map(|a| (None, a.account_id.clone()))
+            .collect();
+        budget::refuse_all(self.budget.as_deref()?, &wanted)
+    }
+
+    /// Reserves a read of each wanted account: those refused are left out (and returned as
+    /// errors). The bulk `GET /balances` reads every account of the consent, so with a budget
+    /// it is used only when every account is wanted and has a read left; else each account
+    /// is asked alone.
+    fn reserve<'r>(
+        &self,
+        records: &[AccountRecord],
+        wanted: Vec<&'r AccountRecord>,
+    ) -> (Vec<&'r AccountRecord>, Vec<AccountError>, bool) {
+        let Some(budget) = self.budget.as_deref() else {
+            return (wanted, Vec::new(), true);
+        };
+        let keys: Vec<(String, String)> = wanted
+            .iter()
+            .map(|r| (String::new(), r.account_id.clone()))
+            .collect();
+        let refused = budget::reserve(budget, &keys);
+        let everyone = wanted.len() == records.len();
+        let kept: Vec<&AccountRecord> = wanted
+            .into_iter()
+            .filter(|r| !refused.iter().any(|e| e.account_id == r.account_id))
+            .collect();
+        let bulk = everyone && refused.is_empty();
+        (kept, refused, bulk)
     }
 
     /// `GET /balances` over its pages; `None` when the bank refuses the bulk endpoint (404,
