@@ -128,7 +128,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
     Ok(selection)
 }
 
-fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
+pub(super) fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
     let text = if path == Path::new("-") {
         ctx.term.read_stdin()
     } else {

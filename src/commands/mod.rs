@@ -4,7 +4,9 @@
 pub mod accounts;
 pub mod balances;
 mod browser_login;
+pub mod check;
 pub mod completions;
+pub mod history;
 pub mod login;
 pub mod logout;
 pub mod man;

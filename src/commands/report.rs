@@ -19,6 +19,13 @@ pub struct Sink {
     file: Option<(PathBuf, AtomicFile)>,
 }
 
+impl Sink {
+    /// The format and the `-o` file (with its path), for a command that writes its own way.
+    pub fn into_parts(self) -> (Format, Option<(PathBuf, AtomicFile)>) {
+        (self.format, self.file)
+    }
+}
+
 impl<'a> Context<'a> {
     /// Resolves the format and opens `--output`'s temporary file.
     pub fn open_sink(&self) -> Result<Sink> {

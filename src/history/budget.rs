@@ -84,10 +84,7 @@ impl Budget {
 
     /// The accounts read at this bank in the last 24 hours and when each may next be read
     /// (`None`: it has reads left), for a run that names no accounts.
-    pub fn known(
-        &self,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<KnownAccount>> {
+    pub fn known(&self, now: DateTime<Utc>) -> StoreResult<Vec<KnownAccount>> {
         let Some(store) = Store::open_existing(&self.path)? else {
             return Ok(Vec::new());
         };

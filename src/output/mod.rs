@@ -1,6 +1,7 @@
 //! Renders reports in the four formats, and writes them to stdout or atomically to a file.
 
 mod csv;
+pub mod history;
 mod json;
 mod position;
 mod position_table;
