@@ -61,16 +61,37 @@ pub fn refuse_all(
     (!refusals.is_empty()).then(|| refusals.iter().map(|r| refusal_error(budget, r)).collect())
 }
 
+/// When every account of a run was refused by its budget, nothing was sent for any of them:
+/// a usage error (exit 2) rather than a partial report.
+pub fn all_refused(rows: usize, errors: &[AccountError]) -> Option<crate::error::Error> {
+    if rows > 0 || errors.is_empty() || errors.iter().any(|e| e.code != BUDGET) {
+        return None;
+    }
+    let next = errors
+        .iter()
+        .filter_map(|e| e.message.split("allowed at ").nth(1))
+        .filter_map(|rest| rest.split(' ').next())
+        .min()
+        .unwrap_or("within 24 hours");
+    Some(crate::error::Error::usage_hint(
+        format!(
+            "every account's daily read budget is spent, so nothing was sent; the next read is allowed at {next}"
+        ),
+        "'treasury history' shows the last recorded values; daily_reads in the profile sets the budget",
+    ))
+}
+
 fn refusal_error(budget: &Budget, refusal: &Refusal) -> AccountError {
     AccountError {
         account_id: refusal.account_id.clone(),
         bank_id: refusal.bank_id.clone(),
         code: BUDGET.into(),
         message: format!(
-            "the {} reads a day of profile '{}' are spent for this account (daily_reads); its next read is allowed at {}",
+            "the {} reads a day of profile '{}' are spent for this account (daily_reads); its next read is allowed at {} (hint: 'treasury history -p {}' shows the last recorded values)",
             budget.limit.unwrap_or_default(),
             budget.profile,
-            when(refusal.next_at)
+            when(refusal.next_at),
+            budget.profile
         ),
     }
 }

@@ -37,6 +37,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         })
         .await?;
     let mut recorder = ctx.run_recorder();
+    let mut fetched_rows = 0;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
     let ctx = &*ctx;
@@ -51,6 +52,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             || progress.tick(),
             |flush| {
                 warnings.extend(flush.warnings);
+                fetched_rows += flush.rows.len();
                 if let Some(recorder) = &mut recorder {
                     recorder.record(&flush.rows);
                 }
@@ -64,6 +66,9 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         ctx.term.warn(warning);
     }
     warn_account_errors(ctx, &errors);
+    if let Some(refused) = crate::bank::budget::all_refused(fetched_rows, &errors) {
+        return Err(refused);
+    }
     writer.finish(&errors)?;
     Ok(if errors.is_empty() {
         Outcome::Complete

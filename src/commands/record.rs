@@ -78,10 +78,14 @@ impl Context<'_> {
 }
 
 /// The read budget of a profile: its `daily_reads`, else its provider's default (0: none).
-/// Without either, reads are counted with no limit (Finicity's billed live calls).
+/// Without either, reads are counted with no limit (Finicity's billed live calls); so are the
+/// sandbox's, which limits nobody.
 pub fn budget_of(profile: &Profile, sandbox: bool) -> Option<Arc<Budget>> {
     let path = config::history_path().ok()?;
-    let limit = profile.daily_reads.or(profile.provider.daily_reads);
+    let limit = match sandbox {
+        true => None,
+        false => profile.daily_reads.or(profile.provider.daily_reads),
+    };
     let origin = match sandbox {
         true => sandbox_origin(profile.provider.name),
         false => origin_of(profile),
@@ -92,4 +96,35 @@ pub fn budget_of(profile: &Profile, sandbox: bool) -> Option<Arc<Budget>> {
         profile: profile.name.clone(),
         limit: limit.filter(|&n| n > 0),
     }))
+}
+
+/// What `status` says of the history: where the file is, how big, whether runs record into
+/// it, and the profile's read budget (reads used and left, when the next one frees up).
+pub fn status_fields(ctx: &Context, profile: Option<&Profile>) -> Vec<crate::output::Field> {
+    use crate::output::Field;
+    let Ok(path) = config::history_path() else {
+        return Vec::new();
+    };
+    let number = |name, value: Option<u64>| Field {
+        name,
+        value: value.map_or(serde_json::Value::Null, Into::into),
+    };
+    let mut fields = vec![
+        Field::text("history_file", &path.display().to_string()),
+        number("history_bytes", crate::history::size_of(&path)),
+        Field::flag("history_recording", ctx.records_history()),
+    ];
+    let budget = profile.and_then(|p| budget_of(p, ctx.global.sandbox.is_some()));
+    let state = budget.and_then(|b| b.state(Utc::now()).ok().flatten());
+    let time = |at: chrono::DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Secs, true);
+    fields.extend([
+        number("daily_reads", state.as_ref().map(|s| s.limit.into())),
+        number("reads_used", state.as_ref().map(|s| s.used.into())),
+        number("reads_left", state.as_ref().map(|s| s.left.into())),
+        Field::maybe(
+            "next_read_frees_at",
+            state.and_then(|s| s.frees_at).map(time).as_deref(),
+        ),
+    ]);
+    fields
 }

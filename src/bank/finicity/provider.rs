@@ -87,7 +87,7 @@ fn connect(
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::errors::bank_error(status, body).to_string());
     Ok(Arc::new(Connected {
-        client: Client::new(http, settings)?,
+        client: Client::new(http, settings)?.with_budget(options.budget.filter(|_| options.live)),
         live: options.live,
     }))
 }
