@@ -29,8 +29,9 @@ fn full_size_answer() -> Vec<u8> {
                     balance.as_of_date = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
                         + chrono::Days::new(day.into());
                     let bump = rust_decimal::Decimal::new(i64::from(account * 31 + day) * 101, 2);
-                    balance.opening_available_amount += bump;
-                    balance.ending_ledger_amount -= bump;
+                    balance.opening_available_amount =
+                        balance.opening_available_amount.map(|a| a + bump);
+                    balance.ending_ledger_amount = balance.ending_ledger_amount.map(|a| a - bump);
                     balance
                 })
                 .collect(),

@@ -34,14 +34,17 @@ pub struct Account {
 }
 
 /// The balances of one account on one as-of date.
+///
+/// An amount the bank did not send is `None` (absent: an empty CSV cell, JSON `null`, a blank
+/// table cell, left out of every total), never zero; a real zero from the bank is `Some(0)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Balance {
     pub as_of_date: NaiveDate,
     pub current_day: bool,
-    pub opening_available: Decimal,
-    pub opening_ledger: Decimal,
-    pub ending_available: Decimal,
-    pub ending_ledger: Decimal,
+    pub opening_available: Option<Decimal>,
+    pub opening_ledger: Option<Decimal>,
+    pub ending_available: Option<Decimal>,
+    pub ending_ledger: Option<Decimal>,
     pub record_timestamp: String,
 }
 

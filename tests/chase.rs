@@ -41,12 +41,13 @@ fn an_approved_login_stores_the_refresh_token_owner_only_and_reads_every_type() 
     let balances = run(home.cmd().args(["-p", "chase", "balances", "-f", "csv"]));
     balances.code(5).stderr_has("ins-7007: UNSUPPORTED-TYPE");
     for line in [
-        "chk-1001,Operating,,,,USD,2026-01-15,true,0.00,123456.78,120000.50,125000.75,2026-01-15T14:30:00Z",
-        "sav-2002,Business Premier Savings,,,,EUR,2026-01-15,true,0.00,0.00,98000.10,98000.10,",
-        "cd-3003,Certificate of Deposit,,,,JPY,2026-01-15,true,0,0,0,5000000,",
-        "card-4004,Ink Business Preferred,,,,USD,2026-01-15,true,0.00,0.00,0.00,-1547.62,",
-        "loan-5005,Business Term Loan,,,,USD,2026-01-15,true,0.00,0.00,0.00,-250000.00,",
-        "inv-6006,Business Brokerage,,,,KWD,2026-01-15,true,0.000,0.000,1234.567,43210.987,",
+        // What Chase does not send is absent (an empty cell), never zero; a real 0 stays 0.
+        "chk-1001,Operating,,,,USD,2026-01-15,true,,123456.78,120000.50,125000.75,2026-01-15T14:30:00Z",
+        "sav-2002,Business Premier Savings,,,,EUR,2026-01-15,true,,,98000.10,98000.10,",
+        "cd-3003,Certificate of Deposit,,,,JPY,2026-01-15,true,,,0,5000000,",
+        "card-4004,Ink Business Preferred,,,,USD,2026-01-15,true,,,,-1547.62,",
+        "loan-5005,Business Term Loan,,,,USD,2026-01-15,true,,,,-250000.00,",
+        "inv-6006,Business Brokerage,,,,KWD,2026-01-15,true,,,1234.567,43210.987,",
     ] {
         balances.stdout_has(line);
     }

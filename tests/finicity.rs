@@ -53,24 +53,24 @@ const ACCOUNT_OBJECTS: [&str; 8] = [
 
 const BALANCES_CSV: &str = "\
 account_id,account_name,bank_id,bank_name,branch_id,currency,as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp
-5011648371,Operating Checking,101732,,,USD,2026-01-15,true,0.00,0.00,1190.55,1250.10,2026-01-15T14:30:00Z
-5011648372,Reserve Savings,101732,,,USD,2026-01-15,true,0.00,0.00,250000.00,250000.00,2026-01-15T14:30:00Z
-5011648373,Corporate Card,101732,,,USD,2026-01-15,true,0.00,0.00,0.00,-1547.62,2026-01-15T14:30:00Z
-5011648374,Revolving Credit Line,101732,,,USD,2026-01-15,true,0.00,0.00,0.00,-25000.00,2026-01-15T14:30:00Z
-5011648375,Tokyo Operating,101732,,,JPY,2026-01-15,true,0,0,1480000,1500000,2026-01-15T14:30:00Z
-5011648376,Manama Treasury,102105,,,BHD,2026-01-15,true,0.000,0.000,12500.125,12500.125,2026-01-15T14:30:00Z
-5011648377,Payroll Checking,101732,,,USD,2026-01-09,true,0.00,0.00,98000.00,98765.43,2026-01-09T06:00:00Z
+5011648371,Operating Checking,101732,,,USD,2026-01-15,true,,,1190.55,1250.10,2026-01-15T14:30:00Z
+5011648372,Reserve Savings,101732,,,USD,2026-01-15,true,,,250000.00,250000.00,2026-01-15T14:30:00Z
+5011648373,Corporate Card,101732,,,USD,2026-01-15,true,,,,-1547.62,2026-01-15T14:30:00Z
+5011648374,Revolving Credit Line,101732,,,USD,2026-01-15,true,,,,-25000.00,2026-01-15T14:30:00Z
+5011648375,Tokyo Operating,101732,,,JPY,2026-01-15,true,,,1480000,1500000,2026-01-15T14:30:00Z
+5011648376,Manama Treasury,102105,,,BHD,2026-01-15,true,,,12500.125,12500.125,2026-01-15T14:30:00Z
+5011648377,Payroll Checking,101732,,,USD,2026-01-09,true,,,98000.00,98765.43,2026-01-09T06:00:00Z
 ";
 
 /// The balance rows as the JSON formats write them: amounts are JSON numbers with every digit.
 const BALANCE_OBJECTS: [&str; 7] = [
-    r#"{"account_id":"5011648371","account_name":"Operating Checking","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":0.00,"opening_ledger":0.00,"ending_available":1190.55,"ending_ledger":1250.10,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648372","account_name":"Reserve Savings","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":0.00,"opening_ledger":0.00,"ending_available":250000.00,"ending_ledger":250000.00,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648373","account_name":"Corporate Card","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":0.00,"opening_ledger":0.00,"ending_available":0.00,"ending_ledger":-1547.62,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648374","account_name":"Revolving Credit Line","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":0.00,"opening_ledger":0.00,"ending_available":0.00,"ending_ledger":-25000.00,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648375","account_name":"Tokyo Operating","bank_id":"101732","bank_name":"","branch_id":"","currency":"JPY","as_of_date":"2026-01-15","current_day":true,"opening_available":0,"opening_ledger":0,"ending_available":1480000,"ending_ledger":1500000,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648376","account_name":"Manama Treasury","bank_id":"102105","bank_name":"","branch_id":"","currency":"BHD","as_of_date":"2026-01-15","current_day":true,"opening_available":0.000,"opening_ledger":0.000,"ending_available":12500.125,"ending_ledger":12500.125,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
-    r#"{"account_id":"5011648377","account_name":"Payroll Checking","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-09","current_day":true,"opening_available":0.00,"opening_ledger":0.00,"ending_available":98000.00,"ending_ledger":98765.43,"record_timestamp":"2026-01-09T06:00:00Z"}"#,
+    r#"{"account_id":"5011648371","account_name":"Operating Checking","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":1190.55,"ending_ledger":1250.10,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648372","account_name":"Reserve Savings","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":250000.00,"ending_ledger":250000.00,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648373","account_name":"Corporate Card","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":null,"ending_ledger":-1547.62,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648374","account_name":"Revolving Credit Line","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":null,"ending_ledger":-25000.00,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648375","account_name":"Tokyo Operating","bank_id":"101732","bank_name":"","branch_id":"","currency":"JPY","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":1480000,"ending_ledger":1500000,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648376","account_name":"Manama Treasury","bank_id":"102105","bank_name":"","branch_id":"","currency":"BHD","as_of_date":"2026-01-15","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":12500.125,"ending_ledger":12500.125,"record_timestamp":"2026-01-15T14:30:00Z"}"#,
+    r#"{"account_id":"5011648377","account_name":"Payroll Checking","bank_id":"101732","bank_name":"","branch_id":"","currency":"USD","as_of_date":"2026-01-09","current_day":true,"opening_available":null,"opening_ledger":null,"ending_available":98000.00,"ending_ledger":98765.43,"record_timestamp":"2026-01-09T06:00:00Z"}"#,
 ];
 
 const STALE_ERROR: &str = r#"{"account_id":"5011648377","bank_id":"101732","code":"AGGREGATION-185","message":"Finicity's last aggregation failed (aggregationStatusCode 185, attempted 2026-01-15T09:00:00Z); the balance may be stale: last successful aggregation 2026-01-09T06:00:00Z"}"#;
@@ -172,8 +172,9 @@ fn sandbox_balances_in_every_format_keep_the_stale_row_and_name_it() {
         row[row.len() - 2..].iter().map(|s| s.to_string()).collect()
     };
     assert_eq!(ending("5011648371"), ["1,190.55", "1,250.10"]);
-    assert_eq!(ending("5011648373"), ["0.00", "-1,547.62"]);
-    assert_eq!(ending("5011648374"), ["0.00", "-25,000.00"]);
+    // No available balance was sent for the card and the credit line: blank, never 0.00.
+    assert_eq!(ending("5011648373"), ["2026-01-15", "-1,547.62"]);
+    assert_eq!(ending("5011648374"), ["2026-01-15", "-25,000.00"]);
     assert_eq!(ending("5011648375"), ["1,480,000", "1,500,000"]);
     assert_eq!(ending("5011648376"), ["12,500.125", "12,500.125"]);
     // The stale account keeps its row, dated when it was last aggregated.
@@ -205,8 +206,8 @@ fn sandbox_balances_select_accounts_and_name_an_unknown_one() {
         chosen.stdout,
         format!(
             "{header}\n\
-             5011648375,Tokyo Operating,101732,,,JPY,2026-01-15,true,0,0,1480000,1500000,2026-01-15T14:30:00Z\n\
-             5011648376,Manama Treasury,102105,,,BHD,2026-01-15,true,0.000,0.000,12500.125,12500.125,2026-01-15T14:30:00Z\n"
+             5011648375,Tokyo Operating,101732,,,JPY,2026-01-15,true,,,1480000,1500000,2026-01-15T14:30:00Z\n\
+             5011648376,Manama Treasury,102105,,,BHD,2026-01-15,true,,,12500.125,12500.125,2026-01-15T14:30:00Z\n"
         ),
         "{chosen}"
     );
@@ -254,8 +255,8 @@ const STANDIN_ACCOUNTS: &str = r#"{"found":2,"displaying":2,"moreAvailable":fals
 
 const STANDIN_CSV: &str = "\
 account_id,account_name,bank_id,bank_name,branch_id,currency,as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp
-9100000001,Standin Checking,4222,,,USD,2026-02-02,true,0.00,0.00,2400.05,2500.70,2026-02-02T10:00:00Z
-9100000002,Standin Card,4222,,,USD,2026-02-02,true,0.00,0.00,0.00,-310.40,2026-02-02T10:00:00Z
+9100000001,Standin Checking,4222,,,USD,2026-02-02,true,,,2400.05,2500.70,2026-02-02T10:00:00Z
+9100000002,Standin Card,4222,,,USD,2026-02-02,true,,,,-310.40,2026-02-02T10:00:00Z
 ";
 
 #[derive(Default)]
@@ -705,7 +706,7 @@ fn live_balances_only_when_asked_and_only_where_a_provider_has_them() {
     assert!(
         listed
             .stdout
-            .contains(",USD,2026-01-15,true,0.00,0.00,1190.55,1250.10,"),
+            .contains(",USD,2026-01-15,true,,,1190.55,1250.10,"),
         "{listed}"
     );
     // The sandbox's live read adds 10.00 to the listed available balance and is dated now.

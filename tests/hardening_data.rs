@@ -601,3 +601,63 @@ fn huge_values_elsewhere_are_quoted_short_exit_2() {
     }
     assert!(bank.requests().is_empty(), "nothing was sent");
 }
+
+// Issue 18: an amount the bank did not send is absent, never zero.
+
+/// Two accounts on one day: the first with its opening available amount left out and its
+/// ending available `null`, the second with a real zero ending available.
+fn answer_with_absent_amounts() -> Reply {
+    let mut entries = entries_for(&[("1001", "B"), ("1002", "B")], &[DAY]);
+    let first = &mut entries[0]["balanceList"][0];
+    first
+        .as_object_mut()
+        .unwrap()
+        .remove("openingAvailableAmount");
+    first["endingAvailableAmount"] = Value::Null;
+    entries[1]["balanceList"][0]["endingAvailableAmount"] = serde_json::json!(0.00);
+    answer_of(entries)
+}
+
+#[test]
+fn absent_amounts_are_empty_cells_and_null_and_a_zero_stays_zero() {
+    let bank = TestBank::start();
+    bank.reply(answer_with_absent_amounts());
+    let env = TestEnv::with_bank(&bank);
+    let csv = balances_of(&env, &one_day(&[]));
+    csv.expect_code(0);
+    let rows = csv_rows(&csv.stdout);
+    // opening_available, opening_ledger, ending_available, ending_ledger.
+    assert_eq!(rows[0][8..12], ["", "2.50", "", "4.00"], "{csv}");
+    assert_eq!(rows[1][8..12], ["1.00", "2.50", "0.00", "4.00"], "{csv}");
+
+    bank.reply(answer_with_absent_amounts());
+    let json = balances(&env, &["-f", "json", "--from", DAY, "--to", DAY]);
+    json.expect_code(0);
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    let first = &value["balances"][0];
+    assert!(first["opening_available"].is_null(), "{json}");
+    assert!(first["ending_available"].is_null(), "{json}");
+    assert_eq!(value["balances"][1]["ending_available"].to_string(), "0.00");
+}
+
+#[test]
+fn a_table_total_leaves_absent_amounts_out_and_says_how_many() {
+    let bank = TestBank::start();
+    bank.reply(answer_with_absent_amounts());
+    let env = TestEnv::with_bank(&bank);
+    let table = balances(&env, &["-f", "table", "--from", DAY, "--to", DAY]);
+    table.expect_code(0);
+    let total = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("TOTAL"))
+        .expect("a TOTAL line");
+    // Opening available: 1.00 from the second account, the first's left out; ending
+    // available: the second's real 0.00, the first's null left out.
+    assert!(total.contains("2 accounts"), "{table}");
+    assert!(total.contains("1.00 (1 absent)"), "{table}");
+    assert!(total.contains("0.00 (1 absent)"), "{table}");
+    assert!(total.contains("5.00") && total.contains("8.00"), "{table}");
+    let first = table.stdout.lines().find(|l| l.contains("1001")).unwrap();
+    assert!(!first.contains("0.00"), "absent amounts are blank: {table}");
+}

@@ -43,17 +43,18 @@ fn balances_csv_keeps_exact_amounts_precedence_and_debit() {
     let (code, stdout, stderr) = treasury(&["balances", "-f", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     let lines: Vec<&str> = stdout.lines().collect();
+    // A Type the bank did not send is an empty cell, never 0.00.
     assert_eq!(
         lines[1],
-        "GBP-0001,Operating GBP,,,404001,GBP,2026-11-30,true,0.00,10000.00,12000.10,12345.67,2026-11-30T22:30:00Z"
+        "GBP-0001,Operating GBP,,,404001,GBP,2026-11-30,true,,10000.00,12000.10,12345.67,2026-11-30T22:30:00Z"
     );
     assert_eq!(
         lines[2],
-        "EUR-0002,Euro Collections,,,404002,EUR,2026-11-30,true,1.005,0.00,249000.50,250000.50,2026-11-30T22:30:00Z"
+        "EUR-0002,Euro Collections,,,404002,EUR,2026-11-30,true,1.005,,249000.50,250000.50,2026-11-30T22:30:00Z"
     );
     assert_eq!(
         lines[3],
-        "GBP-0003,Overdraft,,,404003,GBP,2026-11-30,true,0.00,0.00,-1500.00,-1547.62,2026-11-30T22:30:00Z"
+        "GBP-0003,Overdraft,,,404003,GBP,2026-11-30,true,,,-1500.00,-1547.62,2026-11-30T22:30:00Z"
     );
     assert!(
         lines[4].contains(",9007199254740993.01,9007199254740993.01,"),

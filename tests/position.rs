@@ -26,15 +26,19 @@ fn dec(value: &Value) -> Decimal {
     Decimal::from_str(&value.to_string()).unwrap_or_else(|e| panic!("{value}: {e}"))
 }
 
-/// Sums of ending_ledger and ending_available per currency, from the rows.
-fn sums(rows: &[Value]) -> BTreeMap<String, (Decimal, Decimal, usize)> {
-    let mut sums: BTreeMap<String, (Decimal, Decimal, usize)> = BTreeMap::new();
+/// Sums of ending_ledger and ending_available per currency, from the rows, with the number of
+/// rows and of absent (`null`) ending_available amounts, which the sums leave out.
+fn sums(rows: &[Value]) -> BTreeMap<String, (Decimal, Decimal, usize, usize)> {
+    let mut sums: BTreeMap<String, (Decimal, Decimal, usize, usize)> = BTreeMap::new();
     for row in rows {
         let entry = sums
             .entry(row["currency"].as_str().unwrap().to_string())
             .or_default();
         entry.0 += dec(&row["ending_ledger"]);
-        entry.1 += dec(&row["ending_available"]);
+        match &row["ending_available"] {
+            Value::Null => entry.3 += 1,
+            amount => entry.1 += dec(amount),
+        }
         entry.2 += 1;
     }
     sums
@@ -103,7 +107,7 @@ fn sandbox_position_spans_both_providers_and_its_totals_are_the_sums_of_its_rows
     assert_eq!(currency.len(), expected.len(), "{out}");
     for total in currency {
         let code = total["currency"].as_str().unwrap();
-        let (ledger, available, n) = expected[code];
+        let (ledger, available, n, absent) = expected[code];
         assert_eq!(
             total["ending_ledger"].to_string(),
             ledger.to_string(),
@@ -115,6 +119,9 @@ fn sandbox_position_spans_both_providers_and_its_totals_are_the_sums_of_its_rows
             "{code}"
         );
         assert_eq!(total["rows"], n, "{code}");
+        // Finicity's card and credit line send no available balance: left out, and counted.
+        assert_eq!(total["absent_ending_available"], absent, "{code}");
+        assert_eq!(total["absent_ending_ledger"], 0, "{code}");
         assert_eq!(
             total["complete"], false,
             "finicity's account errors: {code}"
@@ -133,7 +140,7 @@ fn sandbox_position_spans_both_providers_and_its_totals_are_the_sums_of_its_rows
             .collect();
         assert_eq!(subtotals.len(), expected.len(), "{profile}");
         for t in subtotals {
-            let (ledger, _, _) = expected[t["currency"].as_str().unwrap()];
+            let (ledger, _, _, _) = expected[t["currency"].as_str().unwrap()];
             assert_eq!(t["ending_ledger"].to_string(), ledger.to_string());
         }
     }
@@ -141,6 +148,14 @@ fn sandbox_position_spans_both_providers_and_its_totals_are_the_sums_of_its_rows
     assert!(errors
         .iter()
         .any(|e| e["kind"] == "account" && e["profile"] == "finicity" && e["exit_code"] == 5));
+    let usd = totals(&doc, "currency")
+        .into_iter()
+        .find(|t| t["currency"] == "USD")
+        .unwrap();
+    assert!(
+        usd["absent_ending_available"].as_u64().unwrap() >= 2,
+        "{out}"
+    );
 }
 
 #[test]
@@ -196,7 +211,7 @@ fn conversion_with_an_ecb_rates_file_rounds_the_grand_total_once() {
         }
     };
     let mut grand = Decimal::ZERO;
-    for (code, (ledger, _, _)) in sums(doc["balances"].as_array().unwrap()) {
+    for (code, (ledger, _, _, _)) in sums(doc["balances"].as_array().unwrap()) {
         grand += ledger / rate(&code);
     }
     let grand = grand.round_dp_with_strategy(2, RoundingStrategy::MidpointNearestEven);

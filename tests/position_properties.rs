@@ -53,10 +53,10 @@ fn row(index: usize, (currency, ledger, available): Spec) -> BalanceRow {
         balance: Balance {
             as_of_date: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
             current_day: true,
-            opening_available: Decimal::ZERO,
-            opening_ledger: Decimal::ZERO,
-            ending_available: amount(available, places),
-            ending_ledger: amount(ledger, places),
+            opening_available: Some(Decimal::ZERO),
+            opening_ledger: Some(Decimal::ZERO),
+            ending_available: Some(amount(available, places)),
+            ending_ledger: Some(amount(ledger, places)),
             record_timestamp: "2026-12-01T06:00:00Z".into(),
         },
     }
@@ -112,8 +112,8 @@ fn printed(position: &Position) -> (Vec<String>, Vec<String>) {
             t.profile,
             t.currency,
             t.rows,
-            format_amount(t.ending_ledger, t.places),
-            format_amount(t.ending_available, t.places)
+            format_amount(t.ending_ledger.unwrap(), t.places),
+            format_amount(t.ending_available.unwrap(), t.places)
         );
         if t.profile.is_empty() {
             totals.push(line);

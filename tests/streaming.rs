@@ -136,10 +136,10 @@ fn row(account: &Arc<Account>, date: NaiveDate) -> BalanceRow {
         balance: Balance {
             as_of_date: date,
             current_day: false,
-            opening_available: seed,
-            opening_ledger: -seed,
-            ending_available: seed * Decimal::new(3, 0),
-            ending_ledger: Decimal::new(150_000, 2),
+            opening_available: Some(seed),
+            opening_ledger: Some(-seed),
+            ending_available: Some(seed * Decimal::new(3, 0)),
+            ending_ledger: Some(Decimal::new(150_000, 2)),
             record_timestamp: format!("{date}T18:00:00Z"),
         },
     }

@@ -89,6 +89,10 @@ pub mod exact_amount {
         }
     }
 
+    /// The largest exponent read: a decimal holds 28 digits, so anything further out is
+    /// either zero written oddly or out of range.
+    const MAX_EXPONENT: i64 = 64;
+
     pub fn parse(text: &str) -> Result<Decimal, String> {
         let refused = |why: String| format!("amount {text} cannot be held exactly ({why})");
         let Some((mantissa, exponent)) = text.split_once(['e', 'E']) else {
@@ -100,6 +104,11 @@ pub mod exact_amount {
         let exponent: i64 = exponent
             .parse()
             .map_err(|_| refused("a bad exponent".into()))?;
+        if exponent.unsigned_abs() > MAX_EXPONENT.unsigned_abs() {
+            // Bounded so that a zero with a huge exponent (`0e100000000000`) is refused at
+            // once instead of being multiplied by ten a hundred billion times.
+            return Err(refused(format!("an exponent beyond ±{MAX_EXPONENT}")));
+        }
         shift(mantissa, exponent).ok_or_else(|| refused("out of range".into()))
     }
 
@@ -134,9 +143,20 @@ mod tests {
         assert!(parse("1e-29").is_err());
         assert!(parse("1e29").is_err());
     }
+
+    #[test]
+    fn huge_exponents_are_refused_at_once() {
+        let started = std::time::Instant::now();
+        assert!(parse("0e100000000000").is_err());
+        assert!(parse("0e-100000000000").is_err());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(parse("0e40").unwrap().to_string(), "0");
+    }
 }
 
-/// `exact_amount` for optional fields: absent or `null` is `None`.
+/// `exact_amount` for optional fields: absent or `null` is `None` (an amount the bank did not
+/// send), never zero. Use with `#[serde(default)]`. Read through `serde_json::Number`, so it
+/// also works from a parsed `serde_json::Value`.
 pub mod exact_amount_opt {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
@@ -159,6 +179,46 @@ pub mod exact_amount_opt {
                 .map(Some)
                 .map_err(serde::de::Error::custom),
             None => Ok(None),
+        }
+    }
+}
+
+/// `exact_amount_opt` straight from JSON text, without a `serde_json::Number` per amount: for
+/// the large J.P. Morgan answers, never read from a `serde_json::Value`.
+pub mod exact_amount_nullable {
+    use std::fmt;
+
+    use rust_decimal::Decimal;
+    use serde::de::{self, Visitor};
+    use serde::Deserializer;
+
+    pub use super::exact_amount_opt::serialize;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        deserializer.deserialize_option(MaybeAmount)
+    }
+
+    struct MaybeAmount;
+
+    impl<'de> Visitor<'de> for MaybeAmount {
+        type Value = Option<Decimal>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON number or null")
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            super::exact_amount::deserialize(d).map(Some)
         }
     }
 }

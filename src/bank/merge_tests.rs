@@ -144,7 +144,7 @@ fn duplicate_rows_are_dropped_once_and_conflicts_refused() {
     assert!(fetched.warnings[0]
         .starts_with("account B/1 came back more than once (1 duplicate row dropped)"));
     let mut other = row("B", "1", 1);
-    other.balance.ending_ledger = rust_decimal::Decimal::ONE;
+    other.balance.ending_ledger = Some(rust_decimal::Decimal::ONE);
     let conflict = Report {
         rows: vec![row("B", "1", 1), other],
         errors: vec![],

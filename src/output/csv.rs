@@ -64,11 +64,12 @@ pub(super) fn write_balance(buf: &mut Vec<u8>, row: &BalanceRow, text: &mut Stri
                 write_date(text, date);
                 buf.extend_from_slice(text.as_bytes());
             }
-            Cell::Amount(amount) => {
+            Cell::Amount(Some(amount)) => {
                 text.clear();
                 write_amount(text, amount, places);
                 buf.extend_from_slice(text.as_bytes());
             }
+            Cell::Amount(None) => {}
         }
     }
     buf.push(b'\n');

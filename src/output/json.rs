@@ -38,11 +38,12 @@ pub(super) fn write_balance(buf: &mut Vec<u8>, row: &BalanceRow, text: &mut Stri
                 write_date(text, date);
                 write_str(buf, text);
             }
-            Cell::Amount(amount) => {
+            Cell::Amount(Some(amount)) => {
                 text.clear();
                 write_amount(text, amount, places);
                 buf.extend_from_slice(text.as_bytes());
             }
+            Cell::Amount(None) => buf.extend_from_slice(b"null"),
         }
     }
     buf.push(b'}');
@@ -197,10 +198,10 @@ mod tests {
             balance: Balance {
                 as_of_date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
                 current_day: false,
-                opening_available: d,
-                opening_ledger: d,
-                ending_available: d,
-                ending_ledger: -d,
+                opening_available: Some(d),
+                opening_ledger: Some(d),
+                ending_available: Some(d),
+                ending_ledger: Some(-d),
                 record_timestamp: "2026-01-02T18:00:00Z".into(),
             },
         }
@@ -234,6 +235,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("\"opening_ledger\":1500,"), "{text}");
+    }
+
+    #[test]
+    fn absent_amounts_are_null_and_zero_stays_zero() {
+        let mut absent = row("0", 2);
+        absent.balance.opening_available = None;
+        let mut out = Vec::new();
+        balance_lines(&[absent], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\"opening_available\":null,"), "{text}");
+        assert!(text.contains("\"opening_ledger\":0.00,"), "{text}");
     }
 
     #[test]

@@ -290,8 +290,9 @@ pub(crate) enum Cell<'a> {
     Text(&'a str),
     Date(NaiveDate),
     Flag(bool),
-    /// An amount, written with the currency's fraction digits (`Amount` rows carry them).
-    Amount(Decimal),
+    /// An amount, written with the currency's fraction digits (`Amount` rows carry them);
+    /// `None` when the bank did not send it: an empty CSV cell, JSON `null`, a blank cell.
+    Amount(Option<Decimal>),
 }
 
 /// A balance row's values in `BALANCE_FIELDS` order.

@@ -24,10 +24,10 @@ struct BalanceOut<'a> {
     currency: &'a str,
     as_of_date: String,
     current_day: bool,
-    opening_available: serde_json::Number,
-    opening_ledger: serde_json::Number,
-    ending_available: serde_json::Number,
-    ending_ledger: serde_json::Number,
+    opening_available: Option<serde_json::Number>,
+    opening_ledger: Option<serde_json::Number>,
+    ending_available: Option<serde_json::Number>,
+    ending_ledger: Option<serde_json::Number>,
     record_timestamp: &'a str,
 }
 
@@ -35,6 +35,16 @@ struct BalanceOut<'a> {
 fn number(amount: rust_decimal::Decimal, places: u32) -> serde_json::Number {
     std::str::FromStr::from_str(&format_amount(amount, places))
         .expect("a formatted decimal is a valid JSON number")
+}
+
+/// An amount that may be absent: a number, or `null` when the bank did not send it.
+fn maybe_number(amount: Option<rust_decimal::Decimal>, places: u32) -> Option<serde_json::Number> {
+    amount.map(|a| number(a, places))
+}
+
+/// An amount that may be absent as CSV text: empty when the bank did not send it.
+fn maybe_text(amount: Option<rust_decimal::Decimal>, places: u32) -> String {
+    amount.map_or_else(String::new, |a| format_amount(a, places))
 }
 
 fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
@@ -50,10 +60,10 @@ fn balance_out(row: &BalanceRow) -> BalanceOut<'_> {
         currency: &a.currency.code,
         as_of_date: b.as_of_date.to_string(),
         current_day: b.current_day,
-        opening_available: number(b.opening_available, places),
-        opening_ledger: number(b.opening_ledger, places),
-        ending_available: number(b.ending_available, places),
-        ending_ledger: number(b.ending_ledger, places),
+        opening_available: maybe_number(b.opening_available, places),
+        opening_ledger: maybe_number(b.opening_ledger, places),
+        ending_available: maybe_number(b.ending_available, places),
+        ending_ledger: maybe_number(b.ending_ledger, places),
         record_timestamp: &b.record_timestamp,
     }
 }
@@ -83,6 +93,7 @@ struct RowOut<'a> {
 #[derive(Serialize)]
 struct ConvertedOut<'a> {
     converted_currency: &'a str,
+    /// `null` for an unrated row, or where the bank sent no amount to convert.
     converted_ending_ledger: Option<serde_json::Number>,
     converted_ending_available: Option<serde_json::Number>,
 }
@@ -94,9 +105,11 @@ struct TotalOut<'a> {
     provider: &'a str,
     currency: &'a str,
     rows: usize,
-    ending_ledger: serde_json::Number,
-    ending_available: serde_json::Number,
+    ending_ledger: Option<serde_json::Number>,
+    ending_available: Option<serde_json::Number>,
     complete: bool,
+    absent_ending_ledger: usize,
+    absent_ending_available: usize,
 }
 
 #[derive(Serialize)]
@@ -121,15 +134,18 @@ fn converted_amounts(row: &PositionRow) -> Option<(String, String)> {
     let c = row.converted.as_ref()?;
     let (ledger, available) = c.rounded();
     Some((
-        format_amount(ledger, c.places),
-        format_amount(available, c.places),
+        maybe_text(ledger, c.places),
+        maybe_text(available, c.places),
     ))
 }
 
 fn row_out<'a>(row: &'a PositionRow, reporting: Option<&'a str>) -> RowOut<'a> {
     let amounts = row.converted.as_ref().map(|c| {
         let (ledger, available) = c.rounded();
-        (number(ledger, c.places), number(available, c.places))
+        (
+            maybe_number(ledger, c.places),
+            maybe_number(available, c.places),
+        )
     });
     RowOut {
         profile: &row.profile,
@@ -137,8 +153,8 @@ fn row_out<'a>(row: &'a PositionRow, reporting: Option<&'a str>) -> RowOut<'a> {
         balance: balance_out(&row.row),
         converted: reporting.map(|currency| ConvertedOut {
             converted_currency: currency,
-            converted_ending_ledger: amounts.as_ref().map(|(l, _)| l.clone()),
-            converted_ending_available: amounts.map(|(_, a)| a),
+            converted_ending_ledger: amounts.as_ref().and_then(|(l, _)| l.clone()),
+            converted_ending_available: amounts.and_then(|(_, a)| a),
         }),
     }
 }
@@ -150,9 +166,11 @@ fn total_out(t: &TotalRow) -> TotalOut<'_> {
         provider: &t.provider,
         currency: &t.currency,
         rows: t.rows,
-        ending_ledger: number(t.ending_ledger, t.places),
-        ending_available: number(t.ending_available, t.places),
+        ending_ledger: maybe_number(t.ending_ledger, t.places),
+        ending_available: maybe_number(t.ending_available, t.places),
         complete: t.complete,
+        absent_ending_ledger: t.absent.ending_ledger,
+        absent_ending_available: t.absent.ending_available,
     }
 }
 
@@ -235,9 +253,11 @@ pub fn csv(position: &Position, view: PositionView, out: &mut dyn Write) -> io::
 fn row_record(row: &PositionRow) -> Vec<String> {
     let (a, b) = (&row.row.account, &row.row.balance);
     let places = a.currency.decimal_places;
-    let amount = |v| {
+    let amount = |v: Option<rust_decimal::Decimal>| {
         let mut text = String::new();
-        write_amount(&mut text, v, places);
+        if let Some(v) = v {
+            write_amount(&mut text, v, places);
+        }
         text
     };
     vec![
@@ -266,9 +286,11 @@ fn total_record(t: &TotalRow) -> Vec<String> {
         t.provider.clone(),
         t.currency.clone(),
         t.rows.to_string(),
-        format_amount(t.ending_ledger, t.places),
-        format_amount(t.ending_available, t.places),
+        maybe_text(t.ending_ledger, t.places),
+        maybe_text(t.ending_available, t.places),
         t.complete.to_string(),
+        t.absent.ending_ledger.to_string(),
+        t.absent.ending_available.to_string(),
     ]
 }
 

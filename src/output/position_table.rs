@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::table::{format_amount_grouped, Layout};
 use super::{printable, PositionView, TableOptions, TableStyle};
 use crate::position::{Position, PositionRow, Scope, TotalRow, TOTAL_FIELDS};
+use rust_decimal::Decimal;
 
 const HEADER: [&str; 9] = [
     "profile",
@@ -103,23 +104,34 @@ fn row_cells(row: &PositionRow, converted: bool) -> Vec<String> {
         printable(&a.currency.code).into_owned(),
         b.as_of_date.to_string(),
         if row.stale.is_some() { "STALE" } else { "" }.to_string(),
-        format_amount_grouped(b.ending_ledger, places),
-        format_amount_grouped(b.ending_available, places),
+        grouped(b.ending_ledger, places),
+        grouped(b.ending_available, places),
     ];
     if converted {
         let (ledger, available) = match &row.converted {
             Some(c) => {
                 let (l, a) = c.rounded();
-                (
-                    format_amount_grouped(l, c.places),
-                    format_amount_grouped(a, c.places),
-                )
+                (grouped(l, c.places), grouped(a, c.places))
             }
             None => ("(no rate)".to_string(), "(no rate)".to_string()),
         };
         cells.extend([ledger, available]);
     }
     cells
+}
+
+/// An amount that may be absent, grouped: blank when the bank did not send it.
+fn grouped(amount: Option<Decimal>, places: u32) -> String {
+    amount.map_or_else(String::new, |a| format_amount_grouped(a, places))
+}
+
+/// A total's amount, saying how many absent amounts it left out (blank when all were).
+fn total_amount(sum: Option<Decimal>, places: u32, absent: usize) -> String {
+    match (sum, absent) {
+        (None, _) => String::new(),
+        (Some(sum), 0) => format_amount_grouped(sum, places),
+        (Some(sum), n) => format!("{} ({n} absent)", format_amount_grouped(sum, places)),
+    }
 }
 
 /// A total as a table line: SUBTOTAL, TOTAL, or TOTAL in the reporting currency's columns.
@@ -129,8 +141,8 @@ fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
         Scope::Currency | Scope::Reporting => "TOTAL",
     };
     let plural = if t.rows == 1 { "" } else { "s" };
-    let ledger = format_amount_grouped(t.ending_ledger, t.places);
-    let available = format_amount_grouped(t.ending_available, t.places);
+    let ledger = total_amount(t.ending_ledger, t.places, t.absent.ending_ledger);
+    let available = total_amount(t.ending_available, t.places, t.absent.ending_available);
     let mut cells = vec![
         printable(&t.profile).into_owned(),
         String::new(),
@@ -165,9 +177,11 @@ fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write)
                 printable(&t.provider).into_owned(),
                 printable(&t.currency).into_owned(),
                 t.rows.to_string(),
-                format_amount_grouped(t.ending_ledger, t.places),
-                format_amount_grouped(t.ending_available, t.places),
+                grouped(t.ending_ledger, t.places),
+                grouped(t.ending_available, t.places),
                 t.complete.to_string(),
+                t.absent.ending_ledger.to_string(),
+                t.absent.ending_available.to_string(),
             ]
         })
         .collect();

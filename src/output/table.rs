@@ -60,11 +60,13 @@ const BALANCE_SHORTENED: [usize; 1] = [1];
 const ACCOUNT_SHORTENED: [usize; 2] = [1, 3];
 const SHORTEST_NAME: usize = 12;
 
-/// Sums of one currency on one date; `None` where a sum no longer fits a decimal.
+/// Sums of one currency on one date; `None` where a sum no longer fits a decimal. `absent`
+/// counts, per column, the accounts whose amount the bank did not send (left out of the sum).
 struct Totals {
     places: u32,
     accounts: usize,
     sums: [Option<Decimal>; 4],
+    absent: [usize; 4],
 }
 
 impl Default for Totals {
@@ -73,6 +75,26 @@ impl Default for Totals {
             places: 0,
             accounts: 0,
             sums: [Some(Decimal::ZERO); 4],
+            absent: [0; 4],
+        }
+    }
+}
+
+impl Totals {
+    /// One total cell: blank when every amount was absent, the sum otherwise, saying how many
+    /// absent amounts it left out.
+    fn cell(&self, column: usize) -> String {
+        let absent = self.absent[column];
+        if absent == self.accounts {
+            return String::new();
+        }
+        let sum = self.sums[column].map_or_else(
+            || "(too large)".to_string(),
+            |v| format_amount_grouped(v, self.places),
+        );
+        match absent {
+            0 => sum,
+            n => format!("{sum} ({n} absent)"),
         }
     }
 }
@@ -216,12 +238,13 @@ fn balance_cells(row: &BalanceRow) -> Vec<String> {
             Cell::Text(text) => printable(text).into_owned(),
             Cell::Date(date) => date.to_string(),
             Cell::Flag(flag) => flag.to_string(),
-            Cell::Amount(amount) => format_amount_grouped(amount, places),
+            Cell::Amount(Some(amount)) => format_amount_grouped(amount, places),
+            Cell::Amount(None) => String::new(),
         })
         .collect()
 }
 
-fn amounts(row: &BalanceRow) -> [Decimal; 4] {
+fn amounts(row: &BalanceRow) -> [Option<Decimal>; 4] {
     let b = &row.balance;
     [
         b.opening_available,
@@ -241,8 +264,14 @@ fn totals_of(rows: &[BalanceRow]) -> BTreeMap<(NaiveDate, String), Totals> {
             .or_default();
         total.places = total.places.max(places);
         total.accounts += 1;
-        for (sum, amount) in total.sums.iter_mut().zip(amounts(row)) {
-            *sum = sum.and_then(|s| s.checked_add(amount));
+        for (column, amount) in amounts(row).into_iter().enumerate() {
+            match amount {
+                Some(amount) => {
+                    let sum = &mut total.sums[column];
+                    *sum = sum.and_then(|s| s.checked_add(amount));
+                }
+                None => total.absent[column] += 1,
+            }
         }
     }
     totals
@@ -274,12 +303,7 @@ fn total_rows(rows: &[BalanceRow], choice: TotalsChoice) -> Vec<Vec<String>> {
                 printable(currency).into_owned(),
                 date.to_string(),
             ];
-            cells.extend(total.sums.iter().map(|v| {
-                v.map_or_else(
-                    || "(too large)".to_string(),
-                    |v| format_amount_grouped(v, total.places),
-                )
-            }));
+            cells.extend((0..total.sums.len()).map(|column| total.cell(column)));
             cells
         })
         .collect()

@@ -22,10 +22,10 @@ fn row(id: &str, code: &str, places: u32, amount: &str) -> BalanceRow {
         balance: Balance {
             as_of_date: NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(),
             current_day: false,
-            opening_available: d,
-            opening_ledger: d,
-            ending_available: d,
-            ending_ledger: d,
+            opening_available: Some(d),
+            opening_ledger: Some(d),
+            ending_available: Some(d),
+            ending_ledger: Some(d),
             record_timestamp: String::new(),
         },
     }

@@ -3,7 +3,7 @@
 
 use super::{Position, ProfileSubtotal};
 use crate::error::Outcome;
-use crate::position::CurrencyTotal;
+use crate::position::{Absent, CurrencyTotal};
 use rust_decimal::Decimal;
 
 /// Which sum a total row is.
@@ -38,10 +38,18 @@ pub struct TotalRow {
     /// Fraction digits to print the amounts with.
     pub places: u32,
     pub rows: usize,
-    pub ending_ledger: Decimal,
-    pub ending_available: Decimal,
+    /// `None` when every row's amount was absent.
+    pub ending_ledger: Option<Decimal>,
+    pub ending_available: Option<Decimal>,
     /// False when accounts that belong in this sum are missing from it.
     pub complete: bool,
+    /// Rows whose amount the bank did not send: left out of the sums.
+    pub absent: Absent,
+}
+
+/// A sum over `rows` rows of which `absent` had no amount: absent itself when all were.
+fn sum_of(sum: Decimal, rows: usize, absent: usize) -> Option<Decimal> {
+    (absent < rows || rows == 0).then_some(sum)
 }
 
 /// What kind of problem an `errors` entry reports.
@@ -102,9 +110,10 @@ impl Position {
                 currency: r.currency.clone(),
                 places: r.places,
                 rows: r.rows,
-                ending_ledger: r.ending_ledger,
-                ending_available: r.ending_available,
+                ending_ledger: sum_of(r.ending_ledger, r.rows, r.absent.ending_ledger),
+                ending_available: sum_of(r.ending_available, r.rows, r.absent.ending_available),
                 complete: complete && r.unrated.is_empty(),
+                absent: r.absent,
             });
         }
         rows
@@ -239,8 +248,9 @@ fn total_row(
         currency: t.currency.clone(),
         places: t.places,
         rows: t.rows,
-        ending_ledger: t.ending_ledger,
-        ending_available: t.ending_available,
+        ending_ledger: sum_of(t.ending_ledger, t.rows, t.absent.ending_ledger),
+        ending_available: sum_of(t.ending_available, t.rows, t.absent.ending_available),
         complete,
+        absent: t.absent,
     }
 }

@@ -28,7 +28,7 @@ use rust_decimal::Decimal;
 pub use age::{parse_duration, Stale};
 pub use entries::{ErrorEntry, ErrorKind, Scope, TotalRow};
 pub use rates::{parse_rates, Rates};
-pub use totals::{round_money, CurrencyTotal, ReportingTotal};
+pub use totals::{round_money, Absent, CurrencyTotal, ReportingTotal};
 
 use crate::error::{Error, Outcome, Result};
 use crate::model::{AccountError, BalanceRow, Report};
@@ -62,7 +62,7 @@ pub const CONVERTED_FIELDS: [&str; 3] = [
 ];
 
 /// The keys of a total row (JSON `totals`, and the CSV of `--totals-only`), in order.
-pub const TOTAL_FIELDS: [&str; 8] = [
+pub const TOTAL_FIELDS: [&str; 10] = [
     "scope",
     "profile",
     "provider",
@@ -71,6 +71,8 @@ pub const TOTAL_FIELDS: [&str; 8] = [
     "ending_ledger",
     "ending_available",
     "complete",
+    "absent_ending_ledger",
+    "absent_ending_available",
 ];
 
 /// The keys of an entry of JSON `errors`, in order.
@@ -138,24 +140,22 @@ pub struct PositionRow {
     pub stale: Option<Stale>,
 }
 
-/// A row's ending amounts in the reporting currency, unrounded.
+/// A row's ending amounts in the reporting currency, unrounded; `None` where the bank sent none.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Converted {
     pub currency: String,
     /// The reporting currency's minor units.
     pub places: u32,
-    pub ending_ledger: Decimal,
-    pub ending_available: Decimal,
+    pub ending_ledger: Option<Decimal>,
+    pub ending_available: Option<Decimal>,
 }
 
 impl Converted {
     /// The amounts as a row prints them: each rounded half-even to the minor units. The grand
     /// total is not the sum of these, but of the unrounded amounts, rounded once.
-    pub fn rounded(&self) -> (Decimal, Decimal) {
-        (
-            round_money(self.ending_ledger, self.places),
-            round_money(self.ending_available, self.places),
-        )
+    pub fn rounded(&self) -> (Option<Decimal>, Option<Decimal>) {
+        let round = |amount: Option<Decimal>| amount.map(|a| round_money(a, self.places));
+        (round(self.ending_ledger), round(self.ending_available))
     }
 }
 
@@ -326,17 +326,20 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
     for row in &mut position.rows {
         let balance = &row.row.balance;
         let code = &row.row.account.currency.code;
-        if let (Some(ledger), Some(available)) = (
-            rates.convert(balance.ending_ledger, code),
-            rates.convert(balance.ending_available, code),
-        ) {
-            row.converted = Some(Converted {
-                currency: rates.target.clone(),
-                places,
-                ending_ledger: ledger?,
-                ending_available: available?,
-            });
+        if !rates.has(code) {
+            continue;
         }
+        let convert = |amount: Option<Decimal>| -> Result<Option<Decimal>> {
+            amount
+                .and_then(|amount| rates.convert(amount, code))
+                .transpose()
+        };
+        row.converted = Some(Converted {
+            currency: rates.target.clone(),
+            places,
+            ending_ledger: convert(balance.ending_ledger)?,
+            ending_available: convert(balance.ending_available)?,
+        });
     }
     position.reporting = Some(totals::reporting_total(&position.totals, rates, places)?);
     Ok(())

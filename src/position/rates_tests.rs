@@ -134,7 +134,7 @@ fn the_example_of_docs_position_md_rounds_once() {
     let printed: Vec<String> = position
         .rows
         .iter()
-        .map(|r| format_amount(r.converted.as_ref().unwrap().rounded().0, 2))
+        .map(|r| format_amount(r.converted.as_ref().unwrap().rounded().0.unwrap(), 2))
         .collect();
     assert_eq!(printed, ["952.48", "936.80", "500.00"]);
     let total = position.reporting.unwrap();

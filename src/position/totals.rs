@@ -9,7 +9,8 @@ use super::rates::Rates;
 use crate::error::{Error, Result};
 use crate::model::BalanceRow;
 
-/// The ending balances of the rows of one currency, summed exactly.
+/// The ending balances of the rows of one currency, summed exactly. An amount the bank did not
+/// send is left out of its sum and counted in `absent`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CurrencyTotal {
     pub currency: String,
@@ -18,6 +19,39 @@ pub struct CurrencyTotal {
     pub rows: usize,
     pub ending_ledger: Decimal,
     pub ending_available: Decimal,
+    pub absent: Absent,
+}
+
+/// How many rows of a sum had no ending ledger, and no ending available, amount.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Absent {
+    pub ending_ledger: usize,
+    pub ending_available: usize,
+}
+
+impl Absent {
+    pub fn plus(self, other: Absent) -> Absent {
+        Absent {
+            ending_ledger: self.ending_ledger + other.ending_ledger,
+            ending_available: self.ending_available + other.ending_available,
+        }
+    }
+}
+
+/// Adds an amount that may be absent to a sum, counting it in `absent` when it is.
+fn add_maybe(
+    total: Decimal,
+    amount: Option<Decimal>,
+    absent: &mut usize,
+    code: &str,
+) -> Result<Decimal> {
+    match amount {
+        Some(amount) => sum(total, amount, code),
+        None => {
+            *absent += 1;
+            Ok(total)
+        }
+    }
 }
 
 /// Per-currency totals, kept in currency-code order so every sum runs in the same order.
@@ -38,17 +72,20 @@ impl Totals {
                 rows: 0,
                 ending_ledger: Decimal::ZERO,
                 ending_available: Decimal::ZERO,
+                absent: Absent::default(),
             });
         total.places = total.places.max(currency.decimal_places);
         total.rows += 1;
-        total.ending_ledger = sum(
+        total.ending_ledger = add_maybe(
             total.ending_ledger,
             row.balance.ending_ledger,
+            &mut total.absent.ending_ledger,
             &currency.code,
         )?;
-        total.ending_available = sum(
+        total.ending_available = add_maybe(
             total.ending_available,
             row.balance.ending_available,
+            &mut total.absent.ending_available,
             &currency.code,
         )?;
         Ok(())
@@ -84,6 +121,8 @@ pub struct ReportingTotal {
     pub exact_ending_available: Decimal,
     /// Currencies without a rate, left out of this total (only with `--skip-unrated`).
     pub unrated: Vec<String>,
+    /// Amounts of the covered rows the bank did not send, left out of the sums.
+    pub absent: Absent,
 }
 
 /// Converts each currency's exact total and adds them in currency-code order, then rounds once.
@@ -98,6 +137,7 @@ pub fn reporting_total(
     let mut ledger = Decimal::ZERO;
     let mut available = Decimal::ZERO;
     let mut rows = 0;
+    let mut absent = Absent::default();
     let mut unrated = Vec::new();
     for total in totals {
         let (Some(l), Some(a)) = (
@@ -110,6 +150,7 @@ pub fn reporting_total(
         ledger = sum(ledger, l?, &rates.target)?;
         available = sum(available, a?, &rates.target)?;
         rows += total.rows;
+        absent = absent.plus(total.absent);
     }
     Ok(ReportingTotal {
         currency: rates.target.clone(),
@@ -120,6 +161,7 @@ pub fn reporting_total(
         exact_ending_ledger: ledger,
         exact_ending_available: available,
         unrated,
+        absent,
     })
 }
 

@@ -70,7 +70,7 @@ async fn a_newcomer_gets_a_token_and_every_balance() {
         let balance = &account.balance_list.as_ref().unwrap()[0];
         assert!(balance.current_day);
         assert_eq!(
-            balance.ending_ledger_amount.scale(),
+            balance.ending_ledger_amount.unwrap().scale(),
             currency.decimal_location
         );
     }

@@ -85,7 +85,8 @@ pub fn row_of(entry: &Entry, now: DateTime<Utc>) -> Result<BalanceRow, AccountEr
             account.available_balance,
             account.opening_day_balance,
         ),
-        Kind::LineOfCredit => (account.current_balance, account.available_balance, None),
+        // A line of credit's availableBalance/availableCredit is credit left, not a balance.
+        Kind::LineOfCredit => (account.current_balance, None, None),
         Kind::Loan => (account.principal_balance, None, None),
         Kind::Investment => (account.current_value, account.available_cash_balance, None),
     };
@@ -97,21 +98,20 @@ pub fn row_of(entry: &Entry, now: DateTime<Utc>) -> Result<BalanceRow, AccountEr
         ));
     };
     let at = as_of(account, now)?;
-    let places = account_of(account).currency.decimal_places;
     let sign = |amount: Decimal| match kind.is_liability() {
         true => -amount,
         false => amount,
     };
-    let or_zero = |amount: Option<Decimal>| amount.map_or_else(|| zero(places), sign);
+    // What Chase did not send is absent, never zero: FDX has no opening available at all.
     Ok(BalanceRow {
         account: Arc::new(account_of(account)),
         balance: Balance {
             as_of_date: at.date_naive(),
             current_day: true,
-            opening_available: zero(places),
-            opening_ledger: or_zero(opening),
-            ending_available: or_zero(available),
-            ending_ledger: sign(ledger),
+            opening_available: None,
+            opening_ledger: opening.map(sign),
+            ending_available: available.map(sign),
+            ending_ledger: Some(sign(ledger)),
             record_timestamp: timestamp(at),
         },
     })
@@ -131,10 +131,6 @@ fn as_of(account: &Descriptor, now: DateTime<Utc>) -> Result<DateTime<Utc>, Acco
                 )
             }),
     }
-}
-
-fn zero(places: u32) -> Decimal {
-    Decimal::new(0, places.min(Decimal::MAX_SCALE))
 }
 
 pub fn error_for(account: &Descriptor, code: &str, message: String) -> AccountError {
@@ -215,15 +211,17 @@ mod tests {
         let ledgers: Vec<String> = report
             .rows
             .iter()
-            .map(|r| r.balance.ending_ledger.to_string())
+            .map(|r| r.balance.ending_ledger.unwrap().to_string())
             .collect();
         assert_eq!(ledgers, ["10.50", "-1547.62", "-250000.00", "1.2345"]);
         let ops = &report.rows[0];
         assert_eq!(ops.account.account_name, "Ops");
         assert_eq!(ops.account.currency.code, "USD");
-        assert_eq!(ops.balance.opening_ledger.to_string(), "8");
+        assert_eq!(ops.balance.opening_ledger.unwrap().to_string(), "8");
+        assert_eq!(ops.balance.opening_available, None);
         assert_eq!(ops.balance.record_timestamp, "2026-01-15T14:30:00Z");
-        assert_eq!(report.rows[1].balance.ending_available.to_string(), "0.00");
+        // A line of credit's availableCredit is credit left: absent, never zero.
+        assert_eq!(report.rows[1].balance.ending_available, None);
         assert_eq!(report.rows[2].account.currency.decimal_places, 0);
         assert_eq!(report.rows[2].balance.as_of_date.to_string(), "2026-02-01");
         assert_eq!(report.errors.len(), 1);

@@ -76,28 +76,22 @@ pub fn into_report(body: &CustomerAccounts) -> Report {
 }
 
 /// Finicity has no opening balances and, without `detail.availableBalanceAmount`, no available
-/// one: the report has no way to say "absent", so those are zero (in the currency's places),
-/// never a copy of the ledger balance. docs/providers/finicity.md says so.
+/// one: those are absent (`None`), never zero and never a copy of the ledger balance.
+/// docs/providers/finicity.md says so.
 fn current_balance(record: &CustomerAccount, ledger: Decimal, at: DateTime<Utc>) -> Balance {
-    let places = currency_of(record.currency.as_deref()).decimal_places;
     let available = record
         .detail
         .as_ref()
-        .and_then(|d| d.available_balance_amount)
-        .unwrap_or_else(|| zero(places));
+        .and_then(|d| d.available_balance_amount);
     Balance {
         as_of_date: at.date_naive(),
         current_day: true,
-        opening_available: zero(places),
-        opening_ledger: zero(places),
+        opening_available: None,
+        opening_ledger: None,
         ending_available: available,
-        ending_ledger: ledger,
+        ending_ledger: Some(ledger),
         record_timestamp: timestamp(at),
     }
-}
-
-fn zero(places: u32) -> Decimal {
-    Decimal::new(0, places.min(Decimal::MAX_SCALE))
 }
 
 /// `aggregationStatusCode` other than 0: Finicity's last refresh of the account failed.
@@ -216,8 +210,8 @@ fn not_found(want: &AccountRef, customer_id: &str) -> AccountError {
 /// → as_of_date and record_timestamp.
 pub fn apply_live(row: &mut BalanceRow, live: &AvailableBalance) {
     let balance = &mut row.balance;
-    balance.ending_ledger = live.cleared_balance;
-    balance.ending_available = live.available_balance;
+    balance.ending_ledger = Some(live.cleared_balance);
+    balance.ending_available = Some(live.available_balance);
     let at = live
         .cleared_balance_date
         .or(live.available_balance_date)

@@ -50,10 +50,11 @@ fn the_specs_example_maps_field_by_field() {
     assert_eq!(checking.account.currency.code, "USD");
     assert_eq!(checking.account.currency.decimal_places, 2);
     let b = &checking.balance;
-    assert_eq!(format_amount(b.ending_ledger, 2), "1266.49");
-    assert_eq!(format_amount(b.ending_available, 2), "1200.10");
-    assert_eq!(format_amount(b.opening_ledger, 2), "0.00");
-    assert_eq!(format_amount(b.opening_available, 2), "0.00");
+    assert_eq!(format_amount(b.ending_ledger.unwrap(), 2), "1266.49");
+    assert_eq!(format_amount(b.ending_available.unwrap(), 2), "1200.10");
+    // Finicity has no opening balances: absent, never zero.
+    assert_eq!(b.opening_ledger, None);
+    assert_eq!(b.opening_available, None);
     assert!(b.current_day);
     // 1422421087 = 2015-01-28T04:58:07Z.
     assert_eq!(b.as_of_date.to_string(), "2015-01-28");
@@ -61,13 +62,16 @@ fn the_specs_example_maps_field_by_field() {
 }
 
 #[test]
-fn liabilities_stay_negative_and_absent_available_is_zero() {
+fn liabilities_stay_negative_and_a_missing_available_is_absent() {
     let report = into_report(&body(BODY));
     let card = &report.rows[1];
     assert_eq!(card.account.account_id, "5027");
-    assert_eq!(format_amount(card.balance.ending_ledger, 2), "-1547.62");
-    // No detail.availableBalanceAmount: zero, never a copy of the ledger balance.
-    assert_eq!(format_amount(card.balance.ending_available, 2), "0.00");
+    assert_eq!(
+        format_amount(card.balance.ending_ledger.unwrap(), 2),
+        "-1547.62"
+    );
+    // No detail.availableBalanceAmount: absent, never zero nor a copy of the ledger balance.
+    assert_eq!(card.balance.ending_available, None);
     // 1422342000 = 2015-01-27T07:00:00Z: the UTC date, not a local one.
     assert_eq!(card.balance.as_of_date.to_string(), "2015-01-27");
 }
@@ -99,7 +103,7 @@ fn a_failed_aggregation_keeps_the_row_and_says_since_when() {
     let report = into_report(&body(BODY));
     let row = report.rows.iter().find(|r| r.account.account_id == "7001");
     assert_eq!(
-        format_amount(row.unwrap().balance.ending_ledger, 2),
+        format_amount(row.unwrap().balance.ending_ledger.unwrap(), 2),
         "98765.40"
     );
     let stale = report
@@ -126,10 +130,10 @@ fn minor_units_come_from_iso_4217() {
     let account = &yen.rows[0].account;
     assert_eq!(account.currency.decimal_places, 0);
     assert_eq!(
-        format_amount(yen.rows[0].balance.ending_ledger, 0),
+        format_amount(yen.rows[0].balance.ending_ledger.unwrap(), 0),
         "1500000"
     );
-    assert_eq!(format_amount(yen.rows[0].balance.ending_available, 0), "0");
+    assert_eq!(yen.rows[0].balance.ending_available, None);
     let dinar = into_report(&one(
         r#"{"id":"2","balance":12500.125,"currency":"bhd","balanceDate":1767938400}"#,
     ));
@@ -142,13 +146,10 @@ fn minor_units_come_from_iso_4217() {
         ("BHD", 3)
     );
     assert_eq!(
-        format_amount(dinar.rows[0].balance.ending_ledger, 3),
+        format_amount(dinar.rows[0].balance.ending_ledger.unwrap(), 3),
         "12500.125"
     );
-    assert_eq!(
-        format_amount(dinar.rows[0].balance.opening_ledger, 3),
-        "0.000"
-    );
+    assert_eq!(dinar.rows[0].balance.opening_ledger, None);
 }
 
 #[test]
@@ -165,7 +166,7 @@ fn an_unknown_currency_gets_two_places_and_keeps_every_digit() {
         ("ZZZ", 2)
     );
     assert_eq!(
-        format_amount(odd.rows[0].balance.ending_ledger, 2),
+        format_amount(odd.rows[0].balance.ending_ledger.unwrap(), 2),
         "10.12345"
     );
     assert_eq!(currency_of(None).decimal_places, FALLBACK_DECIMAL_PLACES);
@@ -181,7 +182,7 @@ fn amounts_are_exact_beyond_floats_and_refused_beyond_decimals() {
         r#"{"id":"1","balance":9007199254740993.01,"currency":"USD","balanceDate":0}"#,
     ));
     assert_eq!(
-        format_amount(big.rows[0].balance.ending_ledger, 2),
+        format_amount(big.rows[0].balance.ending_ledger.unwrap(), 2),
         "9007199254740993.01"
     );
     assert_eq!(big.rows[0].balance.record_timestamp, "1970-01-01T00:00:00Z");

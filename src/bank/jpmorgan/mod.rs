@@ -257,7 +257,7 @@ mod tests {
         assert_eq!(report.errors[0].code, "GCA-024");
         assert_eq!(report.rows.len(), 43);
         let first = &report.rows[0].balance;
-        assert_eq!(first.opening_available.to_string(), "866723000.86");
+        assert_eq!(first.opening_available.unwrap().to_string(), "866723000.86");
     }
 
     #[test]
@@ -267,10 +267,26 @@ mod tests {
             "openingLedgerAmount":-4681786201.38,"endingAvailableAmount":9007199254740993.01,"endingLedgerAmount":12223.50}]}]}"#;
         let report = into_report(serde_json::from_str(text).unwrap());
         let b = &report.rows[0].balance;
-        assert_eq!(b.opening_available.to_string(), "0.00");
-        assert_eq!(b.opening_ledger.to_string(), "-4681786201.38");
-        assert_eq!(b.ending_available.to_string(), "9007199254740993.01");
-        assert_eq!(b.ending_ledger.to_string(), "12223.50");
+        assert_eq!(b.opening_available.unwrap().to_string(), "0.00");
+        assert_eq!(b.opening_ledger.unwrap().to_string(), "-4681786201.38");
+        assert_eq!(
+            b.ending_available.unwrap().to_string(),
+            "9007199254740993.01"
+        );
+        assert_eq!(b.ending_ledger.unwrap().to_string(), "12223.50");
+    }
+
+    #[test]
+    fn a_missing_or_null_amount_is_absent_and_a_zero_stays_zero() {
+        let text = r#"{"accountList":[{"accountId":"1","currency":{"code":"USD","decimalLocation":2},
+            "balanceList":[{"asOfDate":"2021-12-08","openingAvailableAmount":null,
+            "endingAvailableAmount":0.00,"endingLedgerAmount":5}]}]}"#;
+        let report = into_report(serde_json::from_str(text).unwrap());
+        let b = &report.rows[0].balance;
+        assert_eq!(b.opening_available, None);
+        assert_eq!(b.opening_ledger, None);
+        assert_eq!(b.ending_available.unwrap().to_string(), "0.00");
+        assert_eq!(b.ending_ledger.unwrap().to_string(), "5");
     }
 
     #[test]
@@ -286,7 +302,7 @@ mod tests {
             serde_json::from_str(&body("1234567890123456789012345.67")).unwrap();
         let row = &into_report(exact).rows[0];
         assert_eq!(
-            row.balance.opening_available.to_string(),
+            row.balance.opening_available.unwrap().to_string(),
             "1234567890123456789012345.67"
         );
         let err = serde_json::from_str::<ResponseBody>(&body("1234567890123456789012345678.91"))

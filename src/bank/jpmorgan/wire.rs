@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::bank::amount::exact_amount;
+use crate::bank::amount::exact_amount_nullable;
 
 /// `relativeDateType` of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,7 +83,8 @@ pub struct CurrencyEntry {
     pub description: String,
 }
 
-/// One as-of date of an account. Amounts are JSON numbers read as exact decimals.
+/// One as-of date of an account. Amounts are JSON numbers read as exact decimals; one missing
+/// or `null` is absent (`None`), never zero.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct BalanceEntry {
@@ -93,14 +94,14 @@ pub struct BalanceEntry {
     pub record_timestamp: String,
     #[serde(default)]
     pub current_day: bool,
-    #[serde(with = "exact_amount")]
-    pub opening_available_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub opening_ledger_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub ending_available_amount: Decimal,
-    #[serde(with = "exact_amount")]
-    pub ending_ledger_amount: Decimal,
+    #[serde(default, with = "exact_amount_nullable")]
+    pub opening_available_amount: Option<Decimal>,
+    #[serde(default, with = "exact_amount_nullable")]
+    pub opening_ledger_amount: Option<Decimal>,
+    #[serde(default, with = "exact_amount_nullable")]
+    pub ending_available_amount: Option<Decimal>,
+    #[serde(default, with = "exact_amount_nullable")]
+    pub ending_ledger_amount: Option<Decimal>,
 }
 
 /// The body of a whole-request error.

@@ -88,9 +88,9 @@ fn pick<'a>(balances: &[&'a BalanceRecord], types: &[&str]) -> Option<&'a Balanc
         .find_map(|t| balances.iter().copied().find(|b| b.balance_type == *t))
 }
 
-/// One current row from an account's balances: each field from its types (zero when none is
-/// present), dated by the latest `DateTime` among the balances used.
-pub fn balance_of(balances: &[&BalanceRecord], places: u32) -> Result<Balance, String> {
+/// One current row from an account's balances: each field from its types (absent when none
+/// is present, never zero), dated by the latest `DateTime` among the balances used.
+pub fn balance_of(balances: &[&BalanceRecord]) -> Result<Balance, String> {
     let fields = [
         OPENING_AVAILABLE,
         OPENING_LEDGER,
@@ -110,7 +110,7 @@ pub fn balance_of(balances: &[&BalanceRecord], places: u32) -> Result<Balance, S
         ));
     }
     let mut at: Option<DateTime<Utc>> = None;
-    let mut amounts = [Decimal::ZERO; 4];
+    let mut amounts: [Option<Decimal>; 4] = [None; 4];
     for (slot, field) in amounts.iter_mut().zip(fields) {
         *slot = match field {
             Some(balance) => {
@@ -121,9 +121,9 @@ pub fn balance_of(balances: &[&BalanceRecord], places: u32) -> Result<Balance, S
                     )
                 })?;
                 at = Some(at.map_or(when, |a| a.max(when)));
-                signed_amount(balance)?
+                Some(signed_amount(balance)?)
             }
-            None => Decimal::new(0, places.min(Decimal::MAX_SCALE)),
+            None => None,
         };
     }
     let at = at.unwrap_or_else(Utc::now);
@@ -158,7 +158,7 @@ pub fn into_report(accounts: &[AccountRecord], balances: &[BalanceRecord]) -> Re
         let account = Arc::new(account_of(record, currency));
         let outcome = match mine.is_empty() {
             true => Err("the bank returned no balance for this account".to_string()),
-            false => balance_of(&mine, account.currency.decimal_places),
+            false => balance_of(&mine),
         };
         match outcome {
             Ok(balance) => report.rows.push(BalanceRow { account, balance }),

@@ -57,8 +57,10 @@ fn amounts(report: &Report, id: &str) -> (String, String) {
         .unwrap();
     let places = row.account.currency.decimal_places;
     (
-        format_amount(row.balance.ending_ledger, places),
-        format_amount(row.balance.ending_available, places),
+        format_amount(row.balance.ending_ledger.unwrap(), places),
+        row.balance
+            .ending_available
+            .map_or_else(String::new, |a| format_amount(a, places)),
     )
 }
 
@@ -99,11 +101,11 @@ async fn balances_are_exact_with_stale_and_pending_accounts_named() {
     );
     assert_eq!(
         amounts(&report, "5011648373"),
-        ("-1547.62".into(), "0.00".into())
+        ("-1547.62".into(), String::new())
     );
     assert_eq!(
         amounts(&report, "5011648374"),
-        ("-25000.00".into(), "0.00".into())
+        ("-25000.00".into(), String::new())
     );
     assert_eq!(
         amounts(&report, "5011648375"),
@@ -237,7 +239,7 @@ async fn the_live_endpoint_is_called_only_when_asked() {
     );
     assert_eq!(
         amounts(&report, "5011648373"),
-        ("-1547.62".into(), "0.00".into())
+        ("-1547.62".into(), String::new())
     );
     assert_ne!(
         report.rows[1].balance.record_timestamp,

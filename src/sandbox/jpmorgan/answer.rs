@@ -148,10 +148,10 @@ fn balance_entry(
         as_of_date,
         record_timestamp: record_timestamp(account, as_of_date, current_day),
         current_day,
-        opening_available_amount: amounts.opening_available,
-        opening_ledger_amount: amounts.opening_ledger,
-        ending_available_amount: amounts.ending_available,
-        ending_ledger_amount: amounts.ending_ledger,
+        opening_available_amount: Some(amounts.opening_available),
+        opening_ledger_amount: Some(amounts.opening_ledger),
+        ending_available_amount: Some(amounts.ending_available),
+        ending_ledger_amount: Some(amounts.ending_ledger),
     }
 }
 

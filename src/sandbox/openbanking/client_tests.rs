@@ -79,12 +79,15 @@ async fn balances_are_exact_and_debit_negative() {
     let report = client.balances(&[]).await.unwrap();
     assert_eq!(report.rows.len(), 4);
     let overdraft = &report.rows[2].balance;
-    assert_eq!(overdraft.ending_ledger.to_string(), "-1547.62");
+    assert_eq!(overdraft.ending_ledger.unwrap().to_string(), "-1547.62");
     assert_eq!(
-        report.rows[3].balance.ending_ledger.to_string(),
+        report.rows[3].balance.ending_ledger.unwrap().to_string(),
         "9007199254740993.01"
     );
-    assert_eq!(report.rows[0].balance.ending_ledger.to_string(), "12345.67");
+    assert_eq!(
+        report.rows[0].balance.ending_ledger.unwrap().to_string(),
+        "12345.67"
+    );
 }
 
 #[tokio::test]
