@@ -130,10 +130,10 @@ fn insert(store: &mut Store, source: &Source, rows: &[BalanceRow]) -> rusqlite::
 /// available, ending ledger); `None` is an amount the bank did not send.
 pub fn amounts_of(b: &Balance) -> [Option<Decimal>; 4] {
     [
-        Some(b.opening_available),
-        Some(b.opening_ledger),
-        Some(b.ending_available),
-        Some(b.ending_ledger),
+        b.opening_available,
+        b.opening_ledger,
+        b.ending_available,
+        b.ending_ledger,
     ]
 }
 
@@ -144,7 +144,7 @@ fn balance_of(
     amounts: [Option<Decimal>; 4],
     record_timestamp: String,
 ) -> Balance {
-    let [oa, ol, ea, el] = amounts.map(Option::unwrap_or_default);
+    let [oa, ol, ea, el] = amounts;
     Balance {
         as_of_date,
         current_day,
@@ -358,10 +358,10 @@ mod tests {
             balance: Balance {
                 as_of_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
                 current_day: false,
-                opening_available: d("1.50"),
-                opening_ledger: d("0.00"),
-                ending_available: d(ending),
-                ending_ledger: d("9007199254740993.01"),
+                opening_available: None,
+                opening_ledger: Some(d("0.00")),
+                ending_available: Some(d(ending)),
+                ending_ledger: Some(d("9007199254740993.01")),
                 record_timestamp: String::new(),
             },
         }
@@ -393,8 +393,15 @@ mod tests {
             })
             .unwrap();
         assert_eq!(seen.len(), 2);
-        assert_eq!(seen[0].row.balance.ending_available.to_string(), "4");
-        assert_eq!(seen[1].row.balance.ending_available.to_string(), "6.125");
+        assert_eq!(
+            seen[0].row.balance.ending_available.unwrap().to_string(),
+            "4"
+        );
+        assert_eq!(
+            seen[1].row.balance.ending_available.unwrap().to_string(),
+            "6.125"
+        );
+        assert_eq!(seen[1].amounts[0], None, "absent stays absent");
         assert_eq!(
             seen[1].amounts[3].unwrap().to_string(),
             "9007199254740993.01"
