@@ -2,8 +2,6 @@
 //! the profiles they name, fetched (or the latest recorded); every rule and each account's
 //! continuity judged; one line (or JSON object) per alert; exit 0, 7 or the failure's code.
 
-use std::collections::HashMap;
-
 use chrono::{SecondsFormat, Utc};
 
 use crate::alerts::{self, Finding, Kind, ProfileData, Rule};
@@ -161,7 +159,7 @@ async fn fetch(ctx: &mut Context<'_>, args: &CheckArgs, profiles: &[String]) -> 
                 gathered.partial |= !report.errors.is_empty();
                 gathered.data.push(ProfileData {
                     profile: part.profile,
-                    rows: newest_per_account(report.rows),
+                    rows: crate::history::newest_per_account(report.rows),
                 });
             }
         }
@@ -246,36 +244,10 @@ fn from_history(rules: &[Rule], profiles: &[String]) -> Result<Gathered> {
         }
         gathered.data.push(ProfileData {
             profile: profile.clone(),
-            rows: newest_per_account(rows),
+            rows: crate::history::newest_per_account(rows),
         });
     }
     Ok(gathered)
-}
-
-/// Each account's newest row: the latest as-of date, its closed day before its current day.
-fn newest_per_account(rows: Vec<BalanceRow>) -> Vec<BalanceRow> {
-    let mut newest: Vec<BalanceRow> = Vec::new();
-    let mut index: HashMap<(String, String), usize> = HashMap::new();
-    for row in rows {
-        let key = (row.account.bank_id.clone(), row.account.account_id.clone());
-        match index.get(&key) {
-            Some(&i) => {
-                let kept = &newest[i].balance;
-                let later = row.balance.as_of_date > kept.as_of_date
-                    || (row.balance.as_of_date == kept.as_of_date
-                        && kept.current_day
-                        && !row.balance.current_day);
-                if later {
-                    newest[i] = row;
-                }
-            }
-            None => {
-                index.insert(key, newest.len());
-                newest.push(row);
-            }
-        }
-    }
-    newest
 }
 
 /// The continuity of each account's newest stored closed day, for the profiles judged.

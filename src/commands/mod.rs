@@ -12,6 +12,7 @@ pub mod logout;
 pub mod man;
 pub mod position;
 mod position_fetch;
+mod position_since;
 pub mod record;
 mod report;
 pub mod sandbox;

@@ -1,6 +1,7 @@
 //! Balance rows in the store: recorded as a run fetches them (one transaction per batch, one
 //! prepared statement), read back in key order without holding them all.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -335,6 +336,32 @@ fn read_row(row: &Row, last: &mut Option<Arc<Account>>) -> rusqlite::Result<Stor
         provider: row.get(6)?,
         fetched_at: row.get(17)?,
     })
+}
+
+/// Each account's newest row: the latest as-of date, its closed day before its current day.
+pub fn newest_per_account(rows: Vec<BalanceRow>) -> Vec<BalanceRow> {
+    let mut newest: Vec<BalanceRow> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for row in rows {
+        let key = (row.account.bank_id.clone(), row.account.account_id.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                let kept = &newest[i].balance;
+                let later = row.balance.as_of_date > kept.as_of_date
+                    || (row.balance.as_of_date == kept.as_of_date
+                        && kept.current_day
+                        && !row.balance.current_day);
+                if later {
+                    newest[i] = row;
+                }
+            }
+            None => {
+                index.insert(key, newest.len());
+                newest.push(row);
+            }
+        }
+    }
+    newest
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod budget;
 mod checks;
 mod schema;
 
-pub use balances::{amounts_of, Filter, Recorder, Source, StoredRow};
+pub use balances::{amounts_of, newest_per_account, Filter, Recorder, Source, StoredRow};
 pub use budget::{Budget, BudgetState, Refusal};
 pub use checks::RaisedAlert;
 
