@@ -11,6 +11,8 @@ pub const CLIENT_SECRET: &str = "TREASURY_CLIENT_SECRET";
 pub const ACCESS_TOKEN: &str = "TREASURY_ACCESS_TOKEN";
 /// Leaves the OS keyring out of the chain (tests, locked-down servers).
 pub const NO_KEYRING: &str = "TREASURY_NO_KEYRING";
+/// The profile in use; clap reads it for `-p`, `check` for the profile of rules naming none.
+pub const PROFILE: &str = "TREASURY_PROFILE";
 /// The config file, where clap has not already been asked (completion).
 pub const CONFIG: &str = "TREASURY_CONFIG";
 /// No colour, as <https://no-color.org> asks.

@@ -76,10 +76,7 @@ fn load_rules(ctx: &Context, args: &CheckArgs) -> Result<(Vec<Rule>, Vec<String>
     let (file, path) = ctx.config_file()?;
     let default = match &ctx.global.sandbox {
         Some(_) => ctx.provider()?.name.to_string(),
-        None => file
-            .default_profile
-            .clone()
-            .unwrap_or_else(|| "default".into()),
+        None => config::profile_name(crate::env::text(crate::env::PROFILE).as_deref(), &file),
     };
     let sandbox = ctx.global.sandbox.is_some();
     let mut rules = alerts::parse_rules(&file.alerts, &default, |profile, names| {
