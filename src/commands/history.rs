@@ -6,7 +6,7 @@ use std::io::Write;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::cli::{HistoryArgs, HistoryCommand, PruneArgs};
+use crate::cli::{Format, HistoryArgs, HistoryCommand, PruneArgs};
 use crate::commands::Context;
 use crate::config;
 use crate::error::{Error, Outcome, Result};
@@ -49,10 +49,19 @@ pub async fn run(ctx: &mut Context<'_>, args: &HistoryArgs) -> Result<Outcome> {
         closed_only: false,
     };
     let sink = ctx.open_sink()?;
+    let (format, file) = sink.into_parts();
+    if !matches!(
+        format,
+        Format::Table | Format::Csv | Format::Json | Format::Ndjson
+    ) {
+        return Err(Error::usage_hint(
+            "history prints table, csv, json or ndjson",
+            "pass -f csv (bank files of recorded rows are not written yet)",
+        ));
+    }
     let Some(store) = Store::open_existing(&path).map_err(read_error)? else {
         return Err(nothing_recorded(args, &wanted));
     };
-    let (format, file) = sink.into_parts();
     let count = match file {
         Some((target, mut file)) => {
             let count = write_rows(&store, &filter, args, &wanted, &mut file, format)?;
@@ -90,7 +99,7 @@ fn write_rows(
     args: &HistoryArgs,
     wanted: &Wanted,
     out: &mut dyn Write,
-    format: crate::cli::Format,
+    format: Format,
 ) -> Result<usize> {
     let mut writer = HistoryWriter::new(format, args.change, out);
     let mut changes = Changes::default();

@@ -79,7 +79,6 @@ impl<W: Write> HistoryWriter<W> {
         let values = values_of(row, self.change);
         match self.format {
             Format::Csv => self.csv_row(&values, places)?,
-            Format::Json | Format::Ndjson => self.json_row(&values, places)?,
             Format::Table => self.held.push(
                 values
                     .iter()
@@ -94,6 +93,8 @@ impl<W: Write> HistoryWriter<W> {
                     })
                     .collect(),
             ),
+            // JSON and NDJSON (the command takes no other format).
+            _ => self.json_row(&values, places)?,
         }
         self.count += 1;
         Ok(())
@@ -169,12 +170,12 @@ impl<W: Write> HistoryWriter<W> {
                 self.out.write_all(lead)?;
                 self.out.write_all(b"], \"errors\": []}\n")?;
             }
-            Format::Ndjson => {}
             Format::Table => {
                 let names = self.names();
                 let held = std::mem::take(&mut self.held);
                 write_table(&names, &held, &mut self.out)?;
             }
+            _ => {}
         }
         self.out.flush()?;
         Ok(self.out)
