@@ -13,6 +13,8 @@ pub const ACCESS_TOKEN: &str = "TREASURY_ACCESS_TOKEN";
 pub const NO_KEYRING: &str = "TREASURY_NO_KEYRING";
 /// The profile in use; clap reads it for `-p`, `check` for the profile of rules naming none.
 pub const PROFILE: &str = "TREASURY_PROFILE";
+/// How long a run waits for the credentials lock held by another run, in seconds (default 120).
+pub const LOCK_WAIT_SECS: &str = "TREASURY_LOCK_WAIT_SECS";
 /// The config file, where clap has not already been asked (completion).
 pub const CONFIG: &str = "TREASURY_CONFIG";
 /// No colour, as <https://no-color.org> asks.
@@ -39,6 +41,15 @@ pub fn text(name: &str) -> Option<String> {
 /// The variable's value as the OS gave it (a path), when it is set and not empty.
 pub fn os(name: &str) -> Option<OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// The variable's value as a whole number of seconds, when it is one.
+pub fn seconds(name: &str) -> Option<std::time::Duration> {
+    text(name)?
+        .trim()
+        .parse()
+        .ok()
+        .map(std::time::Duration::from_secs)
 }
 
 /// Whether the variable is set at all, even to nothing.

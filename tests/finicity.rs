@@ -267,10 +267,19 @@ struct Script {
     wrong_app_key: usize,
     /// Answers every authentication with this instead.
     auth_failure: Option<Reply>,
+    /// Failed authentications so far: from the fifth on, the partner is locked (as Finicity's).
+    auth_failures: usize,
+    /// Holds each authentication this long before answering (to time it out).
+    auth_delay: Option<std::time::Duration>,
+    /// Answers this many authentications with 429 and `Retry-After: retry_after`.
+    rate_limited: usize,
+    retry_after: &'static str,
     /// Treats this many of the first tokens issued as expired.
     expired_tokens: usize,
     /// Answers every accounts list (with a valid token) with this instead.
     data_failure: Option<Reply>,
+    /// Answers every live available-balance call with this (404 when unset).
+    live: Option<Reply>,
     issued: Vec<String>,
 }
 
@@ -301,6 +310,10 @@ impl Finicity {
             .route(
                 "/aggregation/v1/customers/{customer}/accounts",
                 get(customer_accounts),
+            )
+            .route(
+                "/aggregation/v1/customers/{customer}/accounts/{account}/availableBalance/live",
+                get(live_balance),
             )
             .fallback(unknown)
             .with_state(Arc::clone(&script));
@@ -404,15 +417,28 @@ async fn authenticate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let mut script = lock(&shared, &uri);
+    let delay = lock(&shared, &uri).auth_delay;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut script = shared.lock().unwrap_or_else(|e| e.into_inner());
     if let Err(refused) = app_key_ok(&mut script, &headers) {
         return refused;
+    }
+    if script.rate_limited > 0 {
+        script.rate_limited -= 1;
+        return finicity_error(429, 10429, "Too many requests")
+            .with_header("retry-after", script.retry_after);
     }
     if let Some(failure) = &script.auth_failure {
         return failure.clone();
     }
+    if script.auth_failures >= LOCKED_AFTER {
+        return finicity_error(401, 10004, "Partner account locked: contact support");
+    }
     let credentials: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     if credentials["partnerId"] != PARTNER_ID || credentials["partnerSecret"] != SECRET {
+        script.auth_failures += 1;
         return finicity_error(401, 10001, "Invalid credentials");
     }
     let token = format!("{TOKEN_PREFIX}{}", script.issued.len() + 1);
@@ -445,16 +471,27 @@ async fn customer_accounts(
     if let Some(failure) = &script.data_failure {
         return failure.clone();
     }
-    if customer != CUSTOMER_ID {
+    if !customer.starts_with(&CUSTOMER_ID[..8]) {
         return finicity_error(404, 14001, "Customer not found.");
     }
     Reply::json(200, STANDIN_ACCOUNTS)
+}
+
+async fn live_balance(State(shared): State<Shared>, uri: Uri) -> Reply {
+    let script = lock(&shared, &uri);
+    script
+        .live
+        .clone()
+        .unwrap_or_else(|| finicity_error(404, 14999, "no live balance at the stand-in"))
 }
 
 async fn unknown(State(shared): State<Shared>, uri: Uri) -> Reply {
     drop(lock(&shared, &uri));
     finicity_error(404, 14999, "no such path at the stand-in")
 }
+
+/// Finicity locks a partner after five failed authentications.
+const LOCKED_AFTER: usize = 5;
 
 const LOCK_MESSAGE: &str = "stopped after this one attempt: five failed attempts lock the partner at Finicity, and only Finicity support can unlock it";
 
@@ -730,4 +767,335 @@ fn status_names_the_sandbox_provider_asked_for() {
     let fields: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(fields["provider"], "finicity", "{status}");
     assert_eq!(fields["credential_source"], "sandbox", "{status}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner lockout: the stand-in locks the partner after five failed authentications.
+// ---------------------------------------------------------------------------------------------
+
+/// Six profiles of the one partner, each its own customer.
+fn six_profiles(bank: &Finicity) -> TestEnv {
+    let env = TestEnv::new();
+    let text: String = (0..6)
+        .map(|n| {
+            profile_text(&bank.base_url(), &format!("700012345{}", 6 + n))
+                .replace("[profiles.test]", &format!("[profiles.fin{n}]"))
+                + "\n"
+        })
+        .collect();
+    write_profile(&env, &text);
+    env
+}
+
+fn refusal_memory(env: &TestEnv) -> std::path::PathBuf {
+    env.path()
+        .join(".local/state/treasury/finicity/refused-partners.json")
+}
+
+#[track_caller]
+fn not_locked(bank: &Finicity) {
+    let failures = bank.lock().auth_failures;
+    assert!(
+        failures < LOCKED_AFTER,
+        "{failures} failed authentications locked the partner"
+    );
+}
+
+#[test]
+fn profiles_sharing_a_partner_authenticate_once_per_run_at_any_concurrency() {
+    let bank = Finicity::start();
+    let env = six_profiles(&bank);
+    for concurrency in ["1", "6"] {
+        let before = bank.hits(AUTH_PATH);
+        let ok = run(env
+            .cmd()
+            .args(["position", "--concurrency", concurrency, "-f", "json"]));
+        ok.expect_code(0);
+        assert_eq!(
+            bank.hits(AUTH_PATH),
+            before + 1,
+            "--concurrency {concurrency}: {ok}"
+        );
+    }
+    for concurrency in ["1", "6"] {
+        let before = bank.hits(AUTH_PATH);
+        let refused = run(env
+            .cmd()
+            .env("TREASURY_CLIENT_SECRET", format!("wrong-{concurrency}"))
+            .args(["position", "--concurrency", concurrency]));
+        assert_ne!(refused.code, 0, "{refused}");
+        refused.expect_stderr_has("Finicity refused the partner authentication");
+        assert_eq!(
+            bank.hits(AUTH_PATH),
+            before + 1,
+            "--concurrency {concurrency}: {refused}"
+        );
+    }
+    not_locked(&bank);
+}
+
+#[test]
+fn a_refused_secret_is_remembered_until_it_changes_or_login_is_run() {
+    let bank = Finicity::start();
+    let env = bank.env(CUSTOMER_ID);
+    let wrong = |args: &[&str]| {
+        run(env
+            .cmd()
+            .env("TREASURY_CLIENT_SECRET", "rotated-away")
+            .args(args))
+    };
+    let first = wrong(&["balances"]);
+    first.expect_code(3);
+    first.expect_stderr_has("This refusal is remembered");
+    assert_eq!(bank.hits(AUTH_PATH), 1);
+    // A cron job every 15 minutes: the same refused secret is never sent again.
+    for _ in 0..6 {
+        let again = wrong(&["accounts"]);
+        again.expect_code(3).expect_stdout_empty();
+        again.expect_stderr_has("not sending the partner secret of profile 'test'");
+        again.expect_stderr_has(&format!("for partner {PARTNER_ID}"));
+        again.expect_stderr_has("treasury login -p test");
+        assert!(!again.stderr.contains("rotated-away"), "{again}");
+    }
+    assert_eq!(bank.hits(AUTH_PATH), 1, "nothing more was sent");
+    not_locked(&bank);
+    let memory = std::fs::read_to_string(refusal_memory(&env)).expect("the refusal is kept");
+    assert!(memory.contains(PARTNER_ID), "{memory}");
+    assert!(
+        !memory.contains("rotated-away") && !memory.contains(APP_KEY),
+        "{memory}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(refusal_memory(&env))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A changed secret is tried at once.
+    let right = run(env.cmd().args(["balances", "-f", "csv"]));
+    right.expect_code(0);
+    assert_eq!(bank.hits(AUTH_PATH), 2);
+    // `login` tries even a secret refused before, once.
+    let refused_login = login(&env, &bank, "rotated-away");
+    refused_login.expect_code(3);
+    assert_eq!(bank.hits(AUTH_PATH), 3);
+    let retried = login(&env, &bank, "rotated-away");
+    retried.expect_code(3);
+    assert_eq!(bank.hits(AUTH_PATH), 4, "login sends it again");
+    not_locked(&bank);
+}
+
+#[test]
+fn a_timed_out_authentication_is_never_resent() {
+    let bank = Finicity::start();
+    bank.lock().auth_delay = Some(std::time::Duration::from_secs(3));
+    let env = six_profiles(&bank);
+    let timed_out = run(env.cmd().args([
+        "--timeout",
+        "1",
+        "--retries",
+        "5",
+        "position",
+        "--concurrency",
+        "1",
+    ]));
+    assert_eq!(timed_out.code, 6, "{timed_out}");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(
+        bank.hits(AUTH_PATH),
+        1,
+        "one authentication for six profiles: {timed_out}"
+    );
+    assert_eq!(bank.hits(ACCOUNTS_PATH), 0);
+}
+
+#[test]
+fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
+    let bank = Finicity::start();
+    {
+        let mut script = bank.lock();
+        script.rate_limited = 1;
+        script.retry_after = "1";
+    }
+    let env = bank.env(CUSTOMER_ID);
+    let started = std::time::Instant::now();
+    let waited = run(env.cmd().args(["balances", "-f", "csv"]));
+    waited.expect_code(0);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "{waited}"
+    );
+    assert_eq!(bank.hits(AUTH_PATH), 2, "one 429, then the token");
+
+    {
+        let mut script = bank.lock();
+        script.rate_limited = 100;
+        script.retry_after = "120";
+    }
+    let env = bank.env(CUSTOMER_ID);
+    let limited = run(env.cmd().args(["balances"]));
+    limited.expect_code(6).expect_stdout_empty();
+    limited.expect_stderr_has("rate limit");
+    limited.expect_stderr_has("try again in 120 s");
+    assert!(!limited.stderr.contains("check app_key"), "{limited}");
+    assert_eq!(
+        bank.hits(AUTH_PATH),
+        3,
+        "a wait over --max-wait is not waited"
+    );
+    assert!(
+        !refusal_memory(&env).exists(),
+        "a rate limit is not a refusal"
+    );
+}
+
+/// Issue 18: the default `--totals last` adds every account's latest balance, so the stale
+/// account (dated 2026-01-09) is in the USD total, and a note names it.
+#[test]
+fn the_usd_total_covers_every_usd_account_shown_and_names_the_older_one() {
+    let env = TestEnv::new();
+    let table = sandbox(&env, &["balances", "-f", "table"]);
+    table.expect_code(5);
+    let usd: Vec<&str> = table
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with(" 5011") && l.contains(" USD "))
+        .collect();
+    assert_eq!(usd.len(), 5, "{table}");
+    let usd_total = table
+        .stdout
+        .lines()
+        .find(|l| l.contains("TOTAL") && l.contains("USD"))
+        .unwrap();
+    assert!(usd_total.contains("5 accounts"), "{table}");
+    assert!(usd_total.contains("2026-01-09..2026-01-15"), "{table}");
+    // 1250.10 + 250000.00 - 1547.62 - 25000.00 + 98765.43; the card and the credit line send
+    // no available balance: left out of that sum and counted.
+    assert!(usd_total.contains("323,467.91"), "{table}");
+    assert!(usd_total.contains("349,190.55 (2 absent)"), "{table}");
+    table.expect_stdout_has(
+        "Note: the USD total adds each account's latest balance; not dated 2026-01-15: 101732/5011648377 as of 2026-01-09",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 18: every number right, nothing lost, against the stand-in.
+// ---------------------------------------------------------------------------------------------
+
+/// A stand-in answering the accounts list with `accounts` (a JSON array's items).
+fn standin_with(accounts: &str) -> (Finicity, TestEnv) {
+    let bank = Finicity::start();
+    bank.lock().data_failure = Some(Reply::json(200, format!(r#"{{"accounts":[{accounts}]}}"#)));
+    let env = bank.env(CUSTOMER_ID);
+    (bank, env)
+}
+
+const CHECKING: &str = r#"{"id":"9100000001","name":"Checking","balance":1000.00,"type":"checking","status":"active","institutionId":"4222","balanceDate":1770026400,"currency":"USD","detail":{"availableBalanceAmount":900.00}}"#;
+
+#[test]
+fn one_malformed_record_is_one_unreadable_account_and_the_rest_are_reported() {
+    let bad = r#"{"id":"9100000009","name":"Bad","balance":"12.00","status":"active","balanceDate":1770026400,"currency":"USD"}"#;
+    let (_bank, env) = standin_with(&format!("{CHECKING},{bad}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.expect_stderr_has("account 9100000009: UNREADABLE");
+}
+
+#[test]
+fn an_error_body_with_a_200_is_not_an_empty_customer() {
+    let bank = Finicity::start();
+    bank.lock().data_failure = Some(Reply::json(
+        200,
+        r#"{"code":38000,"message":"Aggregation in progress"}"#,
+    ));
+    let env = bank.env(CUSTOMER_ID);
+    let balances = run(env.cmd().args(["balances", "-f", "csv", "--allow-empty"]));
+    balances.expect_code(4).expect_stdout_empty();
+    balances.expect_stderr_has("Aggregation in progress");
+    let position = run(env.cmd().args(["position", "-p", "test", "-f", "json"]));
+    position.check(
+        position.code != 0,
+        "a position over a failed bank is not complete",
+    );
+    position.expect_stderr_has("Aggregation in progress");
+}
+
+#[test]
+fn one_account_listed_twice_is_counted_once_in_a_position() {
+    let older = CHECKING
+        .replace("1000.00", "1005.00")
+        .replace("1770026400", "1769940000");
+    let (_bank, env) = standin_with(&format!("{older},{CHECKING}"));
+    let out = run(env.cmd().args(["position", "-p", "test", "-f", "json"]));
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{out}"));
+    let usd = doc["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["scope"] == "currency" && t["currency"] == "USD")
+        .unwrap_or_else(|| panic!("{out}"));
+    // The newest balance (2026-02-02, 1000.00), once; never 2005.00.
+    assert_eq!(usd["ending_ledger"].to_string(), "1000.00", "{out}");
+    assert_eq!(usd["rows"], 1, "{out}");
+    out.expect_stderr_has("account 9100000001 came back 2 times");
+}
+
+#[test]
+fn balance_dates_in_milliseconds_zero_or_negative_are_never_1970_or_year_58011() {
+    let millis = CHECKING.replace("1770026400", "1770026400000");
+    let zero = CHECKING
+        .replace("9100000001", "9100000002")
+        .replace("1770026400", "0");
+    let negative = CHECKING
+        .replace("9100000001", "9100000003")
+        .replace("1770026400", "-1");
+    let (_bank, env) = standin_with(&format!("{millis},{zero},{negative}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    out.expect_stdout_has(
+        "9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,2026-02-02T10:00:00Z",
+    );
+    assert!(
+        !out.stdout.contains("1970") && !out.stdout.contains("1969"),
+        "{out}"
+    );
+    out.expect_stderr_has("account 4222/9100000002: BAD-DATE");
+    out.expect_stderr_has("account 4222/9100000003: BAD-DATE");
+}
+
+#[test]
+fn a_pending_record_with_a_balance_date_is_not_summed() {
+    let pending = CHECKING
+        .replace("9100000001", "9100000004")
+        .replace("\"active\"", "\"pending\"");
+    let (_bank, env) = standin_with(&format!("{CHECKING},{pending}"));
+    let out = run(env.cmd().args(["balances", "-f", "csv"]));
+    out.expect_code(5);
+    assert!(!out.stdout.contains("9100000004"), "{out}");
+    out.expect_stderr_has("9100000004: PENDING");
+}
+
+#[test]
+fn a_failing_live_call_is_sent_once_and_loses_only_that_accounts_live_read() {
+    let (bank, env) = standin_with(CHECKING);
+    bank.lock().live = Some(finicity_error(503, 10503, "Service unavailable"));
+    let out = run(env
+        .cmd()
+        .args(["--retries", "3", "balances", "-f", "csv", "--live"]));
+    out.expect_code(5);
+    // The listed balance stays.
+    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.expect_stderr_has("LIVE-10503");
+    let live_calls: usize = bank
+        .lock()
+        .hits
+        .iter()
+        .filter(|(path, _)| path.ends_with("/live"))
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(live_calls, 1, "a billed call is never retried");
 }

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::error::BankError;
+use crate::error::{BankError, Error};
 use crate::http::body_excerpt;
 
 #[derive(Deserialize)]
@@ -37,6 +37,17 @@ pub fn bank_error(bank: &str, status: u16, body: &[u8]) -> BankError {
             hint: None,
         },
     }
+}
+
+/// A 2xx answer without the list it should hold (`what`): an error body sent with a success
+/// status (`{"code":..,"message":..}`), or another shape. Never "no accounts": exit 4, naming
+/// what the bank said.
+pub fn no_list(bank: &str, what: &str, status: u16, body: &[u8]) -> Error {
+    let said = bank_error(bank, status, body);
+    Error::Rejected(BankError {
+        message: format!("{bank} answered without {what}: {}", said.message),
+        ..said
+    })
 }
 
 #[cfg(test)]

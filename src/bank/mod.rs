@@ -13,6 +13,7 @@ mod merge;
 mod merge_tests;
 pub mod openbanking;
 pub mod provider;
+pub mod records;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};

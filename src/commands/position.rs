@@ -283,4 +283,7 @@ fn warn(ctx: &Context, position: &Position) {
             _ => ctx.term.problem(&line),
         }
     }
+    for repeated in &position.repeated {
+        ctx.term.warn(repeated);
+    }
 }

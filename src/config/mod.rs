@@ -10,7 +10,7 @@ mod save;
 mod tests;
 
 pub use alerts::AlertFile;
-use keys::{check_environment, check_keys, provider_settings};
+use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
 
@@ -74,6 +74,12 @@ pub struct ProfileFile {
     pub consent_days: Option<u32>,
     /// Reads allowed per account per 24 hours (open banking: default 4; 0 = no budget).
     pub daily_reads: Option<u32>,
+    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
+    /// key id registered in the directory (the `kid` of what the profile signs).
+    pub issuer: Option<String>,
+    pub signing_kid: Option<String>,
+    /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
+    pub revoke_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -96,6 +102,10 @@ pub enum AuthMode {
     ClientSecret,
     PrivateKeyJwt,
     Mtls,
+    /// A public client proven by PKCE alone: Chase browser logins only. Not offered by
+    /// `login --auth`, which is for client-credentials profiles.
+    #[value(skip)]
+    None,
 }
 
 impl AuthMode {
@@ -104,6 +114,7 @@ impl AuthMode {
             AuthMode::ClientSecret => "client-secret",
             AuthMode::PrivateKeyJwt => "private-key-jwt",
             AuthMode::Mtls => "mtls",
+            AuthMode::None => "none",
         }
     }
 }
@@ -235,6 +246,21 @@ pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
         .unwrap_or_default()
 }
 
+/// What a profile without `base_url` can add: the environments its provider documents an API
+/// host for (Chase's `qa` has none), else `base_url` alone.
+fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
+    let hosted: Vec<String> = provider
+        .environments
+        .iter()
+        .filter(|e| (provider.default_base_url)(Some(**e), auth).is_some())
+        .map(|e| format!("\"{}\"", e.name()))
+        .collect();
+    match hosted.is_empty() {
+        true => "base_url".to_string(),
+        false => format!("environment = {} (or base_url)", hosted.join(" or ")),
+    }
+}
+
 /// Resolves a named profile of the file into a usable one.
 pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
@@ -244,6 +270,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     check_keys(name, raw, provider, path)?;
     check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
+    check_auth(name, auth, provider, path)?;
     let base_url = match (
         &raw.base_url,
         (provider.default_base_url)(raw.environment, auth),
@@ -264,7 +291,8 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
                 format!(
-                    "add environment = \"uat\" or \"prod\" under [profiles.{name}] in {}",
+                    "add {} under [profiles.{name}] in {}",
+                    hosted_environments(provider, auth),
                     path.display()
                 ),
             ))

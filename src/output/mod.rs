@@ -7,6 +7,7 @@ mod position;
 mod position_table;
 mod stream;
 mod table;
+mod table_totals;
 
 pub use stream::BalanceWriter;
 

@@ -4,18 +4,15 @@
 //! Rows are rendered twice (once to measure, once to write) instead of being held as cells, so
 //! a table needs little more memory than the report itself, whatever its length.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use chrono::NaiveDate;
-use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
+use super::table_totals::{total_lines, TotalLines};
 use super::{
     account_record, balance_record, field_index, printable, Cell, TableOptions, TableStyle,
     ACCOUNT_FIELDS, BALANCE_FIELDS,
 };
-use crate::cli::Totals as TotalsChoice;
 pub(super) use crate::model::format_amount_grouped;
 use crate::model::{Account, BalanceRow, Report};
 
@@ -59,45 +56,6 @@ const ACCOUNT_DROP_ORDER: [usize; 3] = [4, 3, 1];
 const BALANCE_SHORTENED: [usize; 1] = [1];
 const ACCOUNT_SHORTENED: [usize; 2] = [1, 3];
 const SHORTEST_NAME: usize = 12;
-
-/// Sums of one currency on one date; `None` where a sum no longer fits a decimal. `absent`
-/// counts, per column, the accounts whose amount the bank did not send (left out of the sum).
-struct Totals {
-    places: u32,
-    accounts: usize,
-    sums: [Option<Decimal>; 4],
-    absent: [usize; 4],
-}
-
-impl Default for Totals {
-    fn default() -> Self {
-        Totals {
-            places: 0,
-            accounts: 0,
-            sums: [Some(Decimal::ZERO); 4],
-            absent: [0; 4],
-        }
-    }
-}
-
-impl Totals {
-    /// One total cell: blank when every amount was absent, the sum otherwise, saying how many
-    /// absent amounts it left out.
-    fn cell(&self, column: usize) -> String {
-        let absent = self.absent[column];
-        if absent == self.accounts {
-            return String::new();
-        }
-        let sum = self.sums[column].map_or_else(
-            || "(too large)".to_string(),
-            |v| format_amount_grouped(v, self.places),
-        );
-        match absent {
-            0 => sum,
-            n => format!("{sum} ({n} absent)"),
-        }
-    }
-}
 
 /// One column: its header, alignment, the width its widest cell needs, and whether it shows.
 struct Column {
@@ -147,15 +105,18 @@ impl Layout {
         sum.saturating_sub(1)
     }
 
-    /// Shortens names, then drops columns in `drop_order`, until the table fits `limit`; then
-    /// gives shortened names back what room is left. A number is never cut.
+    /// Shortens names, then drops columns in `drop_order` (an index past the last column is
+    /// skipped), until the table fits `limit`; then gives shortened names back what room is
+    /// left. A number is never cut.
     pub(super) fn fit(&mut self, limit: usize, shortened: &[usize], drop_order: &[usize]) {
         if self.total() <= limit {
             return;
         }
         for &i in shortened {
             let over = self.total().saturating_sub(limit);
-            let column = &mut self.columns[i];
+            let Some(column) = self.columns.get_mut(i) else {
+                continue;
+            };
             column.width = column
                 .width
                 .saturating_sub(over)
@@ -165,12 +126,24 @@ impl Layout {
             if self.total() <= limit {
                 break;
             }
-            self.columns[i].shown = false;
+            if let Some(column) = self.columns.get_mut(i) {
+                column.shown = false;
+            }
         }
         for &i in shortened {
             let room = limit.saturating_sub(self.total());
-            let column = &mut self.columns[i];
-            column.width = (column.width + room).min(column.natural);
+            if let Some(column) = self.columns.get_mut(i).filter(|c| c.shown) {
+                column.width = (column.width + room).min(column.natural);
+            }
+        }
+    }
+
+    /// Under a table that lost columns to the width: how many, which, and the way to see them.
+    pub(super) fn write_hidden_note(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self.columns.iter().filter(|c| !c.shown).count() {
+            0 => Ok(()),
+            1 => writeln!(out, "Note: 1 column hidden; use --wide to show it"),
+            n => writeln!(out, "Note: {n} columns hidden; use --wide to show them"),
         }
     }
 
@@ -207,26 +180,39 @@ impl Layout {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match style {
-            TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total() + 1)),
+            TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total())),
             TableStyle::Plain => Ok(()),
         }
     }
 }
 
-/// `text` cut to `width` columns, ending in `…` when cut.
+/// `text` cut to `width` columns in the middle, `…` where the cut is: names that differ only
+/// at their end (`OPERATING USD 0001`, `… BRANCH LONDON`) stay told apart.
 fn shorten(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     if text.width() <= width {
         return text.into();
     }
-    let mut cut = String::new();
-    for c in text.chars() {
-        if cut.width() + c.to_string().width() + 1 > width {
+    let room = width.saturating_sub(1);
+    let tail_room = room / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_width = 0;
+    for c in text.chars().rev() {
+        let w = c.to_string().width();
+        if tail_width + w > tail_room {
             break;
         }
-        cut.push(c);
+        tail_width += w;
+        tail.push(c);
     }
-    cut.push('…');
-    cut.into()
+    let mut head = String::new();
+    for c in text.chars() {
+        if head.width() + c.to_string().width() + tail_width > room {
+            break;
+        }
+        head.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{}…{}", head.trim_end(), tail.trim_start()).into()
 }
 
 fn balance_cells(row: &BalanceRow) -> Vec<String> {
@@ -244,71 +230,6 @@ fn balance_cells(row: &BalanceRow) -> Vec<String> {
         .collect()
 }
 
-fn amounts(row: &BalanceRow) -> [Option<Decimal>; 4] {
-    let b = &row.balance;
-    [
-        b.opening_available,
-        b.opening_ledger,
-        b.ending_available,
-        b.ending_ledger,
-    ]
-}
-
-/// Per-currency totals of every as-of date in the report.
-fn totals_of(rows: &[BalanceRow]) -> BTreeMap<(NaiveDate, String), Totals> {
-    let mut totals: BTreeMap<(NaiveDate, String), Totals> = BTreeMap::new();
-    for row in rows {
-        let places = row.account.currency.decimal_places;
-        let total = totals
-            .entry((row.balance.as_of_date, row.account.currency.code.clone()))
-            .or_default();
-        total.places = total.places.max(places);
-        total.accounts += 1;
-        for (column, amount) in amounts(row).into_iter().enumerate() {
-            match amount {
-                Some(amount) => {
-                    let sum = &mut total.sums[column];
-                    *sum = sum.and_then(|s| s.checked_add(amount));
-                }
-                None => total.absent[column] += 1,
-            }
-        }
-    }
-    totals
-}
-
-/// The TOTAL rows `--totals` asks for: each currency's on its latest as-of date (the closing
-/// position), on every date, or none.
-fn total_rows(rows: &[BalanceRow], choice: TotalsChoice) -> Vec<Vec<String>> {
-    if choice == TotalsChoice::None {
-        return Vec::new();
-    }
-    let totals = totals_of(rows);
-    let mut last: BTreeMap<&str, NaiveDate> = BTreeMap::new();
-    for (date, currency) in totals.keys() {
-        let latest = last.entry(currency).or_insert(*date);
-        *latest = (*latest).max(*date);
-    }
-    totals
-        .iter()
-        .filter(|((date, currency), _)| {
-            choice == TotalsChoice::Each || last.get(currency.as_str()) == Some(date)
-        })
-        .map(|((date, currency), total)| {
-            let plural = if total.accounts == 1 { "" } else { "s" };
-            let mut cells = vec![
-                "TOTAL".to_string(),
-                format!("{} account{plural}", total.accounts),
-                String::new(),
-                printable(currency).into_owned(),
-                date.to_string(),
-            ];
-            cells.extend((0..total.sums.len()).map(|column| total.cell(column)));
-            cells
-        })
-        .collect()
-}
-
 pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
     if report.rows.is_empty() {
         return writeln!(out, "No balances.");
@@ -317,7 +238,10 @@ pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) ->
     for row in &report.rows {
         layout.measure(&balance_cells(row));
     }
-    let totals = total_rows(&report.rows, options.totals);
+    let TotalLines {
+        rows: totals,
+        notes,
+    } = total_lines(&report.rows, options.totals);
     for cells in &totals {
         layout.measure(cells);
     }
@@ -337,7 +261,11 @@ pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) ->
             layout.write_row(cells, out)?;
         }
     }
-    layout.write_rule(options.style, '─', out)
+    layout.write_rule(options.style, '─', out)?;
+    for note in notes {
+        writeln!(out, "Note: {note}")?;
+    }
+    layout.write_hidden_note(out)
 }
 
 pub fn accounts(
@@ -365,7 +293,8 @@ pub fn accounts(
     for account in accounts {
         layout.write_row(&cells(account), out)?;
     }
-    layout.write_rule(options.style, '─', out)
+    layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
 //! Unit tests of the table: columns fitted to the width, totals, escaping.
 
 use super::*;
+use crate::cli::Totals as TotalsChoice;
 use crate::model::{Balance, BalanceRow, Currency};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -130,7 +133,7 @@ fn long_names_are_shortened_before_columns_go() {
 }
 
 #[test]
-fn totals_last_keeps_each_currencys_latest_date() {
+fn totals_last_adds_each_accounts_latest_balance() {
     let mut later = row("2", "USD", 2, "5");
     later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
     let report = Report {
@@ -152,9 +155,83 @@ fn totals_last_keeps_each_currencys_latest_date() {
         totals(TotalsChoice::Last),
         [
             "TOTAL 1 account JPY 2026-01-02",
-            "TOTAL 1 account USD 2026-01-03"
+            // Account 1 (only on Jan 2) is not left out of the USD total.
+            "TOTAL 2 accounts USD 2026-01-02..2026-01-03"
         ]
     );
     assert_eq!(totals(TotalsChoice::Each).len(), 3);
     assert!(totals(TotalsChoice::None).is_empty());
+}
+
+#[test]
+fn names_are_shortened_in_the_middle_so_their_ends_still_differ() {
+    assert_eq!(shorten("OPERATING USD 0001", 12), "OPERAT…0001");
+    assert_eq!(shorten("OPERATING USD 0002", 12), "OPERAT…0002");
+    assert_eq!(shorten("SHORT", 12), "SHORT");
+    for width in 2..20 {
+        let cut = shorten("JPMORGAN CHASE BANK, N.A. - LONDON BRANCH", width);
+        assert!(cut.width() <= width, "{cut} at {width}");
+    }
+    assert_eq!(shorten("日本語の口座名称です", 9).width(), 9);
+}
+
+#[test]
+fn rules_on_a_terminal_are_exactly_as_wide_as_the_rows() {
+    let report = Report {
+        rows: vec![row("1", "USD", 2, "12223.5"), row("2", "JPY", 0, "1500")],
+        errors: vec![],
+    };
+    let options = TableOptions {
+        style: TableStyle::Terminal,
+        ..TableOptions::plain()
+    };
+    let table = text(&report, &options);
+    let widest = table
+        .lines()
+        .filter(|l| !l.starts_with(['─', '═']))
+        .map(|l| l.width())
+        .max()
+        .unwrap();
+    let rules: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with(['─', '═']))
+        .collect();
+    assert_eq!(rules.len(), 4, "{table}");
+    for rule in rules {
+        assert_eq!(rule.chars().count(), widest, "{table}");
+    }
+}
+
+fn totals_last_covers_every_account_and_names_the_older_ones() {
+    let mut later = row("2", "USD", 2, "5");
+    later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();
+    let mut older_again = row("1", "USD", 2, "100");
+    older_again.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let report = Report {
+        // Account 1 on Jan 1 and Jan 2 (its latest), account 2 on Jan 3.
+        rows: vec![older_again, row("1", "USD", 2, "1"), later],
+        errors: vec![],
+    };
+    let table = text(&report, &TableOptions::plain());
+    let total = table.lines().find(|l| l.contains("TOTAL")).unwrap();
+    let cells: Vec<&str> = total.split_whitespace().collect();
+    assert_eq!(
+        cells,
+        [
+            "TOTAL",
+            "2",
+            "accounts",
+            "USD",
+            "2026-01-02..2026-01-03",
+            "6.00",
+            "6.00",
+            "6.00",
+            "6.00"
+        ],
+        "{table}"
+    );
+    assert!(
+        table.contains("Note: the USD total adds each account's latest balance; not dated 2026-01-03: B/1 as of 2026-01-02"),
+        "{table}"
+    );
 }

@@ -202,6 +202,7 @@ impl Position {
                 r.unrated.join(", ")
             ));
         }
+        notes.extend(self.repeated.iter().cloned());
         let stale = self.stale_rows().count();
         if stale > 0 {
             notes.push(format!(

@@ -3,6 +3,7 @@
 
 pub mod age;
 mod entries;
+mod newest;
 pub mod rates;
 pub mod totals;
 
@@ -202,6 +203,8 @@ pub struct Position {
     pub account_errors: Vec<ProfileAccountError>,
     /// `--max-age`, as given, for the stale-row messages.
     pub max_age: Option<Duration>,
+    /// Accounts a bank answered more than once: counted once, by their newest balance.
+    pub repeated: Vec<String>,
 }
 
 /// How a position command ended, for `error.rs`'s exit codes.
@@ -252,6 +255,7 @@ pub fn build(
         failed: Vec::new(),
         account_errors: Vec::new(),
         max_age,
+        repeated: Vec::new(),
     };
     let mut all = Totals::default();
     for part in parts {
@@ -266,6 +270,8 @@ pub fn build(
                 continue;
             }
         };
+        let (report, repeated) = newest::newest_per_account(report, &part.profile);
+        position.repeated.extend(repeated);
         let mut own = Totals::default();
         for row in &report.rows {
             all.add(row)?;
@@ -304,6 +310,18 @@ pub fn build(
     Ok(position)
 }
 
+/// How to give `rates` a rate for `code`, in the layout the file has.
+fn how_to_add_a_rate(rates: &Rates, code: &str) -> String {
+    match rates.as_of {
+        // A line added to the ECB layout would make the file invalid: it has one data line.
+        Some(_) => format!(
+            "add a column '{code}' to both lines of the ECB file (its rate as units per 1 {}), or use a 'CURRENCY,RATE' file",
+            rates.base
+        ),
+        None => format!("add a line '{code},RATE' to the rates file"),
+    }
+}
+
 /// Converts every rated row and computes the grand total; refuses unrated currencies unless told.
 fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result<()> {
     let unrated: Vec<&str> = position
@@ -317,8 +335,9 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
         return Err(Error::usage_hint(
             format!("{} has no rate for {list}", rates.source),
             format!(
-                "add a line '{},RATE' to the rates file, or pass --skip-unrated to leave {list} out of the {} total",
-                unrated[0], rates.target
+                "{}, or pass --skip-unrated to leave {list} out of the {} total",
+                how_to_add_a_rate(rates, unrated[0]),
+                rates.target
             ),
         ));
     }

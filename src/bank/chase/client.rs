@@ -12,17 +12,20 @@ use tokio::task::JoinSet;
 
 use super::errors::{data_error, unreadable};
 use super::mapping;
-use super::wire::{Accounts, Descriptor, Entry};
+use super::wire::{Descriptor, Entry, Page};
+use crate::bank::code_message::no_list;
+use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::error::{Error, Result};
 use crate::http::{Answer, HeaderText, Http};
-use crate::model::{Account, Report};
+use crate::model::{Account, AccountError, Report};
 use crate::oauth::refresh::LoginTokens;
 use crate::query::AccountRef;
+use serde::Deserialize;
 
 /// Accounts asked for per page; the server may send fewer.
 pub const PAGE_LIMIT: u32 = 100;
-/// More pages than this is a server that never ends its list.
-const MAX_PAGES: usize = 10_000;
+/// More pages than this is a server that never ends its list (docs/providers/chase.md).
+pub const MAX_PAGES: usize = 1_000;
 /// `GET /accounts/{accountId}` requests in flight at once.
 pub const DETAIL_CONCURRENCY: usize = 4;
 
@@ -54,8 +57,9 @@ impl Client {
 
     /// Every account the consent shares, of any type, in Chase's order.
     pub async fn accounts(&self) -> Result<Vec<Account>> {
-        let entries = self.entries().await?;
-        Ok(entries
+        let listed = self.entries().await?;
+        Ok(listed
+            .entries
             .iter()
             .map(|e| mapping::account_of(&e.account))
             .collect())
@@ -63,44 +67,56 @@ impl Client {
 
     /// Current balances of the requested accounts (all when none are).
     pub async fn balances(&self, wanted: &[AccountRef]) -> Result<Report> {
-        let entries = self.entries().await?;
-        let (selected, mut errors) = mapping::select(&entries, wanted);
-        let detailed = self
+        let listed = self.entries().await?;
+        let (selected, mut errors) = mapping::select(&listed.entries, wanted);
+        let (detailed, mut failed) = self
             .with_details(selected.into_iter().cloned().collect())
             .await?;
         let mut report = mapping::into_report(&detailed, Utc::now());
         report.errors.append(&mut errors);
+        report.errors.append(&mut failed);
+        report.errors.extend(listed.unreadable);
         Ok(report)
     }
 
-    /// `GET /accounts`, page after page, until the server gives no `nextOffset`.
-    pub async fn entries(&self) -> Result<Vec<Entry>> {
-        let mut entries = Vec::new();
+    /// `GET /accounts`, page after page, until the server gives no `nextOffset`; a record that
+    /// cannot be read is a per-account error. A cursor sent twice, a page holding only accounts
+    /// already listed, or more than `MAX_PAGES` pages stop the list; fewer accounts than the
+    /// `totalElements` the server announced is an error, never a silently shorter list.
+    pub async fn entries(&self) -> Result<Listed> {
+        let mut listed = Listed::default();
+        let mut ids = HashSet::new();
         let mut seen = HashSet::new();
         let mut offset: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        let mut announced = None;
+        for number in 1..=MAX_PAGES {
             let page = self.page(offset.as_deref()).await?;
-            entries.extend(page.accounts);
-            match page
-                .page
-                .and_then(|p| p.next_offset)
-                .filter(|o| !o.is_empty())
-            {
-                None => return Ok(entries),
+            let before = ids.len();
+            ids.extend(page.entries.iter().map(|e| e.account.account_id.clone()));
+            ids.extend(page.unreadable.iter().map(|e| e.account_id.clone()));
+            let fresh = ids.len() > before || page.entries.is_empty() && page.unreadable.is_empty();
+            listed.entries.extend(page.entries);
+            listed.unreadable.extend(page.unreadable);
+            announced = page.total_elements.or(announced);
+            match page.next_offset.filter(|o| !o.is_empty()) {
+                None => return check_total(listed, ids.len(), announced),
                 Some(next) if !seen.insert(next.clone()) => {
-                    return Err(Error::unavailable(format!(
-                        "Chase sent the page cursor '{next}' twice: its accounts list does not end"
+                    return Err(endless(format!("it sent the page cursor '{next}' twice")))
+                }
+                Some(_) if !fresh => {
+                    return Err(endless(format!(
+                        "page {number} held only accounts already listed"
                     )))
                 }
                 Some(next) => offset = Some(next),
             }
         }
-        Err(Error::unavailable(format!(
-            "Chase's accounts list went on for more than {MAX_PAGES} pages"
+        Err(endless(format!(
+            "it went on for more than {MAX_PAGES} pages, treasury's bound"
         )))
     }
 
-    async fn page(&self, offset: Option<&str>) -> Result<Accounts> {
+    async fn page(&self, offset: Option<&str>) -> Result<PageRead> {
         let mut url = self.url(&["accounts"]);
         {
             let mut query = url.query_pairs_mut();
@@ -110,12 +126,43 @@ impl Client {
             query.append_pair("limit", &PAGE_LIMIT.to_string());
         }
         let answer = self.get(&url).await?;
-        serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("an accounts list", &answer.body, &e))
+        let value: serde_json::Value = serde_json::from_slice(&answer.body)
+            .map_err(|e| unreadable("an accounts list", &answer.body, &e))?;
+        let paging: Page = value
+            .get("page")
+            .and_then(|p| Page::deserialize(p).ok())
+            .unwrap_or_default();
+        let id_of = |record: &serde_json::Value| {
+            let flat = record.get("accountId");
+            let wrapped = record
+                .as_object()
+                .and_then(|o| o.values().next())
+                .and_then(|inner| inner.get("accountId"));
+            text_of(flat.or(wrapped))
+        };
+        match read_list_value::<Entry>(&value, &["accounts"], "Chase", id_of) {
+            ListAnswer::List {
+                records,
+                unreadable,
+            } => Ok(PageRead {
+                entries: records,
+                unreadable,
+                next_offset: paging.next_offset,
+                total_elements: paging.total_elements,
+            }),
+            ListAnswer::NoList => Err(no_list(
+                "Chase",
+                "an accounts list",
+                answer.status,
+                &answer.body,
+            )),
+        }
     }
 
-    /// The entries, those without balances replaced by their `GET /accounts/{accountId}`.
-    async fn with_details(&self, entries: Vec<Entry>) -> Result<Vec<Entry>> {
+    /// The entries, those without balances replaced by their `GET /accounts/{accountId}`; an
+    /// account whose detail call fails (or answers for another account) is a per-account
+    /// error and is left out, the others are reported. A refused login stops everything.
+    async fn with_details(&self, entries: Vec<Entry>) -> Result<(Vec<Entry>, Vec<AccountError>)> {
         let permits = Arc::new(Semaphore::new(DETAIL_CONCURRENCY));
         let mut tasks = JoinSet::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -129,12 +176,29 @@ impl Client {
                 (index, client.detail(&entry).await)
             });
         }
-        let mut entries = entries;
+        let mut entries: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+        let mut failed = Vec::new();
         while let Some(joined) = tasks.join_next().await {
             let (index, detail) = joined.map_err(|e| Error::Internal(e.into()))?;
-            entries[index].account = detail?;
+            let Some(entry) = entries[index].as_mut() else {
+                continue;
+            };
+            match detail {
+                Ok(account) if account.account_id == entry.account.account_id => {
+                    entry.account = account.detailed(&entry.account)
+                }
+                Ok(other) => {
+                    failed.push(wrong_account(&entry.account, &other.account_id));
+                    entries[index] = None;
+                }
+                Err(error @ Error::Auth { .. }) => return Err(error),
+                Err(error) => {
+                    failed.push(detail_failed(&entry.account, &error));
+                    entries[index] = None;
+                }
+            }
         }
-        Ok(entries)
+        Ok((entries.into_iter().flatten().collect(), failed))
     }
 
     /// One account's details: FDX sends the account object itself, or wrapped in its type key
@@ -188,6 +252,72 @@ impl Client {
         }
         url
     }
+}
+
+/// The accounts list: its entries, and an error per record that could not be read.
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub entries: Vec<Entry>,
+    pub unreadable: Vec<AccountError>,
+}
+
+/// One page as read.
+struct PageRead {
+    entries: Vec<Entry>,
+    unreadable: Vec<AccountError>,
+    next_offset: Option<String>,
+    total_elements: Option<u64>,
+}
+
+fn endless(why: String) -> Error {
+    Error::Unavailable {
+        message: format!("Chase's accounts list does not end: {why}"),
+        hint: Some(format!(
+            "treasury stops a list at a repeated cursor, a page of accounts already listed, or \
+             {MAX_PAGES} pages; contact Chase's API support"
+        )),
+    }
+}
+
+/// Fewer accounts than the `totalElements` the server announced: an account went missing
+/// between pages (a retried page answered differently), so the list cannot be trusted.
+fn check_total(listed: Listed, distinct: usize, announced: Option<u64>) -> Result<Listed> {
+    match announced {
+        Some(total) if (distinct as u64) < total => Err(Error::Unavailable {
+            message: format!(
+                "Chase announced {total} accounts (totalElements) but its pages held {distinct}: \
+                 an account is missing from the list"
+            ),
+            hint: Some("run the command again; if it persists, contact Chase's API support".into()),
+        }),
+        _ => Ok(listed),
+    }
+}
+
+fn wrong_account(asked: &Descriptor, answered: &str) -> AccountError {
+    mapping::error_for(
+        asked,
+        "WRONG-ACCOUNT",
+        format!(
+            "Chase answered GET /accounts/{} with account '{answered}': neither is reported from it",
+            asked.account_id
+        ),
+    )
+}
+
+fn detail_failed(asked: &Descriptor, error: &Error) -> AccountError {
+    let code = match error {
+        Error::Rejected(bank) => bank
+            .code
+            .clone()
+            .unwrap_or_else(|| format!("HTTP-{}", bank.status)),
+        _ => "UNAVAILABLE".into(),
+    };
+    mapping::error_for(
+        asked,
+        &code,
+        format!("Chase's details of this account failed: {error}"),
+    )
 }
 
 /// A random UUID (version 4), as FDX asks for each request.

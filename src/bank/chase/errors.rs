@@ -34,7 +34,7 @@ pub fn unreadable(what: &str, body: &[u8], why: &serde_json::Error) -> Error {
             "Chase answered with a body that is not {what} ({why}): {}",
             body_excerpt(body)
         ),
-        hint: Some("try again later; if it persists, contact Chase's API support".into()),
+        hint: Some("this is not a passing failure: the answer is not in a shape treasury reads; contact Chase's API support with the excerpt above".into()),
     }
 }
 

@@ -97,7 +97,7 @@ pub fn row_of(entry: &Entry, now: DateTime<Utc>) -> Result<BalanceRow, AccountEr
             "Chase returned no balance for this account".into(),
         ));
     };
-    let at = as_of(account, now)?;
+    let at = as_of(account)?;
     let sign = |amount: Decimal| match kind.is_liability() {
         true => -amount,
         false => amount,
@@ -106,23 +106,25 @@ pub fn row_of(entry: &Entry, now: DateTime<Utc>) -> Result<BalanceRow, AccountEr
     Ok(BalanceRow {
         account: Arc::new(account_of(account)),
         balance: Balance {
-            as_of_date: at.date_naive(),
+            // Without balanceAsOf the balance is of unknown age: dated the day of the answer,
+            // with no record_timestamp, so `position --max-age` calls it stale.
+            as_of_date: at.unwrap_or(now).date_naive(),
             current_day: true,
             opening_available: None,
             opening_ledger: opening.map(sign),
             ending_available: available.map(sign),
             ending_ledger: Some(sign(ledger)),
-            record_timestamp: timestamp(at),
+            record_timestamp: at.map(timestamp).unwrap_or_default(),
         },
     })
 }
 
-/// `balanceAsOf`, else the time of the answer (FDX makes it optional).
-fn as_of(account: &Descriptor, now: DateTime<Utc>) -> Result<DateTime<Utc>, AccountError> {
+/// `balanceAsOf` (FDX makes it optional): `None` when absent.
+fn as_of(account: &Descriptor) -> Result<Option<DateTime<Utc>>, AccountError> {
     match account.balance_as_of.as_deref() {
-        None => Ok(now),
+        None => Ok(None),
         Some(text) => DateTime::parse_from_rfc3339(text)
-            .map(|at| at.to_utc())
+            .map(|at| Some(at.to_utc()))
             .map_err(|_| {
                 error_for(
                     account,
@@ -224,6 +226,8 @@ mod tests {
         assert_eq!(report.rows[1].balance.ending_available, None);
         assert_eq!(report.rows[2].account.currency.decimal_places, 0);
         assert_eq!(report.rows[2].balance.as_of_date.to_string(), "2026-02-01");
+        // No balanceAsOf: of unknown age, never stamped "now".
+        assert_eq!(report.rows[2].balance.record_timestamp, "");
         assert_eq!(report.errors.len(), 1);
         assert_eq!(report.errors[0].code, "UNSUPPORTED-TYPE");
         assert!(report.errors[0].message.contains("insuranceAccount"));

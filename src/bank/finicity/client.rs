@@ -1,23 +1,24 @@
-//! The Finicity client: partner authentication with one cached token, the accounts list, and
-//! the billable live balance only when asked for.
+//! The Finicity client: the partner's one token (shared by every profile of the partner in
+//! this run, see `partner`), the accounts list, and the billable live balance only when asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, Url};
-use tokio::sync::Mutex;
-
-use super::errors::{authentication_error, bank_error, data_error, unreadable};
+use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, LIVE_TYPES};
-use super::wire::{AccessToken, AvailableBalance, CustomerAccounts, PartnerCredentials};
+use super::partner::{self, Failure, Partner, Slot};
+use super::wire::{AvailableBalance, CustomerAccounts};
 use crate::bank::budget;
+use crate::bank::code_message::no_list;
+use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::query::AccountRef;
+use reqwest::{Method, Url};
 
 /// The spec: a token lasts two hours; take a new one once it is older than 90 minutes.
 pub const TOKEN_MAX_AGE: Duration = Duration::from_secs(90 * 60);
@@ -41,14 +42,20 @@ pub struct Settings {
     pub customer_id: String,
     /// The profile's name, for hints.
     pub profile: String,
+    /// `treasury login` is verifying a secret the person gives now: credentials refused before
+    /// are tried again (once).
+    pub login: bool,
+    /// Where refused partner credentials are remembered between runs (`refusals`); none
+    /// remembers nothing.
+    pub refusals: Option<std::path::PathBuf>,
 }
 
-/// A client of one Finicity customer. Clones share the token.
+/// A client of one Finicity customer. Clients of the same partner credentials share the token.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: Http,
     settings: Arc<Settings>,
-    token: Arc<Mutex<Option<(Secret, Instant)>>>,
+    partner: Partner,
     /// How old a token may get before a new one is fetched: `TOKEN_MAX_AGE`.
     pub token_max_age: Duration,
     /// Counts each billed live read (and refuses those over `daily_reads`, when set).
@@ -69,10 +76,16 @@ impl Client {
                 "set customer_id to the Finicity customer whose accounts are reported",
             ));
         }
+        let partner = partner::partner(
+            settings.base_url.as_str(),
+            &settings.partner_id,
+            &settings.app_key,
+            &settings.partner_secret,
+        );
         Ok(Client {
             http,
             settings: Arc::new(settings),
-            token: Arc::new(Mutex::new(None)),
+            partner,
             token_max_age: TOKEN_MAX_AGE,
             budget: None,
         })
@@ -126,8 +139,23 @@ impl Client {
         if !answer.is_success() {
             return Err(self.data_error(&answer));
         }
-        serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("a customer accounts list", &answer.body, &e))
+        let id_of = |record: &serde_json::Value| text_of(record.get("id"));
+        match read_list(&answer.body, &["accounts"], "Finicity", id_of) {
+            Ok(ListAnswer::List {
+                records,
+                unreadable,
+            }) => Ok(CustomerAccounts {
+                accounts: records,
+                unreadable,
+            }),
+            Ok(ListAnswer::NoList) => Err(no_list(
+                "Finicity",
+                "an accounts list",
+                answer.status,
+                &answer.body,
+            )),
+            Err(e) => Err(unreadable("a customer accounts list", &answer.body, &e)),
+        }
     }
 
     async fn read_live(&self, records: &CustomerAccounts, report: &mut Report) -> Result<()> {
@@ -180,15 +208,21 @@ impl Client {
         ]);
         url.query_pairs_mut()
             .append_pair("balance_cache_interval", &LIVE_CACHE_MINUTES.to_string());
-        let answer = self.get(&url).await?;
-        if matches!(answer.status, 400 | 404) {
+        // Billed per call: sent once, never retried; a failure is this account's alone.
+        let answer = self.get_with(&url, false).await?;
+        if matches!(answer.status, 400 | 404 | 429 | 500..=599) {
             let bank = bank_error(answer.status, &answer.body);
+            let fallback = match answer.status {
+                400 | 404 => "REFUSED".to_string(),
+                status => status.to_string(),
+            };
             return Ok(Err(AccountError {
                 account_id: account_id.to_string(),
                 bank_id: String::new(),
-                code: format!("LIVE-{}", bank.code.as_deref().unwrap_or("REFUSED")),
+                code: format!("LIVE-{}", bank.code.as_deref().unwrap_or(&fallback)),
                 message: format!(
-                    "Finicity refused the live balance ({bank}): the listed balance is shown"
+                    "Finicity did not give the live balance ({bank}; a billed call, not \
+                     retried): the listed balance is shown"
                 ),
             }));
         }
@@ -202,78 +236,68 @@ impl Client {
 
     /// A data call with the cached token; a 401 gets one new token and one more try.
     async fn get(&self, url: &Url) -> Result<Answer> {
+        self.get_with(url, true).await
+    }
+
+    /// `get`, retrying 429 and 5xx answers only when `retry`.
+    async fn get_with(&self, url: &Url, retry: bool) -> Result<Answer> {
         let token = self.token().await?;
-        let answer = self.send_get(url, &token).await?;
+        let answer = self.send_get(url, &token, retry).await?;
         if answer.status != 401 {
             return Ok(answer);
         }
         tracing::info!(target: "treasury::http", "Finicity refused the token; renewing it once");
         let renewed = self.renew(&token).await?;
-        self.send_get(url, &renewed).await
+        self.send_get(url, &renewed, retry).await
     }
 
-    async fn send_get(&self, url: &Url, token: &Secret) -> Result<Answer> {
+    async fn send_get(&self, url: &Url, token: &Secret, retry: bool) -> Result<Answer> {
         let headers = [
             (APP_KEY, HeaderText::Secret(&self.settings.app_key)),
             (APP_TOKEN, HeaderText::Secret(token)),
         ];
-        self.http.send(Method::GET, url, &headers, None, true).await
+        self.http
+            .send(Method::GET, url, &headers, None, retry)
+            .await
     }
 
-    /// The cached token while it is young enough, else a new one. The lock is held across the
-    /// authentication so that concurrent callers share one.
+    /// The partner's token while it is young enough, else a new one; the error of this run's
+    /// failed authentication again, with nothing sent. The lock is held across the
+    /// authentication so that concurrent callers (and profiles) share one.
     async fn token(&self) -> Result<Secret> {
-        let mut cached = self.token.lock().await;
-        if let Some((token, at)) = cached.as_ref() {
-            if at.elapsed() < self.token_max_age {
-                return Ok(token.clone());
-            }
+        let mut slot = self.partner.lock().await;
+        match &*slot {
+            Slot::Token(token, at) if at.elapsed() < self.token_max_age => return Ok(token.clone()),
+            Slot::Failed(failure) => return Err(failure.error()),
+            _ => {}
         }
-        let token = self.authenticate().await?;
-        *cached = Some((token.clone(), Instant::now()));
-        Ok(token)
+        self.authenticate(&mut slot).await
     }
 
     /// A new token in place of `rejected`, unless another caller already replaced it.
     async fn renew(&self, rejected: &Secret) -> Result<Secret> {
-        let mut cached = self.token.lock().await;
-        if let Some((token, _)) = cached.as_ref().filter(|(t, _)| t != rejected) {
-            return Ok(token.clone());
+        let mut slot = self.partner.lock().await;
+        match &*slot {
+            Slot::Token(token, _) if token != rejected => return Ok(token.clone()),
+            Slot::Failed(failure) => return Err(failure.error()),
+            _ => {}
         }
-        *cached = None;
-        let token = self.authenticate().await?;
-        *cached = Some((token.clone(), Instant::now()));
-        Ok(token)
+        self.authenticate(&mut slot).await
     }
 
-    /// `POST /aggregation/v2/partners/authentication`, exactly once: an HTTP answer is never
-    /// retried, whatever its status (five failures lock the partner).
-    async fn authenticate(&self) -> Result<Secret> {
+    /// One partner authentication; its outcome goes in the slot, a failure for good.
+    async fn authenticate(&self, slot: &mut Slot) -> Result<Secret> {
         let url = self.url(&["aggregation", "v2", "partners", "authentication"]);
-        let credentials = PartnerCredentials {
-            partner_id: self.settings.partner_id.clone(),
-            partner_secret: self.settings.partner_secret.expose().to_string(),
-        };
-        let body = serde_json::to_vec(&credentials).map_err(|e| Error::Internal(e.into()))?;
-        let headers = [(APP_KEY, HeaderText::Secret(&self.settings.app_key))];
-        let answer = self
-            .http
-            .send(Method::POST, &url, &headers, Some(&body), false)
-            .await?;
-        if !answer.is_success() {
-            return Err(authentication_error(
-                answer.status,
-                &answer.body,
-                &self.settings.profile,
-            ));
+        match super::auth::authenticate(&self.http, &self.settings, &url).await {
+            Ok(token) => {
+                *slot = Slot::Token(token.clone(), Instant::now());
+                Ok(token)
+            }
+            Err(error) => {
+                *slot = Slot::Failed(Failure::of(&error));
+                Err(error)
+            }
         }
-        // The body is not quoted in the error: it may hold a token in a shape we did not expect.
-        let token: AccessToken =
-            serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
-                message: format!("Finicity's partner authentication answered with no token ({e})"),
-                hint: Some("try again later; if it persists, contact Finicity support".into()),
-            })?;
-        Ok(Secret::new(token.token))
     }
 
     fn data_error(&self, answer: &Answer) -> Error {

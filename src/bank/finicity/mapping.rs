@@ -58,9 +58,15 @@ fn account_of(record: &CustomerAccount) -> Account {
 pub fn into_report(body: &CustomerAccounts) -> Report {
     let mut report = Report::default();
     for record in &body.accounts {
+        if is_pending(record) {
+            // Partial records, whatever they carry: a pending account's balance is not one.
+            report.errors.push(no_balance_error(record));
+            continue;
+        }
         let account = Arc::new(listed_account(record));
-        match (record.balance, record.balance_date.and_then(utc)) {
-            (Some(ledger), Some(at)) => {
+        match (record.balance, record.balance_date.map(epoch_time)) {
+            (Some(_), Some(None)) => report.errors.push(bad_date_error(record)),
+            (Some(ledger), Some(Some(at))) => {
                 report.rows.push(BalanceRow {
                     account: Arc::clone(&account),
                     balance: current_balance(record, ledger, at),
@@ -72,7 +78,31 @@ pub fn into_report(body: &CustomerAccounts) -> Report {
             _ => report.errors.push(no_balance_error(record)),
         }
     }
+    report.errors.extend(body.unreadable.iter().cloned());
     report
+}
+
+/// Finicity's epoch time (seconds, per the spec) as a UTC instant. A value too large to be
+/// seconds of this era (from 1e11, the year 5138) is read as milliseconds, as some answers
+/// send; zero, negative values and ones no calendar holds are not a time (`None`).
+pub fn epoch_time(value: i64) -> Option<DateTime<Utc>> {
+    const MILLISECONDS_FROM: i64 = 100_000_000_000;
+    match value {
+        ..=0 => None,
+        MILLISECONDS_FROM.. => DateTime::from_timestamp_millis(value),
+        seconds => utc(seconds),
+    }
+}
+
+fn bad_date_error(record: &CustomerAccount) -> AccountError {
+    error_for(
+        record,
+        "BAD-DATE".into(),
+        format!(
+            "Finicity sent balanceDate {}, which is not a time: the balance is not reported",
+            record.balance_date.unwrap_or_default()
+        ),
+    )
 }
 
 /// Finicity has no opening balances and, without `detail.availableBalanceAmount`, no available
@@ -97,13 +127,13 @@ fn current_balance(record: &CustomerAccount, ledger: Decimal, at: DateTime<Utc>)
 /// `aggregationStatusCode` other than 0: Finicity's last refresh of the account failed.
 fn stale_error(record: &CustomerAccount) -> Option<AccountError> {
     let code = record.aggregation_status_code.filter(|c| *c != 0)?;
-    let since = match record.aggregation_success_date.and_then(utc) {
+    let since = match record.aggregation_success_date.and_then(epoch_time) {
         Some(at) => format!("last successful aggregation {}", timestamp(at)),
         None => "no successful aggregation on record".to_string(),
     };
     let attempted = record
         .aggregation_attempt_date
-        .and_then(utc)
+        .and_then(epoch_time)
         .map(|at| format!(", attempted {}", timestamp(at)))
         .unwrap_or_default();
     Some(error_for(
@@ -215,7 +245,7 @@ pub fn apply_live(row: &mut BalanceRow, live: &AvailableBalance) {
     let at = live
         .cleared_balance_date
         .or(live.available_balance_date)
-        .and_then(utc);
+        .and_then(epoch_time);
     if let Some(at) = at {
         balance.as_of_date = at.date_naive();
         balance.record_timestamp = timestamp(at);

@@ -179,13 +179,12 @@ fn an_unknown_currency_gets_two_places_and_keeps_every_digit() {
 #[test]
 fn amounts_are_exact_beyond_floats_and_refused_beyond_decimals() {
     let big = into_report(&one(
-        r#"{"id":"1","balance":9007199254740993.01,"currency":"USD","balanceDate":0}"#,
+        r#"{"id":"1","balance":9007199254740993.01,"currency":"USD","balanceDate":1767938400}"#,
     ));
     assert_eq!(
         format_amount(big.rows[0].balance.ending_ledger.unwrap(), 2),
         "9007199254740993.01"
     );
-    assert_eq!(big.rows[0].balance.record_timestamp, "1970-01-01T00:00:00Z");
     let err = serde_json::from_str::<CustomerAccounts>(
         r#"{"accounts":[{"id":"1","balance":1234567890123456789012345678.91}]}"#,
     )
@@ -254,4 +253,32 @@ fn only_the_current_balance_is_offered() {
     let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
     let range = DateSpan::Range { from: day, to: day };
     assert_eq!(check_supported(range, &LIMITS).unwrap_err().exit_code(), 2);
+}
+
+#[test]
+fn balance_dates_in_milliseconds_are_read_and_zero_or_negative_ones_are_no_time() {
+    let millis = into_report(&one(
+        r#"{"id":"1","balance":5,"currency":"USD","balanceDate":1767938400000}"#,
+    ));
+    assert_eq!(
+        millis.rows[0].balance.record_timestamp,
+        "2026-01-09T06:00:00Z"
+    );
+    for bad in ["0", "-1"] {
+        let report = into_report(&one(&format!(
+            r#"{{"id":"1","balance":5,"currency":"USD","balanceDate":{bad}}}"#
+        )));
+        assert!(report.rows.is_empty(), "{bad}");
+        assert_eq!(report.errors[0].code, "BAD-DATE");
+        assert!(report.errors[0].message.contains(bad), "{bad}");
+    }
+}
+
+#[test]
+fn a_pending_record_is_never_a_row_even_with_a_balance_date() {
+    let report = into_report(&one(
+        r#"{"id":"1","status":"pending","balance":5,"currency":"USD","balanceDate":1767938400}"#,
+    ));
+    assert!(report.rows.is_empty());
+    assert_eq!(report.errors[0].code, "PENDING");
 }

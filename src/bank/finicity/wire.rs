@@ -26,6 +26,9 @@ pub struct AccessToken {
 pub struct CustomerAccounts {
     #[serde(default)]
     pub accounts: Vec<CustomerAccount>,
+    /// Records that could not be read, as per-account `UNREADABLE` errors (never on the wire).
+    #[serde(skip)]
+    pub unreadable: Vec<crate::model::AccountError>,
 }
 
 /// One account record (`CustomerAccount`). Everything but `id` is optional: a pending account

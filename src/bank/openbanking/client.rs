@@ -1,17 +1,21 @@
 //! The Open Banking data client: every request with `Authorization`, a fresh
-//! `x-fapi-interaction-id` (checked when echoed, logged at -v) and `x-fapi-financial-id` where
+//! `x-fapi-interaction-id` (logged at -v, with the echoed one when a gateway rewrote it) and `x-fapi-financial-id` where
 //! the profile sets it; `GET /accounts` over its pages (same host only), `GET /balances` with a
 //! per-account fallback. Never `x-fapi-customer-ip-address`: a cron job is not the account
 //! holder at a screen.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
 
 use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, same_origin};
-use super::wire::{AccountRecord, AccountsPage, BalanceRecord, BalancesPage};
+use super::wire::{AccountRecord, AccountsPage, BalanceRecord};
 use crate::bank::budget;
+use crate::bank::code_message::no_list;
+use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
@@ -23,7 +27,8 @@ use crate::query::AccountRef;
 pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
 pub const FINANCIAL_ID: &str = "x-fapi-financial-id";
 
-/// More pages than any bank's accounts need: a loop of `Next` links ends here.
+/// More pages than any bank's accounts need: a listing that does not end stops here
+/// (docs/providers/open-banking.md).
 pub const MAX_PAGES: usize = 1000;
 
 /// What an open-banking profile gives the client.
@@ -74,7 +79,7 @@ impl Channel {
     }
 
     /// One request with a bearer token (renewed once on 401 where it can be) and a fresh
-    /// interaction id; an echoed id that differs means the answer is another request's.
+    /// interaction id; an echoed id that differs is logged with both ids, never refused.
     pub async fn call(&self, method: Method, url: &Url, body: Option<&[u8]>) -> Result<Answer> {
         self.authorizer
             .send_authorized(|bearer| self.send_once(method.clone(), url, body, bearer))
@@ -101,15 +106,15 @@ impl Channel {
         // Only reads are retried on 429/5xx: a POST or DELETE may have been done already.
         let retry = method == Method::GET;
         let answer = self.http.send(method, url, &headers, body, retry).await?;
-        match answer.header(INTERACTION_ID) {
-            Some(echo) if echo != id => Err(Error::Unavailable {
-                message: format!(
-                    "{url} echoed {INTERACTION_ID} {echo} to the request sent as {id}: the answer belongs to another request and is not used"
-                ),
-                hint: Some("try again; if it persists, give the bank both ids".into()),
-            }),
-            _ => Ok(answer),
+        // Gateways (and mocks of the spec) rewrite the id: both are logged for support, and
+        // the answer is used all the same.
+        if let Some(echo) = answer.header(INTERACTION_ID).filter(|echo| *echo != id) {
+            tracing::info!(
+                target: "treasury::http",
+                "{url} echoed {INTERACTION_ID} {echo} to the request sent as {id}"
+            );
         }
+        Ok(answer)
     }
 
     pub fn data_error(&self, answer: &Answer) -> Error {
@@ -179,12 +184,19 @@ impl Client {
 
     /// Every account the consent covers, over all pages.
     pub async fn records(&self) -> Result<Vec<AccountRecord>> {
-        let pages: Vec<AccountsPage> = self.pages(&["accounts"], "an accounts page").await?;
-        Ok(pages.into_iter().flat_map(|p| p.data.account).collect())
+        Ok(self.listed_records().await?.records)
+    }
+
+    /// Every account over all pages, and an error per account record that cannot be read.
+    async fn listed_records(&self) -> Result<Listing<AccountRecord>> {
+        let url = self.channel.url(&["accounts"]);
+        self.listing(url, &["Data", "Account"], "an accounts page")
+            .await
     }
 
     /// The current balances of the requested accounts (all when none are), in the requested
-    /// order: one bulk `GET /balances`, or per account when the bank does not offer it.
+    /// order: one bulk `GET /balances` (then per account for those it leaves out), or per
+    /// account when the bank does not offer it.
     pub async fn balances(&self, selection: &[AccountRef]) -> Result<Report> {
         if let Some(refused) = self.spent_before_listing(selection) {
             return Ok(mapping::select(
@@ -195,24 +207,45 @@ impl Client {
                 selection,
             ));
         }
-        let records = self.records().await?;
-        let wanted = mapping::wanted_records(&records, selection);
-        let (wanted, refused, bulk) = self.reserve(&records, wanted);
+        let listed = self.listed_records().await?;
+        let wanted = mapping::wanted_records(&listed.records, selection);
+        let (wanted, refused, bulk) = self.reserve(&listed.records, wanted);
         let fetched = match bulk {
             true => self.bulk_balances().await?,
             false => None,
         };
-        let (balances, mut errors) = match fetched {
-            Some(balances) => (balances, Vec::new()),
-            None => self.each_balances(&wanted).await?,
+        let (mut balances, mut errors) = match fetched {
+            Some(bulk) => (bulk, Vec::new()),
+            None => (Listing::default(), Vec::new()),
         };
+        let left_out: Vec<&AccountRecord> = wanted
+            .iter()
+            .copied()
+            .filter(|r| {
+                !balances
+                    .records
+                    .iter()
+                    .any(|b| b.account_id == r.account_id)
+            })
+            .filter(|r| {
+                !balances
+                    .unreadable
+                    .iter()
+                    .any(|e| e.account_id == r.account_id)
+            })
+            .collect();
+        let (each, mut failed) = self.each_balances(&left_out).await?;
+        balances.records.extend(each.records);
+        balances.unreadable.extend(each.unreadable);
+        errors.append(&mut failed);
         errors.extend(refused);
         let kept: Vec<AccountRecord> = wanted.into_iter().cloned().collect();
-        let mut report = mapping::into_report(&kept, &balances);
+        let mut report = mapping::into_report(&kept, &balances.records, &balances.unreadable);
         report
             .errors
             .retain(|e| !errors.iter().any(|f| f.account_id == e.account_id));
         report.errors.append(&mut errors);
+        report.errors.extend(listed.unreadable);
         Ok(mapping::select(report, selection))
     }
 
@@ -254,7 +287,7 @@ impl Client {
 
     /// `GET /balances` over its pages; `None` when the bank refuses the bulk endpoint (404,
     /// 403): the accounts are then asked one by one, which also tells a revoked consent.
-    async fn bulk_balances(&self) -> Result<Option<Vec<BalanceRecord>>> {
+    async fn bulk_balances(&self) -> Result<Option<Listing<BalanceRecord>>> {
         let url = self.channel.url(&["balances"]);
         let answer = self.channel.call(Method::GET, &url, None).await?;
         if matches!(answer.status, 403 | 404) {
@@ -264,25 +297,20 @@ impl Client {
             );
             return Ok(None);
         }
-        if !answer.is_success() {
-            return Err(self.channel.data_error(&answer));
-        }
-        let first: BalancesPage = serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("a balances page", &answer.body, &e))?;
-        let mut balances = first.data.balance;
-        let rest: Vec<BalancesPage> = self
-            .follow(url, first.links.next, "a balances page")
+        let first = self.page_of(&answer, BALANCES, "a balances page")?;
+        let mut listing = Listing::default();
+        let next = listing.add(first);
+        self.follow(url, next, BALANCES, "a balances page", &mut listing)
             .await?;
-        balances.extend(rest.into_iter().flat_map(|p| p.data.balance));
-        Ok(Some(balances))
+        Ok(Some(listing))
     }
 
     /// `GET /accounts/{AccountId}/balances` for each account; a 404 is that account's error.
     async fn each_balances(
         &self,
         wanted: &[&AccountRecord],
-    ) -> Result<(Vec<BalanceRecord>, Vec<AccountError>)> {
-        let mut balances = Vec::new();
+    ) -> Result<(Listing<BalanceRecord>, Vec<AccountError>)> {
+        let mut balances = Listing::default();
         let mut errors = Vec::new();
         for record in wanted {
             let url = self
@@ -299,48 +327,123 @@ impl Client {
                 });
                 continue;
             }
-            if !answer.is_success() {
-                return Err(self.channel.data_error(&answer));
-            }
-            let page: BalancesPage = serde_json::from_slice(&answer.body)
-                .map_err(|e| unreadable("a balances page", &answer.body, &e))?;
-            balances.extend(page.data.balance);
+            let page = self.page_of(&answer, BALANCES, "a balances page")?;
+            balances.add(page);
         }
         Ok((balances, errors))
     }
 
     /// Every page of a listing, from its first.
-    async fn pages<T: Paged>(&self, segments: &[&str], what: &str) -> Result<Vec<T>> {
-        let url = self.channel.url(segments);
-        let first: T = self.channel.get_json(&url, what).await?;
-        let next = first.next().map(str::to_string);
-        let mut pages = vec![first];
-        pages.extend(self.follow(url, next, what).await?);
-        Ok(pages)
+    async fn listing<T: DeserializeOwned>(
+        &self,
+        url: Url,
+        path: &[&str],
+        what: &str,
+    ) -> Result<Listing<T>> {
+        let answer = self.channel.call(Method::GET, &url, None).await?;
+        let first = self.page_of(&answer, path, what)?;
+        let mut listing = Listing::default();
+        let next = listing.add(first);
+        self.follow(url, next, path, what, &mut listing).await?;
+        Ok(listing)
     }
 
-    /// Follows `Links.Next` from `current` while there is one, on the same host only.
-    async fn follow<T: Paged>(
+    /// A 2xx page read record by record: a record that cannot be read is its account's error.
+    fn page_of<T: DeserializeOwned>(
+        &self,
+        answer: &Answer,
+        path: &[&str],
+        what: &str,
+    ) -> Result<Page<T>> {
+        if !answer.is_success() {
+            return Err(self.channel.data_error(answer));
+        }
+        let value: serde_json::Value =
+            serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))?;
+        let next = value
+            .get("Links")
+            .and_then(|l| l.get("Next"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string);
+        let id_of = |record: &serde_json::Value| text_of(record.get("AccountId"));
+        match read_list_value::<T>(&value, path, "the bank", id_of) {
+            ListAnswer::List {
+                records,
+                unreadable,
+            } => Ok(Page {
+                records,
+                unreadable,
+                next,
+            }),
+            ListAnswer::NoList => Err(no_list("the bank", what, answer.status, &answer.body)),
+        }
+    }
+
+    /// Follows `Links.Next` from `current` while there is one, on the same host only. A link
+    /// to a page already read (a cycle of any length) or more than `MAX_PAGES` pages stop it.
+    async fn follow<T: DeserializeOwned>(
         &self,
         mut current: Url,
         mut next: Option<String>,
+        path: &[&str],
         what: &str,
-    ) -> Result<Vec<T>> {
-        let mut pages = Vec::new();
+        listing: &mut Listing<T>,
+    ) -> Result<()> {
+        let mut visited: HashSet<Url> = HashSet::from([current.clone()]);
+        let mut pages = 1;
         while let Some(link) = next.take() {
             let url = next_url(&current, &link)?;
-            if pages.len() >= MAX_PAGES || url == current {
-                return Err(Error::unavailable(format!(
-                    "the bank's Links.Next does not end ({url} after {} pages)",
-                    pages.len() + 1
-                )));
+            if pages >= MAX_PAGES || !visited.insert(url.clone()) {
+                let why = match pages >= MAX_PAGES {
+                    true => format!("more than {MAX_PAGES} pages, treasury's bound"),
+                    false => format!("{url} was already read after {pages} pages"),
+                };
+                return Err(Error::Unavailable {
+                    message: format!("the bank's Links.Next does not end: {why}"),
+                    hint: Some("report this to the bank: its listing loops".into()),
+                });
             }
-            let page: T = self.channel.get_json(&url, what).await?;
-            next = page.next().map(str::to_string);
-            pages.push(page);
+            let answer = self.channel.call(Method::GET, &url, None).await?;
+            next = listing.add(self.page_of(&answer, path, what)?);
+            pages += 1;
             current = url;
         }
-        Ok(pages)
+        Ok(())
+    }
+}
+
+/// `Data.Balance` of a balances page.
+const BALANCES: &[&str] = &["Data", "Balance"];
+
+/// One page as read.
+struct Page<T> {
+    records: Vec<T>,
+    unreadable: Vec<AccountError>,
+    next: Option<String>,
+}
+
+/// The records of every page read so far, and an error per record that could not be read.
+#[derive(Debug)]
+struct Listing<T> {
+    records: Vec<T>,
+    unreadable: Vec<AccountError>,
+}
+
+impl<T> Default for Listing<T> {
+    fn default() -> Self {
+        Listing {
+            records: Vec::new(),
+            unreadable: Vec::new(),
+        }
+    }
+}
+
+impl<T> Listing<T> {
+    /// Adds a page; its `Links.Next`.
+    fn add(&mut self, page: Page<T>) -> Option<String> {
+        self.records.extend(page.records);
+        self.unreadable.extend(page.unreadable);
+        page.next
     }
 }
 
@@ -361,21 +464,4 @@ pub fn next_url(current: &Url, link: &str) -> Result<Url> {
         });
     }
     Ok(next)
-}
-
-/// A page with `Links.Next`.
-pub trait Paged: serde::de::DeserializeOwned {
-    fn next(&self) -> Option<&str>;
-}
-
-impl Paged for AccountsPage {
-    fn next(&self) -> Option<&str> {
-        self.links.next.as_deref()
-    }
-}
-
-impl Paged for BalancesPage {
-    fn next(&self) -> Option<&str> {
-        self.links.next.as_deref()
-    }
 }

@@ -81,7 +81,7 @@ pub fn unreadable(what: &str, body: &[u8], why: &serde_json::Error) -> Error {
             "the bank answered with a body that is not {what} ({why}): {}",
             body_excerpt(body)
         ),
-        hint: Some("try again later; if it persists, contact the bank".into()),
+        hint: Some("this is not a passing failure: the answer is not in a shape treasury reads; contact the bank with the excerpt above".into()),
     }
 }
 

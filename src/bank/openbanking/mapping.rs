@@ -2,10 +2,10 @@
 //! field, `Debit` as negative, string amounts parsed exactly, `DateTime` to UTC, and the
 //! selection of requested accounts.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use rust_decimal::Decimal;
 
 use super::wire::{AccountRecord, BalanceRecord};
@@ -13,7 +13,7 @@ use crate::bank::mapping::{currency_of, names, timestamp};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Report};
 use crate::query::AccountRef;
 
-/// Report fields and the balance types that fill them, first present wins.
+/// Report fields and the balance types that fill them, first present wins (its newest).
 pub const OPENING_LEDGER: &[&str] = &["OpeningBooked"];
 pub const OPENING_AVAILABLE: &[&str] = &["OpeningAvailable"];
 pub const ENDING_LEDGER: &[&str] = &["InterimBooked", "ClosingBooked"];
@@ -81,15 +81,20 @@ pub fn utc_of(text: &str) -> Option<DateTime<Utc>> {
         })
 }
 
-/// The first balance of the listed types, in the order listed.
+/// Of the first listed type present, its newest balance (latest `DateTime`; the later one in
+/// the answer on a tie): with several balances of one type, the first sent is not the one.
 fn pick<'a>(balances: &[&'a BalanceRecord], types: &[&str]) -> Option<&'a BalanceRecord> {
-    types
-        .iter()
-        .find_map(|t| balances.iter().copied().find(|b| b.balance_type == *t))
+    types.iter().find_map(|t| {
+        balances
+            .iter()
+            .copied()
+            .filter(|b| b.balance_type == *t)
+            .max_by_key(|b| utc_of(&b.date_time))
+    })
 }
 
-/// One current row from an account's balances: each field from its types (absent when none
-/// is present, never zero), dated by the latest `DateTime` among the balances used.
+/// One row from balances of one day: each field from its types (absent when none is present,
+/// never zero), dated by the newest `DateTime` among the balances that fed it.
 pub fn balance_of(balances: &[&BalanceRecord]) -> Result<Balance, String> {
     let fields = [
         OPENING_AVAILABLE,
@@ -111,20 +116,11 @@ pub fn balance_of(balances: &[&BalanceRecord]) -> Result<Balance, String> {
     }
     let mut at: Option<DateTime<Utc>> = None;
     let mut amounts: [Option<Decimal>; 4] = [None; 4];
-    for (slot, field) in amounts.iter_mut().zip(fields) {
-        *slot = match field {
-            Some(balance) => {
-                let when = utc_of(&balance.date_time).ok_or_else(|| {
-                    format!(
-                        "the DateTime '{}' is not an ISO 8601 time",
-                        balance.date_time
-                    )
-                })?;
-                at = Some(at.map_or(when, |a| a.max(when)));
-                Some(signed_amount(balance)?)
-            }
-            None => None,
-        };
+    for (slot, balance) in amounts.iter_mut().zip(fields) {
+        let Some(balance) = balance else { continue };
+        let when = time_of(balance)?;
+        at = Some(at.map_or(when, |a| a.max(when)));
+        *slot = Some(signed_amount(balance)?);
     }
     let at = at.unwrap_or_else(Utc::now);
     let [opening_available, opening_ledger, ending_available, ending_ledger] = amounts;
@@ -139,43 +135,134 @@ pub fn balance_of(balances: &[&BalanceRecord]) -> Result<Balance, String> {
     })
 }
 
-/// One row per listed account with balances, in the bank's account order; an account with
-/// none, or with a balance that cannot be read, is a per-account error.
-pub fn into_report(accounts: &[AccountRecord], balances: &[BalanceRecord]) -> Report {
-    let mut by_account: HashMap<&str, Vec<&BalanceRecord>> = HashMap::new();
+fn time_of(balance: &BalanceRecord) -> Result<DateTime<Utc>, String> {
+    utc_of(&balance.date_time).ok_or_else(|| {
+        format!(
+            "the DateTime '{}' is not an ISO 8601 time",
+            balance.date_time
+        )
+    })
+}
+
+/// An account's rows: one per UTC day its balances are dated (ascending), so a row is dated
+/// by the balances that fed it and yesterday's `ClosingBooked` never passes for today's. Every
+/// balance must be readable; a day whose balances fill no field has no row.
+pub fn rows_of(balances: &[&BalanceRecord]) -> Result<Vec<Balance>, String> {
+    let mut days: BTreeMap<NaiveDate, Vec<&BalanceRecord>> = BTreeMap::new();
     for balance in balances {
-        by_account
-            .entry(balance.account_id.as_str())
+        signed_amount(balance)?;
+        days.entry(time_of(balance)?.date_naive())
             .or_default()
             .push(balance);
     }
+    let rows: Vec<Balance> = days
+        .values()
+        .filter_map(|day| balance_of(day).ok())
+        .collect();
+    match rows.is_empty() {
+        true => balance_of(balances).map(|b| vec![b]),
+        false => Ok(rows),
+    }
+}
+
+/// The balances of one account in its own currency, and an error naming those in another
+/// (a EUR balance on a GBP account is never reported, converted or counted as GBP).
+fn in_currency<'a>(
+    record: &AccountRecord,
+    mine: Vec<&'a BalanceRecord>,
+    code: &str,
+) -> (Vec<&'a BalanceRecord>, Option<AccountError>) {
+    let (same, other): (Vec<&BalanceRecord>, Vec<&BalanceRecord>) = mine
+        .into_iter()
+        .partition(|b| b.amount.currency.trim().eq_ignore_ascii_case(code));
+    let error = (!other.is_empty()).then(|| {
+        let sent: Vec<String> = other
+            .iter()
+            .map(|b| format!("{} in {}", b.balance_type, b.amount.currency))
+            .collect();
+        AccountError {
+            account_id: record.account_id.clone(),
+            bank_id: String::new(),
+            code: "OTHER-CURRENCY".into(),
+            message: format!(
+                "the bank sent balances in another currency than the account's {code} ({}): not reported",
+                sent.join(", ")
+            ),
+        }
+    });
+    (same, error)
+}
+
+/// One or more rows per account with balances, listed accounts in the bank's order, then
+/// accounts with balances the listing left out; an account with none, with a balance that
+/// cannot be read (or one in `unreadable`), is a per-account error.
+pub fn into_report(
+    accounts: &[AccountRecord],
+    balances: &[BalanceRecord],
+    unreadable: &[AccountError],
+) -> Report {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_account: HashMap<&str, Vec<&BalanceRecord>> = HashMap::new();
+    for balance in balances {
+        let list = by_account.entry(balance.account_id.as_str()).or_default();
+        if list.is_empty() {
+            order.push(balance.account_id.as_str());
+        }
+        list.push(balance);
+    }
+    let unlisted: Vec<AccountRecord> = order
+        .iter()
+        .filter(|id| !accounts.iter().any(|a| a.account_id == **id))
+        .map(|id| AccountRecord {
+            account_id: id.to_string(),
+            ..Default::default()
+        })
+        .collect();
     let mut report = Report::default();
-    for record in accounts {
+    for record in accounts.iter().chain(&unlisted) {
         let mine = by_account
             .remove(record.account_id.as_str())
             .unwrap_or_default();
-        let currency = mine.first().map(|b| b.amount.currency.as_str());
-        let account = Arc::new(account_of(record, currency));
-        let outcome = match mine.is_empty() {
-            true => Err("the bank returned no balance for this account".to_string()),
-            false => balance_of(&mine),
-        };
-        match outcome {
-            Ok(balance) => report.rows.push(BalanceRow { account, balance }),
-            Err(why) => report.errors.push(AccountError {
-                account_id: record.account_id.clone(),
-                bank_id: String::new(),
-                code: if mine.is_empty() {
-                    "NO-DATA"
-                } else {
-                    "UNREADABLE"
-                }
-                .into(),
-                message: why,
-            }),
+        if let Some(bad) = unreadable
+            .iter()
+            .find(|e| e.account_id == record.account_id)
+        {
+            report.errors.push(bad.clone());
+            continue;
         }
+        account_rows(record, mine, &mut report);
     }
     report
+}
+
+fn account_rows(record: &AccountRecord, mine: Vec<&BalanceRecord>, report: &mut Report) {
+    let currency = mine.first().map(|b| b.amount.currency.as_str());
+    let account = Arc::new(account_of(record, currency));
+    let (mine, other) = in_currency(record, mine, &account.currency.code);
+    report.errors.extend(other);
+    let outcome = match mine.is_empty() {
+        true => Err("the bank returned no balance for this account".to_string()),
+        false => rows_of(&mine),
+    };
+    match outcome {
+        Ok(rows) => report
+            .rows
+            .extend(rows.into_iter().map(|balance| BalanceRow {
+                account: Arc::clone(&account),
+                balance,
+            })),
+        Err(why) => report.errors.push(AccountError {
+            account_id: record.account_id.clone(),
+            bank_id: String::new(),
+            code: if mine.is_empty() {
+                "NO-DATA"
+            } else {
+                "UNREADABLE"
+            }
+            .into(),
+            message: why,
+        }),
+    }
 }
 
 /// Keeps the requested accounts' rows and errors (all when none are), in the requested order;

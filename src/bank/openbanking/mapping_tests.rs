@@ -110,11 +110,15 @@ fn date_time_becomes_utc_date_and_timestamp() {
 
 #[test]
 fn an_account_without_usable_balances_is_a_per_account_error() {
-    let report = into_report(&[account()], &[balance("Information", "1.00", "Credit")]);
+    let report = into_report(
+        &[account()],
+        &[balance("Information", "1.00", "Credit")],
+        &[],
+    );
     assert!(report.rows.is_empty());
     assert_eq!(report.errors[0].code, "UNREADABLE");
     assert!(report.errors[0].message.contains("Information"));
-    let none = into_report(&[account()], &[]);
+    let none = into_report(&[account()], &[], &[]);
     assert_eq!(none.errors[0].code, "NO-DATA");
 }
 
@@ -143,4 +147,91 @@ fn next_links_are_followed_on_the_same_host_only() {
         assert_eq!(err.exit_code(), 6, "{elsewhere}");
         assert!(err.to_string().contains("another host"), "{err}");
     }
+}
+
+fn at(mut b: BalanceRecord, date_time: &str) -> BalanceRecord {
+    b.date_time = date_time.into();
+    b
+}
+
+#[test]
+fn the_newest_balance_of_a_type_wins_and_rows_are_dated_by_their_own_balances() {
+    let all = [
+        at(
+            balance("InterimAvailable", "1.00", "Credit"),
+            "2026-11-30T08:00:00Z",
+        ),
+        at(
+            balance("InterimAvailable", "2.00", "Credit"),
+            "2026-11-30T12:00:00Z",
+        ),
+        at(
+            balance("ClosingBooked", "7.00", "Credit"),
+            "2026-11-29T23:59:00Z",
+        ),
+    ];
+    let report = into_report(&[account()], &all, &[]);
+    let rows: Vec<(String, String, Option<String>, Option<String>)> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let b = &r.balance;
+            (
+                b.as_of_date.to_string(),
+                b.record_timestamp.clone(),
+                b.ending_available.map(|a| a.to_string()),
+                b.ending_ledger.map(|a| a.to_string()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                "2026-11-29".into(),
+                "2026-11-29T23:59:00Z".into(),
+                None,
+                Some("7.00".into())
+            ),
+            (
+                "2026-11-30".into(),
+                "2026-11-30T12:00:00Z".into(),
+                Some("2.00".into()),
+                None
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_balance_in_another_currency_is_an_error_never_the_accounts_currency() {
+    let mut euro = balance("InterimAvailable", "5.00", "Credit");
+    euro.amount.currency = "EUR".into();
+    let report = into_report(
+        &[account()],
+        &[balance("InterimBooked", "1.00", "Credit"), euro],
+        &[],
+    );
+    assert_eq!(report.rows.len(), 1);
+    assert_eq!(report.rows[0].account.currency.code, "GBP");
+    assert_eq!(report.rows[0].balance.ending_available, None);
+    assert_eq!(report.errors[0].code, "OTHER-CURRENCY");
+    assert!(report.errors[0].message.contains("InterimAvailable in EUR"));
+}
+
+#[test]
+fn balances_of_an_account_the_listing_left_out_are_reported() {
+    let mut other = balance("InterimBooked", "3.00", "Credit");
+    other.account_id = "A9".into();
+    let report = into_report(
+        &[account()],
+        &[balance("InterimBooked", "1.00", "Credit"), other],
+        &[],
+    );
+    let ids: Vec<&str> = report
+        .rows
+        .iter()
+        .map(|r| r.account.account_id.as_str())
+        .collect();
+    assert_eq!(ids, ["A1", "A9"]);
 }
