@@ -25,15 +25,17 @@ pub struct Source {
     pub fetched_at: String,
 }
 
-/// Records a run's rows as they arrive. Opens the store at the first batch; a store that
-/// cannot be opened or written is remembered as one warning, and the run goes on.
+/// Records a run's rows as they arrive, on a thread of its own: the report never waits for
+/// the disk. The store is opened at the first batch; a store that cannot be opened or written
+/// is remembered as one warning, and the run goes on.
 pub struct Recorder {
     path: PathBuf,
-    source: Source,
-    store: Option<Store>,
-    failed: Option<StoreError>,
-    recorded: usize,
+    sender: Option<std::sync::mpsc::SyncSender<Vec<BalanceRow>>>,
+    worker: Option<std::thread::JoinHandle<Option<StoreError>>>,
 }
+
+/// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
+const QUEUED_BATCHES: usize = 4;
 
 const INSERT: &str = "INSERT OR REPLACE INTO balances (origin, bank_id, account_id, as_of_date,
     current_day, profile, provider, account_name, bank_name, branch_id, currency, decimal_places,
@@ -42,39 +44,49 @@ const INSERT: &str = "INSERT OR REPLACE INTO balances (origin, bank_id, account_
 
 impl Recorder {
     pub fn new(path: PathBuf, source: Source) -> Recorder {
+        let (sender, batches) = std::sync::mpsc::sync_channel(QUEUED_BATCHES);
+        let worker_path = path.clone();
+        let worker = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || write_batches(&worker_path, &source, batches))
+            .ok();
         Recorder {
             path,
-            source,
-            store: None,
-            failed: None,
-            recorded: 0,
+            sender: worker.as_ref().map(|_| sender),
+            worker,
         }
     }
 
-    /// Records one batch of rows in one transaction.
+    /// Hands one batch of rows to the writer (one transaction each).
     pub fn record(&mut self, rows: &[BalanceRow]) {
-        if rows.is_empty() || self.failed.is_some() {
+        if rows.is_empty() {
             return;
         }
-        if self.store.is_none() {
-            match Store::open(&self.path) {
-                Ok(store) => self.store = Some(store),
-                Err(e) => {
-                    self.failed = Some(e);
-                    return;
-                }
+        if let Some(sender) = &self.sender {
+            if sender.send(rows.to_vec()).is_err() {
+                // The writer stopped at an error it reports in `finish`.
+                self.sender = None;
             }
-        }
-        let Some(store) = &mut self.store else { return };
-        match insert(store, &self.source, rows) {
-            Ok(()) => self.recorded += rows.len(),
-            Err(e) => self.failed = Some(store.error(e)),
         }
     }
 
-    /// The warning to give when something could not be recorded, naming the file and why.
-    pub fn finish(self) -> Option<String> {
-        self.failed.map(|e| {
+    /// Waits for the writer; the warning to give when something could not be recorded,
+    /// naming the file and why.
+    pub fn finish(mut self) -> Option<String> {
+        drop(self.sender.take());
+        let failed = match self.worker.take() {
+            Some(worker) => worker.join().unwrap_or_else(|_| {
+                Some(StoreError {
+                    path: self.path.clone(),
+                    reason: "the history writer stopped".into(),
+                })
+            }),
+            None => Some(StoreError {
+                path: self.path.clone(),
+                reason: "no thread could be started to write it".into(),
+            }),
+        };
+        failed.map(|e| {
             format!(
                 "could not record this run's balances in the history {}: {}; the report itself is complete",
                 e.path.display(),
@@ -82,6 +94,28 @@ impl Recorder {
             )
         })
     }
+}
+
+/// The writer thread: every batch in its own transaction, until the run ends or one fails.
+fn write_batches(
+    path: &std::path::Path,
+    source: &Source,
+    batches: std::sync::mpsc::Receiver<Vec<BalanceRow>>,
+) -> Option<StoreError> {
+    let mut store: Option<Store> = None;
+    for rows in batches {
+        let open = match &mut store {
+            Some(store) => store,
+            None => match Store::open(path) {
+                Ok(opened) => store.insert(opened),
+                Err(e) => return Some(e),
+            },
+        };
+        if let Err(e) = insert(open, source, &rows) {
+            return Some(open.error(e));
+        }
+    }
+    None
 }
 
 fn insert(store: &mut Store, source: &Source, rows: &[BalanceRow]) -> rusqlite::Result<()> {
