@@ -62,7 +62,7 @@ fn main() -> ExitCode {
 fn writes_report(command: &Command) -> bool {
     matches!(
         command,
-        Command::Balances(_) | Command::Accounts(_) | Command::Position(_)
+        Command::Balances(_) | Command::Accounts(_) | Command::Position(_) | Command::History(_)
     )
 }
 
@@ -115,6 +115,8 @@ async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
         Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
         Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
         Command::Position(args) => commands::position::run(&mut ctx, args).await,
+        Command::History(args) => commands::history::run(&mut ctx, args).await,
+        Command::Check(args) => commands::check::run(&mut ctx, args).await,
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
         Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,

@@ -5,6 +5,7 @@ mod bai2;
 mod bank_file;
 mod camt;
 mod csv;
+pub mod history;
 mod json;
 mod mt940;
 mod position;
