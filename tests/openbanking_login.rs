@@ -731,7 +731,7 @@ fn the_sandbox_refuses_a_request_object_of_another_key_rs256_or_another_audience
     let (key, cert) = client_files(&home, "other", &rcgen::PKCS_RSA_SHA256);
     let sandbox = registered_sandbox(&home, &registered);
     configure_with(&home, &sandbox, "sandbox", (&key, &cert), "");
-    let login = start_login(&home, &["--timeout", "3"], &[]);
+    let login = start_login(&home, &[], &["--wait", "3"]);
     let url = login.authorize_url();
     let (status, _, page) = http("GET", &url, "");
     assert_eq!(status, 400, "{page}");
@@ -764,7 +764,7 @@ fn the_sandbox_refuses_a_request_object_of_another_key_rs256_or_another_audience
         (&home.path().join("registered.key"), &registered),
         "issuer = \"https://auth.other.example\"\n",
     );
-    let login = start_login(&home, &["--timeout", "3"], &[]);
+    let login = start_login(&home, &[], &["--wait", "3"]);
     let url = login.authorize_url();
     let (_, claims) = jws_parts(&query_value(&url, "request"));
     assert_eq!(claims["aud"], "https://auth.other.example");
