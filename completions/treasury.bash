@@ -17,6 +17,7 @@ _clap_complete_treasury() {
         _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
         _CLAP_COMPLETE_COMP_TYPE="$_CLAP_COMPLETE_COMP_TYPE" \
         _CLAP_COMPLETE_SPACE="$_CLAP_COMPLETE_SPACE" \
+        _TREASURY_COMP_LINE="${COMP_LINE:0:COMP_POINT}" \
         COMPLETE="bash" \
         "treasury" -- "${words[@]}" \
     ) )

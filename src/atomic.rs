@@ -6,7 +6,9 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use tempfile::NamedTempFile;
 
@@ -61,11 +63,25 @@ impl AtomicFile {
         AtomicFile::create_with(target, &tempfile::Builder::new())
     }
 
+    /// Like `create_private`, the temporary file named `PREFIX*.tmp` (`PREFIX` starting
+    /// `.treasury-`), so what is left of a killed run can be told from other files.
+    pub fn create_private_named(target: &Path, prefix: &str) -> io::Result<AtomicFile> {
+        AtomicFile::create_named(target, &tempfile::Builder::new(), prefix)
+    }
+
     fn create_with(target: &Path, builder: &tempfile::Builder) -> io::Result<AtomicFile> {
+        AtomicFile::create_named(target, builder, ".treasury-")
+    }
+
+    fn create_named(
+        target: &Path,
+        builder: &tempfile::Builder,
+        prefix: &str,
+    ) -> io::Result<AtomicFile> {
         let mut pending = lock_pending();
         let temp = builder
             .clone()
-            .prefix(".treasury-")
+            .prefix(prefix)
             .suffix(".tmp")
             .tempfile_in(parent_dir(target))?;
         pending.push(temp.path().to_path_buf());
@@ -78,7 +94,8 @@ impl AtomicFile {
         })
     }
 
-    /// Flushes, syncs and renames the temporary file over the target (or flushes a FIFO).
+    /// Flushes, syncs and renames the temporary file over the target, then syncs the folder so
+    /// the rename itself survives a crash (or flushes a FIFO).
     pub fn commit(self) -> io::Result<()> {
         match self.inner {
             Inner::Direct(mut file) => file.flush(),
@@ -94,7 +111,9 @@ impl AtomicFile {
                 pending.retain(|p| p != temp.path());
                 let result = temp.persist(&target).map(drop).map_err(|e| e.error);
                 drop(pending);
-                result
+                result?;
+                sync_dir(parent_dir(&target));
+                Ok(())
             }
         }
     }
@@ -125,6 +144,44 @@ impl Write for AtomicFile {
     }
 }
 
+/// Work a signal must not cut short (a refresh grant sent until its rotated token is stored).
+static DEFERRING: AtomicUsize = AtomicUsize::new(0);
+/// Set once a signal arrived: no new such work starts.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// The longest a signal waits for deferred work: past the longest token request.
+const DEFER_AT_MOST: Duration = Duration::from_secs(300);
+
+/// While alive, SIGINT and SIGTERM wait for it to be dropped before the run ends.
+#[must_use = "signals are deferred only while the guard lives"]
+pub struct SignalsDeferred(());
+
+impl Drop for SignalsDeferred {
+    fn drop(&mut self) {
+        DEFERRING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Defers SIGINT/SIGTERM until the guard is dropped. When a signal has already arrived the
+/// work is not started: this never returns, and the run ends.
+pub async fn defer_signals() -> SignalsDeferred {
+    DEFERRING.fetch_add(1, Ordering::SeqCst);
+    if STOPPING.load(Ordering::SeqCst) {
+        DEFERRING.fetch_sub(1, Ordering::SeqCst);
+        std::future::pending::<()>().await;
+    }
+    SignalsDeferred(())
+}
+
+/// For the signal handler: stops new deferred work from starting and waits (bounded) until
+/// the work under way is done.
+pub async fn finish_deferred() {
+    STOPPING.store(true, Ordering::SeqCst);
+    let started = std::time::Instant::now();
+    while DEFERRING.load(Ordering::SeqCst) > 0 && started.elapsed() < DEFER_AT_MOST {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// Removes every temporary file not yet renamed, for a signal or a panic. While the returned
 /// guard lives no other file is created or renamed: a signal holds it until the process ends.
 pub fn remove_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
@@ -141,9 +198,20 @@ fn lock_pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// Makes a rename in `dir` durable (fsync of the folder). Where a folder cannot be opened or
+/// synced (not Unix, some network file systems) the rename stands as the OS left it.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(folder) = File::open(dir) {
+        let _ = folder.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 /// The file a chain of symlinks ends at (which need not exist yet). `/dev/...` and `/proc/...`
 /// paths are kept as given: `/dev/stdout` is the descriptor, not the file behind it.
-fn follow_symlinks(target: &Path) -> io::Result<PathBuf> {
+pub fn follow_symlinks(target: &Path) -> io::Result<PathBuf> {
     let mut path = target.to_path_buf();
     if path.starts_with("/dev") || path.starts_with("/proc") {
         return Ok(path);

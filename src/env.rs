@@ -11,6 +11,8 @@ pub const CLIENT_SECRET: &str = "TREASURY_CLIENT_SECRET";
 pub const ACCESS_TOKEN: &str = "TREASURY_ACCESS_TOKEN";
 /// Leaves the OS keyring out of the chain (tests, locked-down servers).
 pub const NO_KEYRING: &str = "TREASURY_NO_KEYRING";
+/// How long a run waits for the credentials lock held by another run, in seconds (default 120).
+pub const LOCK_WAIT_SECS: &str = "TREASURY_LOCK_WAIT_SECS";
 /// The config file, where clap has not already been asked (completion).
 pub const CONFIG: &str = "TREASURY_CONFIG";
 /// No colour, as <https://no-color.org> asks.
@@ -34,6 +36,15 @@ pub fn text(name: &str) -> Option<String> {
 /// The variable's value as the OS gave it (a path), when it is set and not empty.
 pub fn os(name: &str) -> Option<OsString> {
     std::env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// The variable's value as a whole number of seconds, when it is one.
+pub fn seconds(name: &str) -> Option<std::time::Duration> {
+    text(name)?
+        .trim()
+        .parse()
+        .ok()
+        .map(std::time::Duration::from_secs)
 }
 
 /// Whether the variable is set at all, even to nothing.

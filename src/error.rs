@@ -60,6 +60,24 @@ impl fmt::Display for BankError {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// `'treasury login'` and `'treasury login --flag'` in `hint` as `'treasury login -p NAME ...'`;
+/// a login that names its profile already is left as it is.
+fn with_profile(hint: &str, profile: &str) -> String {
+    const LOGIN: &str = "'treasury login";
+    let mut out = String::new();
+    let mut rest = hint;
+    while let Some(at) = rest.find(LOGIN) {
+        let after = &rest[at + LOGIN.len()..];
+        out.push_str(&rest[..at + LOGIN.len()]);
+        if !after.starts_with(" -p ") {
+            out.push_str(&format!(" -p {profile}"));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 impl Error {
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage {
@@ -86,6 +104,23 @@ impl Error {
         Error::Unavailable {
             message: message.into(),
             hint: None,
+        }
+    }
+
+    /// The same error, its hint naming the profile wherever it says to run `treasury login`
+    /// without one (code that only knows the login, not whose it is, words it so).
+    pub fn for_profile(self, profile: &str) -> Self {
+        let name = |hint: Option<String>| hint.map(|h| with_profile(&h, profile));
+        match self {
+            Error::Usage { message, hint } => Error::Usage {
+                message,
+                hint: name(hint),
+            },
+            Error::Auth { message, hint } => Error::Auth {
+                message,
+                hint: name(hint),
+            },
+            other => other,
         }
     }
 
@@ -183,6 +218,26 @@ pub fn clap_exit_code(err: &clap::Error) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn login_hints_name_the_profile_once() {
+        let hint = |h: &str| match Error::auth("m", h).for_profile("chase") {
+            Error::Auth { hint, .. } => hint.unwrap(),
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            hint("run 'treasury login' again"),
+            "run 'treasury login -p chase' again"
+        );
+        assert_eq!(
+            hint("use 'treasury login --store file'"),
+            "use 'treasury login -p chase --store file'"
+        );
+        assert_eq!(
+            hint("run 'treasury login -p other'"),
+            "run 'treasury login -p other'"
+        );
+    }
 
     #[test]
     fn every_class_has_its_documented_exit_code() {

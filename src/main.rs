@@ -13,9 +13,10 @@ use treasury::term::{self, Term};
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
-    clap_complete::CompleteEnv::with_factory(<Cli as clap::CommandFactory>::command)
-        .var(commands::completions::COMPLETE_ENV)
-        .complete();
+    treasury::complete::answer_shell(
+        <Cli as clap::CommandFactory>::command,
+        commands::completions::COMPLETE_ENV,
+    );
     let cli = match Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(err) => {
@@ -78,6 +79,8 @@ async fn remove_temporaries_on_signal() {
         }
         false
     };
+    // A refresh under way finishes storing its rotated token first.
+    atomic::finish_deferred().await;
     let _held = atomic::remove_pending();
     term::interrupted(terminated);
     std::process::exit(error::signal_exit_code(terminated).into());

@@ -122,6 +122,18 @@ impl Term {
         }
     }
 
+    /// A manual page: on a terminal, paged through `man -l -` (the reader's pager and width),
+    /// else `rendered` when `man` cannot show it; piped or redirected, the roff source as it is.
+    pub fn manual(&self, roff: &str, rendered: impl FnOnce() -> String) -> Result<(), Error> {
+        if !self.stdout_tty {
+            return self.print(roff);
+        }
+        match page_with_man(roff) {
+            Ok(true) => Ok(()),
+            _ => self.print(&rendered()),
+        }
+    }
+
     /// All of stdin, for `--accounts-file -`; on a terminal, first says what it waits for.
     pub fn read_stdin(&self) -> io::Result<String> {
         if let Some(note) = stdin_note(self.stdin_tty) {
@@ -171,6 +183,7 @@ impl Term {
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} requests {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
         let bar = indicatif::ProgressBar::new(total as u64).with_style(style);
+        *lock_drawn() = Some(bar.clone());
         Progress(Some(bar))
     }
 
@@ -266,13 +279,45 @@ impl Drop for Progress {
     fn drop(&mut self) {
         if let Some(bar) = &self.0 {
             bar.finish_and_clear();
+            lock_drawn().take();
         }
     }
+}
+
+/// The progress bar on the terminal, for a signal to clear: the process then ends without
+/// dropping it.
+static DRAWN: std::sync::Mutex<Option<indicatif::ProgressBar>> = std::sync::Mutex::new(None);
+
+fn lock_drawn() -> std::sync::MutexGuard<'static, Option<indicatif::ProgressBar>> {
+    DRAWN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The note `--accounts-file -` shows first: only when a person at a terminal must type.
 fn stdin_note(stdin_tty: bool) -> Option<&'static str> {
     stdin_tty.then_some(STDIN_NOTE)
+}
+
+/// Runs `man -l -` on the terminal with `roff` on its stdin; whether it showed the page.
+fn page_with_man(roff: &str) -> io::Result<bool> {
+    let mut child = std::process::Command::new("man")
+        .args(["-l", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // A pager quit early closes the pipe: not an error.
+        let _ = stdin.write_all(roff.as_bytes());
+    }
+    Ok(child.wait()?.success())
+}
+
+/// The candidates a shell asked for (`COMPLETE=bash`), on stdout: the process ends after.
+pub fn write_completions(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
 }
 
 pub fn stdout_closed_error() -> Error {
@@ -308,11 +353,29 @@ fn stdout_was_closed() -> bool {
     false
 }
 
+/// Said on stderr (once) when a run has waited a second for the credentials lock.
+pub fn waiting_for_lock(pid: Option<u32>, lock: &std::path::Path) {
+    let who = pid.map_or_else(|| "another process".to_string(), |p| format!("PID {p}"));
+    let _ = writeln!(
+        io::stderr().lock(),
+        "waiting for the login lock held by {who} ({})",
+        printable(&lock.display().to_string())
+    );
+}
+
 /// Said on stderr when a signal ends a run, after its temporary files are removed.
 pub fn interrupted(terminated: bool) {
     let signal = if terminated { "SIGTERM" } else { "SIGINT" };
+    if let Some(bar) = lock_drawn().take() {
+        bar.finish_and_clear();
+    }
+    let mut stderr = io::stderr().lock();
+    // The terminal echoed `^C` where the cursor was: the message starts on a clean line.
+    if stderr.is_terminal() {
+        let _ = write!(stderr, "\r\x1b[K");
+    }
     let _ = writeln!(
-        io::stderr().lock(),
+        stderr,
         "error: stopped by {signal}; the report is incomplete, and an -o file is left as it was"
     );
 }

@@ -5,7 +5,9 @@
 mod chase_common;
 mod isolated;
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
 
 use chase_common::*;
 use isolated::{mode_of, run, Home, ServedSandbox};
@@ -79,23 +81,114 @@ fn a_denied_consent_exits_3_and_stores_nothing() {
 }
 
 #[test]
-fn a_wrong_state_exits_3_and_stores_nothing() {
+fn a_wrong_state_gets_404_and_the_login_waits_for_the_right_one() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox);
     let login = Login::start(&home, &[]);
     let landing = consent(&login.authorize_url(), "approve", MAPPED);
     let forged = format!("{}&state=forged", landing.split("&state=").next().unwrap());
-    http("GET", &forged, "");
-    login
-        .finish()
-        .code(3)
-        .stderr_has("does not match this login");
-    nothing_stored(&home);
+    let (status, _, _) = http("GET", &forged, "");
+    assert_eq!(status, 404, "a forged state is not this login's answer");
     assert_eq!(
         token_posts(&sandbox, 1),
         0,
         "the code must not be exchanged"
+    );
+    let (status, _, _) = http("GET", &landing, "");
+    assert_eq!(status, 200);
+    login
+        .finish()
+        .code(0)
+        .stderr_has("Logged in as profile 'chase'");
+}
+
+/// The port of the loopback listener, from the authorization URL's `redirect_uri`.
+fn listener_addr(url: &str) -> String {
+    let query = url.split_once('?').unwrap().1;
+    let redirect = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "redirect_uri")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let rest = redirect.strip_prefix("http://").unwrap();
+    rest[..rest.find('/').unwrap()].to_string()
+}
+
+/// A request sent raw to the listener; its status (0 when the connection gave none).
+fn raw_status(addr: &str, request: &str) -> u16 {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn forged_stray_idle_and_slow_connections_cannot_end_or_jam_the_login() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let started = Instant::now();
+    let login = Login::start(&home, &["--timeout", "25"]);
+    let url = login.authorize_url();
+    let addr = listener_addr(&url);
+    // Idle connections that never send a byte, and one that sends its head a byte a second.
+    let idle: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(&addr).unwrap()).collect();
+    let slow_addr = addr.clone();
+    let slow = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(&slow_addr).unwrap();
+        for byte in b"GET /callback?state=x HTTP/1.1\r\nhost: a\r\n"
+            .iter()
+            .cycle()
+            .take(40)
+        {
+            if stream.write_all(&[*byte]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        false
+    });
+    let get = |target: &str| {
+        format!("GET {target} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n")
+    };
+    for (what, target) in [
+        (
+            "a forged denial",
+            "/callback?error=access_denied&state=forged".to_string(),
+        ),
+        (
+            "a denial with no state",
+            "/callback?error=access_denied".to_string(),
+        ),
+        ("a stray request", "/callback".to_string()),
+        ("another path", "/favicon.ico".to_string()),
+        ("a code with no state", "/callback?code=stolen".to_string()),
+    ] {
+        assert_eq!(raw_status(&addr, &get(&target)), 404, "{what}");
+    }
+    let post = format!("POST /callback?error=access_denied HTTP/1.1\r\nhost: {addr}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+    assert_eq!(raw_status(&addr, &post), 404, "a POST");
+    // The browser still gets through, while the idle and slow connections are open.
+    let landing = consent(&url, "approve", MAPPED);
+    let (status, _, page) = http("GET", &landing, "");
+    assert_eq!(status, 200, "{page}");
+    login
+        .finish()
+        .code(0)
+        .stderr_has("Logged in as profile 'chase'");
+    assert!(started.elapsed() < Duration::from_secs(25));
+    drop(idle);
+    assert!(
+        slow.join().unwrap(),
+        "the slow sender is cut off at the head deadline"
     );
 }
 
@@ -104,10 +197,9 @@ fn no_answer_in_time_exits_3_and_a_port_in_use_exits_2() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     let port = configure(&home, &sandbox);
-    let timed_out =
-        run(home
-            .cmd()
-            .args(["-p", "chase", "--timeout", "1", "login", "--store", "file"]));
+    let timed_out = run(home
+        .cmd()
+        .args(["-p", "chase", "login", "--wait", "1", "--store", "file"]));
     timed_out
         .code(3)
         .stderr_has("did not come back within 1 s")
@@ -163,6 +255,89 @@ fn client_credential_flags_are_refused_for_a_browser_login() {
         .code(2)
         .stderr_has("--client-secret-stdin does not apply to profile 'chase'");
     assert!(!home.credentials_path().exists());
+}
+
+/// A stand-in browser: a script that writes its arguments to `args.txt`, then exits `code`.
+#[cfg(unix)]
+fn fake_browser(home: &Home, code: i32) -> (std::path::PathBuf, std::path::PathBuf) {
+    let record = home.path().join("args.txt");
+    let script = home.write_file(
+        "browser.sh",
+        &format!(
+            "#!/bin/sh\necho \"$@\" > '{}.tmp' && mv '{0}.tmp' '{0}'\nexit {code}\n",
+            record.display()
+        ),
+        0o755,
+    );
+    (script, record)
+}
+
+#[cfg(unix)]
+fn recorded(record: &std::path::Path) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(text) = std::fs::read_to_string(record) {
+            return text.trim().to_string();
+        }
+        assert!(Instant::now() < deadline, "the browser was not started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn browser_is_honoured_without_a_display_and_the_login_completes() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let (script, record) = fake_browser(&home, 0);
+    // A missing first command, then the script with %s standing for the URL.
+    let list = format!("/nonexistent/browser:{} --new-tab %s", script.display());
+    let login = Login::start_with(&home, &[], &[("BROWSER", &list)]);
+    let url = login.authorize_url();
+    let args = recorded(&record);
+    assert_eq!(args, format!("--new-tab {url}"), "DISPLAY is unset: {args}");
+    let landing = consent(&args["--new-tab ".len()..], "approve", MAPPED);
+    http("GET", &landing, "");
+    let run = login.finish();
+    run.code(0).stderr_has("Logged in as profile 'chase'");
+    assert!(!run.stderr.contains("could not open a browser"), "{run}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_browser_that_cannot_start_is_said_at_once_and_the_printed_address_still_works() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let (failing, record) = fake_browser(&home, 1);
+    for browser in [
+        "/nonexistent/browser".to_string(),
+        failing.display().to_string(),
+    ] {
+        let started = Instant::now();
+        let login = Login::start_with(&home, &["--timeout", "60"], &[("BROWSER", &browser)]);
+        login.stderr_until(
+            "could not open a browser; open the address above",
+            Duration::from_secs(15),
+        );
+        assert!(started.elapsed() < Duration::from_secs(15), "{browser}");
+        let landing = consent(&login.authorize_url(), "approve", MAPPED);
+        http("GET", &landing, "");
+        login.finish().code(0);
+        std::fs::remove_file(home.credentials_path()).unwrap();
+    }
+    assert!(recorded(&record).contains("/authorize?"));
+}
+
+#[test]
+fn without_browser_or_display_only_the_address_is_printed() {
+    let home = Home::new();
+    let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
+    configure(&home, &sandbox);
+    let (run, _) = log_in(&home, MAPPED, &[]);
+    run.code(0).stderr_has("/authorize?");
+    assert!(!run.stderr.contains("could not open a browser"), "{run}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,9 @@
 //! match the schemas in `docs/schema/`; and the sandbox-server walkthrough of
 //! `docs/getting-started.md` must work as written.
 
+mod chase_common;
+mod isolated;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -676,6 +679,23 @@ impl Drop for Server {
     }
 }
 
+/// What `sandbox serve` printed from its "Profiles for it" line to "Press Ctrl-C".
+fn printed_profiles(stderr: std::process::ChildStderr) -> String {
+    let mut printed = String::new();
+    let mut started = false;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("the server's stderr");
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
+        if started {
+            printed.push_str(&format!("{line}\n"));
+        }
+        started |= line.starts_with("Profiles for it");
+    }
+    printed
+}
+
 #[test]
 fn getting_started_server_walkthrough_works_as_written() {
     let page = std::fs::read_to_string(root().join("docs/getting-started.md")).unwrap();
@@ -683,6 +703,9 @@ fn getting_started_server_walkthrough_works_as_written() {
         "echo sandbox | treasury login -p sandbox --client-secret-stdin --store file",
         "treasury -p sandbox status",
         "treasury -p sandbox balances --prior-day",
+        "echo sandbox | treasury login -p sandbox-chase --client-secret-stdin --store file",
+        "treasury -p sandbox-chase balances",
+        "env -i HOME=\"$HOME\" \"$(command -v treasury)\" -p sandbox-chase --no-input balances -o \"$HOME/chase-balances.csv\"",
     ];
     for command in commands {
         assert!(
@@ -702,38 +725,27 @@ fn getting_started_server_walkthrough_works_as_written() {
         .expect("starting treasury sandbox serve");
     let stderr = child.stderr.take().unwrap();
     let _server = Server(child);
-    let mut printed = Vec::new();
-    for line in BufReader::new(stderr).lines() {
-        let line = line.expect("the server's stderr");
-        if line.starts_with("Press Ctrl-C") {
-            break;
-        }
-        printed.push(line);
-    }
-    let start = printed
-        .iter()
-        .position(|l| l.trim() == "[profiles.sandbox]");
-    let start = start.unwrap_or_else(|| panic!("no profile printed: {printed:?}"));
-    let profile: String = printed[start..]
-        .iter()
-        .map(|l| format!("{}\n", l.trim()))
-        .collect();
-    let port = profile
+    let printed = printed_profiles(stderr);
+    let port = printed
         .split("127.0.0.1:")
         .nth(1)
         .and_then(|r| r.split(['"', '/']).next());
-    let port = port.unwrap_or_else(|| panic!("no port in {profile}"));
+    let port = port.unwrap_or_else(|| panic!("no port in {printed}"));
 
-    // What the page shows is what the server prints, for port 8080.
-    let documented = profile.replace(&format!(":{port}"), ":8080");
+    // What the page shows is what the server prints, for port 8080 and HOME /home/you.
+    let home = sandbox.dir.path().display().to_string();
+    let documented = printed
+        .trim()
+        .replace(&format!(":{port}"), ":8080")
+        .replace(&home, "/home/you");
     assert!(
-        page.contains(&format!("```toml\n{documented}```")),
-        "getting-started.md should show the profile `sandbox serve --port 8080` prints:\n{documented}"
+        page.contains(&format!("```text\n{documented}\n```")),
+        "getting-started.md should show the profiles `sandbox serve --port 8080` prints:\n{documented}"
     );
 
     let config = sandbox.dir.path().join(".config/treasury/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(&config, &profile).unwrap();
+    std::fs::write(&config, &printed).unwrap();
     let run = |args: &[&str], stdin: &str| {
         let out = sandbox
             .cmd()
@@ -775,4 +787,44 @@ fn getting_started_server_walkthrough_works_as_written() {
         "a header and 12 accounts:\n{report}"
     );
     assert!(Path::new(&sandbox.dir.path().join(".config/treasury/credentials.toml")).exists());
+
+    chase_login_then_cron(&sandbox, &run);
+}
+
+/// The browser-login part of the walk: `login -p sandbox-chase` (the secret, then the landing pasted, as
+/// `--no-browser` allows), a report, and the cron line under `env -i` with HOME alone.
+fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> String) {
+    let mut login = sandbox.std_cmd();
+    login.args([
+        "login",
+        "-p",
+        "sandbox-chase",
+        "--client-secret-stdin",
+        "--store",
+        "file",
+        "--no-browser",
+    ]);
+    let mut login = chase_common::Login::spawn(login);
+    login.type_line("sandbox");
+    let landing = chase_common::consent(&login.authorize_url(), "approve", chase_common::MAPPED);
+    login.paste(&landing);
+    login.finish().code(0);
+    assert!(run(&["-p", "sandbox-chase", "balances"], "").contains("chk-1001"));
+
+    let home = sandbox.dir.path();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_treasury"))
+        .env_clear()
+        .env("HOME", home)
+        .current_dir(home)
+        .args(["-p", "sandbox-chase", "--no-input", "balances", "-o"])
+        .arg(home.join("chase-balances.csv"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the cron run: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(home.join("chase-balances.csv")).unwrap();
+    assert!(csv.contains("chk-1001"), "{csv}");
 }

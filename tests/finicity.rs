@@ -267,6 +267,13 @@ struct Script {
     wrong_app_key: usize,
     /// Answers every authentication with this instead.
     auth_failure: Option<Reply>,
+    /// Failed authentications so far: from the fifth on, the partner is locked (as Finicity's).
+    auth_failures: usize,
+    /// Holds each authentication this long before answering (to time it out).
+    auth_delay: Option<std::time::Duration>,
+    /// Answers this many authentications with 429 and `Retry-After: retry_after`.
+    rate_limited: usize,
+    retry_after: &'static str,
     /// Treats this many of the first tokens issued as expired.
     expired_tokens: usize,
     /// Answers every accounts list (with a valid token) with this instead.
@@ -410,15 +417,28 @@ async fn authenticate(
     headers: HeaderMap,
     body: Bytes,
 ) -> Reply {
-    let mut script = lock(&shared, &uri);
+    let delay = lock(&shared, &uri).auth_delay;
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut script = shared.lock().unwrap_or_else(|e| e.into_inner());
     if let Err(refused) = app_key_ok(&mut script, &headers) {
         return refused;
+    }
+    if script.rate_limited > 0 {
+        script.rate_limited -= 1;
+        return finicity_error(429, 10429, "Too many requests")
+            .with_header("retry-after", script.retry_after);
     }
     if let Some(failure) = &script.auth_failure {
         return failure.clone();
     }
+    if script.auth_failures >= LOCKED_AFTER {
+        return finicity_error(401, 10004, "Partner account locked: contact support");
+    }
     let credentials: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     if credentials["partnerId"] != PARTNER_ID || credentials["partnerSecret"] != SECRET {
+        script.auth_failures += 1;
         return finicity_error(401, 10001, "Invalid credentials");
     }
     let token = format!("{TOKEN_PREFIX}{}", script.issued.len() + 1);
@@ -451,7 +471,7 @@ async fn customer_accounts(
     if let Some(failure) = &script.data_failure {
         return failure.clone();
     }
-    if customer != CUSTOMER_ID {
+    if !customer.starts_with(&CUSTOMER_ID[..8]) {
         return finicity_error(404, 14001, "Customer not found.");
     }
     Reply::json(200, STANDIN_ACCOUNTS)
@@ -469,6 +489,9 @@ async fn unknown(State(shared): State<Shared>, uri: Uri) -> Reply {
     drop(lock(&shared, &uri));
     finicity_error(404, 14999, "no such path at the stand-in")
 }
+
+/// Finicity locks a partner after five failed authentications.
+const LOCKED_AFTER: usize = 5;
 
 const LOCK_MESSAGE: &str = "stopped after this one attempt: five failed attempts lock the partner at Finicity, and only Finicity support can unlock it";
 
@@ -744,6 +767,189 @@ fn status_names_the_sandbox_provider_asked_for() {
     let fields: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(fields["provider"], "finicity", "{status}");
     assert_eq!(fields["credential_source"], "sandbox", "{status}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The partner lockout: the stand-in locks the partner after five failed authentications.
+// ---------------------------------------------------------------------------------------------
+
+/// Six profiles of the one partner, each its own customer.
+fn six_profiles(bank: &Finicity) -> TestEnv {
+    let env = TestEnv::new();
+    let text: String = (0..6)
+        .map(|n| {
+            profile_text(&bank.base_url(), &format!("700012345{}", 6 + n))
+                .replace("[profiles.test]", &format!("[profiles.fin{n}]"))
+                + "\n"
+        })
+        .collect();
+    write_profile(&env, &text);
+    env
+}
+
+fn refusal_memory(env: &TestEnv) -> std::path::PathBuf {
+    env.path()
+        .join(".local/state/treasury/finicity/refused-partners.json")
+}
+
+#[track_caller]
+fn not_locked(bank: &Finicity) {
+    let failures = bank.lock().auth_failures;
+    assert!(
+        failures < LOCKED_AFTER,
+        "{failures} failed authentications locked the partner"
+    );
+}
+
+#[test]
+fn profiles_sharing_a_partner_authenticate_once_per_run_at_any_concurrency() {
+    let bank = Finicity::start();
+    let env = six_profiles(&bank);
+    for concurrency in ["1", "6"] {
+        let before = bank.hits(AUTH_PATH);
+        let ok = run(env
+            .cmd()
+            .args(["position", "--concurrency", concurrency, "-f", "json"]));
+        ok.expect_code(0);
+        assert_eq!(
+            bank.hits(AUTH_PATH),
+            before + 1,
+            "--concurrency {concurrency}: {ok}"
+        );
+    }
+    for concurrency in ["1", "6"] {
+        let before = bank.hits(AUTH_PATH);
+        let refused = run(env
+            .cmd()
+            .env("TREASURY_CLIENT_SECRET", format!("wrong-{concurrency}"))
+            .args(["position", "--concurrency", concurrency]));
+        assert_ne!(refused.code, 0, "{refused}");
+        refused.expect_stderr_has("Finicity refused the partner authentication");
+        assert_eq!(
+            bank.hits(AUTH_PATH),
+            before + 1,
+            "--concurrency {concurrency}: {refused}"
+        );
+    }
+    not_locked(&bank);
+}
+
+#[test]
+fn a_refused_secret_is_remembered_until_it_changes_or_login_is_run() {
+    let bank = Finicity::start();
+    let env = bank.env(CUSTOMER_ID);
+    let wrong = |args: &[&str]| {
+        run(env
+            .cmd()
+            .env("TREASURY_CLIENT_SECRET", "rotated-away")
+            .args(args))
+    };
+    let first = wrong(&["balances"]);
+    first.expect_code(3);
+    first.expect_stderr_has("This refusal is remembered");
+    assert_eq!(bank.hits(AUTH_PATH), 1);
+    // A cron job every 15 minutes: the same refused secret is never sent again.
+    for _ in 0..6 {
+        let again = wrong(&["accounts"]);
+        again.expect_code(3).expect_stdout_empty();
+        again.expect_stderr_has("not sending the partner secret of profile 'test'");
+        again.expect_stderr_has(&format!("for partner {PARTNER_ID}"));
+        again.expect_stderr_has("treasury login -p test");
+        assert!(!again.stderr.contains("rotated-away"), "{again}");
+    }
+    assert_eq!(bank.hits(AUTH_PATH), 1, "nothing more was sent");
+    not_locked(&bank);
+    let memory = std::fs::read_to_string(refusal_memory(&env)).expect("the refusal is kept");
+    assert!(memory.contains(PARTNER_ID), "{memory}");
+    assert!(
+        !memory.contains("rotated-away") && !memory.contains(APP_KEY),
+        "{memory}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(refusal_memory(&env))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // A changed secret is tried at once.
+    let right = run(env.cmd().args(["balances", "-f", "csv"]));
+    right.expect_code(0);
+    assert_eq!(bank.hits(AUTH_PATH), 2);
+    // `login` tries even a secret refused before, once.
+    let refused_login = login(&env, &bank, "rotated-away");
+    refused_login.expect_code(3);
+    assert_eq!(bank.hits(AUTH_PATH), 3);
+    let retried = login(&env, &bank, "rotated-away");
+    retried.expect_code(3);
+    assert_eq!(bank.hits(AUTH_PATH), 4, "login sends it again");
+    not_locked(&bank);
+}
+
+#[test]
+fn a_timed_out_authentication_is_never_resent() {
+    let bank = Finicity::start();
+    bank.lock().auth_delay = Some(std::time::Duration::from_secs(3));
+    let env = six_profiles(&bank);
+    let timed_out = run(env.cmd().args([
+        "--timeout",
+        "1",
+        "--retries",
+        "5",
+        "position",
+        "--concurrency",
+        "1",
+    ]));
+    assert_eq!(timed_out.code, 6, "{timed_out}");
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    assert_eq!(
+        bank.hits(AUTH_PATH),
+        1,
+        "one authentication for six profiles: {timed_out}"
+    );
+    assert_eq!(bank.hits(ACCOUNTS_PATH), 0);
+}
+
+#[test]
+fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
+    let bank = Finicity::start();
+    {
+        let mut script = bank.lock();
+        script.rate_limited = 1;
+        script.retry_after = "1";
+    }
+    let env = bank.env(CUSTOMER_ID);
+    let started = std::time::Instant::now();
+    let waited = run(env.cmd().args(["balances", "-f", "csv"]));
+    waited.expect_code(0);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "{waited}"
+    );
+    assert_eq!(bank.hits(AUTH_PATH), 2, "one 429, then the token");
+
+    {
+        let mut script = bank.lock();
+        script.rate_limited = 100;
+        script.retry_after = "120";
+    }
+    let env = bank.env(CUSTOMER_ID);
+    let limited = run(env.cmd().args(["balances"]));
+    limited.expect_code(6).expect_stdout_empty();
+    limited.expect_stderr_has("rate limit");
+    limited.expect_stderr_has("try again in 120 s");
+    assert!(!limited.stderr.contains("check app_key"), "{limited}");
+    assert_eq!(
+        bank.hits(AUTH_PATH),
+        3,
+        "a wait over --max-wait is not waited"
+    );
+    assert!(
+        !refusal_memory(&env).exists(),
+        "a rate limit is not a refusal"
+    );
 }
 
 /// Issue 18: the default `--totals last` adds every account's latest balance, so the stale

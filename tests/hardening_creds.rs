@@ -550,6 +550,14 @@ impl Served {
                 break rest.split_whitespace().next().unwrap().to_string();
             }
         };
+        // The profiles it prints (and where each secret comes from) end with "Press Ctrl-C".
+        while !banner.contains("Press Ctrl-C") {
+            let line = lines
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .unwrap_or_else(|_| panic!("the sandbox printed no profiles; it said:\n{banner}"));
+            banner.push_str(&line);
+            banner.push('\n');
+        }
         Served {
             child,
             _stdin: input,

@@ -40,6 +40,9 @@ pub trait Provider: Send + Sync + Debug {
 pub struct Options {
     /// Ask for live balances where the provider has a separate (billed) endpoint for them.
     pub live: bool,
+    /// `treasury login` is verifying credentials the person gives now (Finicity then tries
+    /// partner credentials it refused before again).
+    pub login: bool,
 }
 
 /// How a provider's profile logs in.
@@ -81,8 +84,14 @@ pub struct ConsentLogin {
 pub struct Consented {
     /// The address the browser opens.
     pub url: Url,
-    /// Run once the login is stored: keeps the consent's record, and says what it kept.
-    pub keep: Box<dyn FnOnce() -> Result<String> + Send>,
+    /// Run once the login is stored: keeps the consent's record (ending at the bank the
+    /// consent it replaces), and says what it did.
+    pub keep: Box<dyn FnOnce() -> BoxFuture<'static, Result<String>> + Send>,
+    /// Run when the login fails after the consent was created: deletes it at the bank or, when
+    /// that fails, records it for `logout`; says which. No consent is left unknown.
+    pub discard: Box<dyn FnOnce() -> BoxFuture<'static, String> + Send>,
+    /// The `nonce` the authorization request carried: an ID token that comes back must carry it.
+    pub nonce: Option<crate::credentials::Secret>,
 }
 
 /// How a provider's client is built from a resolved profile and its credentials.

@@ -80,7 +80,8 @@ pub struct GlobalArgs {
         value_name = "PROVIDER",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "jpmorgan"
+        default_missing_value = "jpmorgan",
+        add = ArgValueCompleter::new(crate::complete::sandbox_providers)
     )]
     pub sandbox: Option<String>,
 
@@ -119,7 +120,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, help_heading = "Global options", action = clap::ArgAction::Count, conflicts_with = "quiet")]
     pub verbose: u8,
 
-    /// Only errors on stderr
+    /// Only errors on stderr, and the per-account errors of a partial report (exit 5)
     #[arg(short, long, global = true, help_heading = "Global options")]
     pub quiet: bool,
 
@@ -271,6 +272,18 @@ mod tests {
     #[test]
     fn definitions_are_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// The CLI states the login's wait without importing the OAuth code: they must agree.
+    #[test]
+    fn the_login_wait_is_the_browser_logins_default() {
+        let cli = Cli::parse_from(["treasury", "login"]);
+        let Command::Login(args) = cli.command else {
+            panic!("login parses");
+        };
+        assert_eq!(args.wait, crate::oauth::authcode::DEFAULT_WAIT.as_secs());
+        let zero = Cli::try_parse_from(["treasury", "login", "--wait", "0"]);
+        assert!(zero.is_err());
     }
 
     #[test]

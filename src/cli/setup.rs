@@ -62,8 +62,8 @@ pub enum StoreKind {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The bank's API: jpmorgan or finicity [default: the profile's, else jpmorgan]
-    #[arg(long, value_name = "PROVIDER")]
+    /// The bank's API [default: the profile's, else jpmorgan]
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names())]
     pub provider: Option<String>,
 
     /// OAuth client id
@@ -126,10 +126,19 @@ pub struct LoginArgs {
     #[arg(long)]
     pub no_verify: bool,
 
-    /// Browser logins (chase): do not listen or open a browser; print the address to open
-    /// and read the address the browser lands on (or the code) from stdin, e.g. over SSH
+    /// Browser logins (chase, open-banking): do not listen or open a browser; print the address
+    /// to open and read the address the browser lands on (or the code) from stdin, e.g. over SSH
     #[arg(long)]
     pub no_browser: bool,
+
+    /// Browser logins: seconds to wait for the browser to come back with the answer
+    #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+    pub wait: u64,
+}
+
+/// The provider names `--provider` takes: every provider this version knows, from its registry.
+fn provider_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::bank::PROVIDERS.iter().map(|spec| spec.name))
 }
 
 #[derive(Debug, Args)]
@@ -188,7 +197,8 @@ pub struct SandboxServeArgs {
     #[arg(long, conflicts_with = "client_secret")]
     pub client_secret_stdin: bool,
 
-    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM)
+    /// Accept private_key_jwt client assertions signed by the key of this certificate (PEM); the
+    /// open-banking authorization server then also verifies request objects with it
     #[arg(long, value_name = "FILE")]
     pub client_cert: Option<PathBuf>,
 

@@ -18,6 +18,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         ));
     }
     let span = query::resolve_dates(&date_args(args))?;
+    query::check_not_future(span, chrono::Utc::now())?;
     let selection = select_accounts(ctx, args)?;
     let requests = query::plan(span, &selection.accounts, args.split, &provider.limits)?;
     if args.dry_run {
@@ -31,7 +32,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     let sink = ctx.open_sink()?;
     let bank = ctx
-        .connect_with(crate::bank::Options { live: args.live })
+        .connect_with(crate::bank::Options {
+            live: args.live,
+            ..Default::default()
+        })
         .await?;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);

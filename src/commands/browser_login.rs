@@ -1,6 +1,7 @@
 //! `treasury login` for a provider where the account holder consents in a browser: the
 //! authorization-code flow (listener or pasted address), the code exchange, one verifying
-//! request, then the refresh token stored. Any failure stores nothing.
+//! request, then the refresh token stored. Any failure stores no login, and a consent the bank
+//! created for it is deleted there (or recorded for `logout` when the bank cannot be asked).
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,10 +12,11 @@ use crate::cli::LoginArgs;
 use crate::commands::Context;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
-use crate::credentials::{self, keyring, Access, Store};
+use crate::credentials::{self, keyring, Access, Secret, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
+use crate::oauth::browser;
 use crate::oauth::loopback::{self, Listener};
 
 /// The provider's part of a browser login: its endpoints, and the consent it creates first
@@ -36,21 +38,71 @@ pub async fn run(
     if let Some(secs) = ctx.global.timeout {
         profile.timeout = Duration::from_secs(secs);
     }
+    let given = client_secret(ctx, args, &profile)?;
     let login = (flow.endpoints)(&profile)?;
     let mut attempt = Attempt::new(&login)?;
-    let mut keep = None;
+    let mut consented = None;
     if let Some(consent) = flow.consent {
-        let consented = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
-        attempt = attempt.opening(consented.url);
-        keep = Some(consented.keep);
+        let created = (consent.prepare)(&profile, ctx.retry_policy(), &login, &attempt).await?;
+        attempt = attempt.opening(created.url.clone());
+        consented = Some(created);
     }
-    let landing = landing(ctx, args, &login, &attempt).await?;
+    let nonce = consented.as_ref().and_then(|c| c.nonce.as_ref());
+    let finished = finish(ctx, args, &profile, (&login, &attempt), nonce).await;
+    let stored = finished.and_then(|renewal| {
+        save(&store, &profile.name, &renewal, given.as_ref())?;
+        Ok(renewal)
+    });
+    let renewal = match stored {
+        Ok(renewal) => renewal,
+        Err(e) => {
+            // A consent the bank created is deleted there, or recorded for logout.
+            if let Some(consent) = consented {
+                ctx.term.warn(&(consent.discard)().await);
+            }
+            return Err(e);
+        }
+    };
+    ctx.term.note(&summary(
+        &profile.name,
+        path,
+        &store,
+        &renewal,
+        args.no_verify,
+    ));
+    if given.is_some() {
+        ctx.term.note(&format!(
+            "The client secret of profile '{}' is stored beside the login ({}).",
+            profile.name,
+            store.name()
+        ));
+    }
+    if let Some(consent) = consented {
+        ctx.term.note(&(consent.keep)().await?);
+    }
+    Ok(Outcome::Complete)
+}
+
+/// From the browser to tokens: where it landed, the code exchanged, the login verified with
+/// one request. Nothing is stored here.
+async fn finish(
+    ctx: &Context<'_>,
+    args: &LoginArgs,
+    profile: &Profile,
+    (login, attempt): (&BrowserLogin, &Attempt),
+    nonce: Option<&Secret>,
+) -> Result<Renewal> {
+    let landing = landing(ctx, args, login, attempt).await?;
     let code = attempt.code_from(&landing)?;
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(&profile))?;
+    check_nonce(landed_id_token(&landing).as_deref(), nonce)?;
+    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert(profile))?;
     let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
-    let tokens = authcode::exchange(&http, &login, &code, &attempt.verifier)
+    let tokens = authcode::exchange(&http, login, &code, &attempt.verifier)
         .await?
         .map_err(|r| {
+            if let Some(err) = r.client_refused(&profile.name) {
+                return err;
+            }
             Error::auth(
                 format!(
                     "login failed: the token endpoint refused the authorization code ({}: {}, HTTP {}); nothing was stored",
@@ -61,25 +113,37 @@ pub async fn run(
                 "run 'treasury login' again; check client_id and redirect_uri of the profile",
             )
         })?;
+    check_nonce(tokens.id_token.as_ref().map(Secret::expose), nonce)?;
     let renewal = renewal(tokens, &profile.name)?;
     if !args.no_verify {
         let access = Access::Token(renewal.access_token.clone());
-        Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+        Bank::connect(profile, access, ctx.retry_policy(), Default::default())?
             .verify()
             .await?;
     }
-    save(&store, &profile.name, &renewal)?;
-    ctx.term.note(&summary(
-        &profile.name,
-        path,
-        &store,
-        &renewal,
-        args.no_verify,
-    ));
-    if let Some(keep) = keep {
-        ctx.term.note(&keep()?);
+    Ok(renewal)
+}
+
+/// An ID token that came back must carry the `nonce` of this login's authorization request.
+fn check_nonce(id_token: Option<&str>, nonce: Option<&Secret>) -> Result<()> {
+    let (Some(id_token), Some(nonce)) = (id_token, nonce) else {
+        return Ok(());
+    };
+    match crate::oauth::fapi::nonce_matches(id_token, nonce.expose()) {
+        true => Ok(()),
+        false => Err(Error::auth(
+            "login failed: the bank's ID token does not carry this login's nonce (a replayed or substituted answer); nothing was stored",
+            "run 'treasury login' again; if it persists, ask the bank why its ID token names another nonce",
+        )),
     }
-    Ok(Outcome::Complete)
+}
+
+/// The `id_token` of a landing address (hybrid flow, in the query or the fragment), if any.
+fn landed_id_token(landing: &str) -> Option<String> {
+    let rest = landing.split_once('?').map_or(landing, |(_, q)| q);
+    rest.split(['&', '#'])
+        .find_map(|pair| pair.strip_prefix("id_token="))
+        .map(|v| v.to_string())
 }
 
 /// A client authenticated by mutual TLS presents its certificate at the token endpoint too.
@@ -118,20 +182,17 @@ async fn landing(
             .read_stdin_line()
             .map_err(|e| Error::usage(format!("cannot read the address: {e}")));
     };
-    if loopback::has_display() && !loopback::open_browser(&attempt.url) {
+    if browser::open(&attempt.url).await == browser::Opened::Failed {
         ctx.term
-            .note("Could not open a browser: open the address above yourself.");
+            .instruct("could not open a browser; open the address above");
     }
-    let wait = ctx
-        .global
-        .timeout
-        .map_or(authcode::DEFAULT_WAIT, Duration::from_secs);
+    let wait = Duration::from_secs(args.wait);
     ctx.term.note(&format!(
         "Waiting up to {} s for the browser to come back to {}",
         wait.as_secs(),
         login.redirect_uri
     ));
-    listener.wait(wait).await
+    listener.wait(wait, &attempt.state).await
 }
 
 fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
@@ -149,12 +210,44 @@ fn renewal(tokens: TokenSet, profile: &str) -> Result<Renewal> {
     })
 }
 
-fn save(store: &Store, profile: &str, renewal: &Renewal) -> Result<()> {
-    store.save_login(profile, renewal)?;
+/// The client secret a `client-secret` profile's token requests need, when the login must take
+/// it (from `--client-secret-stdin`, else a prompt when the secret chain has none): handed to
+/// the chain for this run, and stored with the login.
+fn client_secret(ctx: &Context, args: &LoginArgs, profile: &Profile) -> Result<Option<Secret>> {
+    if profile.auth != AuthMode::ClientSecret {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && credentials::has_secret(profile)? {
+        return Ok(None);
+    }
+    if !args.client_secret_stdin && !ctx.term.can_prompt() {
+        return Err(Error::usage_hint(
+            format!(
+                "profile '{}' authenticates with a client secret (auth = \"client-secret\"), and none was found",
+                profile.name
+            ),
+            format!(
+                "pipe it in with 'treasury login -p {} --client-secret-stdin', or set {} or client_secret_command",
+                profile.name,
+                credentials::CLIENT_SECRET_ENV
+            ),
+        ));
+    }
+    let secret = super::login::read_secret(ctx, args, "client secret")?;
+    credentials::give_secret(&profile.name, secret.clone());
+    Ok(Some(secret))
+}
+
+fn save(store: &Store, profile: &str, renewal: &Renewal, secret: Option<&Secret>) -> Result<()> {
+    let held = credentials::lock::lock()?;
+    store.save_login(&held, profile, renewal, secret)?;
     if *store != Store::Keyring {
         // The keyring comes first in the chain: an older login there would hide this one.
         let _ = keyring::delete(&credentials::login::refresh_entry(profile));
         let _ = keyring::delete(&credentials::token_entry(profile));
+        if secret.is_some() {
+            let _ = keyring::delete(profile);
+        }
     }
     Ok(())
 }

@@ -19,6 +19,15 @@ pub fn script(shell: clap_complete::Shell) -> String {
         .completer(&shell.to_string())
         .map(|completer| completer.write_registration(COMPLETE_ENV, &name, &name, &name, &mut out));
     match registered {
+        // Bash splits `--sandbox=fi` at `=`: the line as typed goes along, to be rejoined.
+        Some(Ok(())) if shell == clap_complete::Shell::Bash => String::from_utf8_lossy(&out)
+            .replace(
+                "        COMPLETE=\"bash\" \\\n",
+                &format!(
+                    "        {}=\"${{COMP_LINE:0:COMP_POINT}}\" \\\n        COMPLETE=\"bash\" \\\n",
+                    crate::complete::BASH_LINE_VAR
+                ),
+            ),
         Some(Ok(())) => String::from_utf8_lossy(&out).into_owned(),
         // A shell clap_complete cannot complete dynamically gets the static script.
         _ => {

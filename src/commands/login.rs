@@ -23,10 +23,21 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     };
     if let Some(endpoints) = endpoints {
         refuse_secret_flags(args, &name)?;
-        check_store(&store, &name)?;
         let profile = config::resolve(&file, &name, &path)?;
+        if args.client_secret_stdin && profile.auth != AuthMode::ClientSecret {
+            return Err(Error::usage_hint(
+                format!(
+                    "--client-secret-stdin does not apply to profile '{name}', which authenticates with auth = \"{}\"",
+                    profile.auth.name()
+                ),
+                format!("drop it, or set auth = \"client-secret\" under [profiles.{name}]"),
+            ));
+        }
+        check_browser_store(&store, &name)?;
         let flow = super::browser_login::Flow { endpoints, consent };
-        return super::browser_login::run(ctx, args, &profile, &path, flow, store).await;
+        return super::browser_login::run(ctx, args, &profile, &path, flow, store)
+            .await
+            .map_err(|e| e.for_profile(&name));
     }
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns
@@ -62,7 +73,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     let token = match args.no_verify {
         true => None,
         false => {
-            Bank::connect(&profile, access, ctx.retry_policy(), Default::default())?
+            Bank::connect(&profile, access, ctx.retry_policy(), verifying())?
                 .verify()
                 .await?
         }
@@ -234,7 +245,7 @@ fn secret_label(profile: &Profile) -> &'static str {
     }
 }
 
-fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {
+pub(super) fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {
     let secret = if args.client_secret_stdin {
         ctx.term.read_stdin_line()
     } else if ctx.term.can_prompt() {
@@ -268,7 +279,6 @@ fn capitalized(text: &str) -> String {
 fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
     let given = [
         ("--client-id", args.client_id.is_some()),
-        ("--client-secret-stdin", args.client_secret_stdin),
         ("--token-url", args.token_url.is_some()),
         ("--base-url", args.base_url.is_some()),
         ("--environment", args.environment.is_some()),
@@ -287,6 +297,18 @@ fn refuse_secret_flags(args: &LoginArgs, profile: &str) -> Result<()> {
     }
 }
 
+/// `check_store` for a browser login, which no environment variable can stand in for: the
+/// way out is the credentials file alone.
+fn check_browser_store(store: &Store, profile: &str) -> Result<()> {
+    check_store(store, profile).map_err(|e| match e {
+        Error::Auth { message, hint } if hint.as_deref().is_some_and(|h| h.contains(crate::env::CLIENT_SECRET)) => Error::auth(
+            message,
+            format!("on a machine without a keyring use 'treasury login -p {profile} --store file' (an owner-only file)"),
+        ),
+        other => other,
+    })
+}
+
 /// Refuses, before anything is sent, to log in to a keyring this machine does not have.
 pub(super) fn check_store(store: &Store, profile: &str) -> Result<()> {
     if *store != Store::Keyring {
@@ -299,5 +321,13 @@ pub(super) fn check_store(store: &Store, profile: &str) -> Result<()> {
             credentials::no_keyring_hint(profile),
         )),
         Err(e) => Err(Error::auth(e.to_string(), "try again, or use --store file")),
+    }
+}
+
+/// The connection options of a login's verifying request.
+fn verifying() -> crate::bank::provider::Options {
+    crate::bank::provider::Options {
+        login: true,
+        ..Default::default()
     }
 }

@@ -2,11 +2,14 @@
 //! wherever they are.
 
 use crate::bank::openbanking::{self, state};
+use crate::bank::provider::LoginKind;
 use crate::cli::LogoutArgs;
 use crate::commands::Context;
 use crate::config::{self, ConfigFile};
-use crate::credentials::{self, file, keyring};
+use crate::credentials::{self, file, keyring, Store};
 use crate::error::{Outcome, Result};
+use crate::http::{Http, TlsSettings};
+use crate::oauth::authcode;
 
 pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("logout")?;
@@ -20,6 +23,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     let mut removed_any = false;
     for profile in &profiles {
         removed_any |= forget_consent(ctx, &config_file, profile).await?;
+        revoke_login(ctx, &config_file, profile).await;
     }
     let removed_from_file = file::remove(&credentials_path, (!args.all).then_some(name.as_str()))?;
     for profile in &removed_from_file {
@@ -61,6 +65,53 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     Ok(Outcome::Complete)
 }
 
+/// A browser login (Chase) ends at the bank too where the profile names an RFC 7009
+/// revocation endpoint (`revoke_url`); otherwise the person is told it lives on there.
+async fn revoke_login(ctx: &Context<'_>, file: &ConfigFile, name: &str) {
+    let Ok(LoginKind::Browser(endpoints)) = config::provider_of_named(file, name).map(|s| s.login)
+    else {
+        return;
+    };
+    let Ok(profile) = ctx.profile_named(name) else {
+        return;
+    };
+    let stored = [
+        Some(Store::Keyring),
+        config::credentials_path().ok().map(Store::File),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|store| store.load_login(name).ok().flatten());
+    let Some(stored) = stored else {
+        return;
+    };
+    let ends = stored.refresh_expires_at.map_or_else(
+        || "until it expires".to_string(),
+        |at| format!("until {}", at.format("%Y-%m-%d")),
+    );
+    let Some(revoke_url) = profile.settings.get("revoke_url") else {
+        ctx.term.warn(&format!(
+            "profile '{name}' has no revoke_url, so its login lives on at the bank {ends} unless you revoke the app's access there; it is forgotten here"
+        ));
+        return;
+    };
+    let revoked = async {
+        let url = config::checked_url(name, "revoke_url", revoke_url)?;
+        let login = endpoints(&profile)?;
+        let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
+        let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
+        authcode::revoke(&http, &login, &url, &stored.refresh_token).await
+    };
+    match revoked.await {
+        Ok(()) => ctx.term.note(&format!(
+            "Revoked the login of profile '{name}' at the bank"
+        )),
+        Err(e) => ctx.term.warn(&format!(
+            "could not revoke the login of profile '{name}' at the bank ({e}); it lives on there {ends} unless you revoke the app's access there; it is forgotten here"
+        )),
+    }
+}
+
 /// An open-banking profile's recorded consent: deleted at the bank, then forgotten here, also
 /// when the bank cannot be reached (said so: the consent then ends on its own at its expiry).
 async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
@@ -72,23 +123,23 @@ async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Res
     let Some(recorded) = state::load(name)? else {
         return Ok(false);
     };
-    let id = &recorded.consent_id;
-    let deleted = match ctx.profile_named(name) {
-        Ok(profile) => match credentials::client_access(&profile)
+    let consents = ctx.profile_named(name).and_then(|profile| {
+        credentials::client_access(&profile)
             .and_then(|access| openbanking::consents(&profile, access, ctx.retry_policy()))
-        {
-            Ok(consents) => consents.delete(id).await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    match deleted {
-        Ok(()) => ctx
-            .term
-            .note(&format!("Deleted consent {id} of profile '{name}' at the bank")),
-        Err(e) => ctx.term.warn(&format!(
-            "could not delete consent {id} of profile '{name}' at the bank ({e}); it is forgotten here only and ends at its expiry unless revoked at the bank"
-        )),
+    });
+    for id in std::iter::once(&recorded.consent_id).chain(&recorded.orphans) {
+        let deleted = match &consents {
+            Ok(consents) => consents.delete(id).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match deleted {
+            Ok(()) => ctx
+                .term
+                .note(&format!("Deleted consent {id} of profile '{name}' at the bank")),
+            Err(e) => ctx.term.warn(&format!(
+                "could not delete consent {id} of profile '{name}' at the bank ({e}); it is forgotten here only and ends at its expiry unless revoked at the bank"
+            )),
+        }
     }
     state::forget(name)?;
     ctx.term

@@ -9,6 +9,16 @@ use crate::error::{Error, Outcome, Result};
 
 /// The roff page of `treasury` (no name) or of a command (`balances`, `sandbox serve`).
 pub fn page(command: Option<&str>) -> Result<String> {
+    let target = command_of(command)?;
+    let mut text = Vec::new();
+    clap_mangen::Man::new(target)
+        .render(&mut text)
+        .map_err(|e| Error::Internal(e.into()))?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// The command a page is about, or a usage error naming the known ones.
+fn command_of(command: Option<&str>) -> Result<clap::Command> {
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut target = cmd;
@@ -27,14 +37,18 @@ pub fn page(command: Option<&str>) -> Result<String> {
             }
         };
     }
-    let mut text = Vec::new();
-    clap_mangen::Man::new(target)
-        .render(&mut text)
-        .map_err(|e| Error::Internal(e.into()))?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    Ok(target)
 }
 
+/// On a terminal the page is shown by `man` (or, without it, as the command's long help);
+/// piped, it is the roff source, for `man -l -` or a file.
 pub fn run(ctx: &Context<'_>, args: &ManArgs) -> Result<Outcome> {
-    ctx.term.print(&page(args.command.as_deref())?)?;
+    let roff = page(args.command.as_deref())?;
+    let help = || {
+        command_of(args.command.as_deref())
+            .map(|mut cmd| cmd.render_long_help().to_string())
+            .unwrap_or_default()
+    };
+    ctx.term.manual(&roff, help)?;
     Ok(Outcome::Complete)
 }

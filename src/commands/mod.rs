@@ -88,10 +88,25 @@ impl<'a> Context<'a> {
     /// with `--sandbox` or when there is no such profile (a `--dry-run` needs none).
     pub fn provider(&self) -> Result<&'static Spec> {
         if let Some(name) = &self.global.sandbox {
+            self.refuse_typed_profile(name)?;
             return sandbox_provider(name);
         }
         let (file, _, name) = self.config_and_name()?;
         config::provider_of_named(&file, &name)
+    }
+
+    /// Refuses `-p NAME` typed beside `--sandbox` for a single-profile command: the sandbox's
+    /// profile is used, and NAME would be silently ignored. (An exported TREASURY_PROFILE is
+    /// left alone: it names the profile of runs without `--sandbox`.)
+    fn refuse_typed_profile(&self, provider: &str) -> Result<()> {
+        let exported = crate::env::text("TREASURY_PROFILE");
+        match &self.global.profile {
+            Some(name) if exported.as_ref() != Some(name) => Err(Error::usage_hint(
+                format!("-p {name} does not work with --sandbox: the sandbox's own {provider} profile is used"),
+                format!("drop -p {name} to use the sandbox, or drop --sandbox to use profile '{name}'; --sandbox=PROVIDER picks the sandbox's provider"),
+            )),
+            _ => Ok(()),
+        }
     }
 
     pub fn retry_policy(&self) -> RetryPolicy {

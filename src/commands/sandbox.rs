@@ -4,7 +4,9 @@
 use crate::cli::SandboxServeArgs;
 use crate::commands::Context;
 use crate::error::{Error, Outcome, Result};
-use crate::sandbox::{ClientCert, Options, Sandbox, ServerTls, CLIENT_ID, MAX_SANDBOX_ACCOUNTS};
+use crate::sandbox::{
+    demo_keys, printed, ClientCert, Options, Sandbox, ServerTls, CLIENT_ID, MAX_SANDBOX_ACCOUNTS,
+};
 
 pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome> {
     if args.accounts > MAX_SANDBOX_ACCOUNTS {
@@ -23,13 +25,21 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
             "pick another port with --port, or --port 0 for any free one",
         )
     })?;
+    let demo = crate::config::sandbox_state_dir()
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .and_then(|dir| demo_keys::ensure(&dir));
+    let config = crate::config::config_path(ctx.global.config.as_deref()).map_or_else(
+        |_| "your config file".to_string(),
+        |p| p.display().to_string(),
+    );
     ctx.term.note(&format!(
-        "Sandbox bank listening on {} with {} accounts ({})\n{}Profile for it:\n{}Press Ctrl-C to stop.",
+        "Sandbox bank listening on {} with {} accounts\n\
+         Profiles for it, one per provider, to paste as they are into {config}:\n\n\
+         {}\n{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
-        authentication(args, &secret),
-        other_providers(&sandbox),
-        profile(&sandbox, args),
+        jpmorgan_profile(&sandbox, args, &secret),
+        printed::other_profiles(&sandbox, &secret, &demo),
     ));
     sandbox
         .run_until(async {
@@ -98,7 +108,7 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     };
     let mut ways = vec![format!("client id '{CLIENT_ID}', {secret}")];
     if args.client_cert.is_some() {
-        ways.push("client assertions signed for --client-cert".into());
+        ways.push("client assertions signed for --client-cert (open-banking request objects verified with it)".into());
     }
     if args.client_ca.is_some() {
         ways.push("mutual TLS with a client certificate from --client-ca, no token needed".into());
@@ -106,40 +116,19 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     ways.join("; ")
 }
 
-/// A ready profile for each other provider the sandbox serves, with its public secret.
-fn other_providers(sandbox: &Sandbox) -> String {
-    let mut text = String::new();
-    for name in crate::sandbox::SERVED.iter().filter(|n| **n != "jpmorgan") {
-        if let Ok((profile, _)) = crate::sandbox::profile(sandbox, name) {
-            text.push_str(&format!(
-                "{} at {} (secret '{}'), a profile for it:\n  [profiles.sandbox-{name}]\n  provider = \"{name}\"\n  base_url = \"{}\"\n",
-                profile.provider.title,
-                profile.base_url,
-                crate::sandbox::secret_of(name),
-                profile.base_url
-            ));
-            let reads = |key: &str| profile.provider.profile_keys.contains(&key);
-            if let Some(url) = profile.token_url.as_ref().filter(|_| reads("token_url")) {
-                text.push_str(&format!("  token_url = \"{url}\"\n"));
-            }
-            if let Some(id) = profile.client_id.as_ref().filter(|_| reads("client_id")) {
-                text.push_str(&format!("  client_id = \"{id}\"\n"));
-            }
-            for (key, value) in &profile.settings {
-                text.push_str(&format!("  {key} = \"{value}\"\n"));
-            }
-        }
-    }
-    text
-}
-
-/// A config profile for this sandbox, in the mode its flags enable.
-fn profile(sandbox: &Sandbox, args: &SandboxServeArgs) -> String {
+/// The J.P. Morgan profile for this sandbox, in the mode its flags enable, under a comment saying
+/// how clients prove who they are and how to log in.
+fn jpmorgan_profile(sandbox: &Sandbox, args: &SandboxServeArgs, secret: &str) -> String {
     let show = |path: &Option<std::path::PathBuf>| {
         path.as_ref()
             .map_or_else(String::new, |p| p.display().to_string())
     };
     let mut lines = vec![
+        format!(
+            "# J.P. Morgan Account Balances: {}. Log in once with",
+            authentication(args, secret)
+        ),
+        format!("#   {}", login_command(args, secret)),
         "[profiles.sandbox]".to_string(),
         format!("base_url = \"{}\"", sandbox.base_url()),
     ];
@@ -159,7 +148,18 @@ fn profile(sandbox: &Sandbox, args: &SandboxServeArgs) -> String {
     if args.tls_cert.is_some() {
         lines.push("ca_cert = \"<the CA that signed --tls-cert>\"".into());
     }
-    lines.iter().map(|line| format!("  {line}\n")).collect()
+    lines.iter().map(|line| format!("{line}\n")).collect()
+}
+
+/// How to log in to the J.P. Morgan profile once: with the public secret when it is the one.
+fn login_command(args: &SandboxServeArgs, secret: &str) -> String {
+    let with_certificate = args.client_ca.is_some() || args.client_cert.is_some();
+    match secret {
+        crate::sandbox::CLIENT_SECRET if !with_certificate => {
+            format!("echo {secret} | treasury login -p sandbox --client-secret-stdin")
+        }
+        _ => "treasury login -p sandbox".to_string(),
+    }
 }
 
 #[cfg(test)]

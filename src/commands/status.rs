@@ -6,7 +6,7 @@ use chrono::Utc;
 
 use crate::commands::Context;
 use crate::config;
-use crate::credentials::{self, KeyringError, Source};
+use crate::credentials::{self, KeyringError, Source, Store};
 use crate::error::{Outcome, Result};
 use crate::output::{Document, Field};
 
@@ -27,7 +27,7 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
     let (file, path, name) = ctx.config_and_name()?;
     let profile = config::resolve(&file, &name, &path)?;
     if profile.provider.login.is_browser() {
-        return Ok(login_fields(&name, &path, &profile));
+        return login_fields(&name, &path, &profile);
     }
     let status = credentials::status(&profile)?;
     let now = Utc::now();
@@ -65,18 +65,28 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
 }
 
 /// A browser login: where its refresh token is, and when the access token and the login end.
-fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -> Vec<Field> {
-    let found = credentials::resolve(profile).ok();
-    let store = match &found {
-        Some(credentials::Access::Login { store, .. }) => Some(store.clone()),
-        _ => None,
+/// A credentials file that cannot be used (others can read it, not TOML) is exit 3, as for
+/// every other profile; a login the bank refused has been forgotten, so it shows logged out.
+fn login_fields(
+    name: &str,
+    path: &std::path::Path,
+    profile: &config::Profile,
+) -> Result<Vec<Field>> {
+    let file = Store::File(config::credentials_path()?);
+    let (store, login) = match Store::Keyring.load_login(name).ok().flatten() {
+        Some(login) => (Some(Store::Keyring), Some(login)),
+        None => match file.load_login(name)? {
+            Some(login) => (Some(file), Some(login)),
+            None => (None, None),
+        },
     };
-    let login = store
-        .as_ref()
-        .and_then(|s| s.load_login(name).ok().flatten());
+    let source = match crate::env::text(credentials::ACCESS_TOKEN_ENV) {
+        Some(_) => Source::Env.name(),
+        None => store.as_ref().map_or("none", Store::name),
+    };
     let time = |at: chrono::DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let access = login.as_ref().and_then(|l| l.access.clone());
-    vec![
+    Ok(vec![
         Field::text("profile", name),
         Field::text("config_file", &path.display().to_string()),
         Field::text("provider", profile.provider.name),
@@ -84,10 +94,7 @@ fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -
         Field::text("base_url", profile.base_url.as_str()),
         Field::text("auth", "browser"),
         Field::maybe("client_id", profile.client_id.as_deref()),
-        Field::text(
-            "credential_source",
-            found.as_ref().map_or("none", |a| a.source().name()),
-        ),
+        Field::text("credential_source", source),
         Field::flag(
             "token_cached",
             access.as_ref().is_some_and(|t| t.is_usable(Utc::now())),
@@ -104,7 +111,7 @@ fn login_fields(name: &str, path: &std::path::Path, profile: &config::Profile) -
                 .map(time)
                 .as_deref(),
         ),
-    ]
+    ])
 }
 
 /// The built-in sandbox's part for `provider` (`--sandbox[=NAME]`); the same fields as a profile.
@@ -149,6 +156,13 @@ async fn consent_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
         },
         Err(e) => Err(e),
     };
+    if let Ok(consent) = &asked {
+        state::note_bank_expiry(
+            &profile.name,
+            &recorded,
+            consent.expiration_date_time.as_deref(),
+        );
+    }
     let (status, expires) = match asked {
         Ok(consent) => (
             consent.status,

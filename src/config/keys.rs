@@ -38,6 +38,9 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("financial_id", &raw.financial_id),
         text("redirect_uri", &raw.redirect_uri),
         text("consent_days", &consent_days),
+        text("issuer", &raw.issuer),
+        text("signing_kid", &raw.signing_kid),
+        text("revoke_url", &raw.revoke_url),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),
     ]
@@ -108,4 +111,20 @@ pub(super) fn check_environment(
         }
         _ => Ok(()),
     }
+}
+
+/// Refuses `auth = "none"` (PKCE only) where the provider's token endpoint needs the client to
+/// authenticate: only a Chase browser login can be a public client.
+pub(super) fn check_auth(name: &str, auth: AuthMode, provider: &Spec, path: &Path) -> Result<()> {
+    if auth != AuthMode::None || provider.name == crate::bank::chase::NAME {
+        return Ok(());
+    }
+    Err(Error::usage_hint(
+        format!(
+            "profile '{name}' in {} sets auth = \"none\", which provider '{}' does not take",
+            path.display(),
+            provider.name
+        ),
+        "use auth = \"client-secret\", \"private-key-jwt\" or \"mtls\"",
+    ))
 }

@@ -8,7 +8,7 @@ mod save;
 #[cfg(test)]
 mod tests;
 
-use keys::{check_environment, check_keys, provider_settings};
+use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
 
@@ -65,6 +65,12 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
+    /// key id registered in the directory (the `kid` of what the profile signs).
+    pub issuer: Option<String>,
+    pub signing_kid: Option<String>,
+    /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
+    pub revoke_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
@@ -87,6 +93,10 @@ pub enum AuthMode {
     ClientSecret,
     PrivateKeyJwt,
     Mtls,
+    /// A public client proven by PKCE alone: Chase browser logins only. Not offered by
+    /// `login --auth`, which is for client-credentials profiles.
+    #[value(skip)]
+    None,
 }
 
 impl AuthMode {
@@ -95,6 +105,7 @@ impl AuthMode {
             AuthMode::ClientSecret => "client-secret",
             AuthMode::PrivateKeyJwt => "private-key-jwt",
             AuthMode::Mtls => "mtls",
+            AuthMode::None => "none",
         }
     }
 }
@@ -222,6 +233,21 @@ pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
         .unwrap_or_default()
 }
 
+/// What a profile without `base_url` can add: the environments its provider documents an API
+/// host for (Chase's `qa` has none), else `base_url` alone.
+fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
+    let hosted: Vec<String> = provider
+        .environments
+        .iter()
+        .filter(|e| (provider.default_base_url)(Some(**e), auth).is_some())
+        .map(|e| format!("\"{}\"", e.name()))
+        .collect();
+    match hosted.is_empty() {
+        true => "base_url".to_string(),
+        false => format!("environment = {} (or base_url)", hosted.join(" or ")),
+    }
+}
+
 /// Resolves a named profile of the file into a usable one.
 pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
@@ -231,6 +257,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
     check_keys(name, raw, provider, path)?;
     check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
+    check_auth(name, auth, provider, path)?;
     let base_url = match (
         &raw.base_url,
         (provider.default_base_url)(raw.environment, auth),
@@ -251,7 +278,8 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
             return Err(Error::usage_hint(
                 format!("profile '{name}' has neither base_url nor environment"),
                 format!(
-                    "add environment = \"uat\" or \"prod\" under [profiles.{name}] in {}",
+                    "add {} under [profiles.{name}] in {}",
+                    hosted_environments(provider, auth),
                     path.display()
                 ),
             ))

@@ -43,6 +43,21 @@ pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
     })
 }
 
+/// Where `treasury sandbox serve` keeps its demo signing key and certificate (owner-only).
+pub fn sandbox_state_dir() -> Result<PathBuf> {
+    xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| dir.join("treasury").join("sandbox"))
+}
+
+/// Where refused Finicity partner credentials are remembered (partner ids and salted hashes of
+/// the secrets, never a secret): the XDG state folder, owner-only.
+pub fn finicity_refusals_path() -> Result<PathBuf> {
+    xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| {
+        dir.join("treasury")
+            .join("finicity")
+            .join("refused-partners.json")
+    })
+}
+
 /// A profile name as a file name, one to one: letters, digits and `-` stay, anything else is
 /// `_` and its code point in hex, so `a.b` and `a_b` never share a file.
 fn file_name_of(profile: &str) -> String {

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::lock::{self, CredentialsLock};
 use super::Secret;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
@@ -110,13 +111,19 @@ fn read_unchecked(path: &Path) -> Result<FileContents> {
     toml::from_str(&text).map_err(|_| {
         Error::auth(
             format!("credentials file {} is not valid TOML", path.display()),
-            "fix it, or remove it and run 'treasury login --store file' again",
+            "fix it, or remove it and log in to each profile again with 'treasury login -p NAME --store file'",
         )
     })
 }
 
+/// The temporary files of credential writes start with this; a killed run may leave one.
+const TEMP_PREFIX: &str = ".treasury-credentials-";
+/// The last line of every file written: a temporary file without it was cut short.
+const END_MARK: &str = "# end of treasury credentials\n";
+
 fn write(path: &Path, contents: &FileContents) -> Result<()> {
-    let text = toml::to_string(contents).map_err(|e| Error::Internal(e.into()))?;
+    let mut text = toml::to_string(contents).map_err(|e| Error::Internal(e.into()))?;
+    text.push_str(END_MARK);
     let failed = |e: std::io::Error| {
         Error::Internal(anyhow::anyhow!(
             "cannot write credentials file {}: {e}",
@@ -126,7 +133,7 @@ fn write(path: &Path, contents: &FileContents) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(failed)?;
     }
-    let mut file = AtomicFile::create_private(path).map_err(failed)?;
+    let mut file = AtomicFile::create_private_named(path, TEMP_PREFIX).map_err(failed)?;
     file.write_all(text.as_bytes()).map_err(failed)?;
     file.commit().map_err(failed)
 }
@@ -136,23 +143,41 @@ pub fn load(path: &Path, profile: &str) -> Result<Stored> {
     Ok(read(path)?.profiles.remove(profile).unwrap_or_default())
 }
 
-/// Changes what the file holds for a profile, creating the file (mode 600) if needed.
+/// Changes what the file holds for a profile, creating the file (mode 600) if needed, under
+/// the credentials lock.
 pub fn update(path: &Path, profile: &str, change: impl FnOnce(&mut Stored)) -> Result<()> {
-    let mut contents = read(path)?;
+    let held = lock::lock()?;
+    update_locked(&held, path, profile, change)
+}
+
+/// `update` for a caller that already holds the lock: re-reads the file, changes the one
+/// entry, writes it beside the file a symlink points to.
+pub fn update_locked(
+    _held: &CredentialsLock,
+    path: &Path,
+    profile: &str,
+    change: impl FnOnce(&mut Stored),
+) -> Result<()> {
+    let path = lock::real_path(path);
+    let mut contents = read(&path)?;
     let entry = contents.profiles.entry(profile.to_string()).or_default();
     change(entry);
     if entry.is_empty() {
         contents.profiles.remove(profile);
     }
-    write(path, &contents)
+    write(&path, &contents)
 }
 
-/// Removes a profile (or every profile) from the file; returns the profiles removed.
+/// Removes a profile (or every profile) from the file under the credentials lock, and any
+/// temporary file a killed run left beside it; returns the profiles removed.
 pub fn remove(path: &Path, profile: Option<&str>) -> Result<Vec<String>> {
+    let _held = lock::lock()?;
+    let path = lock::real_path(path);
+    remove_legacy_leftovers(&path);
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut contents = read_unchecked(path)?;
+    let mut contents = read_unchecked(&path)?;
     let removed: Vec<String> = match profile {
         Some(name) => contents
             .profiles
@@ -163,9 +188,86 @@ pub fn remove(path: &Path, profile: Option<&str>) -> Result<Vec<String>> {
         None => std::mem::take(&mut contents.profiles).into_keys().collect(),
     };
     if !removed.is_empty() {
-        write(path, &contents)?;
+        write(&path, &contents)?;
     }
     Ok(removed)
+}
+
+/// Finishes the write of a run killed between writing its temporary file and renaming it:
+/// under the lock nobody else is writing, so a complete temporary file newer than the file is
+/// what that run meant to store (a rotated refresh token, say). Every other leftover is removed.
+pub(super) fn recover(path: &Path) {
+    let mut complete = Vec::new();
+    for leftover in leftovers(path, TEMP_PREFIX) {
+        let text = std::fs::read_to_string(&leftover).unwrap_or_default();
+        let whole = text.ends_with(END_MARK) && toml::from_str::<FileContents>(&text).is_ok();
+        let modified = std::fs::metadata(&leftover).and_then(|m| m.modified());
+        match (whole, modified) {
+            (true, Ok(at)) => complete.push((at, leftover)),
+            _ => drop(std::fs::remove_file(&leftover)),
+        }
+    }
+    complete.sort();
+    let Some((newest, candidate)) = complete.pop() else {
+        return;
+    };
+    for (_, older) in complete {
+        let _ = std::fs::remove_file(older);
+    }
+    let current = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&candidate, std::fs::Permissions::from_mode(0o600));
+    }
+    if current.is_some_and(|at| at > newest) || std::fs::rename(&candidate, path).is_err() {
+        let _ = std::fs::remove_file(&candidate);
+        return;
+    }
+    crate::atomic::sync_dir(parent_of(path));
+    tracing::info!(
+        "finished the credentials write of an interrupted run ({})",
+        candidate.display()
+    );
+}
+
+/// Temporary files of older versions (`.treasury-XXXXXX.tmp`) that hold tokens: `logout`
+/// removes them with the file's entries.
+fn remove_legacy_leftovers(path: &Path) {
+    for leftover in leftovers(path, ".treasury-") {
+        let text = std::fs::read_to_string(&leftover).unwrap_or_default();
+        let tokens = text.lines().any(|l| {
+            l.starts_with("refresh_token =")
+                || l.starts_with("access_token =")
+                || l.starts_with("client_secret =")
+        });
+        if tokens {
+            let _ = std::fs::remove_file(&leftover);
+        }
+    }
+}
+
+/// Files named `PREFIX*.tmp` beside `path`.
+fn leftovers(path: &Path, prefix: &str) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(parent_of(path)) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with(prefix) && name.ends_with(".tmp")
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
 }
 
 #[cfg(test)]

@@ -1,11 +1,11 @@
 //! A browser login's tokens where a secret would go: the refresh token (keyring entry
-//! `PROFILE:refresh` beside the profile's, or the owner-only file), the access token cache, and
-//! the lock that keeps two runs from spending one refresh token.
-
-use std::fs::File;
+//! `PROFILE:refresh` beside the profile's, or the owner-only file) and the access token cache,
+//! written under the credentials lock (`super::lock`) that keeps two runs from spending one
+//! refresh token.
 
 use chrono::{DateTime, Utc};
 
+use super::lock::CredentialsLock;
 use super::{file, keyring, token_entry, Access, CachedToken, Secret, Store};
 use crate::config::{self, Profile};
 use crate::error::{Error, Result};
@@ -90,40 +90,67 @@ impl Store {
         }
     }
 
-    /// Keeps new tokens. In the file, refresh and access token are replaced in one atomic
-    /// rename; in the keyring the refresh token is written first, so a crash between the two
+    /// Keeps new tokens (and, from `login`, the client secret given with them), under the
+    /// credentials lock the caller holds. In the file, everything is replaced in one atomic
+    /// rename; in the keyring the refresh token is written first, so a crash between the
     /// writes leaves a usable login.
-    pub fn save_login(&self, profile: &str, renewal: &Renewal) -> Result<()> {
+    pub fn save_login(
+        &self,
+        held: &CredentialsLock,
+        profile: &str,
+        renewal: &Renewal,
+        secret: Option<&Secret>,
+    ) -> Result<()> {
         match self {
             Store::Keyring => {
                 let ends = renewal
                     .refresh_expires_at
                     .map_or_else(|| "-".to_string(), |at| at.to_rfc3339());
                 let value = Secret::new(format!("{ends} {}", renewal.refresh_token.expose()));
-                keyring::set(&refresh_entry(profile), &value).map_err(|e| {
+                let failed = |e: super::KeyringError| {
                     Error::auth(e.to_string(), "try again, or log in with --store file")
-                })?;
+                };
+                keyring::set(&refresh_entry(profile), &value).map_err(failed)?;
+                if let Some(secret) = secret {
+                    keyring::set(profile, secret).map_err(failed)?;
+                }
                 self.save_token(profile, &renewal.access_token, renewal.access_expires_at);
                 Ok(())
             }
-            Store::File(path) => file::update(path, profile, |s| {
+            Store::File(path) => file::update_locked(held, path, profile, |s| {
                 s.refresh_token = Some(renewal.refresh_token.expose().to_string());
                 s.refresh_expires_at = renewal.refresh_expires_at;
                 s.access_token = Some(renewal.access_token.expose().to_string());
                 s.token_expires_at = Some(renewal.access_expires_at);
+                if let Some(secret) = secret {
+                    s.client_secret = Some(secret.expose().to_string());
+                }
             }),
         }
     }
 
+    /// After the bank refused `spent` (`invalid_grant`): forgets the login, unless another run
+    /// stored a newer one meanwhile. The client secret stays.
+    pub fn forget_refused_login(&self, held: &CredentialsLock, profile: &str, spent: &Secret) {
+        let still = self
+            .load_login(profile)
+            .ok()
+            .flatten()
+            .is_some_and(|l| l.refresh_token == *spent);
+        if still {
+            self.forget_login(held, profile);
+        }
+    }
+
     /// Forgets a login (refresh and access token).
-    pub fn forget_login(&self, profile: &str) {
+    pub fn forget_login(&self, held: &CredentialsLock, profile: &str) {
         match self {
             Store::Keyring => {
                 let _ = keyring::delete(&refresh_entry(profile));
                 let _ = keyring::delete(&token_entry(profile));
             }
             Store::File(path) => {
-                let _ = file::update(path, profile, |s| {
+                let _ = file::update_locked(held, path, profile, |s| {
                     s.refresh_token = None;
                     s.refresh_expires_at = None;
                     s.access_token = None;
@@ -132,56 +159,4 @@ impl Store {
             }
         }
     }
-}
-
-/// Held while a refresh token is spent and its successor saved; other runs wait for it.
-#[derive(Debug)]
-pub struct LoginLock {
-    _file: File,
-}
-
-/// Takes the login lock (`login.lock` beside the credentials), waiting for another run that
-/// holds it. Blocks: call it off the async threads.
-pub fn lock() -> Result<LoginLock> {
-    let path = config::login_lock_path()?;
-    let failed = |e: std::io::Error| {
-        Error::auth(
-            format!("cannot lock {} to renew the login: {e}", path.display()),
-            "check that the config folder is writable",
-        )
-    };
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(failed)?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(failed)?;
-    exclusive(&file).map_err(failed)?;
-    Ok(LoginLock { _file: file })
-}
-
-/// An exclusive advisory lock, released when the file is closed. flock(2) on Unix keeps the
-/// crate's MSRV (std's `File::lock` is from Rust 1.89).
-#[cfg(unix)]
-fn exclusive(file: &File) -> std::io::Result<()> {
-    use std::os::unix::io::AsRawFd;
-    loop {
-        // SAFETY: flock on a descriptor this function borrows open; no memory is involved.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-            return Ok(());
-        }
-        let err = std::io::Error::last_os_error();
-        if err.kind() != std::io::ErrorKind::Interrupted {
-            return Err(err);
-        }
-    }
-}
-
-#[cfg(not(unix))]
-#[allow(clippy::incompatible_msrv)]
-fn exclusive(file: &File) -> std::io::Result<()> {
-    file.lock()
 }

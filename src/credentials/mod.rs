@@ -5,7 +5,9 @@
 pub mod command;
 pub mod file;
 pub mod keyring;
+pub mod lock;
 pub mod login;
+mod store;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -60,6 +62,8 @@ pub enum Source {
     Sandbox,
     /// Not a secret: a client certificate or a signing key named by the profile.
     KeyFile,
+    /// Given to this run by `login` (typed, or `--client-secret-stdin`), to be stored by it.
+    Given,
 }
 
 impl Source {
@@ -71,6 +75,7 @@ impl Source {
             Source::File => "file",
             Source::Sandbox => "sandbox",
             Source::KeyFile => "key-file",
+            Source::Given => "login",
         }
     }
 }
@@ -271,7 +276,7 @@ fn look(profile: &Profile, source: Source, fetch: bool) -> Result<Option<Found>>
                 None => Ok(None),
             }
         }
-        Source::Sandbox | Source::KeyFile => Ok(None),
+        Source::Sandbox | Source::KeyFile | Source::Given => Ok(None),
     }
 }
 
@@ -281,7 +286,40 @@ struct Found {
     store: Option<Store>,
 }
 
+/// The secret `login` was given for a profile: for this run it comes before the chain.
+static GIVEN: std::sync::Mutex<Option<(String, Secret)>> = std::sync::Mutex::new(None);
+
+/// Hands the chain the secret `login` was given, so the login's token requests use it.
+pub fn give_secret(profile: &str, secret: Secret) {
+    *GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some((profile.to_string(), secret));
+}
+
+fn given_secret(profile: &str) -> Option<Secret> {
+    let given = GIVEN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    given
+        .as_ref()
+        .filter(|(name, _)| name == profile)
+        .map(|(_, secret)| secret.clone())
+}
+
+/// Whether the chain has a client secret for the profile, without running its command.
+pub fn has_secret(profile: &Profile) -> Result<bool> {
+    for source in CHAIN {
+        if look(profile, source, false)?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 fn find_secret(profile: &Profile) -> Result<(Secret, Source, Option<Store>)> {
+    if let Some(secret) = given_secret(&profile.name) {
+        return Ok((secret, Source::Given, None));
+    }
     for source in CHAIN {
         if let Some(Found {
             secret: Some(secret),
@@ -316,90 +354,6 @@ fn env_secret(var: &str) -> Option<Secret> {
 
 pub fn token_entry(profile: &str) -> String {
     format!("{profile}:token")
-}
-
-impl Store {
-    pub fn name(&self) -> &'static str {
-        match self {
-            Store::Keyring => "keyring",
-            Store::File(_) => "file",
-        }
-    }
-
-    /// The cached access token of a profile, if one is stored (usable or not).
-    pub fn load_token(&self, profile: &str) -> Option<CachedToken> {
-        let (token, expires_at) = match self {
-            Store::Keyring => {
-                let value = keyring::get(&token_entry(profile)).ok()??;
-                let (expires_at, token) = value.expose().split_once(' ')?;
-                (
-                    token.to_string(),
-                    DateTime::parse_from_rfc3339(expires_at).ok()?.to_utc(),
-                )
-            }
-            Store::File(path) => {
-                let stored = file::load(path, profile).ok()?;
-                (stored.access_token?, stored.token_expires_at?)
-            }
-        };
-        Some(CachedToken {
-            token: Secret::new(token),
-            expires_at,
-        })
-    }
-
-    /// Caches a token; a failure only costs a token request next time.
-    pub fn save_token(&self, profile: &str, token: &Secret, expires_at: DateTime<Utc>) {
-        let result = match self {
-            Store::Keyring => {
-                let value = Secret::new(format!("{} {}", expires_at.to_rfc3339(), token.expose()));
-                keyring::set(&token_entry(profile), &value).map_err(|e| e.to_string())
-            }
-            Store::File(path) => file::update(path, profile, |s| {
-                s.access_token = Some(token.expose().to_string());
-                s.token_expires_at = Some(expires_at);
-            })
-            .map_err(|e| e.to_string()),
-        };
-        if let Err(e) = result {
-            tracing::warn!("could not cache the access token: {e}");
-        }
-    }
-
-    pub fn forget_token(&self, profile: &str) {
-        let _ = match self {
-            Store::Keyring => keyring::delete(&token_entry(profile))
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Store::File(path) => file::update(path, profile, |s| {
-                s.access_token = None;
-                s.token_expires_at = None;
-            })
-            .map_err(|e| e.to_string()),
-        };
-    }
-
-    /// Stores the client secret of a profile.
-    pub fn save_secret(&self, profile: &str, secret: &Secret) -> Result<()> {
-        match self {
-            Store::Keyring => {
-                // A token of the old secret must not outlive it.
-                let _ = keyring::delete(&token_entry(profile));
-                keyring::set(profile, secret).map_err(|e| match e {
-                KeyringError::Unavailable(_) => Error::auth(
-                    e.to_string(),
-                    format!("use 'treasury login -p {profile} --store file' (an owner-only file), or set {CLIENT_SECRET_ENV}"),
-                ),
-                KeyringError::Failed(_) => Error::auth(e.to_string(), "try again, or use --store file"),
-            })
-            }
-            Store::File(path) => file::update(path, profile, |s| {
-                s.client_secret = Some(secret.expose().to_string());
-                s.access_token = None;
-                s.token_expires_at = None;
-            }),
-        }
-    }
 }
 
 /// What `status` reports about a profile's credentials, found without running any command and

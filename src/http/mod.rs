@@ -46,6 +46,11 @@ impl Answer {
         self.headers.get(name)?.to_str().ok()
     }
 
+    /// The wait a 429 or 503 asked for (`Retry-After`), if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
     fn is_transient(&self) -> bool {
         matches!(self.status, 429 | 500 | 502 | 503 | 504)
     }
@@ -96,6 +101,11 @@ impl Http {
     /// The same client sending each request once: for requests that spend something single-use
     /// (an authorization code, a refresh token the server rotates), where a retry after a lost
     /// answer would be refused and lose the login.
+    /// How many attempts a request gets and the longest wait it accepts.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
     pub fn once(&self) -> Http {
         let mut once = self.clone();
         once.retry.attempts = 1;

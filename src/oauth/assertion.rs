@@ -51,15 +51,24 @@ pub fn sign(
     cert: &Path,
     now: DateTime<Utc>,
 ) -> Result<Secret> {
-    let claims = Claims {
+    sign_claims(
+        &claims(client_id, token_url, now)?,
+        key,
+        cert,
+        "the client assertion",
+    )
+}
+
+/// The claims of a client assertion for `client_id` at `token_url`, valid `LIFETIME_SECS`.
+pub fn claims(client_id: &str, token_url: &str, now: DateTime<Utc>) -> Result<Claims> {
+    Ok(Claims {
         iss: client_id.to_string(),
         sub: client_id.to_string(),
         aud: token_url.to_string(),
         iat: now.timestamp(),
         exp: now.timestamp() + LIFETIME_SECS,
         jti: unique_id()?,
-    };
-    sign_claims(&claims, key, cert, "the client assertion")
+    })
 }
 
 /// Signs any claims as an RS256 JWT with the key file, naming the certificate (`kid`, `x5t`):

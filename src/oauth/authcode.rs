@@ -7,9 +7,10 @@
 //! brings its own HTTP client plumbing beside ours (retries, proxies, bounded bodies, log
 //! redaction), and its token types do not carry `refresh_token_expires_in`.
 //!
-//! Client authentication: a public client (RFC 6749 2.1, Chase) sends `client_id` in the form,
-//! proven by the PKCE verifier (docs/providers/chase.md says why); a confidential one (open
-//! banking) proves itself with its secret, a signed assertion or its TLS certificate.
+//! Client authentication: a confidential client (RFC 6749 2.3: an aggregator at Chase, open
+//! banking) proves itself on the code exchange and every refresh with its secret (HTTP Basic),
+//! a signed assertion or its TLS certificate; a public client (Chase with `auth = "none"`)
+//! sends `client_id` in the form, proven by the PKCE verifier alone.
 
 use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
@@ -17,7 +18,7 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::Lifetime;
-use crate::credentials::Secret;
+use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
 use crate::http::Http;
 
@@ -41,14 +42,44 @@ pub struct BrowserLogin {
 pub enum ClientAuth {
     /// `client_secret_basic`.
     Secret { client_id: String, secret: Secret },
-    /// `private_key_jwt`: a client assertion signed with the profile's key.
+    /// `private_key_jwt`: a client assertion signed with the profile's key (FAPI's algorithms
+    /// for open banking).
     KeyJwt {
         client_id: String,
         key: std::path::PathBuf,
         cert: std::path::PathBuf,
+        signing: super::fapi::Signing,
     },
     /// `tls_client_auth`: the client certificate of the connection; `client_id` in the form.
     Mtls { client_id: String },
+}
+
+impl ClientAuth {
+    /// How the client credentials of a profile authenticate a token request; none for a
+    /// ready token or a login, and for mutual TLS (the connection does).
+    pub fn from_access(access: &Access) -> Option<ClientAuth> {
+        match access {
+            Access::ClientSecret {
+                client_id, secret, ..
+            } => Some(ClientAuth::Secret {
+                client_id: client_id.clone(),
+                secret: secret.clone(),
+            }),
+            Access::PrivateKeyJwt {
+                client_id,
+                key,
+                cert,
+                ..
+            } => Some(ClientAuth::KeyJwt {
+                client_id: client_id.clone(),
+                key: key.clone(),
+                cert: cert.clone(),
+                // RS256; open banking's login sets FAPI signing from its profile.
+                signing: super::fapi::Signing::Rs256,
+            }),
+            Access::Mtls | Access::Token(_) | Access::Login { .. } => None,
+        }
+    }
 }
 
 /// One login attempt: its `state`, PKCE verifier and the URL the browser opens.
@@ -157,6 +188,8 @@ pub struct TokenSet {
     pub expires_at: DateTime<Utc>,
     pub refresh_token: Option<Secret>,
     pub refresh_expires_at: Option<DateTime<Utc>>,
+    /// An OpenID Connect ID token, where the server gave one (its `nonce` is checked).
+    pub id_token: Option<Secret>,
 }
 
 #[derive(Deserialize)]
@@ -168,6 +201,8 @@ struct TokenAnswer {
     refresh_token: Option<String>,
     #[serde(default)]
     refresh_token_expires_in: Option<Lifetime>,
+    #[serde(default)]
+    id_token: Option<String>,
 }
 
 /// A token endpoint's refusal: its OAuth `error` code and text.
@@ -183,6 +218,86 @@ struct ErrorAnswer {
     error: String,
     #[serde(default)]
     error_description: Option<String>,
+}
+
+impl Refusal {
+    /// `invalid_client`: the bank wants the app to authenticate (or refused how it did), the
+    /// profile's `auth` and secret or key being the way out.
+    pub fn client_refused(&self, profile: &str) -> Option<Error> {
+        (self.error.as_deref() == Some("invalid_client")).then(|| {
+            Error::auth(
+                format!(
+                    "the bank wants client authentication at its token endpoint and refused the app's (invalid_client: {})",
+                    self.description
+                ),
+                format!(
+                    "set auth in profile '{profile}': \"client-secret\" (the default) with the secret from TREASURY_CLIENT_SECRET, client_secret_command, or 'treasury login -p {profile} --client-secret-stdin'; or \"private-key-jwt\" with cert and key"
+                ),
+            )
+        })
+    }
+}
+
+/// A form POST to one of the bank's OAuth endpoints, with the client's authentication (none
+/// for a public client or mutual TLS, whose connection authenticates it).
+async fn post(
+    http: &Http,
+    login: &BrowserLogin,
+    url: &Url,
+    mut form: Vec<(&str, String)>,
+) -> Result<crate::http::Answer> {
+    match &login.client {
+        None | Some(ClientAuth::Mtls { .. }) => http.post_form(url, &form, None).await,
+        Some(ClientAuth::Secret { client_id, secret }) => {
+            // One client authentication per request (RFC 6749 2.3): Basic, not the form's id.
+            form.retain(|(k, _)| *k != "client_id");
+            http.post_form(url, &form, Some((client_id, secret))).await
+        }
+        Some(ClientAuth::KeyJwt {
+            client_id,
+            key,
+            cert,
+            signing,
+        }) => {
+            let now = Utc::now();
+            let jwt =
+                super::fapi::client_assertion(client_id, url.as_str(), key, cert, signing, now)?;
+            form.push((
+                "client_assertion_type",
+                super::assertion::ASSERTION_TYPE.into(),
+            ));
+            form.push(("client_assertion", jwt.expose().into()));
+            http.post_form(url, &form, None).await
+        }
+    }
+}
+
+/// Revokes a refresh token at the bank's RFC 7009 endpoint, authenticated as the token
+/// requests are. 200 means revoked (or never valid, which RFC 7009 answers the same way).
+pub async fn revoke(
+    http: &Http,
+    login: &BrowserLogin,
+    revoke_url: &Url,
+    refresh_token: &Secret,
+) -> Result<()> {
+    let form = vec![
+        ("token", refresh_token.expose().to_string()),
+        ("token_type_hint", "refresh_token".to_string()),
+        ("client_id", login.client_id.clone()),
+    ];
+    let answer = post(&http.once(), login, revoke_url, form).await?;
+    match answer.status {
+        200..=299 => Ok(()),
+        status => {
+            let reason = serde_json::from_slice::<ErrorAnswer>(&answer.body).map_or_else(
+                |_| format!("HTTP {status}"),
+                |e| format!("{}, HTTP {status}", e.error),
+            );
+            Err(Error::unavailable(format!(
+                "the revocation endpoint {revoke_url} refused to revoke the refresh token ({reason})"
+            )))
+        }
+    }
 }
 
 /// Exchanges the authorization code (with the PKCE verifier) for tokens.
@@ -222,33 +337,11 @@ pub async fn refresh(
 async fn request(
     http: &Http,
     login: &BrowserLogin,
-    mut form: Vec<(&str, String)>,
+    form: Vec<(&str, String)>,
 ) -> Result<std::result::Result<TokenSet, Refusal>> {
     let token_url = &login.token_url;
     // A code and a rotated refresh token are spent by the first request that reaches the server.
-    let http = &http.once();
-    let answer = match &login.client {
-        None | Some(ClientAuth::Mtls { .. }) => http.post_form(token_url, &form, None).await?,
-        Some(ClientAuth::Secret { client_id, secret }) => {
-            // One client authentication per request (RFC 6749 2.3): Basic, not the form's id.
-            form.retain(|(k, _)| *k != "client_id");
-            http.post_form(token_url, &form, Some((client_id, secret)))
-                .await?
-        }
-        Some(ClientAuth::KeyJwt {
-            client_id,
-            key,
-            cert,
-        }) => {
-            let jwt = super::assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
-            form.push((
-                "client_assertion_type",
-                super::assertion::ASSERTION_TYPE.into(),
-            ));
-            form.push(("client_assertion", jwt.expose().into()));
-            http.post_form(token_url, &form, None).await?
-        }
-    };
+    let answer = post(&http.once(), login, token_url, form).await?;
     if !answer.is_success() {
         let parsed = serde_json::from_slice::<ErrorAnswer>(&answer.body).ok();
         return Ok(Err(Refusal {
@@ -279,6 +372,7 @@ async fn request(
         refresh_expires_at: parsed
             .refresh_token_expires_in
             .map(|l| now + Duration::seconds(l.seconds())),
+        id_token: parsed.id_token.filter(|t| !t.is_empty()).map(Secret::new),
     }))
 }
 

@@ -10,6 +10,8 @@ use tokio::sync::Mutex;
 
 pub mod assertion;
 pub mod authcode;
+pub mod browser;
+pub mod fapi;
 pub mod loopback;
 pub mod refresh;
 mod renew;
@@ -73,6 +75,7 @@ enum Grant {
         key: PathBuf,
         cert: PathBuf,
         resource: Option<String>,
+        signing: fapi::Signing,
     },
 }
 
@@ -160,6 +163,7 @@ impl Authorizer {
                     key,
                     cert,
                     resource,
+                    signing: fapi::signing_of(profile),
                 },
                 cache: None,
             })),
@@ -280,8 +284,11 @@ async fn request_token(http: &Http, endpoint: &TokenEndpoint) -> Result<AccessTo
             key,
             cert,
             resource,
+            signing,
         } => {
-            let jwt = assertion::sign(client_id, token_url.as_str(), key, cert, Utc::now())?;
+            let now = Utc::now();
+            let jwt =
+                fapi::client_assertion(client_id, token_url.as_str(), key, cert, signing, now)?;
             form.push(("client_id", client_id.into()));
             form.push(("client_assertion_type", assertion::ASSERTION_TYPE.into()));
             form.push(("client_assertion", jwt.expose().into()));

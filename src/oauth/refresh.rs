@@ -6,7 +6,8 @@ use chrono::Utc;
 use tokio::sync::Mutex;
 
 use super::authcode::{self, BrowserLogin, Refusal};
-use crate::credentials::login::{self, Renewal, StoredLogin};
+use crate::credentials::lock;
+use crate::credentials::login::{Renewal, StoredLogin};
 use crate::credentials::{Secret, Store};
 use crate::error::{Error, Result};
 use crate::http::Http;
@@ -106,9 +107,7 @@ impl LoginTokens {
                 "a fixed token cannot be renewed"
             )));
         };
-        let lock = tokio::task::spawn_blocking(login::lock)
-            .await
-            .map_err(|e| Error::Internal(e.into()))??;
+        let held = lock::lock()?;
         let stored = load(store, profile)?;
         let fresh = stored
             .access
@@ -119,9 +118,20 @@ impl LoginTokens {
             return Ok(fresh.token.clone());
         }
         tracing::info!("renewing the access token with the refresh token");
-        let tokens = authcode::refresh(http, login, &stored.refresh_token)
-            .await?
-            .map_err(|refusal| refresh_refused(&refusal, profile))?;
+        // From the grant sent until its rotated token is stored, SIGINT/SIGTERM wait.
+        let deferred = crate::atomic::defer_signals().await;
+        let answer = authcode::refresh(http, login, &stored.refresh_token)
+            .await
+            .map_err(|e| answer_lost(e, profile))?;
+        let tokens = match answer {
+            Ok(tokens) => tokens,
+            Err(refusal) => {
+                if refusal.error.as_deref() == Some("invalid_grant") {
+                    store.forget_refused_login(&held, profile, &stored.refresh_token);
+                }
+                return Err(refresh_refused(&refusal, profile));
+            }
+        };
         let renewal = Renewal {
             // A server that does not rotate keeps the refresh token it had.
             refresh_token: tokens.refresh_token.unwrap_or(stored.refresh_token),
@@ -129,8 +139,9 @@ impl LoginTokens {
             access_token: tokens.access_token.clone(),
             access_expires_at: tokens.expires_at,
         };
-        store.save_login(profile, &renewal)?;
-        drop(lock);
+        store.save_login(&held, profile, &renewal, None)?;
+        drop(deferred);
+        drop(held);
         Ok(tokens.access_token)
     }
 }
@@ -144,8 +155,30 @@ fn load(store: &Store, profile: &str) -> Result<StoredLogin> {
     })
 }
 
+/// The refresh grant went out but no usable answer came back: the bank may have rotated the
+/// refresh token already, and then the stored one is spent.
+fn answer_lost(err: Error, profile: &str) -> Error {
+    let hint = format!(
+        "run the command again; if the bank then refuses the refresh token (invalid_grant), run 'treasury login -p {profile}'"
+    );
+    let message = format!(
+        "the answer to renewing the login of profile '{profile}' was lost ({err}): the bank may have rotated the refresh token, so the login may be spent"
+    );
+    match err {
+        Error::Unavailable { .. } => Error::Unavailable {
+            message,
+            hint: Some(hint),
+        },
+        // Refused before it was sent (a key that cannot sign, say): nothing was spent.
+        other => other,
+    }
+}
+
 /// `invalid_grant`: the refresh token was revoked, expired or spent elsewhere; the login is over.
 fn refresh_refused(refusal: &Refusal, profile: &str) -> Error {
+    if let Some(err) = refusal.client_refused(profile) {
+        return err;
+    }
     let hint = format!("run 'treasury login -p {profile}'");
     match (refusal.status, refusal.error.as_deref()) {
         (_, Some("invalid_grant")) => Error::auth(

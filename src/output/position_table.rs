@@ -21,9 +21,13 @@ const HEADER: [&str; 9] = [
     "ending_available",
 ];
 const FIRST_AMOUNT: usize = 7;
-/// What a narrow terminal shortens first, then drops: the name, then the provider.
+/// What a narrow terminal shortens first, then drops: the name, the provider, the converted
+/// available amount, the ending available amount, the as-of date; with `--in` then the status
+/// and the ledger amount in the account's own currency (the converted one and the grand total
+/// stay; the notes under the table still say what the totals lack). Amounts are never cut.
 const SHORTENED: [usize; 1] = [3];
-const DROP_ORDER: [usize; 2] = [3, 1];
+const DROP_ORDER: [usize; 5] = [3, 1, 9, 7, 5];
+const DROP_ORDER_CONVERTED: [usize; 7] = [3, 1, 9, 7, 5, 6, 8];
 
 pub fn render(
     position: &Position,
@@ -40,6 +44,7 @@ pub fn render(
         header.push(format!("ledger_{code}"));
         header.push(format!("available_{code}"));
     }
+    balances_order(&mut header);
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let totals = position.total_rows();
     let mut lines: Vec<Line> = Vec::new();
@@ -65,6 +70,11 @@ pub fn render(
             .filter(|t| t.scope != Scope::Profile)
             .map(|t| Line::Cells(total_cells(t, reporting.is_some()))),
     );
+    for line in &mut lines {
+        if let Line::Cells(cells) = line {
+            balances_order(cells);
+        }
+    }
     let mut layout = Layout::new(&header, FIRST_AMOUNT);
     for line in &lines {
         if let Line::Cells(cells) = line {
@@ -72,7 +82,11 @@ pub fn render(
         }
     }
     if let Some(limit) = options.width {
-        layout.fit(limit, &SHORTENED, &DROP_ORDER);
+        let drop_order = match reporting {
+            Some(_) => &DROP_ORDER_CONVERTED[..],
+            None => &DROP_ORDER[..],
+        };
+        layout.fit(limit, &SHORTENED, drop_order);
     }
     layout.write_header(options.style, out)?;
     for line in &lines {
@@ -85,7 +99,18 @@ pub fn render(
         }
     }
     layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)?;
     footer(position, out)
+}
+
+/// Available before ledger, as `balances` orders them: the cells are built ledger first (as
+/// the CSV fields are), so each pair of ending amounts changes places.
+fn balances_order(cells: &mut [String]) {
+    for (ledger, available) in [(FIRST_AMOUNT, FIRST_AMOUNT + 1), (9, 10)] {
+        if available < cells.len() {
+            cells.swap(ledger, available);
+        }
+    }
 }
 
 enum Line {
@@ -166,8 +191,10 @@ fn total_cells(t: &TotalRow, converted: bool) -> Vec<String> {
 
 /// `--totals-only`: the total rows with the keys of `TOTAL_FIELDS` as the header.
 fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write) -> io::Result<()> {
-    let mut layout = Layout::new(&TOTAL_FIELDS, 4);
-    let rows: Vec<Vec<String>> = position
+    let mut header = TOTAL_FIELDS;
+    available_first(&mut header);
+    let mut layout = Layout::new(&header, 4);
+    let mut rows: Vec<Vec<String>> = position
         .total_rows()
         .iter()
         .map(|t| {
@@ -185,15 +212,33 @@ fn totals_only(position: &Position, options: &TableOptions, out: &mut dyn Write)
             ]
         })
         .collect();
-    for row in &rows {
+    for row in &mut rows {
+        available_first(row);
         layout.measure(row);
+    }
+    if let Some(limit) = options.width {
+        // provider, absent_ending_available, ending_available, absent_ending_ledger
+        layout.fit(limit, &[], &[2, 8, 5, 9]);
     }
     layout.write_header(options.style, out)?;
     for row in &rows {
         layout.write_row(row, out)?;
     }
     layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)?;
     footer(position, out)
+}
+
+/// The pairs of `TOTAL_FIELDS` (ledger, available) the table shows available first, as
+/// `balances` does: the amounts, and the counts of absent amounts.
+const TOTAL_PAIRS: [(usize, usize); 2] = [(5, 6), (8, 9)];
+
+fn available_first<T>(cells: &mut [T]) {
+    for (ledger, available) in TOTAL_PAIRS {
+        if available < cells.len() {
+            cells.swap(ledger, available);
+        }
+    }
 }
 
 /// What the totals lack or doubt, one sentence a line, under the table.

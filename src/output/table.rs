@@ -105,15 +105,18 @@ impl Layout {
         sum.saturating_sub(1)
     }
 
-    /// Shortens names, then drops columns in `drop_order`, until the table fits `limit`; then
-    /// gives shortened names back what room is left. A number is never cut.
+    /// Shortens names, then drops columns in `drop_order` (an index past the last column is
+    /// skipped), until the table fits `limit`; then gives shortened names back what room is
+    /// left. A number is never cut.
     pub(super) fn fit(&mut self, limit: usize, shortened: &[usize], drop_order: &[usize]) {
         if self.total() <= limit {
             return;
         }
         for &i in shortened {
             let over = self.total().saturating_sub(limit);
-            let column = &mut self.columns[i];
+            let Some(column) = self.columns.get_mut(i) else {
+                continue;
+            };
             column.width = column
                 .width
                 .saturating_sub(over)
@@ -123,12 +126,24 @@ impl Layout {
             if self.total() <= limit {
                 break;
             }
-            self.columns[i].shown = false;
+            if let Some(column) = self.columns.get_mut(i) {
+                column.shown = false;
+            }
         }
         for &i in shortened {
             let room = limit.saturating_sub(self.total());
-            let column = &mut self.columns[i];
-            column.width = (column.width + room).min(column.natural);
+            if let Some(column) = self.columns.get_mut(i).filter(|c| c.shown) {
+                column.width = (column.width + room).min(column.natural);
+            }
+        }
+    }
+
+    /// Under a table that lost columns to the width: how many, which, and the way to see them.
+    pub(super) fn write_hidden_note(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self.columns.iter().filter(|c| !c.shown).count() {
+            0 => Ok(()),
+            1 => writeln!(out, "Note: 1 column hidden; use --wide to show it"),
+            n => writeln!(out, "Note: {n} columns hidden; use --wide to show them"),
         }
     }
 
@@ -165,26 +180,39 @@ impl Layout {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match style {
-            TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total() + 1)),
+            TableStyle::Terminal => writeln!(out, "{}", fill.to_string().repeat(self.total())),
             TableStyle::Plain => Ok(()),
         }
     }
 }
 
-/// `text` cut to `width` columns, ending in `…` when cut.
+/// `text` cut to `width` columns in the middle, `…` where the cut is: names that differ only
+/// at their end (`OPERATING USD 0001`, `… BRANCH LONDON`) stay told apart.
 fn shorten(text: &str, width: usize) -> std::borrow::Cow<'_, str> {
     if text.width() <= width {
         return text.into();
     }
-    let mut cut = String::new();
-    for c in text.chars() {
-        if cut.width() + c.to_string().width() + 1 > width {
+    let room = width.saturating_sub(1);
+    let tail_room = room / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tail_width = 0;
+    for c in text.chars().rev() {
+        let w = c.to_string().width();
+        if tail_width + w > tail_room {
             break;
         }
-        cut.push(c);
+        tail_width += w;
+        tail.push(c);
     }
-    cut.push('…');
-    cut.into()
+    let mut head = String::new();
+    for c in text.chars() {
+        if head.width() + c.to_string().width() + tail_width > room {
+            break;
+        }
+        head.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("{}…{}", head.trim_end(), tail.trim_start()).into()
 }
 
 fn balance_cells(row: &BalanceRow) -> Vec<String> {
@@ -237,7 +265,7 @@ pub fn balances(report: &Report, options: &TableOptions, out: &mut dyn Write) ->
     for note in notes {
         writeln!(out, "Note: {note}")?;
     }
-    Ok(())
+    layout.write_hidden_note(out)
 }
 
 pub fn accounts(
@@ -265,7 +293,8 @@ pub fn accounts(
     for account in accounts {
         layout.write_row(&cells(account), out)?;
     }
-    layout.write_rule(options.style, '─', out)
+    layout.write_rule(options.style, '─', out)?;
+    layout.write_hidden_note(out)
 }
 
 #[cfg(test)]

@@ -164,6 +164,45 @@ fn totals_last_adds_each_accounts_latest_balance() {
 }
 
 #[test]
+fn names_are_shortened_in_the_middle_so_their_ends_still_differ() {
+    assert_eq!(shorten("OPERATING USD 0001", 12), "OPERAT…0001");
+    assert_eq!(shorten("OPERATING USD 0002", 12), "OPERAT…0002");
+    assert_eq!(shorten("SHORT", 12), "SHORT");
+    for width in 2..20 {
+        let cut = shorten("JPMORGAN CHASE BANK, N.A. - LONDON BRANCH", width);
+        assert!(cut.width() <= width, "{cut} at {width}");
+    }
+    assert_eq!(shorten("日本語の口座名称です", 9).width(), 9);
+}
+
+#[test]
+fn rules_on_a_terminal_are_exactly_as_wide_as_the_rows() {
+    let report = Report {
+        rows: vec![row("1", "USD", 2, "12223.5"), row("2", "JPY", 0, "1500")],
+        errors: vec![],
+    };
+    let options = TableOptions {
+        style: TableStyle::Terminal,
+        ..TableOptions::plain()
+    };
+    let table = text(&report, &options);
+    let widest = table
+        .lines()
+        .filter(|l| !l.starts_with(['─', '═']))
+        .map(|l| l.width())
+        .max()
+        .unwrap();
+    let rules: Vec<&str> = table
+        .lines()
+        .filter(|l| l.starts_with(['─', '═']))
+        .collect();
+    assert_eq!(rules.len(), 4, "{table}");
+    for rule in rules {
+        assert_eq!(rule.chars().count(), widest, "{table}");
+    }
+}
+
+#[test]
 fn totals_last_covers_every_account_and_names_the_older_ones() {
     let mut later = row("2", "USD", 2, "5");
     later.balance.as_of_date = NaiveDate::from_ymd_opt(2026, 1, 3).unwrap();

@@ -19,7 +19,7 @@ impl Stale {
         match self {
             Stale::Old { age } => format!(
                 "recorded {record_timestamp}, {} ago, older than --max-age {}",
-                format_duration(*age),
+                format_age(*age),
                 format_duration(max_age)
             ),
             Stale::Unknown if record_timestamp.is_empty() => {
@@ -91,6 +91,15 @@ pub fn parse_timestamp(text: &str) -> Option<DateTime<Utc>> {
         .map(|at| at.with_timezone(&Utc))
 }
 
+/// An age as a person reads it: in whole days beyond two days (`323 days`), else as
+/// `format_duration` writes it (`40h5m`), to compare with a `--max-age` in hours.
+pub fn format_age(age: Duration) -> String {
+    match age.num_days() {
+        days if age > Duration::days(2) => format!("{days} days"),
+        _ => format_duration(age),
+    }
+}
+
 /// A duration in hours, minutes and seconds (`40h5m`, `36h`, `45s`): hours rather than days,
 /// so an age reads against a `--max-age 36h` without arithmetic.
 pub fn format_duration(duration: Duration) -> String {
@@ -118,6 +127,15 @@ mod tests {
 
     fn at(text: &str) -> DateTime<Utc> {
         parse_timestamp(text).unwrap()
+    }
+
+    #[test]
+    fn ages_beyond_two_days_are_in_days() {
+        let age = Duration::hours(7752) + Duration::minutes(57) + Duration::seconds(12);
+        assert_eq!(format_age(age), "323 days");
+        assert_eq!(format_age(Duration::hours(48)), "48h");
+        assert_eq!(format_age(Duration::hours(49)), "2 days");
+        assert_eq!(format_age(Duration::minutes(2405)), "40h5m");
     }
 
     #[test]

@@ -311,6 +311,18 @@ pub fn build(
     Ok(position)
 }
 
+/// How to give `rates` a rate for `code`, in the layout the file has.
+fn how_to_add_a_rate(rates: &Rates, code: &str) -> String {
+    match rates.as_of {
+        // A line added to the ECB layout would make the file invalid: it has one data line.
+        Some(_) => format!(
+            "add a column '{code}' to both lines of the ECB file (its rate as units per 1 {}), or use a 'CURRENCY,RATE' file",
+            rates.base
+        ),
+        None => format!("add a line '{code},RATE' to the rates file"),
+    }
+}
+
 /// Converts every rated row and computes the grand total; refuses unrated currencies unless told.
 fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result<()> {
     let unrated: Vec<&str> = position
@@ -332,7 +344,8 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
             format!("{} has no rate for {list}", rates.source),
             match unrated.iter().find(|code| !code.is_empty()) {
                 Some(code) => format!(
-                    "add a line '{code},RATE' to the rates file, or pass --skip-unrated to leave {list} out of the {} total",
+                    "{}, or pass --skip-unrated to leave {list} out of the {} total",
+                    how_to_add_a_rate(rates, code),
                     rates.target
                 ),
                 None => format!(

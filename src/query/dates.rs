@@ -156,6 +156,23 @@ pub fn resolve_dates(args: &DateArgs) -> Result<DateSpan> {
     Ok(DateSpan::Range { from, to })
 }
 
+/// Refuses a range that starts after today everywhere on Earth (UTC+14): the bank has no
+/// balance for a day that has not begun, and would answer each account with an error.
+pub fn check_not_future(span: DateSpan, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    let DateSpan::Range { from, .. } = span else {
+        return Ok(());
+    };
+    let latest_today = (now + chrono::Duration::hours(14)).date_naive();
+    if from <= latest_today {
+        return Ok(());
+    }
+    let today = now.date_naive();
+    Err(Error::usage_hint(
+        format!("--from {from}: that date is after today ({today}), so the bank has no balances for it yet"),
+        format!("give dates up to {today}; for today's balances so far, drop the dates (or pass --current)"),
+    ))
+}
+
 /// Days between the ends of a range (`to - from`): the number the bank limits to 31.
 pub fn range_days(from: NaiveDate, to: NaiveDate) -> i64 {
     (to - from).num_days()

@@ -244,3 +244,20 @@ fn month_is_the_calendar_month() {
         message(resolve_dates(&both).unwrap_err()).contains("--month 2026-01 cannot be combined")
     );
 }
+
+#[test]
+fn a_range_that_starts_after_today_everywhere_is_refused_by_name() {
+    let now = chrono::DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let span = |from: &str, to: &str| DateSpan::Range {
+        from: from.parse().unwrap(),
+        to: to.parse().unwrap(),
+    };
+    let err = check_not_future(span("2026-12-06", "2026-12-08"), now).unwrap_err();
+    assert!(message(err).contains("--from 2026-12-06: that date is after today (2026-12-04)"),);
+    // Tomorrow in UTC is today in Kiribati; a range reaching into the future starts in the past.
+    assert!(check_not_future(span("2026-12-05", "2026-12-05"), now).is_ok());
+    assert!(check_not_future(span("2026-12-01", "2027-01-01"), now).is_ok());
+    assert!(check_not_future(DateSpan::CurrentDay, now).is_ok());
+}

@@ -61,6 +61,13 @@ impl ClientCert {
     }
 }
 
+impl ClientCert {
+    /// The certificate itself (DER).
+    pub fn der(&self) -> &CertificateDer<'static> {
+        &self.0
+    }
+}
+
 /// The `jti` of every assertion accepted, until it expires: an assertion is good once.
 #[derive(Debug, Default)]
 pub struct SeenAssertions {
@@ -69,7 +76,7 @@ pub struct SeenAssertions {
 
 impl SeenAssertions {
     /// Remembers `jti`; false when it was already used.
-    fn first_use(&self, jti: &str, exp: i64, now: i64) -> bool {
+    pub(super) fn first_use(&self, jti: &str, exp: i64, now: i64) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(PoisonError::into_inner);
         seen.retain(|_, expires| *expires >= now);
         seen.insert(jti.to_string(), exp).is_none()
@@ -114,6 +121,60 @@ pub fn check_assertion(
         return Err(Invalid::Replayed.to_string());
     }
     Ok(())
+}
+
+/// Checks an open-banking `private_key_jwt` client assertion as a FAPI 1.0 Advanced token
+/// endpoint does: PS256 or ES256 by the registered certificate's key, iss = sub = the form's
+/// `client_id`, aud this endpoint, a live and short expiry, a `jti` used once. Returns the client
+/// id; the error is the `error_description` to send back.
+pub fn check_fapi_assertion(
+    cert: Option<&ClientCert>,
+    seen: &SeenAssertions,
+    form: &[u8],
+    token_urls: &[String],
+    now: DateTime<Utc>,
+) -> Result<String, String> {
+    if form_value(form, "client_assertion_type").as_deref() != Some(assertion::ASSERTION_TYPE) {
+        return Err(format!(
+            "use client_assertion_type {}",
+            assertion::ASSERTION_TYPE
+        ));
+    }
+    let Some(ClientCert(cert)) = cert else {
+        return Err(
+            "no client certificate registered: start the sandbox with --client-cert FILE".into(),
+        );
+    };
+    let client_id = form_value(form, "client_id").ok_or("the form has no client_id")?;
+    let jwt = form_value(form, "client_assertion").ok_or("the form has no client_assertion")?;
+    let claims = crate::oauth::fapi::verify(&jwt, cert)
+        .map_err(|e| format!("the client assertion is refused: {e}"))?
+        .claims;
+    let text = |key: &str| claims[key].as_str().unwrap_or_default().to_string();
+    if text("iss") != client_id || text("sub") != client_id {
+        return Err(Invalid::Issuer.to_string());
+    }
+    if !token_urls.iter().any(|u| *u == text("aud")) {
+        return Err(Invalid::Audience(token_urls.first().cloned().unwrap_or_default()).to_string());
+    }
+    let exp = claims["exp"]
+        .as_i64()
+        .ok_or(Invalid::NoExpiry.to_string())?;
+    let now = now.timestamp();
+    if exp <= now {
+        return Err(Invalid::Expired.to_string());
+    }
+    if exp > now + assertion::MAX_LIFETIME_SECS {
+        return Err(Invalid::TooLong.to_string());
+    }
+    let jti = text("jti");
+    if jti.is_empty() {
+        return Err(Invalid::NoJti.to_string());
+    }
+    if !seen.first_use(&jti, exp, now) {
+        return Err(Invalid::Replayed.to_string());
+    }
+    Ok(client_id)
 }
 
 fn clock_nanos() -> u64 {

@@ -8,9 +8,11 @@
 mod auth;
 pub mod authorize;
 pub mod chase;
+pub mod demo_keys;
 pub mod finicity;
 mod jpmorgan;
 pub mod openbanking;
+pub mod printed;
 mod profiles;
 mod server;
 mod tls;

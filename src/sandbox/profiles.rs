@@ -89,7 +89,7 @@ fn chase_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Prof
             "authorize_url",
             format!("{root}{}", bank::chase::AUTHORIZE_PATH),
         ),
-        ("redirect_uri", "http://127.0.0.1:8976/callback".to_string()),
+        ("redirect_uri", super::printed::REDIRECT_URI.to_string()),
     ] {
         profile.settings.insert(key, value);
     }

@@ -39,15 +39,18 @@ pub struct Bank {
 }
 
 pub fn router(bank: Arc<Bank>) -> Router {
+    let chase = Arc::new(super::chase::Chase::with_secret(&bank.client_secret));
     Router::new()
         .route("/", get(about))
         .route("/oauth2/token", post(issue_token))
         .route("/balance", post(balance))
         .nest("/finicity", super::finicity::router(Default::default()))
-        .nest("/chase", super::chase::router(Default::default()))
+        .nest("/chase", super::chase::router(chase))
         .nest(
             "/open-banking",
-            super::openbanking::router(super::openbanking::OpenBanking::new()),
+            super::openbanking::router(super::openbanking::OpenBanking::registering(
+                bank.client_cert.clone(),
+            )),
         )
         .fallback(unknown_path)
         .layer(middleware::from_fn(log_request))

@@ -4,6 +4,8 @@
 // Each test file uses a different part of this module.
 #![allow(dead_code)]
 
+pub mod standin;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -32,12 +34,17 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A config with a chase profile on this sandbox, redirected to a free loopback port.
+/// A config with a chase profile on this sandbox, redirected to a free loopback port: a public
+/// client (`auth = "none"`, PKCE only); `configure_with` sets other lines.
 pub fn configure(home: &Home, sandbox: &ServedSandbox) -> u16 {
+    configure_with(home, sandbox, "auth = \"none\"\n")
+}
+
+pub fn configure_with(home: &Home, sandbox: &ServedSandbox, extra: &str) -> u16 {
     let port = free_port();
     let root = format!("{}/chase", sandbox.base_url());
     home.write_config(&format!(
-        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\n\
+        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\n{extra}\
          redirect_uri = \"http://127.0.0.1:{port}/callback\"\n\
          authorize_url = \"{root}/aggregator-oauth/v1/authorize\"\n\
          token_url = \"{root}/aggregator-oauth/v1/token\"\nbase_url = \"{root}/fdx/v4\"\n"
@@ -122,8 +129,14 @@ pub struct Login {
 impl Login {
     /// `treasury login -p chase --store file ARGS` (`-v` flags go before the command).
     pub fn start(home: &Home, args: &[&str]) -> Login {
+        Login::start_with(home, args, &[])
+    }
+
+    /// `start` with these variables added to the (otherwise cleared) environment.
+    pub fn start_with(home: &Home, args: &[&str], vars: &[(&str, &str)]) -> Login {
         let mut cmd = Command::new(BIN);
         cmd.env_clear()
+            .envs(vars.iter().copied())
             .current_dir(home.path())
             .env("HOME", home.path())
             .env("XDG_CONFIG_HOME", home.path().join("config"))
@@ -173,6 +186,28 @@ impl Login {
             assert!(Instant::now() < deadline, "no authorization URL:\n{text}");
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Waits until its stderr has `text`; what it has then.
+    pub fn stderr_until(&self, text: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            let seen = self.stderr.lock().unwrap().clone();
+            if seen.contains(text) {
+                return seen;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {text:?} within {within:?}:\n{seen}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Writes one line to its stdin and keeps stdin open (a secret before a pasted landing).
+    pub fn type_line(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{text}").unwrap();
     }
 
     pub fn paste(&mut self, text: &str) {

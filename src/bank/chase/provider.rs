@@ -7,12 +7,12 @@ use reqwest::Url;
 
 use super::{oauth_host, Client, AUTHORIZE_PATH, NAME, TOKEN_PATH};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
-use crate::config::{checked_url, Environment, Profile};
-use crate::credentials::Access;
+use crate::config::{checked_url, AuthMode, Environment, Profile};
+use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
-use crate::oauth::authcode::BrowserLogin;
+use crate::oauth::authcode::{BrowserLogin, ClientAuth};
 use crate::oauth::refresh::LoginTokens;
 use crate::oauth::AccessToken;
 use crate::query::{BalanceRequest, Limits};
@@ -38,6 +38,10 @@ pub static SPEC: Spec = Spec {
         "redirect_uri",
         "authorize_url",
         "token_url",
+        "auth",
+        "cert",
+        "key",
+        "revoke_url",
     ],
     environments: &[Environment::Prod, Environment::Qa],
     login: LoginKind::Browser(browser_login),
@@ -81,8 +85,24 @@ pub fn browser_login(profile: &Profile) -> Result<BrowserLogin> {
         client_id,
         redirect_uri: checked_url(name, "redirect_uri", redirect)?,
         scope: None,
-        client: None,
+        client: client_auth(profile)?,
     })
+}
+
+/// How the app authenticates at Chase's token endpoint (code exchange and every refresh): an
+/// aggregator is a confidential client (RFC 6749 2.3), by HTTP Basic with the secret from the
+/// secret chain (the default) or a client assertion; `auth = "none"` is PKCE alone.
+fn client_auth(profile: &Profile) -> Result<Option<ClientAuth>> {
+    match profile.auth {
+        AuthMode::None => Ok(None),
+        AuthMode::ClientSecret | AuthMode::PrivateKeyJwt => Ok(ClientAuth::from_access(
+            &credentials::own_credentials(profile)?,
+        )),
+        AuthMode::Mtls => Err(Error::usage_hint(
+            format!("profile '{}' sets auth = \"mtls\", which Chase does not take", profile.name),
+            "use auth = \"client-secret\" (the default), \"private-key-jwt\" or \"none\" (docs/providers/chase.md)",
+        )),
+    }
 }
 
 fn missing(profile: &str, key: &str, what: &str) -> Error {

@@ -1,16 +1,14 @@
-//! The Finicity client: partner authentication with one cached token, the accounts list, and
-//! the billable live balance only when asked for.
+//! The Finicity client: the partner's one token (shared by every profile of the partner in
+//! this run, see `partner`), the accounts list, and the billable live balance only when asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::{Method, Url};
-use tokio::sync::Mutex;
-
-use super::errors::{authentication_error, bank_error, data_error, unreadable};
+use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, LIVE_TYPES};
-use super::wire::{AccessToken, AvailableBalance, CustomerAccounts, PartnerCredentials};
+use super::partner::{self, Failure, Partner, Slot};
+use super::wire::{AvailableBalance, CustomerAccounts};
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
@@ -18,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::query::AccountRef;
+use reqwest::{Method, Url};
 
 /// The spec: a token lasts two hours; take a new one once it is older than 90 minutes.
 pub const TOKEN_MAX_AGE: Duration = Duration::from_secs(90 * 60);
@@ -41,14 +40,20 @@ pub struct Settings {
     pub customer_id: String,
     /// The profile's name, for hints.
     pub profile: String,
+    /// `treasury login` is verifying a secret the person gives now: credentials refused before
+    /// are tried again (once).
+    pub login: bool,
+    /// Where refused partner credentials are remembered between runs (`refusals`); none
+    /// remembers nothing.
+    pub refusals: Option<std::path::PathBuf>,
 }
 
-/// A client of one Finicity customer. Clones share the token.
+/// A client of one Finicity customer. Clients of the same partner credentials share the token.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: Http,
     settings: Arc<Settings>,
-    token: Arc<Mutex<Option<(Secret, Instant)>>>,
+    partner: Partner,
     /// How old a token may get before a new one is fetched: `TOKEN_MAX_AGE`.
     pub token_max_age: Duration,
 }
@@ -67,10 +72,16 @@ impl Client {
                 "set customer_id to the Finicity customer whose accounts are reported",
             ));
         }
+        let partner = partner::partner(
+            settings.base_url.as_str(),
+            &settings.partner_id,
+            &settings.app_key,
+            &settings.partner_secret,
+        );
         Ok(Client {
             http,
             settings: Arc::new(settings),
-            token: Arc::new(Mutex::new(None)),
+            partner,
             token_max_age: TOKEN_MAX_AGE,
         })
     }
@@ -233,60 +244,43 @@ impl Client {
             .await
     }
 
-    /// The cached token while it is young enough, else a new one. The lock is held across the
-    /// authentication so that concurrent callers share one.
+    /// The partner's token while it is young enough, else a new one; the error of this run's
+    /// failed authentication again, with nothing sent. The lock is held across the
+    /// authentication so that concurrent callers (and profiles) share one.
     async fn token(&self) -> Result<Secret> {
-        let mut cached = self.token.lock().await;
-        if let Some((token, at)) = cached.as_ref() {
-            if at.elapsed() < self.token_max_age {
-                return Ok(token.clone());
-            }
+        let mut slot = self.partner.lock().await;
+        match &*slot {
+            Slot::Token(token, at) if at.elapsed() < self.token_max_age => return Ok(token.clone()),
+            Slot::Failed(failure) => return Err(failure.error()),
+            _ => {}
         }
-        let token = self.authenticate().await?;
-        *cached = Some((token.clone(), Instant::now()));
-        Ok(token)
+        self.authenticate(&mut slot).await
     }
 
     /// A new token in place of `rejected`, unless another caller already replaced it.
     async fn renew(&self, rejected: &Secret) -> Result<Secret> {
-        let mut cached = self.token.lock().await;
-        if let Some((token, _)) = cached.as_ref().filter(|(t, _)| t != rejected) {
-            return Ok(token.clone());
+        let mut slot = self.partner.lock().await;
+        match &*slot {
+            Slot::Token(token, _) if token != rejected => return Ok(token.clone()),
+            Slot::Failed(failure) => return Err(failure.error()),
+            _ => {}
         }
-        *cached = None;
-        let token = self.authenticate().await?;
-        *cached = Some((token.clone(), Instant::now()));
-        Ok(token)
+        self.authenticate(&mut slot).await
     }
 
-    /// `POST /aggregation/v2/partners/authentication`, exactly once: an HTTP answer is never
-    /// retried, whatever its status (five failures lock the partner).
-    async fn authenticate(&self) -> Result<Secret> {
+    /// One partner authentication; its outcome goes in the slot, a failure for good.
+    async fn authenticate(&self, slot: &mut Slot) -> Result<Secret> {
         let url = self.url(&["aggregation", "v2", "partners", "authentication"]);
-        let credentials = PartnerCredentials {
-            partner_id: self.settings.partner_id.clone(),
-            partner_secret: self.settings.partner_secret.expose().to_string(),
-        };
-        let body = serde_json::to_vec(&credentials).map_err(|e| Error::Internal(e.into()))?;
-        let headers = [(APP_KEY, HeaderText::Secret(&self.settings.app_key))];
-        let answer = self
-            .http
-            .send(Method::POST, &url, &headers, Some(&body), false)
-            .await?;
-        if !answer.is_success() {
-            return Err(authentication_error(
-                answer.status,
-                &answer.body,
-                &self.settings.profile,
-            ));
+        match super::auth::authenticate(&self.http, &self.settings, &url).await {
+            Ok(token) => {
+                *slot = Slot::Token(token.clone(), Instant::now());
+                Ok(token)
+            }
+            Err(error) => {
+                *slot = Slot::Failed(Failure::of(&error));
+                Err(error)
+            }
         }
-        // The body is not quoted in the error: it may hold a token in a shape we did not expect.
-        let token: AccessToken =
-            serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
-                message: format!("Finicity's partner authentication answered with no token ({e})"),
-                hint: Some("try again later; if it persists, contact Finicity support".into()),
-            })?;
-        Ok(Secret::new(token.token))
     }
 
     fn data_error(&self, answer: &Answer) -> Error {

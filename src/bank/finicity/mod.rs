@@ -1,10 +1,13 @@
 //! Finicity (Mastercard Open Banking US): what the provider can do, its wire types, the mapping
 //! to the neutral report, and the client. The provider seam plugs these in.
 
+mod auth;
 pub mod client;
 pub mod errors;
 pub mod mapping;
+mod partner;
 mod provider;
+mod refusals;
 pub mod wire;
 
 #[cfg(test)]

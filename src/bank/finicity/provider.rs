@@ -81,6 +81,8 @@ fn connect(
         partner_secret: secret,
         customer_id: setting("customer_id")?,
         profile: profile.name.clone(),
+        login: options.login,
+        refusals: Some(super::refusals::path()?),
     };
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
     let http = Http::new(profile.timeout, retry, &tls)?

@@ -19,8 +19,12 @@ use crate::http::Http;
 use crate::oauth::assertion;
 use crate::oauth::authcode::{self, BrowserLogin};
 
-/// How long a signed request object is valid: one authorization, no longer.
+/// How long a signed request object is valid: one authorization, no longer (FAPI 1.0 Advanced
+/// allows at most 60 minutes from `nbf` to `exp`).
 const REQUEST_LIFETIME_SECS: i64 = 300;
+
+/// The authentication context asked for, as essential: strong customer authentication.
+pub const ACR_SCA: &str = "urn:openbanking:psd2:sca";
 
 /// The body of `POST /account-access-consents`: the permissions to read accounts and
 /// balances, ending `days` after `now`.
@@ -110,6 +114,7 @@ pub fn state_of(consent: &ConsentData, now: DateTime<Utc>) -> ConsentState {
         consent_id: consent.consent_id.clone(),
         expires_at: consent.expiration_date_time.as_deref().and_then(utc_of),
         recorded_at: now,
+        orphans: Vec::new(),
     }
 }
 
@@ -124,9 +129,12 @@ pub struct AuthorizationRequest<'a> {
     pub state: &'a str,
     pub nonce: &'a str,
     pub code_challenge: &'a str,
-    /// The profile's key and certificate: they sign the request object.
+    /// The authorization server's issuer: the request object's `aud`.
+    pub issuer: &'a str,
+    /// The profile's key and certificate, and how they sign (PS256 or ES256, its `kid`).
     pub key: &'a std::path::Path,
     pub cert: &'a std::path::Path,
+    pub signing: &'a crate::oauth::fapi::Signing,
 }
 
 /// The claims of the signed request object (OpenID Connect `request`, UK Open Banking profile).
@@ -135,7 +143,9 @@ pub struct RequestObject {
     pub iss: String,
     pub aud: String,
     pub iat: i64,
+    pub nbf: i64,
     pub exp: i64,
+    pub jti: String,
     pub response_type: String,
     pub client_id: String,
     pub redirect_uri: String,
@@ -144,7 +154,8 @@ pub struct RequestObject {
     pub nonce: String,
     pub code_challenge: String,
     pub code_challenge_method: String,
-    /// `{"userinfo"|"id_token": {"openbanking_intent_id": {"value": ConsentId, "essential": true}}}`
+    /// `{"userinfo"|"id_token": {"openbanking_intent_id": {"value": ConsentId, "essential": true}}}`,
+    /// and in `id_token` `"acr": {"essential": true, "values": ["urn:openbanking:psd2:sca"]}`.
     pub claims: serde_json::Value,
 }
 
@@ -152,7 +163,8 @@ pub struct RequestObject {
 pub const AUTHORIZE_SCOPE: &str = "openid accounts";
 
 /// The authorization URL for the account holder, and the request object in it (a secret: it
-/// is never logged). `aud` is the authorization server's origin.
+/// is never logged), signed by the FAPI profile: `aud` the issuer, `nbf`..`exp` five minutes,
+/// `acr` SCA requested as essential.
 pub fn authorization_url(
     request: &AuthorizationRequest,
     now: DateTime<Utc>,
@@ -160,9 +172,11 @@ pub fn authorization_url(
     let intent = serde_json::json!({ "value": request.consent_id, "essential": true });
     let claims = RequestObject {
         iss: request.client_id.to_string(),
-        aud: request.authorize_url.origin().ascii_serialization(),
+        aud: request.issuer.to_string(),
         iat: now.timestamp(),
+        nbf: now.timestamp(),
         exp: now.timestamp() + REQUEST_LIFETIME_SECS,
+        jti: assertion::unique_id()?,
         response_type: "code".into(),
         client_id: request.client_id.into(),
         redirect_uri: request.redirect_uri.into(),
@@ -173,10 +187,20 @@ pub fn authorization_url(
         code_challenge_method: "S256".into(),
         claims: serde_json::json!({
             "userinfo": { "openbanking_intent_id": intent },
-            "id_token": { "openbanking_intent_id": intent },
+            "id_token": {
+                "openbanking_intent_id": intent,
+                "acr": { "essential": true, "values": [ACR_SCA] },
+            },
         }),
     };
-    let signed = assertion::sign_claims(&claims, request.key, request.cert, "the request object")?;
+    crate::credentials::file::check_private(request.key, "private key")?;
+    let signed = crate::oauth::fapi::sign_claims(
+        &claims,
+        request.key,
+        request.cert,
+        request.signing,
+        "the request object",
+    )?;
     let mut url = request.authorize_url.clone();
     url.query_pairs_mut()
         .append_pair("response_type", "code")

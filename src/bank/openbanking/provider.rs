@@ -44,6 +44,8 @@ pub static SPEC: Spec = Spec {
         "financial_id",
         "redirect_uri",
         "consent_days",
+        "issuer",
+        "signing_kid",
     ],
     default_base_url: |_, _| None,
     none_found_code: None,
@@ -153,25 +155,7 @@ pub fn consents(profile: &Profile, access: Access, retry: RetryPolicy) -> Result
 
 /// How the profile's client authenticates a code exchange.
 pub fn client_auth(access: &Access) -> Option<ClientAuth> {
-    match access {
-        Access::ClientSecret {
-            client_id, secret, ..
-        } => Some(ClientAuth::Secret {
-            client_id: client_id.clone(),
-            secret: secret.clone(),
-        }),
-        Access::PrivateKeyJwt {
-            client_id,
-            key,
-            cert,
-            ..
-        } => Some(ClientAuth::KeyJwt {
-            client_id: client_id.clone(),
-            key: key.clone(),
-            cert: cert.clone(),
-        }),
-        Access::Mtls | Access::Token(_) | Access::Login { .. } => None,
-    }
+    ClientAuth::from_access(access)
 }
 
 /// A dry run prints the listing and the balances call the request becomes.

@@ -18,6 +18,10 @@ pub struct ConsentState {
     /// `ExpirationDateTime` as the bank confirmed it; none for a consent without an end.
     pub expires_at: Option<DateTime<Utc>>,
     pub recorded_at: DateTime<Utc>,
+    /// Consents of failed or replaced logins the bank could not be asked to delete: `logout`
+    /// deletes them with this one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orphans: Vec<String>,
 }
 
 impl ConsentState {
@@ -71,15 +75,35 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
         builder.create(dir).map_err(failed)?;
     }
     let body = serde_json::to_vec_pretty(state).map_err(|e| Error::Internal(e.into()))?;
+    let _held = crate::credentials::lock::lock()?;
     let mut file = AtomicFile::create_private(&path).map_err(failed)?;
     file.write_all(&body).map_err(failed)?;
     file.commit().map_err(failed)?;
     Ok(path)
 }
 
+/// What the bank said of the consent's end (`ExpirationDateTime` read back): when it is earlier
+/// than the recorded one, the record takes it, so the 7-day warning goes by the bank's date.
+pub fn note_bank_expiry(profile: &str, recorded: &ConsentState, reported: Option<&str>) {
+    let Some(at) = reported.and_then(super::mapping::utc_of) else {
+        return;
+    };
+    if recorded.expires_at.is_some_and(|mine| mine <= at) {
+        return;
+    }
+    let updated = ConsentState {
+        expires_at: Some(at),
+        ..recorded.clone()
+    };
+    if let Err(e) = save(profile, &updated) {
+        tracing::info!("could not record the consent's end the bank reported: {e}");
+    }
+}
+
 /// Forgets the recorded consent; returns whether there was one.
 pub fn forget(profile: &str) -> Result<bool> {
     let path = path_of(profile)?;
+    let _held = crate::credentials::lock::lock()?;
     match std::fs::remove_file(&path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),

@@ -1,18 +1,20 @@
 //! The sandbox Chase's consent side: the authorize page (HTML, accounts as checkboxes, Approve
 //! and Deny), its form POST redirecting to the `redirect_uri`, and the token endpoint
-//! (authorization code with PKCE, rotating refresh tokens; a spent one is refused).
+//! (authorization code with PKCE, the client by HTTP Basic or a public one; rotating refresh
+//! tokens, a spent one coming back revoking its whole login) and RFC 7009 revocation.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
 use super::{data, Chase, Grant};
 use crate::oauth::authcode::challenge;
+use crate::sandbox::auth::basic_credentials;
 use crate::sandbox::authorize::{
     back, bad_request, escape, loopback_redirect, page, value, values, Page,
 };
@@ -97,15 +99,50 @@ fn target_text(form: &[u8]) -> String {
     value(form, "redirect_uri").unwrap_or_default()
 }
 
+/// The client a token request comes from: by HTTP Basic (a confidential client, its secret
+/// checked; none when it is wrong), else `client_id` in the form (a public client, proven by
+/// PKCE).
+fn client_of(chase: &Chase, headers: &HeaderMap, form: &[u8]) -> Option<String> {
+    let basic = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic_credentials);
+    match basic {
+        Some((id, secret)) if secret == chase.client_secret => Some(id),
+        Some(_) => None,
+        None => Some(value(form, "client_id").unwrap_or_default()),
+    }
+}
+
+fn client_refused() -> Response {
+    token_error(
+        StatusCode::UNAUTHORIZED,
+        "invalid_client",
+        "client authentication failed",
+    )
+}
+
+/// `POST /aggregator-oauth/v1/revoke` (RFC 7009): 200 whatever the token was.
+pub async fn revoke(State(chase): State<Arc<Chase>>, headers: HeaderMap, form: Bytes) -> Response {
+    if client_of(&chase, &headers, &form).is_none() {
+        return client_refused();
+    }
+    chase.revoke(&value(&form, "token").unwrap_or_default());
+    StatusCode::OK.into_response()
+}
+
 /// `POST /aggregator-oauth/v1/token`.
-pub async fn token(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
+pub async fn token(State(chase): State<Arc<Chase>>, headers: HeaderMap, form: Bytes) -> Response {
+    let Some(client_id) = client_of(&chase, &headers, &form) else {
+        return client_refused();
+    };
     let granted = match value(&form, "grant_type").as_deref() {
-        Some("authorization_code") => exchange(&chase, &form),
+        Some("authorization_code") => exchange(&chase, &form, &client_id),
         Some("refresh_token") => {
             let offered = value(&form, "refresh_token").unwrap_or_default();
-            chase
-                .rotate(&offered)
-                .ok_or("the refresh token is unknown, revoked or already used")
+            chase.rotate(&offered).ok_or(
+                "the refresh token is unknown, revoked or already used (a spent one revokes its login)",
+            )
         }
         _ => {
             return token_error(
@@ -134,7 +171,7 @@ pub async fn token(State(chase): State<Arc<Chase>>, form: Bytes) -> Response {
 }
 
 /// A code is spent once, for the redirect it was issued to, with the verifier of its challenge.
-fn exchange(chase: &Chase, form: &[u8]) -> Result<(String, String), &'static str> {
+fn exchange(chase: &Chase, form: &[u8], client_id: &str) -> Result<(String, String), &'static str> {
     let code = value(form, "code").unwrap_or_default();
     let grant = chase
         .take_code(&code)
@@ -142,7 +179,7 @@ fn exchange(chase: &Chase, form: &[u8]) -> Result<(String, String), &'static str
     if value(form, "redirect_uri").as_deref() != Some(grant.redirect_uri.as_str()) {
         return Err("redirect_uri differs from the authorization request's");
     }
-    if value(form, "client_id").as_deref() != Some(grant.client_id.as_str()) {
+    if client_id != grant.client_id {
         return Err("client_id differs from the authorization request's");
     }
     let verifier = value(form, "code_verifier").ok_or("code_verifier is required (PKCE)")?;

@@ -8,7 +8,7 @@
 mod consent;
 pub mod data;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -41,25 +41,30 @@ pub struct Grant {
     pub accounts: Vec<String>,
 }
 
-/// The server's state: codes, tokens (with the accounts each login shares), spent refresh tokens.
+/// One login: the accounts it shares. Every token rotated from it is of its family.
+#[derive(Debug, Clone)]
+struct Family {
+    id: u64,
+    accounts: Vec<String>,
+}
+
+/// The server's state: codes, tokens (each of a login's family), spent refresh tokens, and the
+/// families revoked because a spent token came back (RFC 9700 4.14.2).
 #[derive(Debug)]
 pub struct Chase {
     access_lifetime: Duration,
+    /// The secret a client authenticating by HTTP Basic must send; a public client sends none.
+    client_secret: String,
     codes: Mutex<HashMap<String, Grant>>,
-    access: Mutex<HashMap<String, (Instant, Vec<String>)>>,
-    refresh: Mutex<HashMap<String, Vec<String>>>,
-    spent: Mutex<HashSet<String>>,
+    access: Mutex<HashMap<String, (Instant, Family)>>,
+    refresh: Mutex<HashMap<String, Family>>,
+    spent: Mutex<HashMap<String, u64>>,
+    families: Mutex<u64>,
 }
 
 impl Default for Chase {
     fn default() -> Self {
-        Chase {
-            access_lifetime: ACCESS_LIFETIME,
-            codes: Mutex::default(),
-            access: Mutex::default(),
-            refresh: Mutex::default(),
-            spent: Mutex::default(),
-        }
+        Chase::with_secret(crate::sandbox::CLIENT_SECRET)
     }
 }
 
@@ -68,6 +73,18 @@ fn token() -> String {
 }
 
 impl Chase {
+    pub fn with_secret(client_secret: &str) -> Chase {
+        Chase {
+            access_lifetime: ACCESS_LIFETIME,
+            client_secret: client_secret.to_string(),
+            codes: Mutex::default(),
+            access: Mutex::default(),
+            refresh: Mutex::default(),
+            spent: Mutex::default(),
+            families: Mutex::default(),
+        }
+    }
+
     fn issue_code(&self, grant: Grant) -> String {
         let code = token();
         lock(&self.codes).insert(code.clone(), grant);
@@ -78,19 +95,49 @@ impl Chase {
         lock(&self.codes).remove(code)
     }
 
-    /// A new access token and refresh token for these accounts.
+    /// The first tokens of a new login sharing these accounts.
     fn issue_tokens(&self, accounts: Vec<String>) -> (String, String) {
+        let id = {
+            let mut families = lock(&self.families);
+            *families += 1;
+            *families
+        };
+        self.issue_in(Family { id, accounts })
+    }
+
+    fn issue_in(&self, family: Family) -> (String, String) {
         let (access, refresh) = (token(), token());
-        lock(&self.access).insert(access.clone(), (Instant::now(), accounts.clone()));
-        lock(&self.refresh).insert(refresh.clone(), accounts);
+        lock(&self.access).insert(access.clone(), (Instant::now(), family.clone()));
+        lock(&self.refresh).insert(refresh.clone(), family);
         (access, refresh)
     }
 
-    /// Spends a refresh token for new tokens; a spent or unknown one gets nothing.
+    /// Spends a refresh token for new tokens of its family. A spent one coming back revokes
+    /// the whole family (every refresh and access token of that login); an unknown one gets
+    /// nothing.
     fn rotate(&self, offered: &str) -> Option<(String, String)> {
-        let accounts = lock(&self.refresh).remove(offered)?;
-        lock(&self.spent).insert(offered.to_string());
-        Some(self.issue_tokens(accounts))
+        let spent_family = lock(&self.spent).get(offered).copied();
+        if let Some(id) = spent_family {
+            self.revoke_family(id);
+            return None;
+        }
+        let family = lock(&self.refresh).remove(offered)?;
+        lock(&self.spent).insert(offered.to_string(), family.id);
+        Some(self.issue_in(family))
+    }
+
+    /// RFC 7009: a refresh token revoked ends its login; anything else is as good as revoked.
+    fn revoke(&self, offered: &str) {
+        let family = lock(&self.refresh).get(offered).map(|f| f.id);
+        if let Some(id) = family {
+            self.revoke_family(id);
+        }
+    }
+
+    fn revoke_family(&self, id: u64) {
+        tracing::debug!("sandbox chase: a login's tokens revoked");
+        lock(&self.refresh).retain(|_, f| f.id != id);
+        lock(&self.access).retain(|_, (_, f)| f.id != id);
     }
 
     /// The accounts a bearer token may read; `None` for an unknown or expired token.
@@ -99,8 +146,8 @@ impl Chase {
             return Some(all_ids());
         }
         let tokens = lock(&self.access);
-        let (issued, accounts) = tokens.get(token)?;
-        (issued.elapsed() < self.access_lifetime).then(|| accounts.clone())
+        let (issued, family) = tokens.get(token)?;
+        (issued.elapsed() < self.access_lifetime).then(|| family.accounts.clone())
     }
 }
 
@@ -124,6 +171,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<Chase>) -> Router<S> 
         .route(
             "/aggregator-oauth/v1/token",
             axum::routing::post(consent::token),
+        )
+        .route(
+            "/aggregator-oauth/v1/revoke",
+            axum::routing::post(consent::revoke),
         )
         .route("/fdx/v4/accounts", get(accounts))
         .route("/fdx/v4/accounts/{account_id}", get(account))
@@ -240,5 +291,28 @@ mod tests {
         }
         assert_eq!(start_of("3"), None);
         assert_eq!(start_of("pg1z"), None);
+    }
+
+    #[test]
+    fn a_spent_refresh_token_coming_back_revokes_the_whole_login() {
+        let chase = super::Chase::default();
+        let (_, first) = chase.issue_tokens(vec!["chk-1001".into()]);
+        let (access, second) = chase.rotate(&first).expect("a live token rotates");
+        assert!(chase.accounts_of(&access).is_some());
+        assert!(chase.rotate(&first).is_none(), "a spent one is refused");
+        assert!(
+            chase.rotate(&second).is_none(),
+            "and its successor is revoked with it"
+        );
+        assert!(
+            chase.accounts_of(&access).is_none(),
+            "as are its access tokens"
+        );
+        let (_, other) = chase.issue_tokens(vec!["chk-1001".into()]);
+        chase.revoke(&other);
+        assert!(
+            chase.rotate(&other).is_none(),
+            "RFC 7009 revocation ends a login"
+        );
     }
 }

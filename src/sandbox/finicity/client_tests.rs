@@ -45,6 +45,8 @@ fn client(base_url: &str, customer: &str, secret: &str) -> Client {
         partner_secret: Secret::new(secret),
         customer_id: customer.into(),
         profile: "fin".into(),
+        login: false,
+        refusals: None,
     };
     Client::new(http, settings).unwrap()
 }
@@ -165,6 +167,26 @@ async fn a_refused_partner_secret_is_asked_exactly_once() {
     assert!(!text.contains("not-the-secret"), "{text}");
     assert!(err.hint().unwrap().contains("treasury login -p fin"));
     assert_eq!((fin.authentications(), fin.account_lists()), (1, 0));
+}
+
+#[tokio::test]
+async fn the_sandbox_locks_the_partner_after_five_failures_and_clients_share_one_attempt() {
+    let (fin, url) = start(Options::default()).await;
+    // Two clients of the same wrong credentials: one authentication between them.
+    let (a, b) = (
+        client(&url, data::CUSTOMER_ID, "wrong-0"),
+        client(&url, data::CUSTOMER_ID, "wrong-0"),
+    );
+    assert_eq!(a.accounts().await.unwrap_err().exit_code(), 3);
+    assert_eq!(b.accounts().await.unwrap_err().exit_code(), 3);
+    assert_eq!(fin.authentications(), 1);
+    for n in 1..sandbox::LOCK_AFTER {
+        let wrong = client(&url, data::CUSTOMER_ID, &format!("wrong-{n}"));
+        assert!(wrong.accounts().await.is_err());
+    }
+    let right = client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET);
+    let locked = right.accounts().await.unwrap_err().to_string();
+    assert!(locked.contains("Partner locked"), "{locked}");
 }
 
 #[tokio::test]
@@ -332,5 +354,7 @@ fn client_settings(url: &str) -> Settings {
         partner_secret: Secret::new(sandbox::PARTNER_SECRET),
         customer_id: data::CUSTOMER_ID.into(),
         profile: "fin".into(),
+        login: false,
+        refusals: None,
     }
 }

@@ -1,6 +1,7 @@
 //! The sandbox's Finicity: partner authentication (app key, partner id and secret checked),
 //! app tokens with a lifetime, the customer accounts list and the live available balance, with
-//! Finicity's error bodies. Nested by the caller under a prefix (the sandbox uses `/finicity`).
+//! Finicity's error bodies. Like Finicity, it locks the partner after `LOCK_AFTER` failed
+//! authentications (until the sandbox restarts). Nested by the caller under a prefix (the sandbox uses `/finicity`).
 
 #[cfg(test)]
 mod client_tests;
@@ -28,6 +29,8 @@ use crate::bank::finicity::wire::{
 pub const APP_KEY: &str = "sandbox-app-key";
 pub const PARTNER_ID: &str = "sandbox";
 pub const PARTNER_SECRET: &str = "sandbox";
+/// Failed partner authentications after which the partner is locked.
+pub const LOCK_AFTER: usize = 5;
 /// Finicity's tokens last two hours.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(2 * 60 * 60);
 
@@ -61,6 +64,7 @@ pub struct Finicity {
     tokens: Mutex<HashMap<String, Instant>>,
     issued: AtomicU64,
     authentications: AtomicUsize,
+    failed_authentications: AtomicUsize,
     account_lists: AtomicUsize,
     live_reads: AtomicUsize,
 }
@@ -176,12 +180,20 @@ async fn authenticate(
     let Ok(credentials) = serde_json::from_slice::<PartnerCredentials>(&body) else {
         return refusal(400, "10005", "Missing parameter (partnerId)");
     };
+    if fin.failed_authentications.load(Ordering::SeqCst) >= LOCK_AFTER {
+        return refusal(
+            403,
+            "10004",
+            "Partner locked after 5 failed authentications: contact support (restart the sandbox)",
+        );
+    }
     let options = &fin.options;
     let valid = header_text(&headers, "finicity-app-key") == Some(options.app_key.as_str())
         && credentials.partner_id == options.partner_id
         && credentials.partner_secret == options.partner_secret;
     if !valid {
         tracing::debug!("sandbox: Finicity partner authentication refused");
+        fin.failed_authentications.fetch_add(1, Ordering::SeqCst);
         return refusal(401, "10001", "Invalid credentials");
     }
     Json(AccessToken { token: fin.issue() }).into_response()

@@ -2,21 +2,20 @@
 //! request object's `openbanking_intent_id`, its permissions and expiry, Approve and Deny), its
 //! form POST (Approve authorises the consent and issues a code, Deny rejects it), and the
 //! authorization-code and refresh-token grants of the token endpoint (PKCE checked, refresh
-//! tokens rotated, a spent one refused). The request object's signature is not checked: the
-//! sandbox has no registered certificate; its claims must match the query.
+//! tokens rotated, a spent one refused). The request object is checked as a FAPI server does
+//! (`request_object`), and its claims must match the query.
 
 use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use base64::Engine as _;
 use chrono::{SecondsFormat, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::{OpenBanking, Token};
+use super::{request_object, OpenBanking, Token};
 use crate::oauth::authcode::{challenge, random_text};
 use crate::sandbox::authorize::{back, bad_request, escape, loopback_redirect, page, value, Page};
 
@@ -27,19 +26,16 @@ pub struct Grant {
     pub redirect_uri: String,
     pub challenge: String,
     pub consent_id: String,
-}
-
-/// The claims of the `request` JWT (its payload, undecoded signature ignored).
-fn request_claims(jwt: &str) -> Option<Value> {
-    let payload = jwt.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .ok()?;
-    serde_json::from_slice(&bytes).ok()
+    /// The request object's `nonce`, echoed in the ID token.
+    pub nonce: Option<String>,
 }
 
 /// `GET /authorize`: the consent page.
-pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQuery) -> Response {
+pub async fn page_of(
+    State(bank): State<Arc<OpenBanking>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
     let query = query.unwrap_or_default();
     let q = query.as_bytes();
     let (Some(client_id), Some(redirect), Some(state), Some(request)) = (
@@ -64,8 +60,10 @@ pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQ
     ) else {
         return bad_request("PKCE is required: code_challenge with code_challenge_method=S256");
     };
-    let Some(claims) = request_claims(&request) else {
-        return bad_request("request is not a JWT with JSON claims");
+    let issuers = super::issuers(&headers);
+    let claims = match request_object::check(&request, bank.client_cert(), &issuers, Utc::now()) {
+        Ok(claims) => claims,
+        Err(why) => return bad_request(&why),
     };
     let text = |key: &str| claims[key].as_str().map(str::to_string);
     if text("state") != Some(state.clone())
@@ -81,6 +79,10 @@ pub async fn page_of(State(bank): State<Arc<OpenBanking>>, RawQuery(query): RawQ
     else {
         return bad_request("the request object names no openbanking_intent_id");
     };
+    if let Some(nonce) = claims["nonce"].as_str() {
+        let mut books = bank.lock();
+        books.nonces.insert(consent_id.clone(), nonce.to_string());
+    }
     let Some(consent) = bank.lock().consents.get(&consent_id).cloned() else {
         return bad_request(&format!("consent {consent_id} does not exist"));
     };
@@ -147,6 +149,7 @@ pub async fn decide(State(bank): State<Arc<OpenBanking>>, form: Bytes) -> Respon
             client_id: value(&form, "client_id").unwrap_or_default(),
             redirect_uri: value(&form, "redirect_uri").unwrap_or_default(),
             challenge: value(&form, "code_challenge").unwrap_or_default(),
+            nonce: books.nonces.remove(&consent_id),
             consent_id,
         };
         books.codes.insert(code.clone(), grant);
@@ -165,8 +168,20 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
             let offered = value(form, "refresh_token").unwrap_or_default();
             let mut books = bank.lock();
             match books.refresh.remove(&offered) {
-                Some(consent) => Ok(consent),
-                None => Err("the refresh token is unknown, revoked or already used"),
+                Some(consent) => {
+                    books.spent.insert(offered, consent.clone());
+                    Ok((consent, None))
+                }
+                None => match books.spent.get(&offered).cloned() {
+                    Some(family) => {
+                        books.refresh.retain(|_, c| *c != family);
+                        books
+                            .tokens
+                            .retain(|_, t| *t != Token::Consent(family.clone()));
+                        Err("the refresh token was already used: every token of its consent is revoked")
+                    }
+                    None => Err("the refresh token is unknown, revoked or already used"),
+                },
             }
         }
         _ => {
@@ -175,14 +190,19 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
         }
     };
     match granted {
-        Ok(consent) => {
+        Ok((consent, nonce)) => {
             let (access, refresh) = (token(), token());
+            let id_token = nonce.map(|n| id_token(client_id, &consent, &n));
             let mut books = bank.lock();
             books
                 .tokens
                 .insert(access.clone(), Token::Consent(consent.clone()));
             books.refresh.insert(refresh.clone(), consent);
-            Json(json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh})).into_response()
+            let mut answer = json!({"access_token": access, "token_type": "Bearer", "expires_in": 3600, "refresh_token": refresh});
+            if let Some(id_token) = id_token {
+                answer["id_token"] = json!(id_token);
+            }
+            Json(answer).into_response()
         }
         Err(why) => {
             let body = json!({"error": "invalid_grant", "error_description": why});
@@ -191,13 +211,35 @@ pub fn grant(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Response {
     }
 }
 
+/// The ID token of a code exchange: the request object's nonce (another one for
+/// `WRONG_NONCE_CLIENT`), signed HS256 with the client secret as OpenID Connect allows for a
+/// confidential client (the sandbox has no key of its own).
+fn id_token(client_id: &str, consent: &str, nonce: &str) -> String {
+    let now = Utc::now().timestamp();
+    let nonce = match client_id == super::WRONG_NONCE_CLIENT {
+        true => "not-the-nonce-of-this-login",
+        false => nonce,
+    };
+    let claims = json!({
+        "iss": "treasury-sandbox-open-banking", "sub": consent, "aud": client_id,
+        "iat": now, "exp": now + 300, "nonce": nonce,
+        "openbanking_intent_id": consent, "acr": crate::bank::openbanking::consent::ACR_SCA,
+    });
+    let key = jsonwebtoken::EncodingKey::from_secret(super::CLIENT_SECRET.as_bytes());
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &key).unwrap_or_default()
+}
+
 fn token() -> String {
     random_text().unwrap_or_else(|_| format!("{:?}", std::time::Instant::now()))
 }
 
 /// A code is spent once, by the client it was issued to, for its redirect, with the verifier
 /// of its challenge.
-fn exchange(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Result<String, &'static str> {
+fn exchange(
+    bank: &OpenBanking,
+    client_id: &str,
+    form: &[u8],
+) -> Result<(String, Option<String>), &'static str> {
     let code = value(form, "code").unwrap_or_default();
     let grant = bank
         .lock()
@@ -214,5 +256,36 @@ fn exchange(bank: &OpenBanking, client_id: &str, form: &[u8]) -> Result<String, 
     if challenge(&verifier) != grant.challenge {
         return Err("code_verifier does not match the code_challenge");
     }
-    Ok(grant.consent_id)
+    Ok((grant.consent_id, grant.nonce))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spent_refresh_token_coming_back_revokes_every_token_of_its_consent() {
+        let bank = OpenBanking::new();
+        bank.lock().refresh.insert("rt-a".into(), "obc-x".into());
+        let form = b"grant_type=refresh_token&refresh_token=rt-a";
+        assert_eq!(grant(&bank, "sandbox", form).status(), StatusCode::OK);
+        assert_eq!(
+            bank.lock()
+                .refresh
+                .values()
+                .filter(|c| *c == "obc-x")
+                .count(),
+            1
+        );
+        assert_eq!(
+            grant(&bank, "sandbox", form).status(),
+            StatusCode::BAD_REQUEST
+        );
+        let books = bank.lock();
+        assert!(books.refresh.values().all(|c| c != "obc-x"));
+        assert!(!books
+            .tokens
+            .values()
+            .any(|t| *t == Token::Consent("obc-x".into())));
+    }
 }

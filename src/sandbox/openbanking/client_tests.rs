@@ -188,6 +188,12 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
     let (key_path, cert_path) = (dir.path().join("client.key"), dir.path().join("client.crt"));
     std::fs::write(&key_path, key.serialize_pem()).unwrap();
     std::fs::write(&cert_path, cert.pem()).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let owner_only = std::fs::Permissions::from_mode(0o600);
+        std::fs::set_permissions(&key_path, owner_only).unwrap();
+    }
     let authorize = Url::parse("https://auth.bank.example:8443/authorize?realm=x").unwrap();
     let request = AuthorizationRequest {
         authorize_url: &authorize,
@@ -197,8 +203,12 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
         state: "state-1",
         nonce: "nonce-1",
         code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+        issuer: "https://auth.bank.example:8443",
         key: &key_path,
         cert: &cert_path,
+        signing: &crate::oauth::fapi::Signing::Fapi {
+            kid: Some("directory-kid".into()),
+        },
     };
     let (url, signed) = authorization_url(&request, Utc::now()).unwrap();
     let query: std::collections::HashMap<String, String> = url.query_pairs().into_owned().collect();
@@ -210,7 +220,10 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
     assert_eq!(query["request"], signed.expose());
     let decoding =
         jsonwebtoken::DecodingKey::from_rsa_pem(key.public_key_pem().as_bytes()).unwrap();
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+    let header = jsonwebtoken::decode_header(signed.expose()).unwrap();
+    assert_eq!(header.alg, jsonwebtoken::Algorithm::PS256, "never RS256");
+    assert_eq!(header.kid.as_deref(), Some("directory-kid"));
+    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::PS256);
     validation.set_audience(&["https://auth.bank.example:8443"]);
     let claims = jsonwebtoken::decode::<RequestObject>(signed.expose(), &decoding, &validation)
         .unwrap()
@@ -226,7 +239,11 @@ fn the_authorization_url_carries_a_signed_request_object_naming_the_consent() {
         claims.claims["userinfo"]["openbanking_intent_id"]["essential"],
         true
     );
-    assert!(claims.exp - claims.iat <= 300);
+    assert_eq!(claims.aud, "https://auth.bank.example:8443");
+    assert!(claims.exp - claims.nbf <= 3600 && claims.exp > claims.nbf);
+    let acr = &claims.claims["id_token"]["acr"];
+    assert_eq!(acr["essential"], true);
+    assert_eq!(acr["values"][0], "urn:openbanking:psd2:sca");
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod authorize;
 mod client_tests;
 pub mod data;
 mod refusals;
+mod request_object;
 
 use refusals::{field_refusal, not_found, refusal};
 
@@ -43,6 +44,9 @@ pub const PREAUTHORISED_TOKEN: &str = "ob-sandbox-preauthorised-token";
 pub const CLIENT_SECRET: &str = "sandbox";
 /// A client (same secret) whose consents the sandbox answers `Rejected`, for tests and demos.
 pub const REJECTING_CLIENT: &str = "sandbox-rejected";
+/// A client (same secret) whose ID tokens name another nonce than its request object's: a
+/// substituted answer, for tests of the client's nonce check.
+pub const WRONG_NONCE_CLIENT: &str = "sandbox-wrong-nonce";
 const INTERACTION_ID: &str = "x-fapi-interaction-id";
 
 /// One request as the sandbox saw it: enough for a test to check headers and bodies.
@@ -81,8 +85,13 @@ struct Books {
     /// Client-credentials tokens of `REJECTING_CLIENT`: their consents are `Rejected`.
     rejecting: std::collections::HashSet<String>,
     codes: HashMap<String, authorize::Grant>,
+    /// Consent id → the `nonce` of the request object that opened its authorize page.
+    nonces: HashMap<String, String>,
     /// Refresh token → consent id; spent on use (rotation).
     refresh: HashMap<String, String>,
+    /// Spent refresh tokens → consent id: one coming back revokes every token of that consent
+    /// (RFC 9700 4.14.2).
+    spent: HashMap<String, String>,
     seen: Vec<Seen>,
     issued: u64,
 }
@@ -91,13 +100,26 @@ struct Books {
 #[derive(Debug, Default)]
 pub struct OpenBanking {
     books: Mutex<Books>,
+    /// The client certificate registered with the bank (`sandbox serve --client-cert`): request
+    /// objects must be signed by its key. Without one their signature is not checked.
+    client_cert: Option<super::ClientCert>,
+    /// The `jti` of client assertions accepted.
+    seen_assertions: super::auth::SeenAssertions,
 }
 
 impl OpenBanking {
     /// With the pre-authorised consent, ending 90 days from now.
     pub fn new() -> Arc<OpenBanking> {
+        OpenBanking::registering(None)
+    }
+
+    /// `new`, with the client certificate that signs request objects.
+    pub fn registering(client_cert: Option<super::ClientCert>) -> Arc<OpenBanking> {
         let now = Utc::now();
-        let bank = OpenBanking::default();
+        let bank = OpenBanking {
+            client_cert,
+            ..OpenBanking::default()
+        };
         {
             let mut books = bank.lock();
             books.consents.insert(
@@ -119,6 +141,10 @@ impl OpenBanking {
             );
         }
         Arc::new(bank)
+    }
+
+    fn client_cert(&self) -> Option<&super::ClientCert> {
+        self.client_cert.as_ref()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Books> {
@@ -257,16 +283,12 @@ async fn requests(State(bank): State<Arc<OpenBanking>>) -> Json<Vec<Seen>> {
 /// `sandbox-rejected`): `client_credentials` (scope `accounts`) for the consent calls, or the
 /// authorization-code and refresh-token grants of a consent.
 async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: Bytes) -> Response {
-    let client = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(basic_credentials)
-        .filter(|(id, secret)| {
-            [CLIENT_ID, REJECTING_CLIENT].contains(&id.as_str()) && secret == CLIENT_SECRET
-        });
-    let Some((client_id, _)) = client else {
-        let body = json!({"error": "invalid_client", "error_description": "use HTTP Basic with client id sandbox"});
-        return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+    let client_id = match client_of(&bank, &headers, &body) {
+        Ok(client_id) => client_id,
+        Err(why) => {
+            let body = json!({"error": "invalid_client", "error_description": why});
+            return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
+        }
     };
     if form_value(&body, "grant_type").as_deref() != Some("client_credentials") {
         return authorize::grant(&bank, &client_id, &body);
@@ -279,6 +301,35 @@ async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: B
         books.rejecting.insert(token.clone());
     }
     Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
+}
+
+const CLIENTS: [&str; 3] = [CLIENT_ID, REJECTING_CLIENT, WRONG_NONCE_CLIENT];
+
+/// The client of a token request: HTTP Basic with the sandbox secret, or a FAPI client
+/// assertion (PS256/ES256) signed for the registered certificate.
+fn client_of(bank: &OpenBanking, headers: &HeaderMap, form: &[u8]) -> Result<String, String> {
+    if super::auth::uses_assertion(form) {
+        let urls: Vec<String> = issuers(headers)
+            .iter()
+            .map(|origin| format!("{origin}/open-banking/token"))
+            .collect();
+        let seen = &bank.seen_assertions;
+        let client =
+            super::auth::check_fapi_assertion(bank.client_cert(), seen, form, &urls, Utc::now())?;
+        return match CLIENTS.contains(&client.as_str()) {
+            true => Ok(client),
+            false => Err(format!("unknown client {client}")),
+        };
+    }
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(basic_credentials)
+        .filter(|(id, secret)| CLIENTS.contains(&id.as_str()) && secret == CLIENT_SECRET)
+        .map(|(id, _)| id)
+        .ok_or_else(|| {
+            "use HTTP Basic with client id sandbox, or a private_key_jwt assertion signed for --client-cert".to_string()
+        })
 }
 
 async fn create_consent(
@@ -446,6 +497,16 @@ fn balances_answer(
         }),
     })
     .into_response()
+}
+
+/// This authorization server's issuer as the client reached it (from `Host`): its origin, over
+/// HTTP or HTTPS.
+fn issuers(headers: &HeaderMap) -> Vec<String> {
+    let host = headers
+        .get("host")
+        .and_then(|h: &HeaderValue| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    vec![format!("http://{host}"), format!("https://{host}")]
 }
 
 /// This host's API root as the client reached it (from `Host`), for absolute links.

@@ -1,0 +1,138 @@
+//! Partner authentication, `POST /aggregation/v2/partners/authentication`: sent once (never
+//! resent after a timeout or a refusal: five failures lock the partner), not sent at all with
+//! credentials Finicity refused before (`refusals`), and a 429 treated as the rate limit it is.
+
+use std::time::Duration;
+
+use reqwest::{Method, Url};
+
+use super::client::Settings;
+use super::errors::{authentication_error, bank_error};
+use super::refusals::{self, Credentials, Refusal};
+use super::wire::{AccessToken, PartnerCredentials};
+use crate::credentials::Secret;
+use crate::error::{Error, Result};
+use crate::http::{Answer, HeaderText, Http};
+
+const APP_KEY: &str = "Finicity-App-Key";
+
+/// A new partner token. `login` (the person is giving the secret now) tries credentials that
+/// were refused before; any other run refuses them without sending anything.
+pub async fn authenticate(http: &Http, settings: &Settings, url: &Url) -> Result<Secret> {
+    let credentials = Credentials {
+        base_url: settings.base_url.as_str(),
+        partner_id: &settings.partner_id,
+        app_key: &settings.app_key,
+        secret: &settings.partner_secret,
+    };
+    let memory = settings.refusals.as_deref();
+    match memory {
+        Some(memory) if settings.login => refusals::forget(memory, &credentials, false)?,
+        Some(memory) => {
+            if let Some(refusal) = refusals::find(memory, &credentials) {
+                return Err(remembered(&refusal, settings, memory));
+            }
+        }
+        None => {}
+    }
+    let answer = send(http, settings, url).await?;
+    if answer.is_success() {
+        // The body is not quoted in the error: it may hold a token in a shape we did not expect.
+        let token: AccessToken =
+            serde_json::from_slice(&answer.body).map_err(|e| Error::Unavailable {
+                message: format!("Finicity's partner authentication answered with no token ({e})"),
+                hint: Some("try again later; if it persists, contact Finicity support".into()),
+            })?;
+        if let Some(Err(e)) = memory.map(|m| refusals::forget(m, &credentials, true)) {
+            tracing::info!("{e}");
+        }
+        return Ok(Secret::new(token.token));
+    }
+    if answer.status == 429 {
+        return Err(rate_limited(answer.retry_after()));
+    }
+    let error = authentication_error(answer.status, &answer.body, &settings.profile);
+    if (400..500).contains(&answer.status) {
+        let code = bank_error(answer.status, &answer.body).code;
+        let Some(memory) = memory else {
+            return Err(error);
+        };
+        refusals::remember(memory, &credentials, answer.status, code)?;
+        return Err(with_memory(error, &settings.profile));
+    }
+    Err(error)
+}
+
+/// The one authentication request, not resent after a timeout or any answer but a 429 that
+/// asked for a wait we accept (a rate-limited request was not processed: it is no failure).
+async fn send(http: &Http, settings: &Settings, url: &Url) -> Result<Answer> {
+    let credentials = PartnerCredentials {
+        partner_id: settings.partner_id.clone(),
+        partner_secret: settings.partner_secret.expose().to_string(),
+    };
+    let body = serde_json::to_vec(&credentials).map_err(|e| Error::Internal(e.into()))?;
+    let headers = [(APP_KEY, HeaderText::Secret(&settings.app_key))];
+    let policy = http.retry_policy();
+    let once = http.once();
+    let mut attempt = 1;
+    loop {
+        let answer = once
+            .send(Method::POST, url, &headers, Some(&body), false)
+            .await?;
+        let wait = answer.retry_after().unwrap_or(Duration::from_secs(1));
+        if answer.status != 429 || attempt >= policy.attempts || wait > policy.max_wait {
+            return Ok(answer);
+        }
+        tracing::info!(target: "treasury::http", "Finicity limits partner authentications; trying again in {} s as it asked", wait.as_secs());
+        tokio::time::sleep(wait).await;
+        attempt += 1;
+    }
+}
+
+fn rate_limited(retry_after: Option<Duration>) -> Error {
+    let wait = retry_after.map_or_else(
+        || "it did not say for how long".to_string(),
+        |w| format!("it asked to wait {} s", w.as_secs()),
+    );
+    Error::Unavailable {
+        message: format!(
+            "Finicity is limiting partner authentications (HTTP 429): {wait}; this is a rate limit, not a refused secret"
+        ),
+        hint: Some(match retry_after {
+            Some(w) => format!("try again in {} s (or raise --max-wait)", w.as_secs()),
+            None => "try again later".into(),
+        }),
+    }
+}
+
+fn with_memory(error: Error, profile: &str) -> Error {
+    match error {
+        Error::Auth { message, hint } => Error::Auth {
+            message: format!(
+                "{message}. This refusal is remembered: later runs will not send the same partner secret until it changes or 'treasury login -p {profile}' is run"
+            ),
+            hint,
+        },
+        other => other,
+    }
+}
+
+fn remembered(refusal: &Refusal, settings: &Settings, memory: &std::path::Path) -> Error {
+    let profile = &settings.profile;
+    let code = refusal
+        .code
+        .as_deref()
+        .map_or_else(String::new, |c| format!(" {c}"));
+    Error::Auth {
+        message: format!(
+            "not sending the partner secret of profile '{profile}': Finicity refused this same secret for partner {} on {} (HTTP {}{code}), and five failed attempts lock the partner",
+            settings.partner_id,
+            refusal.refused_at.format("%Y-%m-%d %H:%M UTC"),
+            refusal.status,
+        ),
+        hint: Some(format!(
+            "give the new partner secret with 'treasury login -p {profile}' (login also tries the same one again); the refusal is remembered in {}",
+            memory.display()
+        )),
+    }
+}

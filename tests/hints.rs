@@ -1,0 +1,160 @@
+//! Errors and hints a newcomer meets, and the help that drifted, as snapshots of what the real
+//! binary prints: each hint leads somewhere that works (a login where a login is the fix, the
+//! environments the provider has, `-p NAME` in every login it suggests).
+
+mod isolated;
+
+use isolated::{run, Home, Run};
+
+/// The config path and today's date vary: both become placeholders.
+fn settings(home: &Home) -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(&regex_escape(&home.path().display().to_string()), "[HOME]");
+    settings.add_filter(r"\d{4}-\d{2}-\d{2}", "[DATE]");
+    settings.add_filter(r"\(Secret Service: [^)]*\)", "([keyring detail])");
+    settings.set_prepend_module_to_snapshot(false);
+    settings
+}
+
+fn regex_escape(text: &str) -> String {
+    text.chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || c == '/' || c == '_' {
+                true => c.to_string(),
+                false => format!("\\{c}"),
+            },
+        )
+        .collect()
+}
+
+fn shown(out: &Run) -> String {
+    format!(
+        "exit {}\n--- stdout\n{}--- stderr\n{}",
+        out.code, out.stdout, out.stderr
+    )
+}
+
+#[test]
+fn a_range_after_today_says_so_instead_of_a_warning_per_account() {
+    let home = Home::new();
+    let out = run(home.cmd().args([
+        "--sandbox",
+        "balances",
+        "--from",
+        "2099-01-01",
+        "--to",
+        "2099-01-05",
+    ]));
+    out.code(2);
+    assert!(!out.stderr.contains("warning"), "{out}");
+    settings(&home).bind(|| insta::assert_snapshot!("future_range", shown(&out)));
+}
+
+#[test]
+fn a_chase_profile_without_environment_is_told_the_one_chase_has() {
+    let home = Home::new();
+    home.write_config("[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\n");
+    let out = run(home.cmd().args(["-p", "chase", "balances"]));
+    out.code(2).stderr_has("environment = \"prod\"");
+    assert!(!out.stderr.contains("uat"), "{out}");
+    settings(&home).bind(|| insta::assert_snapshot!("chase_without_environment", shown(&out)));
+}
+
+#[test]
+fn a_chase_login_without_a_keyring_is_told_the_file_not_a_secret_variable() {
+    let home = Home::new();
+    home.write_config(
+        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\nenvironment = \"prod\"\n\
+         redirect_uri = \"http://127.0.0.1:8976/callback\"\n",
+    );
+    // No D-Bus session and no session keyring here: the OS keyring is unavailable.
+    let out = run(home
+        .cmd()
+        .env_remove("TREASURY_NO_KEYRING")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
+        .args(["-p", "chase", "login", "--store", "keyring"]));
+    // Where a keyring exists the login goes on (and fails later, with no bank there): no hint
+    // of either kind may send a browser login to a secret variable.
+    assert!(!out.stderr.contains("TREASURY_CLIENT_SECRET"), "{out}");
+    if out.stderr.contains("no OS keyring") {
+        out.code(3)
+            .stderr_has("'treasury login -p chase --store file'");
+        settings(&home).bind(|| insta::assert_snapshot!("chase_login_no_keyring", shown(&out)));
+    }
+}
+
+#[test]
+fn a_browser_login_given_no_answer_names_the_profile_to_log_in_again() {
+    let home = Home::new();
+    home.write_config(
+        "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\nenvironment = \"prod\"\n\
+         redirect_uri = \"http://127.0.0.1:8976/callback\"\n",
+    );
+    let out = run(home
+        .cmd()
+        .args(["-p", "chase", "login", "--store", "file", "--no-browser"]));
+    out.code(3)
+        .stderr_has("hint: run 'treasury login -p chase' again");
+    let mut settings = settings(&home);
+    settings.add_filter(r"state=[^&\s]+", "state=[STATE]");
+    settings.add_filter(r"code_challenge=[^&\s]+", "code_challenge=[CHALLENGE]");
+    settings.bind(|| insta::assert_snapshot!("browser_login_no_answer", shown(&out)));
+}
+
+#[test]
+fn an_ecb_rates_file_without_a_currency_is_told_to_add_a_column() {
+    let home = Home::new();
+    home.write_file(
+        "eurofxref.csv",
+        "Date, USD, \n30 November 2026, 1.0500, \n",
+        0o600,
+    );
+    let out = run(home.cmd().args([
+        "--sandbox",
+        "position",
+        "-p",
+        "finicity",
+        "--in",
+        "EUR",
+        "--rates",
+        "eurofxref.csv",
+    ]));
+    out.code(2).stderr_has("add a column 'BHD'");
+    settings(&home).bind(|| insta::assert_snapshot!("ecb_rates_missing_currency", shown(&out)));
+}
+
+#[test]
+fn login_help_lists_every_provider_and_the_browser_wait() {
+    let home = Home::new();
+    let out = run(home.cmd().args(["login", "--help"]));
+    out.code(0)
+        .stdout_has("jpmorgan, finicity, chase, open-banking")
+        .stdout_has("--wait <SECS>");
+    settings(&home).bind(|| insta::assert_snapshot!("login_help", out.stdout));
+}
+
+#[test]
+fn a_stale_age_beyond_two_days_reads_in_days() {
+    let home = Home::new();
+    let out = run(home.cmd().args([
+        "--sandbox",
+        "position",
+        "-p",
+        "finicity",
+        "--max-age",
+        "2d",
+        "-f",
+        "csv",
+    ]));
+    out.code(5);
+    let stale = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("older than --max-age"))
+        .unwrap_or_else(|| panic!("no stale row:\n{out}"));
+    let age = stale.split(", ").nth(1).unwrap_or_default();
+    assert!(
+        age.ends_with(" days ago") && age.trim_end_matches(" days ago").parse::<u32>().is_ok(),
+        "{stale}"
+    );
+}
