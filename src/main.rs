@@ -13,10 +13,13 @@ use treasury::term::{self, Term};
 
 fn main() -> ExitCode {
     // A shell asking for completions (COMPLETE=<shell>) is answered here, and the process ends.
-    treasury::complete::answer_shell(
+    if let Some(answer) = treasury::complete::answer_shell(
         <Cli as clap::CommandFactory>::command,
         commands::completions::COMPLETE_ENV,
-    );
+    ) {
+        term::write_completions(&answer);
+        return ExitCode::SUCCESS;
+    }
     let cli = match Cli::parse_ordered() {
         Ok(cli) => cli,
         Err(err) => {
@@ -37,6 +40,13 @@ fn main() -> ExitCode {
             }
             runtime.block_on(dispatch(&cli, &term))
         });
+    // A signal that arrived during a refresh waited for it; the run may have finished first,
+    // but it still ends as the signal asked.
+    if let Some(terminated) = atomic::signalled() {
+        let _held = atomic::remove_pending();
+        term::interrupted(terminated);
+        return ExitCode::from(error::signal_exit_code(terminated));
+    }
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
@@ -80,7 +90,7 @@ async fn remove_temporaries_on_signal() {
         false
     };
     // A refresh under way finishes storing its rotated token first.
-    atomic::finish_deferred().await;
+    atomic::finish_deferred(terminated).await;
     let _held = atomic::remove_pending();
     term::interrupted(terminated);
     std::process::exit(error::signal_exit_code(terminated).into());

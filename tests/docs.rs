@@ -745,7 +745,10 @@ fn getting_started_server_walkthrough_works_as_written() {
 
     let config = sandbox.dir.path().join(".config/treasury/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
-    std::fs::write(&config, &printed).unwrap();
+    // As printed, but for the loopback port the browser login listens on: a free one here.
+    let port = chase_common::free_port();
+    let pasted = printed.replace("127.0.0.1:8976", &format!("127.0.0.1:{port}"));
+    std::fs::write(&config, pasted).unwrap();
     let run = |args: &[&str], stdin: &str| {
         let out = sandbox
             .cmd()
@@ -791,8 +794,9 @@ fn getting_started_server_walkthrough_works_as_written() {
     chase_login_then_cron(&sandbox, &run);
 }
 
-/// The browser-login part of the walk: `login -p sandbox-chase` (the secret, then the landing pasted, as
-/// `--no-browser` allows), a report, and the cron line under `env -i` with HOME alone.
+/// The browser-login part of the walk: `login -p sandbox-chase` with the secret piped in, the
+/// consent approved as a browser would, a report, and the cron line under `env -i` with HOME
+/// alone.
 fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> String) {
     let mut login = sandbox.std_cmd();
     login.args([
@@ -802,12 +806,11 @@ fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> Strin
         "--client-secret-stdin",
         "--store",
         "file",
-        "--no-browser",
     ]);
     let mut login = chase_common::Login::spawn(login);
-    login.type_line("sandbox");
+    login.paste("sandbox");
     let landing = chase_common::consent(&login.authorize_url(), "approve", chase_common::MAPPED);
-    login.paste(&landing);
+    assert_eq!(chase_common::http("GET", &landing, "").0, 200);
     login.finish().code(0);
     assert!(run(&["-p", "sandbox-chase", "balances"], "").contains("chk-1001"));
 
