@@ -112,22 +112,20 @@ pub fn sandbox_providers(current: &OsStr) -> Vec<CompletionCandidate> {
 }
 
 /// Answers a shell asking for completions (`var=<shell>` in the environment) and ends the
-/// process; returns at once when no shell is asking.
+/// process; returns at once when no shell is asking. Bash's answer is returned instead, for
+/// the caller to write (through `term`) before it ends the process.
 ///
 /// Before the line reaches clap's completion engine, an option's value typed as its own word
 /// (`-p sandbox`) is joined to it (`--profile=sandbox`): the engine would otherwise take a value
 /// that is also a subcommand's name for that subcommand.
-pub fn answer_shell(command: fn() -> clap::Command, var: &'static str) {
-    let Some(shell) = std::env::var_os(var) else {
-        return;
-    };
+pub fn answer_shell(command: fn() -> clap::Command, var: &'static str) -> Option<String> {
+    let shell = std::env::var_os(var)?;
     let index: Option<usize> = crate::env::text(INDEX_VAR).and_then(|i| i.parse().ok());
     let args: Vec<OsString> = std::env::args_os().collect();
     if let (true, Some(line), Some(index)) =
         (shell == "bash", crate::env::text(BASH_LINE_VAR), index)
     {
-        answer_bash(command, args, index, &line);
-        std::process::exit(0);
+        return Some(answer_bash(command, args, index, &line));
     }
     let (args, index) = join_option_values(&command(), args, index);
     if let Some(index) = index {
@@ -141,6 +139,7 @@ pub fn answer_shell(command: fn() -> clap::Command, var: &'static str) {
     if answered {
         std::process::exit(0);
     }
+    None
 }
 
 /// Where bash, zsh and elvish say which word is being completed.
@@ -151,7 +150,12 @@ pub const BASH_LINE_VAR: &str = "_TREASURY_COMP_LINE";
 
 /// Bash: the line's `--LONG=PARTIAL` rejoined, the options' values joined, the candidates
 /// written without the `--LONG=` bash already has on the line.
-fn answer_bash(command: fn() -> clap::Command, args: Vec<OsString>, index: usize, line: &str) {
+fn answer_bash(
+    command: fn() -> clap::Command,
+    args: Vec<OsString>,
+    index: usize,
+    line: &str,
+) -> String {
     let start = args
         .iter()
         .position(|a| a == "--")
@@ -171,7 +175,7 @@ fn answer_bash(command: fn() -> clap::Command, args: Vec<OsString>, index: usize
         .map(|v| v.strip_prefix(&typed).map_or(v.clone(), str::to_string))
         .collect();
     let separator = crate::env::text("_CLAP_IFS").unwrap_or_else(|| "\n".to_string());
-    crate::term::write_completions(&values.join(&separator));
+    values.join(&separator)
 }
 
 /// `--LONG`, `=`, `VALUE` before the word being completed joined back into `--LONG=VALUE`.

@@ -136,7 +136,7 @@ fn forged_stray_idle_and_slow_connections_cannot_end_or_jam_the_login() {
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox);
     let started = Instant::now();
-    let login = Login::start(&home, &["--timeout", "25"]);
+    let login = Login::start(&home, &["--wait", "25"]);
     let url = login.authorize_url();
     let addr = listener_addr(&url);
     // Idle connections that never send a byte, and one that sends its head a byte a second.
@@ -199,7 +199,7 @@ fn no_answer_in_time_exits_3_and_a_port_in_use_exits_2() {
     let port = configure(&home, &sandbox);
     let timed_out = run(home
         .cmd()
-        .args(["-p", "chase", "login", "--wait", "1", "--store", "file"]));
+        .args(["-p", "chase", "login", "--store", "file", "--wait", "1"]));
     timed_out
         .code(3)
         .stderr_has("did not come back within 1 s")
@@ -316,7 +316,7 @@ fn a_browser_that_cannot_start_is_said_at_once_and_the_printed_address_still_wor
         failing.display().to_string(),
     ] {
         let started = Instant::now();
-        let login = Login::start_with(&home, &["--timeout", "60"], &[("BROWSER", &browser)]);
+        let login = Login::start_with(&home, &["--wait", "60"], &[("BROWSER", &browser)]);
         login.stderr_until(
             "could not open a browser; open the address above",
             Duration::from_secs(15),
@@ -652,4 +652,16 @@ fn an_error_body_with_a_200_and_a_malformed_record_are_told_apart() {
         .code(5)
         .stdout_has("A1,A1,")
         .stderr_has("account B2: UNREADABLE");
+}
+
+#[test]
+fn lower_case_chase_ids_are_ids_as_typed_or_with_the_slash_escape() {
+    let home = Home::new();
+    for given in ["chk-1001", "/chk-1001"] {
+        let out = run(home
+            .cmd()
+            .args(["--sandbox=chase", "balances", "-f", "csv", "-a", given]));
+        out.code(0).stdout_has("chk-1001,Operating,");
+        assert_eq!(out.stdout.lines().count(), 2, "{given}: {out}");
+    }
 }

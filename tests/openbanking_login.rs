@@ -373,44 +373,27 @@ fn printed_login(printed: &str, name: &str) -> (Option<String>, Vec<String>) {
     (stdin, args.collect())
 }
 
-/// Runs the printed login of `name` (a browser login without a browser, its landing pasted).
+/// Runs the printed login of `name`, its secret piped in as printed (a browser login's landing
+/// reaches its loopback listener, as from a browser).
 fn printed_login_runs(home: &Home, printed: &str, name: &str) -> Run {
     let (stdin, args) = printed_login(printed, name);
+    let mut cmd = Command::new(BIN);
+    env(&mut cmd, home);
+    cmd.env_remove("TREASURY_CLIENT_SECRET")
+        .args(&args)
+        .args(["--store", "file"]);
+    let mut login = Login::spawn(cmd);
+    login.paste(&stdin.expect("a secret to pipe in"));
     if name.ends_with("chase") || name.ends_with("open-banking") {
-        // The landing is pasted on stdin, so the open-banking secret comes from the
-        // environment (`env` sets TREASURY_CLIENT_SECRET) instead of the printed pipe.
-        let args = args.iter().filter(|a| *a != "--client-secret-stdin");
-        let mut cmd = Command::new(BIN);
-        env(&mut cmd, home);
-        cmd.args(args).args(["--store", "file", "--no-browser"]);
-        let mut login = Login::spawn(cmd);
         let url = login.authorize_url();
         let landing = if name.ends_with("chase") {
             chase_common::consent(&url, "approve", chase_common::MAPPED)
         } else {
             authorise(&url, "approve").1
         };
-        login.paste(&landing);
-        return login.finish();
+        assert_eq!(http("GET", &landing, "").0, 200);
     }
-    let mut cmd = Command::new(BIN);
-    env(&mut cmd, home);
-    let mut child = cmd
-        .args(&args)
-        .args(["--store", "file"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let line = stdin.expect("a secret to pipe in");
-    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    login.finish()
 }
 
 #[test]
@@ -418,7 +401,9 @@ fn every_profile_sandbox_serve_prints_logs_in_and_reports_as_pasted() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     let printed = printed_profiles(&sandbox);
-    home.write_config(&printed);
+    // As printed, but for the loopback port the browser logins listen on: a free one here.
+    let port = free_port();
+    home.write_config(&printed.replace("127.0.0.1:8976", &format!("127.0.0.1:{port}")));
     let key = home
         .path()
         .join(".local/state/treasury/sandbox/open-banking-demo.key");
@@ -436,10 +421,8 @@ fn every_profile_sandbox_serve_prints_logs_in_and_reports_as_pasted() {
         ("sandbox-open-banking", 0),
     ] {
         printed_login_runs(&home, &printed, name).code(0);
-        let mut cmd = home.cmd();
-        // (The open-banking renewal takes the client secret from the environment.)
-        cmd.env("TREASURY_CLIENT_SECRET", "sandbox");
-        let report = run(cmd.args(["-p", name, "balances", "-f", "csv"]));
+        // Nothing but what the login stored: no secret in the environment.
+        let report = run(home.cmd().args(["-p", name, "balances", "-f", "csv"]));
         report.code(code);
         assert!(report.csv_rows() > 0, "{name}: {report}");
     }
@@ -731,7 +714,7 @@ fn the_sandbox_refuses_a_request_object_of_another_key_rs256_or_another_audience
     let (key, cert) = client_files(&home, "other", &rcgen::PKCS_RSA_SHA256);
     let sandbox = registered_sandbox(&home, &registered);
     configure_with(&home, &sandbox, "sandbox", (&key, &cert), "");
-    let login = start_login(&home, &["--timeout", "3"], &[]);
+    let login = start_login(&home, &[], &["--wait", "3"]);
     let url = login.authorize_url();
     let (status, _, page) = http("GET", &url, "");
     assert_eq!(status, 400, "{page}");
@@ -764,7 +747,7 @@ fn the_sandbox_refuses_a_request_object_of_another_key_rs256_or_another_audience
         (&home.path().join("registered.key"), &registered),
         "issuer = \"https://auth.other.example\"\n",
     );
-    let login = start_login(&home, &["--timeout", "3"], &[]);
+    let login = start_login(&home, &[], &["--wait", "3"]);
     let url = login.authorize_url();
     let (_, claims) = jws_parts(&query_value(&url, "request"));
     assert_eq!(claims["aud"], "https://auth.other.example");
@@ -819,7 +802,7 @@ fn private_key_jwt_client_assertions_are_signed_like_the_request_object() {
     let sandbox = registered_sandbox(&home, &registered);
     let extra = "auth = \"private-key-jwt\"\n";
     configure_with(&home, &sandbox, "sandbox", (&key, &cert), extra);
-    let refused = ob(&home, &["--timeout", "5", "login", "--store", "file"]);
+    let refused = ob(&home, &["login", "--store", "file", "--wait", "5"]);
     refused
         .code(3)
         .stderr_has("does not verify with the registered certificate");

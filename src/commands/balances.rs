@@ -42,6 +42,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             ..Default::default()
         })
         .await?;
+    let mut recorder = ctx.run_recorder();
+    let mut fetched_rows = 0;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
     let ctx = &*ctx;
@@ -56,17 +58,25 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             || progress.tick(),
             |flush| {
                 warnings.extend(flush.warnings);
+                fetched_rows += flush.rows.len();
+                if let Some(recorder) = &mut recorder {
+                    recorder.record(&flush.rows);
+                }
                 writer.rows(flush.rows)
             },
         )
         .await?;
     drop(progress);
+    ctx.finish_recording(recorder);
     for warning in &warnings {
         ctx.term.warn(warning);
     }
     // Rows a bank file could not carry are accounts with errors too.
     errors.extend(writer.refused().iter().cloned());
     warn_account_errors(ctx, &errors);
+    if let Some(refused) = crate::bank::budget::all_refused(fetched_rows, &errors) {
+        return Err(refused);
+    }
     writer.finish(&errors)?;
     Ok(if errors.is_empty() {
         Outcome::Complete
@@ -131,7 +141,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
     Ok(selection)
 }
 
-fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
+pub(super) fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
     let text = if path == Path::new("-") {
         ctx.term.read_stdin()
     } else {

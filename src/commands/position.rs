@@ -7,6 +7,7 @@ use chrono::Utc;
 
 use crate::cli::PositionArgs;
 use crate::commands::position_fetch::{self, Chosen};
+use crate::commands::position_since;
 use crate::commands::{Context, ReportScope};
 use crate::config;
 use crate::error::{Error, Outcome, Result};
@@ -35,6 +36,17 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
             ));
         }
         return position_fetch::print_plans(ctx, &chosen);
+    }
+    let since = args
+        .since
+        .as_deref()
+        .map(position_since::parse)
+        .transpose()?;
+    if since.is_some() && !matches!(ctx.global.format, None | Some(crate::cli::Format::Table)) {
+        return Err(Error::usage_hint(
+            "--since adds its change lines to the table only",
+            "drop -f for the table, or use 'treasury history --change' for machine-readable changes",
+        ));
     }
     let receiver = match chosen.as_slice() {
         [only] => only.name.clone(),
@@ -73,6 +85,9 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         false => position.rows.len(),
     };
     let refused = ctx.emit(sink, &Document::Position(&position, view), count)?;
+    if let Some(since) = since {
+        ctx.term.print(&position_since::lines(&position, since)?)?;
+    }
     Ok(match verdict {
         Verdict::Complete if refused.is_empty() => Outcome::Complete,
         _ => Outcome::Partial,

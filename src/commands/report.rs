@@ -28,6 +28,13 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// The format and the `-o` file (with its path), for a command that writes its own way.
+    pub fn into_parts(self) -> (Format, Option<(PathBuf, AtomicFile)>) {
+        (self.format, self.file)
+    }
+}
+
 impl<'a> Context<'a> {
     /// Resolves the format and opens `--output`'s temporary file, for documents that are not
     /// balance reports: bank files are refused.

@@ -22,7 +22,7 @@ use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
 use crate::http::Http;
 
-/// How long a login waits for the browser unless `--timeout` says otherwise.
+/// How long a login waits for the browser unless `login --wait` says otherwise.
 pub const DEFAULT_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// What a browser login of one profile needs.

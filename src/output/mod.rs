@@ -5,6 +5,7 @@ mod bai2;
 mod bank_file;
 mod camt;
 mod csv;
+pub mod history;
 mod json;
 mod mt940;
 mod position;
@@ -259,7 +260,7 @@ fn format_name(format: Format) -> &'static str {
 /// escapes, so what the bank sends cannot move the cursor, retitle the terminal or forge a
 /// line. `\n`, `\r` and `\t` as such, others as `\x1b` (C0, DEL) or `\u{9b}` (C1).
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -271,11 +272,22 @@ pub fn printable(text: &str) -> Cow<'_, str> {
             c if (c as u32) < 0x80 && c.is_control() => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Control characters, and the bidirectional formatting ones (U+202A-U+202E, U+2066-U+2069,
+/// U+200E, U+200F, U+061C) that would make a terminal show text in another order than sent
+/// (an account id written backwards, an amount's digits moved).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+        )
 }
 
 /// Writes a document in a format; tables plain, with every column and the last date's totals.
@@ -476,5 +488,7 @@ mod tests {
             printable("a\n error: forged\r\t\u{1b}]0;x\u{7}\u{7f}\u{9b}"),
             "a\\n error: forged\\r\\t\\x1b]0;x\\x07\\x7f\\u{9b}"
         );
+        assert_eq!(printable("ACME\u{202e}lanoitan"), "ACME\\u{202e}lanoitan");
+        assert_eq!(printable("a\u{2066}b\u{200f}"), "a\\u{2066}b\\u{200f}");
     }
 }

@@ -90,6 +90,7 @@ fn chase_profile(sandbox: &Sandbox, spec: &'static Spec) -> anyhow::Result<(Prof
             format!("{root}{}", bank::chase::AUTHORIZE_PATH),
         ),
         ("redirect_uri", super::printed::REDIRECT_URI.to_string()),
+        ("revoke_url", format!("{root}/aggregator-oauth/v1/revoke")),
     ] {
         profile.settings.insert(key, value);
     }
