@@ -92,6 +92,7 @@ fn a_browser_login_given_no_answer_names_the_profile_to_log_in_again() {
     );
     let out = run(home
         .cmd()
+        .env("TREASURY_CLIENT_SECRET", "app-secret")
         .args(["-p", "chase", "login", "--store", "file", "--no-browser"]));
     out.code(3)
         .stderr_has("hint: run 'treasury login -p chase' again");
