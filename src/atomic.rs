@@ -172,13 +172,26 @@ pub async fn defer_signals() -> SignalsDeferred {
     SignalsDeferred(())
 }
 
+/// Which signal arrived: 0 none, 1 SIGINT, 2 SIGTERM.
+static SIGNALLED: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
 /// For the signal handler: stops new deferred work from starting and waits (bounded) until
-/// the work under way is done.
-pub async fn finish_deferred() {
+/// the work under way is done. `terminated` is SIGTERM (else SIGINT).
+pub async fn finish_deferred(terminated: bool) {
+    SIGNALLED.store(if terminated { 2 } else { 1 }, Ordering::SeqCst);
     STOPPING.store(true, Ordering::SeqCst);
     let started = std::time::Instant::now();
     while DEFERRING.load(Ordering::SeqCst) > 0 && started.elapsed() < DEFER_AT_MOST {
         tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+/// The signal that arrived while deferred work was under way, if one did: `Some(true)` for
+/// SIGTERM. A run whose work ends before the handler wakes still ends as the signal asked.
+pub fn signalled() -> Option<bool> {
+    match SIGNALLED.load(Ordering::SeqCst) {
+        0 => None,
+        n => Some(n == 2),
     }
 }
 

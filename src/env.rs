@@ -11,6 +11,8 @@ pub const CLIENT_SECRET: &str = "TREASURY_CLIENT_SECRET";
 pub const ACCESS_TOKEN: &str = "TREASURY_ACCESS_TOKEN";
 /// Leaves the OS keyring out of the chain (tests, locked-down servers).
 pub const NO_KEYRING: &str = "TREASURY_NO_KEYRING";
+/// The profile in use; clap reads it for `-p`, `check` for the profile of rules naming none.
+pub const PROFILE: &str = "TREASURY_PROFILE";
 /// How long a run waits for the credentials lock held by another run, in seconds (default 120).
 pub const LOCK_WAIT_SECS: &str = "TREASURY_LOCK_WAIT_SECS";
 /// The config file, where clap has not already been asked (completion).
@@ -23,6 +25,9 @@ pub const HOME: &str = "HOME";
 pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
 pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
 pub const XDG_STATE_HOME: &str = "XDG_STATE_HOME";
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+/// `1` (any value but `0` or empty) stops recording balances in the history.
+pub const NO_HISTORY: &str = "TREASURY_NO_HISTORY";
 /// Proxies, first set wins, as curl reads them.
 pub const HTTPS_PROXY: &[&str] = &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 pub const HTTP_PROXY: &[&str] = &["HTTP_PROXY", "http_proxy"];

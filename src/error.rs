@@ -191,6 +191,8 @@ pub enum Outcome {
     Complete,
     /// The report was written, but some accounts came back with errors (exit 5).
     Partial,
+    /// `check` raised at least one alert (exit 7): the data was had.
+    Alert,
     /// Every part of a multi-profile command failed, each already reported: the first
     /// failure's own exit code (3, 4, 6, ...), as `position::Verdict::AllFailed` carries it.
     Failed(u8),
@@ -201,6 +203,7 @@ impl Outcome {
         match self {
             Outcome::Complete => 0,
             Outcome::Partial => 5,
+            Outcome::Alert => 7,
             Outcome::Failed(code) => code,
         }
     }

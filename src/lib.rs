@@ -3,6 +3,7 @@
 // Only `term` writes to the terminal: the print macros are refused everywhere else.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod alerts;
 pub mod atomic;
 pub mod bank;
 pub mod cache;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod error;
+pub mod history;
 pub mod http;
 pub mod model;
 pub mod oauth;

@@ -40,6 +40,13 @@ fn main() -> ExitCode {
             }
             runtime.block_on(dispatch(&cli, &term))
         });
+    // A signal that arrived during a refresh waited for it; the run may have finished first,
+    // but it still ends as the signal asked.
+    if let Some(terminated) = atomic::signalled() {
+        let _held = atomic::remove_pending();
+        term::interrupted(terminated);
+        return ExitCode::from(error::signal_exit_code(terminated));
+    }
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
@@ -55,7 +62,7 @@ fn main() -> ExitCode {
 fn writes_report(command: &Command) -> bool {
     matches!(
         command,
-        Command::Balances(_) | Command::Accounts(_) | Command::Position(_)
+        Command::Balances(_) | Command::Accounts(_) | Command::Position(_) | Command::History(_)
     )
 }
 
@@ -83,7 +90,7 @@ async fn remove_temporaries_on_signal() {
         false
     };
     // A refresh under way finishes storing its rotated token first.
-    atomic::finish_deferred().await;
+    atomic::finish_deferred(terminated).await;
     let _held = atomic::remove_pending();
     term::interrupted(terminated);
     std::process::exit(error::signal_exit_code(terminated).into());
@@ -108,6 +115,8 @@ async fn dispatch(cli: &Cli, term: &Term) -> Result<Outcome> {
         Command::Accounts(args) => commands::accounts::run(&mut ctx, args).await,
         Command::Balances(args) => commands::balances::run(&mut ctx, args).await,
         Command::Position(args) => commands::position::run(&mut ctx, args).await,
+        Command::History(args) => commands::history::run(&mut ctx, args).await,
+        Command::Check(args) => commands::check::run(&mut ctx, args).await,
         Command::Completions(args) => commands::completions::run(&ctx, args),
         Command::Man(args) => commands::man::run(&ctx, args),
         Command::Sandbox(SandboxCommand::Serve(args)) => commands::sandbox::serve(&ctx, args).await,

@@ -653,3 +653,15 @@ fn an_error_body_with_a_200_and_a_malformed_record_are_told_apart() {
         .stdout_has("A1,A1,")
         .stderr_has("account B2: UNREADABLE");
 }
+
+#[test]
+fn lower_case_chase_ids_are_ids_as_typed_or_with_the_slash_escape() {
+    let home = Home::new();
+    for given in ["chk-1001", "/chk-1001"] {
+        let out = run(home
+            .cmd()
+            .args(["--sandbox=chase", "balances", "-f", "csv", "-a", given]));
+        out.code(0).stdout_has("chk-1001,Operating,");
+        assert_eq!(out.stdout.lines().count(), 2, "{given}: {out}");
+    }
+}

@@ -831,3 +831,48 @@ fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> Strin
     let csv = std::fs::read_to_string(home.join("chase-balances.csv")).unwrap();
     assert!(csv.contains("chk-1001"), "{csv}");
 }
+
+#[test]
+fn history_and_check_json_match_their_schemas() {
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str]| {
+        let out = sandbox.cmd().arg("--sandbox").args(args).output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).expect("UTF-8 output"),
+        )
+    };
+    let (code, _) = run(&[
+        "balances",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-04",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(code, Some(0));
+    let (code, text) = run(&["history", "--change", "-f", "json"]);
+    assert_eq!(code, Some(0), "{text}");
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["errors"], serde_json::json!([]));
+    let rows = doc["balances"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let schema = load_schema("history-row.schema.json");
+    let fields = required(&schema);
+    for row in rows {
+        assert_valid("history-row.schema.json", row, "history --change -f json");
+        assert_eq!(
+            &keys(row)[..fields.len()],
+            fields,
+            "key order of a history row"
+        );
+    }
+    // A check that finds nothing prints no object; the schema is held to a built finding.
+    let finding = serde_json::json!({
+        "kind": "ALERT", "name": "low", "profile": "p", "account": "B/1",
+        "field": "ending_available", "amount": 812000.00, "limit": 1000000.00,
+        "currency": "USD", "line": "ALERT low: B/1 ending_available 812,000.00 USD below 1,000,000.00"
+    });
+    assert_valid("check-alert.schema.json", &finding, "a check finding");
+}

@@ -1099,3 +1099,44 @@ fn a_failing_live_call_is_sent_once_and_loses_only_that_accounts_live_read() {
         .sum();
     assert_eq!(live_calls, 1, "a billed call is never retried");
 }
+
+#[test]
+fn bidi_override_characters_from_the_bank_are_escaped_on_the_terminal_side() {
+    let named = CHECKING.replace("\"Checking\"", "\"Pay\\u202eroll\"");
+    let (_bank, env) = standin_with(&named);
+    let table = run(env.cmd().args(["balances", "-f", "table"]));
+    table.expect_code(0);
+    assert!(!table.stdout.contains('\u{202e}'), "{table}");
+    table.expect_stdout_has("Pay\\u{202e}roll");
+    // CSV carries the text exactly as the bank sent it.
+    let csv = run(env.cmd().args(["balances", "-f", "csv"]));
+    csv.expect_stdout_has("Pay\u{202e}roll");
+}
+
+#[test]
+fn a_position_names_accounts_without_a_currency_and_refuses_a_rate_it_would_round() {
+    let bare = CHECKING
+        .replace("9100000001", "9100000005")
+        .replace(r#","currency":"USD""#, "");
+    let (_bank, env) = standin_with(&format!("{CHECKING},{bare}"));
+    let rates = env.path().join("rates.csv");
+    std::fs::write(&rates, "USD,1.05\n").unwrap();
+    let rates = rates.to_str().unwrap();
+    let out = run(env
+        .cmd()
+        .args(["position", "-p", "test", "--in", "EUR", "--rates", rates]));
+    out.expect_code(2);
+    out.expect_stderr_has("accounts without a currency (9100000005)");
+    assert!(!out.stderr.contains("no rate for ,"), "{out}");
+
+    std::fs::write(
+        env.path().join("rates.csv"),
+        "USD,1.0500000000000000000000000000001\n",
+    )
+    .unwrap();
+    let rounded = run(env
+        .cmd()
+        .args(["position", "-p", "test", "--in", "EUR", "--rates", rates]));
+    rounded.expect_code(2);
+    rounded.expect_stderr_has("more significant digits than an exact decimal holds (28)");
+}

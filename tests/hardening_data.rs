@@ -533,18 +533,16 @@ fn dates_outside_1900_to_9999_exit_2_and_send_nothing() {
 }
 
 #[test]
-fn the_edges_of_the_range_are_sent() {
+fn the_first_edge_of_the_range_is_sent_and_the_last_is_after_today() {
     let bank = TestBank::start();
     let env = TestEnv::with_bank(&bank);
+    // The last days of 9999 are inside the range treasury sends, but after today: refused by name.
     let out = balances(
         &env,
         &["--from", "9999-12-01", "--to", "9999-12-31", "--dry-run"],
     );
-    out.expect_code(0);
-    out.check(
-        out.stdout.trim_end() == r#"{"startDate":"9999-12-01","endDate":"9999-12-31"}"#,
-        "the last days of 9999",
-    );
+    out.expect_code(2).expect_stdout_empty();
+    out.expect_stderr_has("--from 9999-12-01: that date is after today");
     let out = balances(&env, &["--from", "1900-01-01", "--dry-run"]);
     out.expect_code(0);
     out.check(
@@ -660,4 +658,43 @@ fn a_table_total_leaves_absent_amounts_out_and_says_how_many() {
     assert!(total.contains("5.00") && total.contains("8.00"), "{table}");
     let first = table.stdout.lines().find(|l| l.contains("1001")).unwrap();
     assert!(!first.contains("0.00"), "absent amounts are blank: {table}");
+}
+
+#[test]
+fn one_malformed_entry_is_that_accounts_unreadable_error_and_the_rest_are_reported() {
+    let bank = TestBank::start();
+    let mut entries = entries_for(&[("1001", "B"), ("1002", "B")], &[DAY]);
+    entries[1]["balanceList"][0]["endingLedgerAmount"] = Value::String("4.00".into());
+    bank.reply(answer_of(entries));
+    let env = TestEnv::with_bank(&bank);
+    let out = balances_of(&env, &one_day(&[]));
+    out.expect_code(5);
+    out.check(
+        keys(&out.stdout) == [("1001".to_string(), DAY.to_string())],
+        "the readable account's row",
+    );
+    out.expect_stderr_has("account B/1002: UNREADABLE");
+}
+
+#[test]
+fn an_amount_with_a_huge_exponent_is_refused_at_once_not_computed() {
+    let bank = TestBank::start();
+    let entries = entries_for(&[("1001", "B")], &[DAY]);
+    let body = serde_json::json!({ "accountList": entries })
+        .to_string()
+        .replace(
+            "\"endingLedgerAmount\":4",
+            "\"endingLedgerAmount\":0e100000000000",
+        );
+    assert!(body.contains("0e100000000000"));
+    bank.reply(Reply::json(200, body));
+    let env = TestEnv::with_bank(&bank);
+    let started = std::time::Instant::now();
+    let out = balances_of(&env, &one_day(&[]));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{out}"
+    );
+    out.check(out.code == 5 || out.code == 6, "refused, not computed");
+    out.expect_stderr_has("exponent");
 }

@@ -221,7 +221,7 @@ fn an_unknown_or_missing_extension_is_refused_before_anything_is_sent() {
         let out = balances(&env, &["--prior-day", "-o", name]);
         out.expect_code(2).expect_stdout_empty();
         out.expect_stderr_has(&format!(
-            "error: --output {name} has no known extension (.csv, .json, .ndjson, .jsonl, .txt)"
+            "error: --output {name} has no known extension (.csv, .json, .ndjson, .jsonl, .txt, .bai, .bai2, .sta, .mt940)"
         ));
         out.expect_stderr_has("hint: name the file with one of those extensions, or pass -f");
         out.check(bank.requests().is_empty(), "nothing sent");

@@ -90,6 +90,7 @@ fn a_browser_login_given_no_answer_names_the_profile_to_log_in_again() {
         "[profiles.chase]\nprovider = \"chase\"\nclient_id = \"app\"\nenvironment = \"prod\"\n\
          redirect_uri = \"http://127.0.0.1:8976/callback\"\n",
     );
+    // An aggregator is a confidential client: its secret comes from the environment here.
     let out = run(home
         .cmd()
         .env("TREASURY_CLIENT_SECRET", "app-secret")

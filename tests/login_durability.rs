@@ -100,13 +100,55 @@ fn position_of_a_browser_login_beside_a_client_credentials_profile_in_loops_keep
             })
         })
         .collect();
+    // Meanwhile a third profile logs in and out: more writers of the same file.
+    let writes: Vec<_> = (0..6)
+        .map(|i| {
+            let mut cmd = home.cmd();
+            match i % 2 {
+                0 => cmd
+                    .args([
+                        "login",
+                        "-p",
+                        "other",
+                        "--store",
+                        "file",
+                        "--no-verify",
+                        "--no-input",
+                    ])
+                    .args(["--client-secret-stdin", "--client-id", "o"])
+                    .args([
+                        "--token-url",
+                        &sandbox.token_url(),
+                        "--base-url",
+                        sandbox.base_url(),
+                    ])
+                    .write_stdin("other-secret\n"),
+                _ => cmd.args(["logout", "-p", "other"]),
+            };
+            cmd
+        })
+        .collect();
+    let writer = std::thread::spawn(move || {
+        writes
+            .into_iter()
+            .map(|mut c| run(&mut c))
+            .collect::<Vec<Run>>()
+    });
     for handle in loops {
         for done in handle.join().unwrap() {
             done.code(0).stdout_has("chk-1001");
         }
     }
+    for done in writer.join().unwrap() {
+        done.code(0);
+    }
+    assert_eq!(
+        stored_value(&home, "other", "client_secret"),
+        None,
+        "logout was last"
+    );
     login_alive(&home, &standin);
-    assert!(standin.books().refresh_grants >= 2, "every run refreshed");
+    assert_eq!(standin.books().refresh_grants, 10, "every run refreshed");
     assert_eq!(
         stored_value(&home, "jpm", "client_secret").as_deref(),
         Some(SECRET)
@@ -412,4 +454,50 @@ fn status_of_a_browser_login_with_an_unusable_credentials_file_is_exit_3() {
     let broken = run(home.cmd().args(["status", "-p", "chase"]));
     broken.code(3).stderr_has("is not valid TOML");
     assert!(!broken.everything().contains("not toml"), "{broken}");
+}
+
+#[test]
+fn a_chase_client_signing_its_token_requests_uses_an_owner_only_key() {
+    let home = Home::new();
+    let (standin, sandbox) = (StandIn::start(), sandbox(&home));
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_RSA_SHA256).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["app.test".to_string()])
+        .unwrap()
+        .self_signed(&key)
+        .unwrap();
+    let key_path = home.write_file("app.key", &key.serialize_pem(), 0o600);
+    let cert_path = home.write_file("app.crt", &cert.pem(), 0o644);
+    let auth = format!(
+        "auth = \"private-key-jwt\"\nkey = \"{}\"\ncert = \"{}\"\n",
+        key_path.display(),
+        cert_path.display()
+    );
+    setup(&home, &standin, &sandbox, &auth);
+    run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]))
+        .code(0)
+        .stdout_has("chk-1001");
+    {
+        let books = standin.books();
+        assert_eq!(
+            books.token_auth,
+            vec![None],
+            "no Basic beside the assertion"
+        );
+        let keys = &books.token_keys[0];
+        assert!(keys.contains(&"client_assertion".to_string()), "{keys:?}");
+        assert!(
+            keys.contains(&"client_assertion_type".to_string()),
+            "{keys:?}"
+        );
+    }
+    isolated::set_mode(&key_path, 0o644);
+    run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]))
+        .code(3)
+        .stderr_has("can be read by others (mode 644)");
+    assert_eq!(
+        standin.books().token_requests,
+        1,
+        "the refused key signed nothing"
+    );
+    login_alive(&home, &standin);
 }

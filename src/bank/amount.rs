@@ -47,6 +47,13 @@ pub mod exact_amount {
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
             Ok(Decimal::from(v))
         }
+
+        /// From a parsed `serde_json::Value`, serde_json hands a number over as a float only
+        /// when its shortest form is the text it was written as: reading that form back is
+        /// exact (trailing zeros aside, which the currency's places restore).
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+            parse(&format!("{v}")).map_err(E::custom)
+        }
     }
 
     /// Whether a map key is serde_json's number token.

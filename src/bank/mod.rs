@@ -2,6 +2,7 @@
 //! balances (many requests at once, merged into one report in the user's order).
 
 pub mod amount;
+pub mod budget;
 pub mod chase;
 pub mod code_message;
 pub mod finicity;

@@ -36,10 +36,12 @@ pub trait Provider: Send + Sync + Debug {
 }
 
 /// Settings a provider may need beyond the profile's common ones.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Ask for live balances where the provider has a separate (billed) endpoint for them.
     pub live: bool,
+    /// The profile's read budget, counted in the history store (`bank::budget`).
+    pub budget: Option<Arc<crate::history::Budget>>,
     /// `treasury login` is verifying credentials the person gives now (Finicity then tries
     /// partner credentials it refused before again).
     pub login: bool,
@@ -121,6 +123,8 @@ pub struct Spec {
     pub none_found_code: Option<&'static str>,
     /// Whether `balances --live` means something: a separate (billed) live-balance endpoint.
     pub live_balances: bool,
+    /// Reads allowed per account per 24 hours when the profile sets no `daily_reads`.
+    pub daily_reads: Option<u32>,
     /// The one-line warning every command gives when the profile's consent ends soon, if the
     /// provider has consents (open banking); given the profile name and the time now.
     pub ending_warning: Option<EndingWarning>,

@@ -4,11 +4,14 @@
 
 mod reports;
 mod setup;
+mod workflow;
 
 pub use reports::*;
 use reports::{ACCOUNTS_EXAMPLES, BALANCES_EXAMPLES, POSITION_EXAMPLES};
 pub use setup::*;
 use setup::{COMPLETIONS_HELP, LOGIN_EXAMPLES, LOGOUT_EXAMPLES, MAN_HELP, STATUS_EXAMPLES};
+pub use workflow::*;
+use workflow::{CHECK_EXAMPLES, HISTORY_EXAMPLES};
 
 use std::path::PathBuf;
 
@@ -41,9 +44,10 @@ Examples:
   treasury balances --month 2026-01 --split -o jan.csv
 
 Environment: TREASURY_PROFILE, TREASURY_CONFIG, TREASURY_FORMAT, TREASURY_CLIENT_SECRET,
-TREASURY_ACCESS_TOKEN, TREASURY_NO_KEYRING, NO_COLOR, XDG_CONFIG_HOME, XDG_CACHE_HOME.
+TREASURY_ACCESS_TOKEN, TREASURY_NO_KEYRING, TREASURY_NO_HISTORY, NO_COLOR, XDG_CONFIG_HOME,
+XDG_CACHE_HOME, XDG_DATA_HOME.
 Exit codes: 0 ok, 1 internal error, 2 bad input (nothing sent), 3 credentials, 4 bank refused,
-5 some accounts failed (report written), 6 bank unreachable or failing.
+5 some accounts failed (report written), 6 bank unreachable or failing, 7 check raised an alert.
 Docs: 'treasury man' prints the manual page (man -l <(treasury man)); docs/ in the source tree.";
 
 /// Options every command accepts, before or after the command name.
@@ -184,6 +188,11 @@ pub enum Format {
     Csv,
     Json,
     Ndjson,
+    // Bank files (WORKFLOW.md): balances and position only.
+    Bai2,
+    Camt052,
+    Camt053,
+    Mt940,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -213,6 +222,12 @@ pub enum Command {
     /// One cash position across profiles (banks) and currencies, with totals
     #[command(after_help = POSITION_EXAMPLES)]
     Position(PositionArgs),
+    /// Balances recorded by earlier runs (no bank called)
+    #[command(after_help = HISTORY_EXAMPLES)]
+    History(HistoryArgs),
+    /// Alert rules and continuity over fresh or recorded balances (exit 7 on an alert)
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
     /// Print a shell completion script
     #[command(after_help = COMPLETIONS_HELP)]
     Completions(CompletionsArgs),
@@ -242,6 +257,24 @@ impl Cli {
             // An exported TREASURY_PROFILE picks the profile of single-profile commands; a
             // position still defaults to every profile, so only a typed -p narrows it.
             if sub.value_source("profile") == Some(clap::parser::ValueSource::EnvVariable) {
+                args.profiles.clear();
+            }
+        }
+        let from_env = |sub: &clap::ArgMatches| {
+            sub.value_source("profile") == Some(clap::parser::ValueSource::EnvVariable)
+        };
+        if let (Command::History(args), Some(sub)) =
+            (&mut cli.command, matches.subcommand_matches("history"))
+        {
+            args.named = named_in_order(sub);
+            if from_env(sub) {
+                args.profiles.clear();
+            }
+        }
+        if let (Command::Check(args), Some(sub)) =
+            (&mut cli.command, matches.subcommand_matches("check"))
+        {
+            if from_env(sub) {
                 args.profiles.clear();
             }
         }

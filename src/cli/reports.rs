@@ -179,6 +179,11 @@ pub struct PositionArgs {
     #[arg(long)]
     pub totals_only: bool,
 
+    /// Also the change of each total since DATE (or Nd: N days before the newest as-of
+    /// date), against the latest recorded row of each account on or before it
+    #[arg(long, value_name = "DATE|Nd")]
+    pub since: Option<String>,
+
     /// Profiles fetched at once
     #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::bank::Spec;
 use crate::cli::BalancesArgs;
-use crate::commands::Context;
+use crate::commands::{Context, ReportScope};
 use crate::error::{Error, Outcome, Result};
 use crate::model::AccountError;
 use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
@@ -31,20 +31,27 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     // A dry run may plan any date; a run that sends refuses days that have not begun.
     query::check_not_future(span, chrono::Utc::now())?;
-    let sink = ctx.open_sink()?;
+    let name = ctx.report_profile_name();
+    let sink = ctx.open_report_sink(ReportScope {
+        span,
+        receiver: &name,
+        profile: &name,
+    })?;
     let bank = ctx
         .connect_with(crate::bank::Options {
             live: args.live,
             ..Default::default()
         })
         .await?;
+    let mut recorder = ctx.run_recorder();
+    let mut fetched_rows = 0;
     let progress = ctx.term.progress(requests.len());
     let concurrency = usize::from(args.concurrency);
     let ctx = &*ctx;
     let mut writer = ctx.report_writer(sink);
     // Warnings wait for the end: they would break into the progress line.
     let mut warnings = Vec::new();
-    let errors = bank
+    let mut errors = bank
         .stream_balances(
             requests,
             &selection.accounts,
@@ -52,15 +59,25 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             || progress.tick(),
             |flush| {
                 warnings.extend(flush.warnings);
+                fetched_rows += flush.rows.len();
+                if let Some(recorder) = &mut recorder {
+                    recorder.record(&flush.rows);
+                }
                 writer.rows(flush.rows)
             },
         )
         .await?;
     drop(progress);
+    ctx.finish_recording(recorder);
     for warning in &warnings {
         ctx.term.warn(warning);
     }
+    // Rows a bank file could not carry are accounts with errors too.
+    errors.extend(writer.refused().iter().cloned());
     warn_account_errors(ctx, &errors);
+    if let Some(refused) = crate::bank::budget::all_refused(fetched_rows, &errors) {
+        return Err(refused);
+    }
     writer.finish(&errors)?;
     Ok(if errors.is_empty() {
         Outcome::Complete
@@ -125,7 +142,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
     Ok(selection)
 }
 
-fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
+pub(super) fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {
     let text = if path == Path::new("-") {
         ctx.term.read_stdin()
     } else {

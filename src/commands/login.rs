@@ -53,8 +53,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     let mut raw = existing;
     update.apply(&mut raw);
     let trial = ConfigFile {
-        default_profile: None,
         profiles: [(name.clone(), raw)].into(),
+        ..ConfigFile::default()
     };
     let profile = config::resolve(&trial, &name, &path)?;
     let (access, secret) = match profile.auth {

@@ -4,17 +4,23 @@
 pub mod accounts;
 pub mod balances;
 mod browser_login;
+pub mod check;
 pub mod completions;
+pub mod history;
 pub mod login;
 pub mod logout;
 pub mod man;
 pub mod position;
 mod position_fetch;
+mod position_since;
+pub mod record;
 mod report;
+mod report_file;
 pub mod sandbox;
 pub mod status;
 
 pub use report::{ReportWriter, Sink};
+pub use report_file::ReportScope;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -268,6 +274,10 @@ impl<'a> Context<'a> {
         if let Some(secs) = self.global.timeout {
             profile.timeout = Duration::from_secs(secs);
         }
+        let options = crate::bank::Options {
+            budget: record::budget_of(&profile, self.global.sandbox.is_some()),
+            ..options
+        };
         Bank::connect(&profile, access, self.retry_policy(), options)
     }
 }

@@ -7,7 +7,8 @@ use chrono::Utc;
 
 use crate::cli::PositionArgs;
 use crate::commands::position_fetch::{self, Chosen};
-use crate::commands::Context;
+use crate::commands::position_since;
+use crate::commands::{Context, ReportScope};
 use crate::config;
 use crate::error::{Error, Outcome, Result};
 use crate::output::{Document, PositionView};
@@ -36,7 +37,32 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         }
         return position_fetch::print_plans(ctx, &chosen);
     }
-    let sink = ctx.open_sink()?;
+    let since = args
+        .since
+        .as_deref()
+        .map(position_since::parse)
+        .transpose()?;
+    if since.is_some() && !matches!(ctx.global.format, None | Some(crate::cli::Format::Table)) {
+        return Err(Error::usage_hint(
+            "--since adds its change lines to the table only",
+            "drop -f for the table, or use 'treasury history --change' for machine-readable changes",
+        ));
+    }
+    let receiver = match chosen.as_slice() {
+        [only] => only.name.clone(),
+        _ => crate::output::DEFAULT_SENDER.to_string(),
+    };
+    let sink = ctx.open_report_sink(ReportScope {
+        span,
+        receiver: &receiver,
+        profile: &receiver,
+    })?;
+    if sink.is_bank_file() && args.totals_only {
+        return Err(Error::usage_hint(
+            "--totals-only has no accounts to put in a bank file",
+            "drop --totals-only, or pick -f table, csv, json or ndjson for the totals",
+        ));
+    }
     let parts = position_fetch::fetch_all(ctx, chosen, usize::from(args.concurrency)).await?;
     let position = position::build(
         parts,
@@ -58,9 +84,12 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         true => position.total_rows().len(),
         false => position.rows.len(),
     };
-    ctx.emit(sink, &Document::Position(&position, view), count)?;
+    let refused = ctx.emit(sink, &Document::Position(&position, view), count)?;
+    if let Some(since) = since {
+        ctx.term.print(&position_since::lines(&position, since)?)?;
+    }
     Ok(match verdict {
-        Verdict::Complete => Outcome::Complete,
+        Verdict::Complete if refused.is_empty() => Outcome::Complete,
         _ => Outcome::Partial,
     })
 }

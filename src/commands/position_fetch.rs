@@ -7,7 +7,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::bank::{Bank, Spec};
-use crate::commands::Context;
+use crate::commands::{record, Context};
 use crate::config::Profile;
 use crate::credentials;
 use crate::error::{Error, Outcome, Result};
@@ -81,17 +81,30 @@ pub async fn fetch_all(
             }
         };
         let permits = Arc::clone(&permits);
+        let recorder = match &c.profile {
+            Some(profile) => ctx.recorder(&c.name, c.provider.name, record::origin_of(profile)),
+            None => ctx.recorder(
+                &c.name,
+                c.provider.name,
+                record::sandbox_origin(c.provider.name),
+            ),
+        };
         tasks.spawn(async move {
             let _permit = permits.acquire_owned().await;
             let fetched = bank.balances(c.requests, &c.accounts, 4, || ()).await;
-            (index, c.name, c.provider.name, fetched)
+            (index, c.name, c.provider.name, fetched, recorder)
         });
     }
     let progress = ctx.term.progress(tasks.len());
     while let Some(joined) = tasks.join_next().await {
-        let (index, name, provider, fetched) = joined.map_err(|e| Error::Internal(e.into()))?;
+        let (index, name, provider, fetched, mut recorder) =
+            joined.map_err(|e| Error::Internal(e.into()))?;
         parts[index] = Some(match fetched {
             Ok(fetched) => {
+                if let Some(recorder) = &mut recorder {
+                    recorder.record(&fetched.report.rows);
+                }
+                ctx.finish_recording(recorder);
                 for warning in &fetched.warnings {
                     ctx.term.warn(&format!("profile '{name}': {warning}"));
                 }

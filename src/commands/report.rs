@@ -11,17 +11,48 @@ use crate::atomic::AtomicFile;
 use crate::cli::Format;
 use crate::error::{Error, Result};
 use crate::model::{AccountError, BalanceRow, Report};
-use crate::output::{self, BalanceWriter, Document, TableOptions};
+use crate::output::{self, BalanceWriter, Document, FileIds, TableOptions};
 
 /// Where a report goes, opened before anything is fetched so a bad path fails early.
 pub struct Sink {
     format: Format,
     file: Option<(PathBuf, AtomicFile)>,
+    /// Who a bank file is from and for; bank-file formats only.
+    pub(super) ids: Option<FileIds>,
+}
+
+impl Sink {
+    /// Whether the report is a bank file (BAI2, camt, MT940).
+    pub fn is_bank_file(&self) -> bool {
+        output::is_bank_file(self.format)
+    }
+}
+
+impl Sink {
+    /// The format and the `-o` file (with its path), for a command that writes its own way.
+    pub fn into_parts(self) -> (Format, Option<(PathBuf, AtomicFile)>) {
+        (self.format, self.file)
+    }
 }
 
 impl<'a> Context<'a> {
-    /// Resolves the format and opens `--output`'s temporary file.
+    /// Resolves the format and opens `--output`'s temporary file, for documents that are not
+    /// balance reports: bank files are refused.
     pub fn open_sink(&self) -> Result<Sink> {
+        let format = self.report_format()?;
+        if output::is_bank_file(format) {
+            return Err(Error::usage_hint(
+                format!(
+                    "{} is a bank file of balances: only 'balances' and 'position' write it",
+                    output::format_label(format)
+                ),
+                "pick -f table, csv, json or ndjson for this command",
+            ));
+        }
+        self.open_file(format, None)
+    }
+
+    pub(super) fn report_format(&self) -> Result<Format> {
         let env = crate::env::text(crate::env::FORMAT);
         let format = output::resolve_format(
             self.global.format,
@@ -32,7 +63,7 @@ impl<'a> Context<'a> {
             Some(path) if self.global.format.is_none() && env.is_none() => Error::usage_hint(
                 message,
                 format!(
-                    "name the file with one of those extensions, or pass -f table|csv|json|ndjson: treasury ... -f csv -o {}",
+                    "name the file with one of those extensions, or pass -f table|csv|json|ndjson|bai2|camt052|camt053|mt940: treasury ... -f csv -o {}",
                     path.display()
                 ),
             ),
@@ -43,6 +74,10 @@ impl<'a> Context<'a> {
         {
             self.term.warn(&warning);
         }
+        Ok(format)
+    }
+
+    pub(super) fn open_file(&self, format: Format, ids: Option<FileIds>) -> Result<Sink> {
         let file = match &self.global.output {
             None => None,
             Some(path) if path.is_dir() => {
@@ -61,12 +96,16 @@ impl<'a> Context<'a> {
                 Some((path.clone(), file))
             }
         };
-        Ok(Sink { format, file })
+        Ok(Sink { format, file, ids })
     }
 
     /// Renders the document into the sink: stdout, or the file committed atomically. A report
     /// without rows is refused (unless `--allow-empty`), leaving any `-o` file as it was.
-    pub fn emit(&self, sink: Sink, document: &Document, count: usize) -> Result<()> {
+    /// Returns the `FORMAT` errors of a position's rows a bank file could not carry.
+    pub fn emit(&self, sink: Sink, document: &Document, count: usize) -> Result<Vec<AccountError>> {
+        if let (true, Document::Position(position, _)) = (sink.is_bank_file(), document) {
+            return self.emit_position_file(sink, position);
+        }
         if count == 0 && !self.global.allow_empty {
             if let Some(refusal) = empty_refusal(document, sink.file.as_ref().map(|f| &f.0)) {
                 return Err(refusal);
@@ -93,28 +132,35 @@ impl<'a> Context<'a> {
                 self.summarize_errors(document);
             }
         }
-        Ok(())
+        Ok(Vec::new())
     }
 
     /// A balance report written as its rows arrive, into the sink: stdout (nothing before the
     /// first row, so an empty report can still be refused), or the temporary `-o` file.
     pub fn report_writer<'s>(&'s self, sink: Sink) -> ReportWriter<'s> {
+        let ids = sink.ids;
         let target = match sink.file {
             Some((path, file)) => Target::File(
                 path,
-                BalanceWriter::new(
-                    sink.format,
-                    TableOptions::plain_with(self.global.totals),
-                    file,
+                identified(
+                    BalanceWriter::new(
+                        sink.format,
+                        TableOptions::plain_with(self.global.totals),
+                        file,
+                    ),
+                    ids,
                 ),
             ),
-            None => Target::Stdout(BalanceWriter::new(
-                sink.format,
-                self.stdout_table_options(),
-                StdoutOut {
-                    term: self.term,
-                    closed: false,
-                },
+            None => Target::Stdout(identified(
+                BalanceWriter::new(
+                    sink.format,
+                    self.stdout_table_options(),
+                    StdoutOut {
+                        term: self.term,
+                        closed: false,
+                    },
+                ),
+                ids,
             )),
         };
         let terminal = self.term.table_style() == output::TableStyle::Terminal;
@@ -204,6 +250,19 @@ enum Target<'s> {
 impl ReportWriter<'_> {
     /// Writes rows that follow every row written before.
     pub fn rows(&mut self, rows: Vec<BalanceRow>) -> Result<()> {
+        self.rows_from(rows, None)
+    }
+
+    /// The `FORMAT` errors of rows a bank file could not carry, so far.
+    pub fn refused(&self) -> &[AccountError] {
+        match &self.target {
+            Target::File(_, writer) => writer.refused(),
+            Target::Stdout(writer) => writer.refused(),
+        }
+    }
+
+    /// Writes rows, from the profile `origin` where given (a position's rows).
+    pub fn rows_from(&mut self, rows: Vec<BalanceRow>, origin: Option<&str>) -> Result<()> {
         if rows.is_empty() {
             return Ok(());
         }
@@ -216,12 +275,20 @@ impl ReportWriter<'_> {
             }
         }
         match &mut self.target {
-            Target::File(path, writer) => writer.rows(rows).map_err(|e| write_error(path, e)),
+            Target::File(path, writer) => match origin {
+                Some(origin) => writer.rows_from(rows, origin),
+                None => writer.rows(rows),
+            }
+            .map_err(|e| write_error(path, e)),
             Target::Stdout(writer) => {
                 if self.ctx.term.stdout_closed() {
                     return Err(crate::term::stdout_closed_error());
                 }
-                writer.rows(rows).map_err(stdout_error)
+                match origin {
+                    Some(origin) => writer.rows_from(rows, origin),
+                    None => writer.rows(rows),
+                }
+                .map_err(stdout_error)
             }
         }
     }
@@ -300,6 +367,14 @@ impl Write for StdoutOut<'_> {
 
     fn flush(&mut self) -> std::io::Result<()> {
         Ok(())
+    }
+}
+
+/// A bank file's writer with its ids; other formats as they are.
+fn identified<W: Write>(writer: BalanceWriter<W>, ids: Option<FileIds>) -> BalanceWriter<W> {
+    match ids {
+        Some(ids) => writer.identified(ids),
+        None => writer,
     }
 }
 

@@ -19,6 +19,12 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
         fields.extend(consent_fields(ctx).await?);
         fields
     };
+    // The history store and the profile's read budget (docs/history.md).
+    let mut fields = fields;
+    fields.extend(super::record::status_fields(
+        ctx,
+        ctx.profile().ok().as_ref(),
+    ));
     ctx.emit(sink, &Document::Fields(&fields), fields.len())?;
     Ok(Outcome::Complete)
 }

@@ -38,6 +38,7 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
         text("financial_id", &raw.financial_id),
         text("redirect_uri", &raw.redirect_uri),
         text("consent_days", &consent_days),
+        other("daily_reads", raw.daily_reads.is_some()),
         text("issuer", &raw.issuer),
         text("signing_kid", &raw.signing_kid),
         text("revoke_url", &raw.revoke_url),

@@ -2,12 +2,16 @@
 //! into one `Profile`. The only module that knows paths. Paths, the keys of each provider and
 //! saving a profile each have their file.
 
+mod export;
+mod alerts;
 mod keys;
 mod paths;
 mod save;
 #[cfg(test)]
 mod tests;
 
+pub use export::{check_id, export, Export, ExportFile};
+pub use alerts::AlertFile;
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
@@ -32,8 +36,15 @@ const DEFAULT_TIMEOUT_SECS: u64 = 60;
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     pub default_profile: Option<String>,
+    /// `history = false` stops recording balances (budgets are still counted).
+    pub history: Option<bool>,
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
+    /// Who bank files are from and for (WORKFLOW.md section 2).
+    pub export: Option<ExportFile>,
+    /// `[[alerts]]`: the rules of `treasury check`.
+    #[serde(default)]
+    pub alerts: Vec<AlertFile>,
 }
 
 /// One `[profiles.NAME]` table as written.
@@ -65,6 +76,8 @@ pub struct ProfileFile {
     pub financial_id: Option<String>,
     pub redirect_uri: Option<String>,
     pub consent_days: Option<u32>,
+    /// Reads allowed per account per 24 hours (open banking: default 4; 0 = no budget).
+    pub daily_reads: Option<u32>,
     /// Open banking: the authorization server's issuer (the request object's `aud`), and the
     /// key id registered in the directory (the `kid` of what the profile signs).
     pub issuer: Option<String>,
@@ -141,6 +154,8 @@ pub struct Profile {
     /// The provider's own settings (its `profile_keys` beyond the shared ones), as written.
     pub settings: BTreeMap<&'static str, String>,
     pub book: AccountBook,
+    /// `daily_reads` as written: reads per account per 24 hours (0: no budget).
+    pub daily_reads: Option<u32>,
 }
 
 impl Profile {
@@ -163,6 +178,7 @@ impl Profile {
             client_secret_command: None,
             settings: BTreeMap::new(),
             book: AccountBook::default(),
+            daily_reads: None,
         }
     }
 }
@@ -175,6 +191,7 @@ pub const SHARED_KEYS: &[&str] = &[
     "client_secret_command",
     "client_secret_command_timeout_secs",
     "ca_cert",
+    "daily_reads",
     "accounts",
     "groups",
 ];
@@ -308,6 +325,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         client_secret_command: secret_command(name, raw)?,
         settings: provider_settings(raw, provider),
         book: account_book(file, name),
+        daily_reads: raw.daily_reads,
     })
 }
 

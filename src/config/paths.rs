@@ -43,6 +43,12 @@ pub fn consent_state_path(profile: &str) -> Result<PathBuf> {
     })
 }
 
+/// The history database: `$XDG_DATA_HOME/treasury/history.sqlite3`.
+pub fn history_path() -> Result<PathBuf> {
+    xdg_dir(env::XDG_DATA_HOME, ".local/share")
+        .map(|dir| dir.join("treasury").join("history.sqlite3"))
+}
+
 /// Where `treasury sandbox serve` keeps its demo signing key and certificate (owner-only).
 pub fn sandbox_state_dir() -> Result<PathBuf> {
     xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| dir.join("treasury").join("sandbox"))

@@ -2,6 +2,7 @@
 //! authorisation header, which is never logged. TLS settings and requests with any method and
 //! headers each have their file.
 
+mod daily;
 mod send;
 mod tls;
 
@@ -176,6 +177,9 @@ impl Http {
         loop {
             tracing::info!(target: "treasury::http", "POST {url} (attempt {attempt})");
             let result = self.send_once(url, build()).await;
+            if let Some(refused) = result.as_ref().ok().and_then(|a| self.daily_limit(url, a)) {
+                return Err(refused);
+            }
             let wait = match &result {
                 Ok(answer) if answer.is_transient() => answer.retry_after,
                 Err(failure) if failure.retryable => None,
@@ -206,9 +210,10 @@ impl Http {
         let bank = (self.describe_failure)(answer.status, &answer.body);
         Error::Unavailable {
             message: format!(
-                "the bank is failing: {bank}; {url} asked to retry after {} s, longer than the {} s we wait",
+                "the bank is failing: {bank}; {url} asked to retry after {} s, longer than the {} s we wait: not retried; the bank may be asked again at {}",
                 whole_secs(asked),
-                self.retry.max_wait.as_secs()
+                self.retry.max_wait.as_secs(),
+                daily::at(asked)
             ),
             hint: Some(format!("try again in {} s", whole_secs(asked))),
         }

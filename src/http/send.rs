@@ -48,6 +48,14 @@ impl Http {
         loop {
             tracing::info!(target: "treasury::http", "{method} {url} (attempt {attempt})");
             let result = self.send_once(url, build()).await;
+            if let Some(refused) = result
+                .as_ref()
+                .ok()
+                .filter(|_| retry_http_errors)
+                .and_then(|a| self.daily_limit(url, a))
+            {
+                return Err(refused);
+            }
             let wait = match &result {
                 Ok(answer) if retry_http_errors && answer.is_transient() => {
                     answer.retry_after.unwrap_or_else(|| backoff(attempt))
@@ -61,9 +69,10 @@ impl Http {
             if wait > self.retry.max_wait {
                 return Err(Error::Unavailable {
                     message: format!(
-                        "{url} asked to retry after {} s, longer than the {} s we wait",
+                        "{url} asked to retry after {} s, longer than the {} s we wait: not retried; the bank may be asked again at {}",
                         wait.as_secs(),
-                        self.retry.max_wait.as_secs()
+                        self.retry.max_wait.as_secs(),
+                        super::daily::at(wait)
                     ),
                     hint: Some(format!("try again in {} s", wait.as_secs())),
                 });

@@ -51,12 +51,8 @@ pub fn sign(
     cert: &Path,
     now: DateTime<Utc>,
 ) -> Result<Secret> {
-    sign_claims(
-        &claims(client_id, token_url, now)?,
-        key,
-        cert,
-        "the client assertion",
-    )
+    let claims = claims(client_id, token_url, now)?;
+    sign_claims(&claims, key, cert, "the client assertion")
 }
 
 /// The claims of a client assertion for `client_id` at `token_url`, valid `LIFETIME_SECS`.

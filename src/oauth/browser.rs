@@ -91,10 +91,10 @@ fn run(words: &[String], url: &str) -> bool {
         args.push(url.to_string());
     }
     let program = program.replace("%s", url);
-    // Its output goes to our stderr: our stdout is the report's.
+    // A text browser (w3m over SSH) needs the terminal: stdin is left to it (the listener does
+    // not read stdin); its output goes to our stderr, our stdout being the report's.
     let child = Command::new(&program)
         .args(&args)
-        .stdin(Stdio::null())
         .stdout(Stdio::from(std::io::stderr()))
         .spawn();
     let Ok(mut child) = child else {

@@ -139,7 +139,9 @@ impl LoginTokens {
             access_token: tokens.access_token.clone(),
             access_expires_at: tokens.expires_at,
         };
-        store.save_login(&held, profile, &renewal, None)?;
+        store
+            .save_login(&held, profile, &renewal, None)
+            .map_err(|e| not_stored(&e, profile))?;
         drop(deferred);
         drop(held);
         Ok(tokens.access_token)
@@ -172,6 +174,17 @@ fn answer_lost(err: Error, profile: &str) -> Error {
         // Refused before it was sent (a key that cannot sign, say): nothing was spent.
         other => other,
     }
+}
+
+/// The bank rotated the refresh token, and the new one could not be stored (a full disk, a
+/// keyring that went away): the stored one is spent.
+fn not_stored(err: &Error, profile: &str) -> Error {
+    Error::auth(
+        format!(
+            "the bank renewed the login of profile '{profile}' but its new refresh token could not be stored ({err}): the login may be spent"
+        ),
+        format!("fix what kept it from being stored, then run 'treasury login -p {profile}'"),
+    )
 }
 
 /// `invalid_grant`: the refresh token was revoked, expired or spent elsewhere; the login is over.

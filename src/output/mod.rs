@@ -1,13 +1,20 @@
-//! Renders reports in the four formats, and writes them to stdout or atomically to a file.
+//! Renders reports in the four formats and the bank files, and writes them to stdout or
+//! atomically to a file.
 
+mod bai2;
+mod bank_file;
+mod camt;
 mod csv;
+pub mod history;
 mod json;
+mod mt940;
 mod position;
 mod position_table;
 mod stream;
 mod table;
 mod table_totals;
 
+pub use bank_file::{FileIds, DEFAULT_SENDER, FORMAT_CODE};
 pub use stream::BalanceWriter;
 
 use std::borrow::Cow;
@@ -140,7 +147,7 @@ impl TableOptions {
 }
 
 /// The report file extensions treasury knows, as the refusal of an unknown one names them.
-pub const KNOWN_EXTENSIONS: &str = ".csv, .json, .ndjson, .jsonl, .txt";
+pub const KNOWN_EXTENSIONS: &str = ".csv, .json, .ndjson, .jsonl, .txt, .bai, .bai2, .sta, .mt940";
 
 fn format_of_extension(output: &Path) -> Option<Format> {
     let extension = output.extension()?.to_str()?;
@@ -149,7 +156,44 @@ fn format_of_extension(output: &Path) -> Option<Format> {
         "json" => Some(Format::Json),
         "ndjson" | "jsonl" => Some(Format::Ndjson),
         "txt" => Some(Format::Table),
+        "bai" | "bai2" => Some(Format::Bai2),
+        "sta" | "mt940" => Some(Format::Mt940),
         _ => None,
+    }
+}
+
+/// Whether an `--output` file is `.xml`: camt.052 or camt.053, which only `-f` can tell.
+fn is_xml(output: &Path) -> bool {
+    output
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+}
+
+/// The bank files (WORKFLOW.md section 2): written for balance reports only.
+pub fn is_bank_file(format: Format) -> bool {
+    matches!(
+        format,
+        Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940
+    )
+}
+
+/// The end-of-day formats, which carry closed days only.
+pub fn closed_days_only(format: Format) -> bool {
+    matches!(format, Format::Camt053 | Format::Mt940)
+}
+
+/// The name a user knows a format by, as messages and refusals name it.
+pub fn format_label(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Csv => "csv",
+        Format::Json => "json",
+        Format::Ndjson => "ndjson",
+        Format::Bai2 => "BAI2",
+        Format::Camt052 => "camt.052",
+        Format::Camt053 => "camt.053",
+        Format::Mt940 => "MT940",
     }
 }
 
@@ -169,6 +213,10 @@ pub fn resolve_format(
     }
     match env.map(str::trim).filter(|v| !v.is_empty()) {
         None => match output {
+            Some(path) if is_xml(path) => Err(format!(
+                "--output {} is XML, which is camt.052 or camt.053: say which with -f camt052 or -f camt053",
+                path.display()
+            )),
             Some(path) => Err(format!(
                 "--output {} has no known extension ({KNOWN_EXTENSIONS}), so the format is unknown",
                 path.display()
@@ -176,7 +224,7 @@ pub fn resolve_format(
             None => Ok(Format::Table),
         },
         Some(value) => <Format as clap::ValueEnum>::from_str(value, true).map_err(|_| {
-            format!("TREASURY_FORMAT '{value}' is not a format: use table, csv, json or ndjson")
+            format!("TREASURY_FORMAT '{value}' is not a format: use table, csv, json, ndjson, bai2, camt052, camt053 or mt940")
         }),
     }
 }
@@ -201,6 +249,10 @@ fn format_name(format: Format) -> &'static str {
         Format::Csv => "CSV",
         Format::Json => "JSON",
         Format::Ndjson => "NDJSON",
+        Format::Bai2 => "BAI2",
+        Format::Camt052 => "camt.052",
+        Format::Camt053 => "camt.053",
+        Format::Mt940 => "MT940",
     }
 }
 
@@ -208,7 +260,7 @@ fn format_name(format: Format) -> &'static str {
 /// escapes, so what the bank sends cannot move the cursor, retitle the terminal or forge a
 /// line. `\n`, `\r` and `\t` as such, others as `\x1b` (C0, DEL) or `\u{9b}` (C1).
 pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -220,11 +272,22 @@ pub fn printable(text: &str) -> Cow<'_, str> {
             c if (c as u32) < 0x80 && c.is_control() => {
                 out.push_str(&format!("\\x{:02x}", c as u32));
             }
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     Cow::Owned(out)
+}
+
+/// Control characters, and the bidirectional formatting ones (U+202A-U+202E, U+2066-U+2069,
+/// U+200E, U+200F, U+061C) that would make a terminal show text in another order than sent
+/// (an account id written backwards, an amount's digits moved).
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
+        )
 }
 
 /// Writes a document in a format; tables plain, with every column and the last date's totals.
@@ -266,6 +329,16 @@ pub fn render_with(
         (Document::Position(p, view), Format::Csv) => position::csv(p, *view, out),
         (Document::Position(p, _), Format::Json) => position::json(p, out),
         (Document::Position(p, view), Format::Ndjson) => position::ndjson(p, *view, out),
+        // Bank files are balance reports written through `BalanceWriter`, with their ids.
+        (_, Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940) => {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                format!(
+                    "{} is written only for balance reports",
+                    format_label(format)
+                ),
+            ))
+        }
     }
 }
 
@@ -415,5 +488,7 @@ mod tests {
             printable("a\n error: forged\r\t\u{1b}]0;x\u{7}\u{7f}\u{9b}"),
             "a\\n error: forged\\r\\t\\x1b]0;x\\x07\\x7f\\u{9b}"
         );
+        assert_eq!(printable("ACME\u{202e}lanoitan"), "ACME\\u{202e}lanoitan");
+        assert_eq!(printable("a\u{2066}b\u{200f}"), "a\\u{2066}b\\u{200f}");
     }
 }

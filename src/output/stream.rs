@@ -1,10 +1,14 @@
-//! A balance report written as its rows arrive: CSV, NDJSON and JSON write each batch of rows
-//! into reused buffers and hand it on; the table, which needs every row for its column widths
-//! and totals, holds its rows until the end. Nothing is written before the first row, so a
-//! report that ends empty can still be refused with nothing on stdout.
+//! A balance report written as its rows arrive: CSV, NDJSON, JSON and the bank files write each
+//! batch of rows into reused buffers and hand it on; the table, which needs every row for its
+//! column widths and totals, holds its rows until the end (BAI2 keeps its groups apart, see
+//! `bai2`). Nothing is written before the first row, so a report that ends empty can still be
+//! refused with nothing on stdout. A row a bank file cannot carry exactly is left out and
+//! becomes a `FORMAT` error of its account.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 
+use super::bank_file::{self, BankFile, FileIds};
 use super::{csv, json, table, TableOptions};
 use crate::cli::Format;
 use crate::model::{AccountError, BalanceRow, Report};
@@ -20,6 +24,13 @@ pub struct BalanceWriter<W: Write> {
     held: Vec<BalanceRow>,
     buf: Vec<u8>,
     text: String,
+    /// The bank file being written, for the bank-file formats.
+    bank: Option<Box<dyn BankFile>>,
+    /// The profile rows come from, unless `rows_from` names another.
+    origin: String,
+    /// The `FORMAT` errors of rows a bank file could not carry, one per account and reason.
+    refused: Vec<AccountError>,
+    refused_seen: HashSet<(String, String, String)>,
 }
 
 impl<W: Write> BalanceWriter<W> {
@@ -33,18 +44,51 @@ impl<W: Write> BalanceWriter<W> {
             held: Vec::new(),
             buf: Vec::with_capacity(64 * 1024),
             text: String::with_capacity(64),
+            bank: None,
+            origin: String::new(),
+            refused: Vec::new(),
+            refused_seen: HashSet::new(),
         }
+        .identified(FileIds::new(
+            bank_file::DEFAULT_SENDER,
+            bank_file::DEFAULT_SENDER,
+            bank_file::DEFAULT_SENDER,
+            chrono::Utc::now(),
+        ))
     }
 
-    /// The rows written (or held) so far.
+    /// Who a bank file is from and for (ignored by the other formats).
+    pub fn identified(mut self, ids: FileIds) -> Self {
+        self.origin = ids.profile.clone();
+        self.bank = bank_file::writer(self.format, ids);
+        self
+    }
+
+    /// The `FORMAT` errors of the rows left out so far: a bank file could not carry them.
+    pub fn refused(&self) -> &[AccountError] {
+        &self.refused
+    }
+
+    /// The rows written (or held) so far; rows left out are not counted.
     pub fn count(&self) -> usize {
         self.count
     }
 
     /// Writes rows that follow every row written before.
     pub fn rows(&mut self, rows: Vec<BalanceRow>) -> io::Result<()> {
+        let origin = std::mem::take(&mut self.origin);
+        let result = self.rows_from(rows, &origin);
+        self.origin = origin;
+        result
+    }
+
+    /// Writes rows of the profile `origin` (a position's rows come from several).
+    pub fn rows_from(&mut self, rows: Vec<BalanceRow>, origin: &str) -> io::Result<()> {
         if rows.is_empty() {
             return Ok(());
+        }
+        if self.bank.is_some() {
+            return self.bank_rows(&rows, origin);
         }
         if self.format == Format::Table {
             self.count += rows.len();
@@ -62,6 +106,34 @@ impl<W: Write> BalanceWriter<W> {
         self.drain()
     }
 
+    fn bank_rows(&mut self, rows: &[BalanceRow], origin: &str) -> io::Result<()> {
+        self.start()?;
+        let Some(bank) = &mut self.bank else {
+            return Ok(());
+        };
+        for row in rows {
+            match bank.row(row, origin, &mut self.buf)? {
+                Ok(()) => self.count += 1,
+                Err(limit) => {
+                    let error = bank_file::refusal(row, self.format, &limit);
+                    let key = (
+                        error.bank_id.clone(),
+                        error.account_id.clone(),
+                        limit.clone(),
+                    );
+                    if self.refused_seen.insert(key) {
+                        self.refused.push(error);
+                    }
+                }
+            }
+            if self.buf.len() >= 60 * 1024 {
+                self.out.write_all(&self.buf)?;
+                self.buf.clear();
+            }
+        }
+        self.drain()
+    }
+
     fn start(&mut self) -> io::Result<()> {
         if self.started {
             return Ok(());
@@ -71,6 +143,11 @@ impl<W: Write> BalanceWriter<W> {
             Format::Csv => csv::header(&mut self.buf),
             Format::Json => self.buf.extend_from_slice(json::BALANCES_OPEN),
             Format::Ndjson | Format::Table => {}
+            Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940 => {
+                if let Some(bank) = &mut self.bank {
+                    bank.open(&mut self.buf);
+                }
+            }
         }
         Ok(())
     }
@@ -92,7 +169,9 @@ impl<W: Write> BalanceWriter<W> {
                 self.buf.push(b'\n');
                 Ok(())
             }
-            Format::Table => Ok(()),
+            Format::Table | Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940 => {
+                Ok(())
+            }
         }
     }
 
@@ -123,6 +202,13 @@ impl<W: Write> BalanceWriter<W> {
             Format::Csv | Format::Ndjson => {
                 self.start()?;
                 self.drain()?;
+            }
+            Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940 => {
+                self.start()?;
+                self.drain()?;
+                if let Some(bank) = &mut self.bank {
+                    bank.close(&mut self.out)?;
+                }
             }
         }
         self.out.flush()?;

@@ -3,6 +3,7 @@
 
 pub mod age;
 mod entries;
+mod exact_sum;
 mod newest;
 pub mod rates;
 pub mod totals;
@@ -331,14 +332,27 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
         .filter(|code| !rates.has(code))
         .collect();
     if !unrated.is_empty() && !skip_unrated {
-        let list = unrated.join(", ");
+        let list = unrated
+            .iter()
+            .map(|code| match code.is_empty() {
+                true => no_currency(position),
+                false => code.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         return Err(Error::usage_hint(
             format!("{} has no rate for {list}", rates.source),
-            format!(
-                "{}, or pass --skip-unrated to leave {list} out of the {} total",
-                how_to_add_a_rate(rates, unrated[0]),
-                rates.target
-            ),
+            match unrated.iter().find(|code| !code.is_empty()) {
+                Some(code) => format!(
+                    "{}, or pass --skip-unrated to leave {list} out of the {} total",
+                    how_to_add_a_rate(rates, code),
+                    rates.target
+                ),
+                None => format!(
+                    "an account without a currency cannot be converted: pass --skip-unrated to leave it out of the {} total",
+                    rates.target
+                ),
+            },
         ));
     }
     let places = totals::minor_units(&rates.target, &position.totals);
@@ -362,6 +376,17 @@ fn convert(position: &mut Position, rates: &Rates, skip_unrated: bool) -> Result
     }
     position.reporting = Some(totals::reporting_total(&position.totals, rates, places)?);
     Ok(())
+}
+
+/// The accounts the bank named no currency for, as a rate error names them.
+fn no_currency(position: &Position) -> String {
+    let ids: Vec<&str> = position
+        .rows
+        .iter()
+        .filter(|r| r.row.account.currency.code.is_empty())
+        .map(|r| r.row.account.account_id.as_str())
+        .collect();
+    format!("accounts without a currency ({})", ids.join(", "))
 }
 
 impl Position {

@@ -43,6 +43,14 @@ impl Rates {
         code == self.target || self.per_base(code).is_some()
     }
 
+    /// The factors of a conversion from `code`: `amount × to ÷ from`; `None` without a rate.
+    pub fn factors(&self, code: &str) -> Option<(Decimal, Decimal)> {
+        if code == self.target {
+            return Some((Decimal::ONE, Decimal::ONE));
+        }
+        Some((self.per_base(&self.target)?, self.per_base(code)?))
+    }
+
     /// `amount` (in `code`) in the target currency, unrounded; `None` when `code` has no rate.
     ///
     /// One multiplication and one division (amount × rate(target) ÷ rate(code)), so a cross rate
@@ -265,8 +273,18 @@ fn parse_rate(source: &str, line_no: usize, code: &str, text: &str) -> Result<De
     let (int, frac) = text.split_once('.').unwrap_or((text, ""));
     let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     let shaped = !int.is_empty() && digits_only(int) && digits_only(frac) && !text.ends_with('.');
+    if shaped && Decimal::from_str(text).is_ok() && Decimal::from_str_exact(text).is_err() {
+        return Err(bad(
+            source,
+            line_no,
+            format!(
+                "the rate '{text}' for {code} has more significant digits than an exact decimal \
+                 holds (28): it would be rounded; write it with fewer digits"
+            ),
+        ));
+    }
     let rate = shaped
-        .then(|| Decimal::from_str(text).ok())
+        .then(|| Decimal::from_str_exact(text).ok())
         .flatten()
         .filter(|rate| !rate.is_zero());
     rate.ok_or_else(|| {

@@ -145,3 +145,14 @@ fn the_example_of_docs_position_md_rounds_once() {
         .to_string()
         .starts_with("2389.273592424729"));
 }
+
+#[test]
+fn a_rate_with_more_digits_than_a_decimal_holds_is_refused_not_rounded() {
+    let err = parse_rates("r.csv", "USD,1.23456789012345678901234567891\n", "EUR").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("r.csv line 1") && text.contains("28"),
+        "{text}"
+    );
+    assert_eq!(err.exit_code(), 2);
+}

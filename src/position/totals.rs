@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use super::exact_sum::{rounded_sum, Part};
 use super::rates::Rates;
 use crate::error::{Error, Result};
 use crate::model::BalanceRow;
@@ -136,6 +137,7 @@ pub fn reporting_total(
 ) -> Result<ReportingTotal> {
     let mut ledger = Decimal::ZERO;
     let mut available = Decimal::ZERO;
+    let mut exact_parts: (Vec<Part>, Vec<Part>) = (Vec::new(), Vec::new());
     let mut rows = 0;
     let mut absent = Absent::default();
     let mut unrated = Vec::new();
@@ -149,6 +151,18 @@ pub fn reporting_total(
         };
         ledger = sum(ledger, l?, &rates.target)?;
         available = sum(available, a?, &rates.target)?;
+        if let Some((to, from)) = rates.factors(&total.currency) {
+            exact_parts.0.push(Part {
+                amount: total.ending_ledger,
+                to,
+                from,
+            });
+            exact_parts.1.push(Part {
+                amount: total.ending_available,
+                to,
+                from,
+            });
+        }
         rows += total.rows;
         absent = absent.plus(total.absent);
     }
@@ -156,8 +170,11 @@ pub fn reporting_total(
         currency: rates.target.clone(),
         places,
         rows,
-        ending_ledger: round_money(ledger, places),
-        ending_available: round_money(available, places),
+        // Rounded from the exact sum (big-integer fractions), not from the 28-digit quotients.
+        ending_ledger: rounded_sum(&exact_parts.0, places)
+            .unwrap_or_else(|| round_money(ledger, places)),
+        ending_available: rounded_sum(&exact_parts.1, places)
+            .unwrap_or_else(|| round_money(available, places)),
         exact_ending_ledger: ledger,
         exact_ending_available: available,
         unrated,

@@ -51,9 +51,17 @@ fn check_id(what: &str, id: &str, given: &str) -> Result<()> {
     Ok(())
 }
 
-/// Parses `ACCOUNT_ID` or `BANK_ID/ACCOUNT_ID`.
+/// Parses `ACCOUNT_ID`, `BANK_ID/ACCOUNT_ID`, or `/ACCOUNT_ID` (an id taken as typed, never
+/// as an alias, with no bank id: for lower-case ids such as Chase's `chk-1001`).
 pub fn parse_account(text: &str) -> Result<AccountRef> {
     let given = text.trim();
+    if let Some(account) = given.strip_prefix('/') {
+        check_id("account id", account, given)?;
+        return Ok(AccountRef {
+            bank_id: None,
+            account_id: account.to_string(),
+        });
+    }
     match given.split_once('/') {
         Some((bank, account)) => {
             check_id("bank id", bank, given)?;
@@ -211,7 +219,11 @@ fn resolve_name(spec: &str, book: &AccountBook) -> Result<AccountRef> {
             ),
             other => other,
         }),
-        None if looks_like_alias(spec) => Err(unknown_alias(spec, book)),
+        // With no aliases defined, a lower-case name can only be an id (normal outside
+        // J.P. Morgan); with some, it may be a mistyped one, so it is refused, naming `/ID`.
+        None if looks_like_alias(spec) && !book.aliases.is_empty() => {
+            Err(unknown_alias(spec, book))
+        }
         None => parse_account(spec),
     }
 }
@@ -225,10 +237,10 @@ fn looks_like_alias(spec: &str) -> bool {
 fn unknown_alias(alias: &str, book: &AccountBook) -> Error {
     let known: Vec<&str> = book.aliases.keys().map(String::as_str).collect();
     let hint = if known.is_empty() {
-        "the profile defines no aliases: add them under [profiles.NAME.accounts], or give an id as BANK_ID/ACCOUNT_ID to send it as typed".to_string()
+        "the profile defines no aliases: add them under [profiles.NAME.accounts], or give an id as /ACCOUNT_ID or BANK_ID/ACCOUNT_ID to send it as typed".to_string()
     } else {
         format!(
-            "known aliases: {}; give an id as BANK_ID/ACCOUNT_ID to send it as typed",
+            "known aliases: {}; give an id as /ACCOUNT_ID or BANK_ID/ACCOUNT_ID to send it as typed",
             known.join(", ")
         )
     };

@@ -21,6 +21,8 @@ fn account_ids_with_and_without_bank() {
         acct(Some("CHASGB2L"), "0041034035")
     );
     assert_eq!(parse_account("ACC-1").unwrap(), acct(None, "ACC-1"));
+    // `/ID`: an id as typed, with no bank id (the documented escape for lower-case ids).
+    assert_eq!(parse_account("/chk-1001").unwrap(), acct(None, "chk-1001"));
 }
 
 #[test]
@@ -29,7 +31,7 @@ fn account_id_syntax_is_checked() {
     let cases = [
         ("", "is empty"),
         ("02100002/", "account id in '02100002/' is empty"),
-        ("/123", "bank id in '/123' is empty"),
+        ("/", "account id in '/' is empty"),
         (long.as_str(), "is 36 characters long"),
         (
             "00000000000000304266256,00000000000000010962009",

@@ -208,3 +208,17 @@ pub fn check_supported(span: DateSpan, limits: &Limits) -> Result<()> {
         )),
     }
 }
+
+/// A format that carries closed days only (camt.053, MT940) refuses a request that can give
+/// only today's balances (`--current`, or no date option), before anything is sent.
+pub fn check_closed_days(span: DateSpan, format: &str) -> Result<()> {
+    match span {
+        DateSpan::CurrentDay => Err(Error::usage_hint(
+            format!(
+                "{format} carries closed days only, and this request gives today's balances (--current, or no date option)"
+            ),
+            "write today's balances with -f camt052 or -f bai2, or ask for closed days with --prior-day or --from/--to",
+        )),
+        DateSpan::PriorDay | DateSpan::Range { .. } => Ok(()),
+    }
+}

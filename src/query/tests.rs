@@ -246,6 +246,16 @@ fn month_is_the_calendar_month() {
 }
 
 #[test]
+fn closed_day_formats_refuse_a_current_day_request() {
+    let err = check_closed_days(DateSpan::CurrentDay, "camt.053").unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    assert!(err.to_string().contains("camt.053"), "{err}");
+    assert!(err.hint().unwrap().contains("camt052"));
+    assert!(check_closed_days(DateSpan::PriorDay, "MT940").is_ok());
+    assert!(check_closed_days(range("2026-01-01", "2026-01-31"), "MT940").is_ok());
+}
+
+#[test]
 fn a_range_that_starts_after_today_everywhere_is_refused_by_name() {
     let now = chrono::DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z")
         .unwrap()

@@ -33,6 +33,8 @@ pub struct Books {
     pub basic: Option<(String, String)>,
     /// The Authorization headers the token endpoint saw.
     pub token_auth: Vec<Option<String>>,
+    /// The form keys of each token request.
+    pub token_keys: Vec<Vec<String>>,
     next: u32,
 }
 
@@ -176,6 +178,7 @@ fn token(request: &Request, books: &mut Books) -> (u16, String) {
         }
     }
     let form = form(&request.body);
+    books.token_keys.push(form.keys().cloned().collect());
     if form.get("grant_type").map(String::as_str) != Some("refresh_token") {
         return (400, r#"{"error":"unsupported_grant_type"}"#.into());
     }

@@ -48,6 +48,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |env, _| env.and_then(super::data_host),
     none_found_code: None,
     live_balances: false,
+    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

@@ -9,10 +9,12 @@ use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, LIVE_TYPES};
 use super::partner::{self, Failure, Partner, Slot};
 use super::wire::{AvailableBalance, CustomerAccounts};
+use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::history::Budget;
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::query::AccountRef;
@@ -56,6 +58,8 @@ pub struct Client {
     partner: Partner,
     /// How old a token may get before a new one is fetched: `TOKEN_MAX_AGE`.
     pub token_max_age: Duration,
+    /// Counts each billed live read (and refuses those over `daily_reads`, when set).
+    pub budget: Option<Arc<Budget>>,
 }
 
 impl Client {
@@ -83,6 +87,7 @@ impl Client {
             settings: Arc::new(settings),
             partner,
             token_max_age: TOKEN_MAX_AGE,
+            budget: None,
         })
     }
 
@@ -93,6 +98,11 @@ impl Client {
     /// Proves the credentials work: one partner authentication (the token is kept).
     pub async fn verify(&self) -> Result<()> {
         self.token().await.map(|_| ())
+    }
+
+    /// Counts each live read against `budget`.
+    pub fn with_budget(self, budget: Option<Arc<Budget>>) -> Client {
+        Client { budget, ..self }
     }
 
     /// Every account of the customer, pending ones marked, in Finicity's order.
@@ -161,6 +171,13 @@ impl Client {
                 .is_some_and(|t| LIVE_TYPES.contains(t))
             {
                 continue;
+            }
+            if let Some(budget) = &self.budget {
+                let key = (row.account.bank_id.clone(), id.clone());
+                if let Some(refused) = budget::reserve(budget, &[key]).pop() {
+                    report.errors.push(refused);
+                    continue;
+                }
             }
             match self.live_balance(&id).await? {
                 Ok(live) => mapping::apply_live(row, &live),

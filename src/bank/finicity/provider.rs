@@ -36,6 +36,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
     live_balances: true,
+    daily_reads: None,
     ending_warning: None,
     connect,
     plan,
@@ -88,7 +89,7 @@ fn connect(
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::errors::bank_error(status, body).to_string());
     Ok(Arc::new(Connected {
-        client: Client::new(http, settings)?,
+        client: Client::new(http, settings)?.with_budget(options.budget.filter(|_| options.live)),
         live: options.live,
     }))
 }

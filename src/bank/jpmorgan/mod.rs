@@ -8,6 +8,9 @@ pub use wire::*;
 
 use std::sync::Arc;
 
+use serde::Deserialize;
+
+use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::error::{BankError, Error, Result};
 use crate::http::{body_excerpt, Http};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
@@ -90,10 +93,50 @@ impl Client {
 /// every string again (a tenth of the parse). A body that is not UTF-8 is read as bytes, for
 /// serde_json's own error.
 pub fn parse_body(body: &[u8]) -> serde_json::Result<ResponseBody> {
-    match std::str::from_utf8(body) {
+    let whole = match std::str::from_utf8(body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(body),
+    };
+    // Only when the whole answer cannot be read: again, one account entry at a time, so one
+    // malformed entry is that account's `UNREADABLE` error, not the loss of the report.
+    whole.or_else(|error| entry_by_entry(body).ok_or(error))
+}
+
+fn entry_by_entry(body: &[u8]) -> Option<ResponseBody> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let errors = value
+        .get("errors")
+        .and_then(|e| Vec::<wire::ErrorEntry>::deserialize(e).ok())
+        .unwrap_or_default();
+    let id_of = |entry: &serde_json::Value| text_of(entry.get("accountId"));
+    match read_list_value(&value, &["accountList"], "the bank", id_of) {
+        ListAnswer::List {
+            records,
+            mut unreadable,
+        } => {
+            for (error, entry) in unreadable.iter_mut().zip(unreadable_entries(&value)) {
+                error.bank_id = text_of(entry.get("bankId"));
+            }
+            Some(ResponseBody {
+                account_list: records,
+                errors,
+                unreadable,
+            })
+        }
+        ListAnswer::NoList => None,
     }
+}
+
+/// The account entries that do not read as one, in order (to name their bank ids).
+fn unreadable_entries(value: &serde_json::Value) -> Vec<&serde_json::Value> {
+    value["accountList"]
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .filter(|e| wire::AccountEntry::deserialize(*e).is_err())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The body for one planned request: an explicit day type or both dates, one entry per account.
@@ -121,7 +164,10 @@ pub fn request_body(request: &BalanceRequest) -> RequestBody {
 
 /// Maps an answer to report rows and per-account errors, in the bank's order.
 pub fn into_report(body: ResponseBody) -> Report {
-    let mut report = Report::default();
+    let mut report = Report {
+        rows: Vec::new(),
+        errors: body.unreadable,
+    };
     for mut entry in body.account_list {
         let balances = entry.balance_list.take().unwrap_or_default();
         if let Some(code) = entry.error_code.clone().filter(|_| balances.is_empty()) {

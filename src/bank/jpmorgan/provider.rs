@@ -47,6 +47,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     none_found_code: Some("GCA-009"),
     live_balances: false,
+    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

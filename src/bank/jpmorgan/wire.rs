@@ -47,6 +47,10 @@ pub struct ResponseBody {
     /// Whole-request errors; expected with an error status, but honoured in a 200 too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ErrorEntry>,
+    /// Account entries that could not be read, as per-account `UNREADABLE` errors (never on
+    /// the wire).
+    #[serde(skip)]
+    pub unreadable: Vec<crate::model::AccountError>,
 }
 
 /// One account of an answer: balances, or an error code and message.

@@ -13,10 +13,12 @@ use serde::de::DeserializeOwned;
 use super::errors::{bank_error, data_error, unreadable};
 use super::mapping::{self, same_origin};
 use super::wire::{AccountRecord, AccountsPage, BalanceRecord};
+use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::history::Budget;
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::Authorizer;
@@ -147,15 +149,24 @@ pub fn interaction_id() -> Result<String> {
     ))
 }
 
-/// The data client of one consent.
+/// The data client of one consent, and the profile's read budget.
 #[derive(Debug, Clone)]
 pub struct Client {
     channel: Channel,
+    budget: Option<Arc<Budget>>,
 }
 
 impl Client {
     pub fn new(channel: Channel) -> Client {
-        Client { channel }
+        Client {
+            channel,
+            budget: None,
+        }
+    }
+
+    /// Counts every balance read against `budget`, refusing those it has no room for.
+    pub fn with_budget(self, budget: Option<Arc<Budget>>) -> Client {
+        Client { budget, ..self }
     }
 
     /// Proves the token works: the first page of accounts.
@@ -187,9 +198,23 @@ impl Client {
     /// order: one bulk `GET /balances` (then per account for those it leaves out), or per
     /// account when the bank does not offer it.
     pub async fn balances(&self, selection: &[AccountRef]) -> Result<Report> {
+        if let Some(refused) = self.spent_before_listing(selection) {
+            return Ok(mapping::select(
+                Report {
+                    rows: Vec::new(),
+                    errors: refused,
+                },
+                selection,
+            ));
+        }
         let listed = self.listed_records().await?;
         let wanted = mapping::wanted_records(&listed.records, selection);
-        let (mut balances, mut errors) = match self.bulk_balances().await? {
+        let (wanted, refused, bulk) = self.reserve(&listed.records, wanted);
+        let fetched = match bulk {
+            true => self.bulk_balances().await?,
+            false => None,
+        };
+        let (mut balances, mut errors) = match fetched {
             Some(bulk) => (bulk, Vec::new()),
             None => (Listing::default(), Vec::new()),
         };
@@ -213,6 +238,7 @@ impl Client {
         balances.records.extend(each.records);
         balances.unreadable.extend(each.unreadable);
         errors.append(&mut failed);
+        errors.extend(refused);
         let kept: Vec<AccountRecord> = wanted.into_iter().cloned().collect();
         let mut report = mapping::into_report(&kept, &balances.records, &balances.unreadable);
         report
@@ -221,6 +247,42 @@ impl Client {
         report.errors.append(&mut errors);
         report.errors.extend(listed.unreadable);
         Ok(mapping::select(report, selection))
+    }
+
+    /// With a budget: every wanted account already spent (known from the store) is refused
+    /// without a single request, the account listing included.
+    fn spent_before_listing(&self, selection: &[AccountRef]) -> Option<Vec<AccountError>> {
+        let wanted: Vec<(Option<String>, String)> = selection
+            .iter()
+            .map(|a| (None, a.account_id.clone()))
+            .collect();
+        budget::refuse_all(self.budget.as_deref()?, &wanted)
+    }
+
+    /// Reserves a read of each wanted account: those refused are left out (and returned as
+    /// errors). The bulk `GET /balances` reads every account of the consent, so with a budget
+    /// it is used only when every account is wanted and has a read left; else each account
+    /// is asked alone.
+    fn reserve<'r>(
+        &self,
+        records: &[AccountRecord],
+        wanted: Vec<&'r AccountRecord>,
+    ) -> (Vec<&'r AccountRecord>, Vec<AccountError>, bool) {
+        let Some(budget) = self.budget.as_deref() else {
+            return (wanted, Vec::new(), true);
+        };
+        let keys: Vec<(String, String)> = wanted
+            .iter()
+            .map(|r| (String::new(), r.account_id.clone()))
+            .collect();
+        let refused = budget::reserve(budget, &keys);
+        let everyone = wanted.len() == records.len();
+        let kept: Vec<&AccountRecord> = wanted
+            .into_iter()
+            .filter(|r| !refused.iter().any(|e| e.account_id == r.account_id))
+            .collect();
+        let bulk = everyone && refused.is_empty();
+        (kept, refused, bulk)
     }
 
     /// `GET /balances` over its pages; `None` when the bank refuses the bulk endpoint (404,

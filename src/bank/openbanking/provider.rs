@@ -50,6 +50,7 @@ pub static SPEC: Spec = Spec {
     default_base_url: |_, _| None,
     none_found_code: None,
     live_balances: false,
+    daily_reads: Some(4),
     ending_warning: Some(ending_warning),
     environments: &[],
     // The consent is created, then authorized in the browser (docs/providers/open-banking.md).
@@ -91,7 +92,7 @@ fn connect(
     profile: &Profile,
     access: Access,
     retry: RetryPolicy,
-    _options: Options,
+    options: Options,
 ) -> Result<Arc<dyn Provider>> {
     let http = http_of(profile, retry)?;
     let authorizer = match access {
@@ -113,7 +114,7 @@ fn connect(
     };
     let channel = Channel::new(http, settings_of(profile), authorizer)?;
     Ok(Arc::new(Connected {
-        client: Client::new(channel),
+        client: Client::new(channel).with_budget(options.budget),
     }))
 }
 

@@ -46,6 +46,7 @@ fn answer_every_account(
     Ok(ResponseBody {
         account_list,
         errors: Vec::new(),
+        unreadable: Vec::new(),
     })
 }
 
@@ -71,6 +72,7 @@ fn answer_requested_accounts(
     Ok(ResponseBody {
         account_list,
         errors: Vec::new(),
+        unreadable: Vec::new(),
     })
 }
 

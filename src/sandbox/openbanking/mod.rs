@@ -12,6 +12,7 @@ mod client_tests;
 pub mod data;
 mod refusals;
 mod request_object;
+mod token;
 
 use refusals::{field_refusal, not_found, refusal};
 
@@ -26,10 +27,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::auth::{basic_credentials, bearer_token, form_value};
-use super::CLIENT_ID;
+use super::auth::bearer_token;
 use crate::bank::openbanking::wire::{
     AccountsData, AccountsPage, BalancesData, BalancesPage, ConsentAnswer, ConsentData,
     ConsentRequest, Links, Meta,
@@ -226,7 +225,7 @@ impl OpenBanking {
 /// The routes, relative to wherever the caller nests them.
 pub fn router<S: Clone + Send + Sync + 'static>(state: Arc<OpenBanking>) -> Router<S> {
     Router::new()
-        .route("/token", post(token))
+        .route("/token", post(token::token))
         .route(
             "/authorize",
             get(authorize::page_of).post(authorize::decide),
@@ -277,59 +276,6 @@ async fn record_and_echo(
 
 async fn requests(State(bank): State<Arc<OpenBanking>>) -> Json<Vec<Seen>> {
     Json(bank.seen())
-}
-
-/// `POST /token`, the client authenticated with HTTP Basic (client `sandbox`, or
-/// `sandbox-rejected`): `client_credentials` (scope `accounts`) for the consent calls, or the
-/// authorization-code and refresh-token grants of a consent.
-async fn token(State(bank): State<Arc<OpenBanking>>, headers: HeaderMap, body: Bytes) -> Response {
-    let client_id = match client_of(&bank, &headers, &body) {
-        Ok(client_id) => client_id,
-        Err(why) => {
-            let body = json!({"error": "invalid_client", "error_description": why});
-            return (StatusCode::UNAUTHORIZED, Json(body)).into_response();
-        }
-    };
-    if form_value(&body, "grant_type").as_deref() != Some("client_credentials") {
-        return authorize::grant(&bank, &client_id, &body);
-    }
-    let mut books = bank.lock();
-    books.issued += 1;
-    let token = format!("ob-client-{:08}", books.issued);
-    books.tokens.insert(token.clone(), Token::Client);
-    if client_id == REJECTING_CLIENT {
-        books.rejecting.insert(token.clone());
-    }
-    Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
-}
-
-const CLIENTS: [&str; 3] = [CLIENT_ID, REJECTING_CLIENT, WRONG_NONCE_CLIENT];
-
-/// The client of a token request: HTTP Basic with the sandbox secret, or a FAPI client
-/// assertion (PS256/ES256) signed for the registered certificate.
-fn client_of(bank: &OpenBanking, headers: &HeaderMap, form: &[u8]) -> Result<String, String> {
-    if super::auth::uses_assertion(form) {
-        let urls: Vec<String> = issuers(headers)
-            .iter()
-            .map(|origin| format!("{origin}/open-banking/token"))
-            .collect();
-        let seen = &bank.seen_assertions;
-        let client =
-            super::auth::check_fapi_assertion(bank.client_cert(), seen, form, &urls, Utc::now())?;
-        return match CLIENTS.contains(&client.as_str()) {
-            true => Ok(client),
-            false => Err(format!("unknown client {client}")),
-        };
-    }
-    headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(basic_credentials)
-        .filter(|(id, secret)| CLIENTS.contains(&id.as_str()) && secret == CLIENT_SECRET)
-        .map(|(id, _)| id)
-        .ok_or_else(|| {
-            "use HTTP Basic with client id sandbox, or a private_key_jwt assertion signed for --client-cert".to_string()
-        })
 }
 
 async fn create_consent(

@@ -1,0 +1,484 @@
+//! Balance rows in the store: recorded as a run fetches them (one transaction per batch, one
+//! prepared statement), read back in key order without holding them all.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rusqlite::{params, Row};
+use rust_decimal::Decimal;
+
+use super::{Store, StoreError, StoreResult};
+use crate::model::{Account, Balance, BalanceRow, Currency};
+
+/// Who fetched the rows a recorder records: the same for every row of a run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The bank's origin: provider and API root (`jpmorgan https://...`).
+    pub origin: String,
+    pub profile: String,
+    pub provider: String,
+    /// When the run fetched them (RFC 3339, UTC).
+    pub fetched_at: String,
+}
+
+/// Records a run's rows as they arrive, on a thread of its own: the report never waits for
+/// the disk. The store is opened at the first batch; a store that cannot be opened or written
+/// is remembered as one warning, and the run goes on.
+pub struct Recorder {
+    path: PathBuf,
+    sender: Option<std::sync::mpsc::SyncSender<Vec<BalanceRow>>>,
+    worker: Option<std::thread::JoinHandle<Option<StoreError>>>,
+}
+
+/// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
+const QUEUED_BATCHES: usize = 4;
+
+const INSERT: &str = "INSERT OR REPLACE INTO balances (origin, bank_id, account_id, as_of_date,
+    current_day, profile, provider, account_name, bank_name, branch_id, currency, decimal_places,
+    opening_available, opening_ledger, ending_available, ending_ledger, record_timestamp, fetched_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+
+impl Recorder {
+    pub fn new(path: PathBuf, source: Source) -> Recorder {
+        let (sender, batches) = std::sync::mpsc::sync_channel(QUEUED_BATCHES);
+        let worker_path = path.clone();
+        let worker = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || write_batches(&worker_path, &source, batches))
+            .ok();
+        Recorder {
+            path,
+            sender: worker.as_ref().map(|_| sender),
+            worker,
+        }
+    }
+
+    /// Hands one batch of rows to the writer (one transaction each).
+    pub fn record(&mut self, rows: &[BalanceRow]) {
+        if rows.is_empty() {
+            return;
+        }
+        if let Some(sender) = &self.sender {
+            if sender.send(rows.to_vec()).is_err() {
+                // The writer stopped at an error it reports in `finish`.
+                self.sender = None;
+            }
+        }
+    }
+
+    /// Waits for the writer; the warning to give when something could not be recorded,
+    /// naming the file and why.
+    pub fn finish(mut self) -> Option<String> {
+        drop(self.sender.take());
+        let failed = match self.worker.take() {
+            Some(worker) => worker.join().unwrap_or_else(|_| {
+                Some(StoreError {
+                    path: self.path.clone(),
+                    reason: "the history writer stopped".into(),
+                })
+            }),
+            None => Some(StoreError {
+                path: self.path.clone(),
+                reason: "no thread could be started to write it".into(),
+            }),
+        };
+        failed.map(|e| {
+            format!(
+                "could not record this run's balances in the history {}: {}; the report itself is complete",
+                e.path.display(),
+                e.reason
+            )
+        })
+    }
+}
+
+/// The writer thread: every batch in its own transaction, until the run ends or one fails.
+fn write_batches(
+    path: &std::path::Path,
+    source: &Source,
+    batches: std::sync::mpsc::Receiver<Vec<BalanceRow>>,
+) -> Option<StoreError> {
+    let mut store: Option<Store> = None;
+    for rows in batches {
+        let open = match &mut store {
+            Some(store) => store,
+            None => match Store::open(path) {
+                Ok(opened) => store.insert(opened),
+                Err(e) => return Some(e),
+            },
+        };
+        if let Err(e) = insert(open, source, &rows) {
+            return Some(open.error(e));
+        }
+    }
+    None
+}
+
+fn insert(store: &mut Store, source: &Source, rows: &[BalanceRow]) -> rusqlite::Result<()> {
+    let tx = store.conn.transaction()?;
+    {
+        let mut statement = tx.prepare_cached(INSERT)?;
+        let mut date = String::with_capacity(10);
+        let mut texts: [String; 4] = Default::default();
+        for row in rows {
+            let (a, b) = (&row.account, &row.balance);
+            date.clear();
+            write_date(&mut date, b.as_of_date);
+            let amounts = amounts_of(b);
+            for (text, amount) in texts.iter_mut().zip(amounts) {
+                text.clear();
+                if let Some(amount) = amount {
+                    crate::model::write_amount(text, amount, 0);
+                }
+            }
+            let amount = |i: usize| amounts[i].map(|_| texts[i].as_str());
+            statement.execute(params![
+                source.origin,
+                a.bank_id,
+                a.account_id,
+                date,
+                b.current_day,
+                source.profile,
+                source.provider,
+                a.account_name,
+                a.bank_name,
+                a.branch_id,
+                a.currency.code,
+                a.currency.decimal_places,
+                amount(0),
+                amount(1),
+                amount(2),
+                amount(3),
+                b.record_timestamp,
+                source.fetched_at,
+            ])?;
+        }
+    }
+    tx.commit()
+}
+
+/// The four amounts of a balance in report order (opening available, opening ledger, ending
+/// available, ending ledger); `None` is an amount the bank did not send.
+pub fn amounts_of(b: &Balance) -> [Option<Decimal>; 4] {
+    [
+        b.opening_available,
+        b.opening_ledger,
+        b.ending_available,
+        b.ending_ledger,
+    ]
+}
+
+/// A balance from its stored parts.
+fn balance_of(
+    as_of_date: NaiveDate,
+    current_day: bool,
+    amounts: [Option<Decimal>; 4],
+    record_timestamp: String,
+) -> Balance {
+    let [oa, ol, ea, el] = amounts;
+    Balance {
+        as_of_date,
+        current_day,
+        opening_available: oa,
+        opening_ledger: ol,
+        ending_available: ea,
+        ending_ledger: el,
+        record_timestamp,
+    }
+}
+
+fn write_date(text: &mut String, date: NaiveDate) {
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month(),
+        date.day()
+    );
+}
+
+/// A stored row: the report row and who fetched it, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRow {
+    pub row: BalanceRow,
+    /// The amounts as stored (`None`: absent), whatever the report model can carry.
+    pub amounts: [Option<Decimal>; 4],
+    pub origin: String,
+    pub profile: String,
+    pub provider: String,
+    pub fetched_at: String,
+}
+
+impl StoredRow {
+    /// The account's key in the store: origin, bank id, account id.
+    pub fn key(&self) -> (&str, &str, &str) {
+        (
+            &self.origin,
+            &self.row.account.bank_id,
+            &self.row.account.account_id,
+        )
+    }
+}
+
+/// Which stored rows to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only rows last fetched by these profiles (all when empty).
+    pub profiles: Vec<String>,
+    /// Only these accounts: bank id (any when `None`) and account id (all when empty).
+    pub accounts: Vec<(Option<String>, String)>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only closed days (`current_day = false`).
+    pub closed_only: bool,
+}
+
+impl Filter {
+    fn wants_account(&self, bank_id: &str, account_id: &str) -> bool {
+        self.accounts.is_empty()
+            || self
+                .accounts
+                .iter()
+                .any(|(bank, id)| id == account_id && bank.as_deref().is_none_or(|b| b == bank_id))
+    }
+}
+
+const SELECT: &str = "SELECT origin, bank_id, account_id, as_of_date, current_day, profile,
+    provider, account_name, bank_name, branch_id, currency, decimal_places, opening_available,
+    opening_ledger, ending_available, ending_ledger, record_timestamp, fetched_at FROM balances";
+
+impl Store {
+    /// Every stored row the filter takes, in key order (origin, bank, account, as-of date,
+    /// closed day before current day), handed to `each` one at a time.
+    pub fn each_row<E: From<StoreError>>(
+        &self,
+        filter: &Filter,
+        mut each: impl FnMut(StoredRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (sql, values) = query(filter);
+        let mut statement = self.conn.prepare(&sql).map_err(|e| self.error(e))?;
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(values.iter()))
+            .map_err(|e| self.error(e))?;
+        let mut last: Option<Arc<Account>> = None;
+        while let Some(row) = rows.next().map_err(|e| self.error(e))? {
+            let stored = read_row(row, &mut last).map_err(|e| self.error(e))?;
+            let a = &stored.row.account;
+            if filter.wants_account(&a.bank_id, &a.account_id) {
+                each(stored)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Deletes the rows with an as-of date before `date`; returns how many.
+    pub fn prune_before(&self, date: NaiveDate) -> StoreResult<usize> {
+        let mut text = String::new();
+        write_date(&mut text, date);
+        self.conn
+            .execute("DELETE FROM balances WHERE as_of_date < ?1", [text])
+            .map_err(|e| self.error(e))
+    }
+}
+
+fn query(filter: &Filter) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    if !filter.profiles.is_empty() {
+        let marks: Vec<String> = filter
+            .profiles
+            .iter()
+            .map(|p| {
+                values.push(p.clone());
+                format!("?{}", values.len())
+            })
+            .collect();
+        clauses.push(format!("profile IN ({})", marks.join(", ")));
+    }
+    for (date, op) in [(filter.from, ">="), (filter.to, "<=")] {
+        if let Some(date) = date {
+            let mut text = String::new();
+            write_date(&mut text, date);
+            values.push(text);
+            clauses.push(format!("as_of_date {op} ?{}", values.len()));
+        }
+    }
+    if filter.closed_only {
+        clauses.push("current_day = 0".into());
+    }
+    let mut sql = SELECT.to_string();
+    if !clauses.is_empty() {
+        sql.push_str(" WHERE ");
+        sql.push_str(&clauses.join(" AND "));
+    }
+    sql.push_str(" ORDER BY origin, bank_id, account_id, as_of_date, current_day");
+    (sql, values)
+}
+
+/// One stored row; the account is shared with the previous row when it is the same.
+fn read_row(row: &Row, last: &mut Option<Arc<Account>>) -> rusqlite::Result<StoredRow> {
+    let account = Account {
+        account_id: row.get(2)?,
+        account_name: row.get(7)?,
+        bank_id: row.get(1)?,
+        bank_name: row.get(8)?,
+        branch_id: row.get(9)?,
+        currency: Currency {
+            code: row.get(10)?,
+            decimal_places: row.get(11)?,
+        },
+    };
+    let account = match last {
+        Some(shared) if **shared == account => Arc::clone(shared),
+        _ => {
+            let fresh = Arc::new(account);
+            *last = Some(Arc::clone(&fresh));
+            fresh
+        }
+    };
+    let date: String = row.get(3)?;
+    let as_of_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    let mut amounts = [None; 4];
+    for (i, amount) in amounts.iter_mut().enumerate() {
+        let text: Option<String> = row.get(12 + i)?;
+        *amount = text
+            .map(|t| Decimal::from_str(&t))
+            .transpose()
+            .map_err(|e| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    12 + i,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
+            })?;
+    }
+    let current_day: bool = row.get(4)?;
+    Ok(StoredRow {
+        row: BalanceRow {
+            account,
+            balance: balance_of(as_of_date, current_day, amounts, row.get(16)?),
+        },
+        amounts,
+        origin: row.get(0)?,
+        profile: row.get(5)?,
+        provider: row.get(6)?,
+        fetched_at: row.get(17)?,
+    })
+}
+
+/// Each account's newest row: the latest as-of date, its closed day before its current day.
+pub fn newest_per_account(rows: Vec<BalanceRow>) -> Vec<BalanceRow> {
+    let mut newest: Vec<BalanceRow> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for row in rows {
+        let key = (row.account.bank_id.clone(), row.account.account_id.clone());
+        match index.get(&key) {
+            Some(&i) => {
+                let kept = &newest[i].balance;
+                let later = row.balance.as_of_date > kept.as_of_date
+                    || (row.balance.as_of_date == kept.as_of_date
+                        && kept.current_day
+                        && !row.balance.current_day);
+                if later {
+                    newest[i] = row;
+                }
+            }
+            None => {
+                index.insert(key, newest.len());
+                newest.push(row);
+            }
+        }
+    }
+    newest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, date: &str, ending: &str) -> BalanceRow {
+        let d = |t: &str| Decimal::from_str(t).unwrap();
+        BalanceRow {
+            account: Arc::new(Account {
+                account_id: id.into(),
+                account_name: "Ops".into(),
+                bank_id: "B1".into(),
+                bank_name: "Bank".into(),
+                branch_id: String::new(),
+                currency: Currency {
+                    code: "USD".into(),
+                    decimal_places: 2,
+                },
+            }),
+            balance: Balance {
+                as_of_date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+                current_day: false,
+                opening_available: None,
+                opening_ledger: Some(d("0.00")),
+                ending_available: Some(d(ending)),
+                ending_ledger: Some(d("9007199254740993.01")),
+                record_timestamp: String::new(),
+            },
+        }
+    }
+
+    fn source() -> Source {
+        Source {
+            origin: "jpmorgan http://x".into(),
+            profile: "p".into(),
+            provider: "jpmorgan".into(),
+            fetched_at: "2026-03-01T00:00:00Z".into(),
+        }
+    }
+
+    #[test]
+    fn rows_come_back_exact_and_a_later_fetch_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.sqlite3");
+        let mut recorder = Recorder::new(path.clone(), source());
+        recorder.record(&[row("A", "2026-03-02", "5.10"), row("A", "2026-03-01", "4")]);
+        recorder.record(&[row("A", "2026-03-02", "6.125")]);
+        assert_eq!(recorder.finish(), None);
+        let store = Store::open(&path).unwrap();
+        let mut seen = Vec::new();
+        store
+            .each_row::<StoreError>(&Filter::default(), |r| {
+                seen.push(r);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(
+            seen[0].row.balance.ending_available.unwrap().to_string(),
+            "4"
+        );
+        assert_eq!(
+            seen[1].row.balance.ending_available.unwrap().to_string(),
+            "6.125"
+        );
+        assert_eq!(seen[1].amounts[0], None, "absent stays absent");
+        assert_eq!(
+            seen[1].amounts[3].unwrap().to_string(),
+            "9007199254740993.01"
+        );
+        assert_eq!(seen[1].amounts[1].unwrap().to_string(), "0.00");
+    }
+
+    #[test]
+    fn an_unwritable_store_is_one_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut recorder = Recorder::new(dir.path().to_path_buf(), source());
+        recorder.record(&[row("A", "2026-03-02", "5.10")]);
+        let warning = recorder.finish().unwrap();
+        assert!(
+            warning.contains(&dir.path().display().to_string()),
+            "{warning}"
+        );
+    }
+}

@@ -1,0 +1,111 @@
+//! The database's tables, as numbered migrations: a database at `user_version` N gets the
+//! migrations after N, in one transaction, so two runs starting at once migrate it once.
+
+use rusqlite::Connection;
+
+/// Every migration, in order; the database's `user_version` is how many it has had.
+const MIGRATIONS: &[&str] = &[
+    // 1: balances, read counts, check state.
+    "CREATE TABLE balances (
+        origin TEXT NOT NULL,
+        bank_id TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        as_of_date TEXT NOT NULL,
+        current_day INTEGER NOT NULL,
+        profile TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        account_name TEXT NOT NULL,
+        bank_name TEXT NOT NULL,
+        branch_id TEXT NOT NULL,
+        currency TEXT NOT NULL,
+        decimal_places INTEGER NOT NULL,
+        opening_available TEXT,
+        opening_ledger TEXT,
+        ending_available TEXT,
+        ending_ledger TEXT,
+        record_timestamp TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        PRIMARY KEY (origin, bank_id, account_id, as_of_date, current_day)
+    ) WITHOUT ROWID;
+    CREATE TABLE reads (
+        origin TEXT NOT NULL,
+        bank_id TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        at INTEGER NOT NULL
+    );
+    CREATE INDEX reads_by_account ON reads (origin, bank_id, account_id, at);
+    CREATE TABLE raised_alerts (
+        key TEXT PRIMARY KEY NOT NULL,
+        profile TEXT NOT NULL,
+        line TEXT NOT NULL,
+        raised_at TEXT NOT NULL
+    ) WITHOUT ROWID;",
+];
+
+/// Brings the database up to the newest schema; a database newer than this program is refused.
+pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let version = user_version(conn)?;
+    if version >= MIGRATIONS.len() {
+        return match version == MIGRATIONS.len() {
+            true => Ok(()),
+            false => Err(newer(version)),
+        };
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let result = apply(conn);
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT"),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
+}
+
+/// Applies what is missing, reading the version again inside the transaction: another run may
+/// have migrated while this one waited for the lock.
+fn apply(conn: &Connection) -> rusqlite::Result<()> {
+    let version = user_version(conn)?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+        conn.execute_batch(sql)?;
+        conn.execute_batch(&format!("PRAGMA user_version = {}", index + 1))?;
+    }
+    Ok(())
+}
+
+fn user_version(conn: &Connection) -> rusqlite::Result<usize> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok(usize::try_from(version).unwrap_or(usize::MAX))
+}
+
+fn newer(version: usize) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_MISMATCH),
+        Some(format!(
+            "the database is at schema version {version}, newer than this treasury knows ({}): upgrade treasury",
+            MIGRATIONS.len()
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        migrate(&conn).unwrap();
+        let version = user_version(&conn).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        assert!(migrate(&conn).unwrap_err().to_string().contains("upgrade"));
+    }
+}
