@@ -2,16 +2,16 @@
 //! into one `Profile`. The only module that knows paths. Paths, the keys of each provider and
 //! saving a profile each have their file.
 
-mod export;
 mod alerts;
+mod export;
 mod keys;
 mod paths;
 mod save;
 #[cfg(test)]
 mod tests;
 
-pub use export::{check_id, export, Export, ExportFile};
 pub use alerts::AlertFile;
+pub use export::{check_id, export, Export, ExportFile};
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use save::*;
