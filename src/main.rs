@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use treasury::atomic;
 use treasury::cli::{Cli, Command, SandboxCommand};
 use treasury::commands::{self, Context};
+use treasury::credentials;
 use treasury::error::{self, Error, Outcome, Result};
 use treasury::term::{self, Term};
 
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         }
     };
     let term = Term::new(&cli.global);
+    credentials::lock::tell_waits_with(term::waiting_for_lock);
     term.init_logging(cli.global.verbose);
     let outcome = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

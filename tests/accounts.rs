@@ -206,3 +206,23 @@ fn the_sandbox_lists_its_accounts_and_they_pipe_into_balances() {
         "{out}"
     );
 }
+
+#[test]
+fn a_new_login_forgets_the_cached_account_list() {
+    let (bank, env) = bank_with_mock();
+    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
+    assert!(cache_file(&env).exists(), "the listing is cached");
+    // The new login may share fewer accounts: the old list must not stand in for them.
+    run(env
+        .cmd()
+        .args(["login", "--client-secret-stdin", "--store", "file"])
+        .write_stdin(format!("{}\n", common::SECRET)))
+    .expect_code(0);
+    assert!(!cache_file(&env).exists(), "login dropped the cache");
+    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
+    assert_eq!(
+        bank.balance_bodies().len(),
+        2,
+        "the listing after the login asks the bank again"
+    );
+}

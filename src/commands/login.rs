@@ -35,9 +35,11 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         }
         check_browser_store(&store, &name)?;
         let flow = super::browser_login::Flow { endpoints, consent };
-        return super::browser_login::run(ctx, args, &profile, &path, flow, store)
+        let outcome = super::browser_login::run(ctx, args, &profile, &path, flow, store)
             .await
-            .map_err(|e| e.for_profile(&name));
+            .map_err(|e| e.for_profile(&name))?;
+        forget_accounts(ctx, &name);
+        return Ok(outcome);
     }
     let existing = file.profiles.get(&name).cloned().unwrap_or_default();
     // Probed before any question or secret is asked for: a machine without a keyring learns
@@ -109,7 +111,23 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         "Logged in as profile '{name}' ({}): {kept}; {verified}.",
         path.display()
     ));
+    forget_accounts(ctx, &name);
     Ok(Outcome::Complete)
+}
+
+/// A new login may see other accounts than the last: the cached list goes, and the next
+/// `accounts` or `balances` asks the bank. A cache that cannot be removed only warns.
+fn forget_accounts(ctx: &Context, profile: &str) {
+    let Ok(cache) = config::account_cache_path(profile) else {
+        return;
+    };
+    match std::fs::remove_file(&cache) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => ctx.term.warn(&format!(
+            "cannot remove the account cache {} of the earlier login: {e}",
+            cache.display()
+        )),
+        _ => {}
+    }
 }
 
 /// The settings from the flags, asking on the terminal for what is missing and needed.

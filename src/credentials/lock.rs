@@ -18,6 +18,15 @@ const TELL_AFTER: Duration = Duration::from_secs(1);
 const GIVE_UP_AFTER: Duration = Duration::from_secs(120);
 const POLL: Duration = Duration::from_millis(20);
 
+/// Who tells the person a run is waiting for the lock (the terminal, set once by `main`):
+/// credentials never write to the terminal themselves.
+static WAIT_NOTICE: std::sync::OnceLock<fn(Option<u32>, &Path)> = std::sync::OnceLock::new();
+
+/// Sets how a wait for the lock is told: `tell(holder's PID, lock file)`, once a second has passed.
+pub fn tell_waits_with(tell: fn(Option<u32>, &Path)) {
+    let _ = WAIT_NOTICE.set(tell);
+}
+
 /// Held while credentials are read and written; other runs (and other tasks of this run) wait.
 /// Released when dropped.
 #[derive(Debug)]
@@ -68,7 +77,9 @@ fn take(path: &Path) -> Result<CredentialsLock> {
         }
         if !told && waited >= TELL_AFTER {
             told = true;
-            crate::term::waiting_for_lock(holder(&mut file), path);
+            if let Some(tell) = WAIT_NOTICE.get() {
+                tell(holder(&mut file), path);
+            }
         }
         std::thread::sleep(POLL);
     }

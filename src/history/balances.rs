@@ -37,10 +37,23 @@ pub struct Recorder {
 /// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
 const QUEUED_BATCHES: usize = 4;
 
-const INSERT: &str = "INSERT OR REPLACE INTO balances (origin, bank_id, account_id, as_of_date,
-    current_day, profile, provider, account_name, bank_name, branch_id, currency, decimal_places,
-    opening_available, opening_ledger, ending_available, ending_ledger, record_timestamp, fetched_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+const INSERT: &str = "INSERT OR REPLACE INTO balances (account, as_of_date, current_day, run,
+    opening_available, opening_ledger, ending_available, ending_ledger, record_timestamp)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// An account's row, its names refreshed by each fetch; gives its id.
+const UPSERT_ACCOUNT: &str = "INSERT INTO accounts (origin, bank_id, account_id, account_name,
+    bank_name, branch_id, currency, decimal_places) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    ON CONFLICT (origin, bank_id, account_id) DO UPDATE SET account_name = excluded.account_name,
+    bank_name = excluded.bank_name, branch_id = excluded.branch_id, currency = excluded.currency,
+    decimal_places = excluded.decimal_places RETURNING id";
+
+/// What the writer knows of the run: its id, and the ids of the accounts it has written.
+#[derive(Default)]
+struct Written {
+    run: Option<i64>,
+    accounts: HashMap<(String, String), i64>,
+}
 
 impl Recorder {
     pub fn new(path: PathBuf, source: Source) -> Recorder {
@@ -103,6 +116,7 @@ fn write_batches(
     batches: std::sync::mpsc::Receiver<Vec<BalanceRow>>,
 ) -> Option<StoreError> {
     let mut store: Option<Store> = None;
+    let mut written = Written::default();
     for rows in batches {
         let open = match &mut store {
             Some(store) => store,
@@ -111,21 +125,58 @@ fn write_batches(
                 Err(e) => return Some(e),
             },
         };
-        if let Err(e) = insert(open, source, &rows) {
+        if let Err(e) = insert(open, source, &mut written, &rows) {
             return Some(open.error(e));
         }
     }
     None
 }
 
-fn insert(store: &mut Store, source: &Source, rows: &[BalanceRow]) -> rusqlite::Result<()> {
+fn insert(
+    store: &mut Store,
+    source: &Source,
+    written: &mut Written,
+    rows: &[BalanceRow],
+) -> rusqlite::Result<()> {
     let tx = store.conn.transaction()?;
     {
+        let run = match written.run {
+            Some(run) => run,
+            None => {
+                tx.execute(
+                    "INSERT INTO runs (profile, provider, fetched_at) VALUES (?1, ?2, ?3)",
+                    params![source.profile, source.provider, source.fetched_at],
+                )?;
+                *written.run.insert(tx.last_insert_rowid())
+            }
+        };
         let mut statement = tx.prepare_cached(INSERT)?;
+        let mut upsert = tx.prepare_cached(UPSERT_ACCOUNT)?;
         let mut date = String::with_capacity(10);
         let mut texts: [String; 4] = Default::default();
         for row in rows {
             let (a, b) = (&row.account, &row.balance);
+            let key = (a.bank_id.clone(), a.account_id.clone());
+            let account = match written.accounts.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id: i64 = upsert.query_row(
+                        params![
+                            source.origin,
+                            a.bank_id,
+                            a.account_id,
+                            a.account_name,
+                            a.bank_name,
+                            a.branch_id,
+                            a.currency.code,
+                            a.currency.decimal_places,
+                        ],
+                        |r| r.get(0),
+                    )?;
+                    written.accounts.insert(key, id);
+                    id
+                }
+            };
             date.clear();
             write_date(&mut date, b.as_of_date);
             let amounts = amounts_of(b);
@@ -137,24 +188,15 @@ fn insert(store: &mut Store, source: &Source, rows: &[BalanceRow]) -> rusqlite::
             }
             let amount = |i: usize| amounts[i].map(|_| texts[i].as_str());
             statement.execute(params![
-                source.origin,
-                a.bank_id,
-                a.account_id,
+                account,
                 date,
                 b.current_day,
-                source.profile,
-                source.provider,
-                a.account_name,
-                a.bank_name,
-                a.branch_id,
-                a.currency.code,
-                a.currency.decimal_places,
+                run,
                 amount(0),
                 amount(1),
                 amount(2),
                 amount(3),
                 b.record_timestamp,
-                source.fetched_at,
             ])?;
         }
     }
@@ -247,9 +289,10 @@ impl Filter {
     }
 }
 
-const SELECT: &str = "SELECT origin, bank_id, account_id, as_of_date, current_day, profile,
-    provider, account_name, bank_name, branch_id, currency, decimal_places, opening_available,
-    opening_ledger, ending_available, ending_ledger, record_timestamp, fetched_at FROM balances";
+const SELECT: &str = "SELECT a.origin, a.bank_id, a.account_id, b.as_of_date, b.current_day,
+    u.profile, u.provider, a.account_name, a.bank_name, a.branch_id, a.currency, a.decimal_places,
+    b.opening_available, b.opening_ledger, b.ending_available, b.ending_ledger, b.record_timestamp,
+    u.fetched_at FROM balances b JOIN accounts a ON a.id = b.account JOIN runs u ON u.id = b.run";
 
 impl Store {
     /// Every stored row the filter takes, in key order (origin, bank, account, as-of date,
@@ -297,25 +340,25 @@ fn query(filter: &Filter) -> (String, Vec<String>) {
                 format!("?{}", values.len())
             })
             .collect();
-        clauses.push(format!("profile IN ({})", marks.join(", ")));
+        clauses.push(format!("u.profile IN ({})", marks.join(", ")));
     }
     for (date, op) in [(filter.from, ">="), (filter.to, "<=")] {
         if let Some(date) = date {
             let mut text = String::new();
             write_date(&mut text, date);
             values.push(text);
-            clauses.push(format!("as_of_date {op} ?{}", values.len()));
+            clauses.push(format!("b.as_of_date {op} ?{}", values.len()));
         }
     }
     if filter.closed_only {
-        clauses.push("current_day = 0".into());
+        clauses.push("b.current_day = 0".into());
     }
     let mut sql = SELECT.to_string();
     if !clauses.is_empty() {
         sql.push_str(" WHERE ");
         sql.push_str(&clauses.join(" AND "));
     }
-    sql.push_str(" ORDER BY origin, bank_id, account_id, as_of_date, current_day");
+    sql.push_str(" ORDER BY a.origin, a.bank_id, a.account_id, b.as_of_date, b.current_day");
     (sql, values)
 }
 

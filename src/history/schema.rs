@@ -5,27 +5,37 @@ use rusqlite::Connection;
 
 /// Every migration, in order; the database's `user_version` is how many it has had.
 const MIGRATIONS: &[&str] = &[
-    // 1: balances, read counts, check state.
-    "CREATE TABLE balances (
+    // 1: accounts, runs and their balances (one row per account, as-of date and current_day),
+    // read counts, check state.
+    "CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
         origin TEXT NOT NULL,
         bank_id TEXT NOT NULL,
         account_id TEXT NOT NULL,
-        as_of_date TEXT NOT NULL,
-        current_day INTEGER NOT NULL,
-        profile TEXT NOT NULL,
-        provider TEXT NOT NULL,
         account_name TEXT NOT NULL,
         bank_name TEXT NOT NULL,
         branch_id TEXT NOT NULL,
         currency TEXT NOT NULL,
         decimal_places INTEGER NOT NULL,
+        UNIQUE (origin, bank_id, account_id)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    );
+    CREATE TABLE balances (
+        account INTEGER NOT NULL REFERENCES accounts (id),
+        as_of_date TEXT NOT NULL,
+        current_day INTEGER NOT NULL,
+        run INTEGER NOT NULL REFERENCES runs (id),
         opening_available TEXT,
         opening_ledger TEXT,
         ending_available TEXT,
         ending_ledger TEXT,
         record_timestamp TEXT NOT NULL,
-        fetched_at TEXT NOT NULL,
-        PRIMARY KEY (origin, bank_id, account_id, as_of_date, current_day)
+        PRIMARY KEY (account, as_of_date, current_day)
     ) WITHOUT ROWID;
     CREATE TABLE reads (
         origin TEXT NOT NULL,
