@@ -18,6 +18,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         ));
     }
     let span = query::resolve_dates(&date_args(args))?;
+    query::check_not_future(span, chrono::Utc::now())?;
     let selection = select_accounts(ctx, args)?;
     let requests = query::plan(span, &selection.accounts, args.split, &provider.limits)?;
     if args.dry_run {
@@ -29,8 +30,6 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
         }
         return print_bodies(ctx, provider, &requests);
     }
-    // A dry run may plan any date; a run that sends refuses days that have not begun.
-    query::check_not_future(span, chrono::Utc::now())?;
     let name = ctx.report_profile_name();
     let sink = ctx.open_report_sink(ReportScope {
         span,
