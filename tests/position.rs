@@ -505,3 +505,29 @@ fn two_profiles_reaching_the_same_accounts_are_refused_not_counted_twice() {
     // One of them alone is fine as far as this check goes (the bank itself is down: exit 6).
     configured(&home, &["-p", "ops"]).code(6);
 }
+
+#[test]
+fn a_currency_the_cached_accounts_hold_without_a_rate_is_refused_before_anything_is_sent() {
+    let home = Home::new();
+    let served = ServedSandbox::start(&home, [] as [&str; 0]);
+    home.write_config(&profile("jpm", served.base_url(), &served.token_url()));
+    // `accounts` caches the profile's list, SGD among its currencies.
+    run(home
+        .cmd()
+        .env("TREASURY_CLIENT_SECRET", "sandbox")
+        .args(["-p", "jpm", "accounts", "-f", "csv"]))
+    .code(0)
+    .stdout_has("SGD");
+    let before = served.requests().len();
+    let rates = home.write_file("rates.csv", ECB_WITHOUT_SGD, 0o600);
+    let refused = configured(
+        &home,
+        &["-p", "jpm", "--in", "EUR", "--rates", rates.to_str().unwrap()],
+    );
+    refused
+        .code(2)
+        .stderr_has("has no rate for SGD")
+        .stderr_has("nothing was sent")
+        .stderr_has("--skip-unrated");
+    assert_eq!(served.requests().len(), before, "no request after the refusal");
+}

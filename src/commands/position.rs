@@ -23,6 +23,9 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
     })?;
     let chosen = choose(ctx, args, span)?;
     let rates = read_rates(ctx, args)?;
+    if let (Some(rates), false) = (&rates, args.skip_unrated) {
+        rates_cover_cached_currencies(&chosen, rates)?;
+    }
     let max_age = args
         .max_age
         .as_deref()
@@ -261,6 +264,53 @@ fn read_rates(ctx: &Context, args: &PositionArgs) -> Result<Option<Rates>> {
         )
     })?;
     position::parse_rates(&name, &text, target).map(Some)
+}
+
+/// Refuses, before anything is sent, a rates file without a rate for a currency the chosen
+/// profiles' cached account lists hold (where a profile has a cache from its own bank): the
+/// same refusal as after the fetch, but with nothing sent.
+fn rates_cover_cached_currencies(chosen: &[Chosen], rates: &Rates) -> Result<()> {
+    let mut unrated: Vec<String> = Vec::new();
+    for one in chosen {
+        let Some(profile) = &one.profile else {
+            continue;
+        };
+        let origin = crate::cache::Origin {
+            provider: profile.provider.name.to_string(),
+            base_url: profile.base_url.to_string(),
+            client_id: profile.client_id.clone(),
+        };
+        let Ok(path) = config::account_cache_path(&one.name) else {
+            continue;
+        };
+        let Ok(Some(cache)) = crate::cache::load(&path, &origin) else {
+            continue;
+        };
+        let wanted =
+            |id: &str| one.accounts.is_empty() || one.accounts.iter().any(|a| a.account_id == id);
+        for account in cache.accounts.iter().filter(|a| wanted(&a.account_id)) {
+            let code = &account.currency.code;
+            if !code.is_empty() && !rates.has(code) && !unrated.contains(code) {
+                unrated.push(code.clone());
+            }
+        }
+    }
+    match unrated.is_empty() {
+        true => Ok(()),
+        false => Err(Error::usage_hint(
+            format!(
+                "{} has no rate for {} (a currency of the cached account lists); nothing was sent",
+                rates.source,
+                unrated.join(", ")
+            ),
+            format!(
+                "add the rates to {}, or pass --skip-unrated to leave {} out of the {} total",
+                rates.source,
+                unrated.join(", "),
+                rates.target
+            ),
+        )),
+    }
 }
 
 /// One line on stderr per failed profile (with its hint), account error, stale row and
