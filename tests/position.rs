@@ -522,12 +522,23 @@ fn a_currency_the_cached_accounts_hold_without_a_rate_is_refused_before_anything
     let rates = home.write_file("rates.csv", ECB_WITHOUT_SGD, 0o600);
     let refused = configured(
         &home,
-        &["-p", "jpm", "--in", "EUR", "--rates", rates.to_str().unwrap()],
+        &[
+            "-p",
+            "jpm",
+            "--in",
+            "EUR",
+            "--rates",
+            rates.to_str().unwrap(),
+        ],
     );
     refused
         .code(2)
         .stderr_has("has no rate for SGD")
         .stderr_has("nothing was sent")
         .stderr_has("--skip-unrated");
-    assert_eq!(served.requests().len(), before, "no request after the refusal");
+    assert_eq!(
+        served.requests().len(),
+        before,
+        "no request after the refusal"
+    );
 }
