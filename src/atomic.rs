@@ -144,6 +144,21 @@ impl Write for AtomicFile {
     }
 }
 
+/// Writes `body` to `target` atomically and owner-only, creating its folder (0700) first: the
+/// small state files that hold ids or hashes (consent records, refused partner credentials).
+pub fn write_private(target: &Path, body: &[u8]) -> io::Result<()> {
+    if let Some(dir) = target.parent() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+    }
+    let mut file = AtomicFile::create_private(target)?;
+    file.write_all(body)?;
+    file.commit()
+}
+
 /// Work a signal must not cut short (a refresh grant sent until its rotated token is stored).
 static DEFERRING: AtomicUsize = AtomicUsize::new(0);
 /// Set once a signal arrived: no new such work starts.

@@ -1,6 +1,6 @@
 //! Dynamic shell completion: answering the shell, and the values it offers (profile names, the
 //! aliases and group names of the profile on the line, read from the config file, and the
-//! sandbox's providers). Never touches the network.
+//! sandbox's providers, the registry's). Never touches the network.
 
 use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
@@ -105,9 +105,11 @@ pub fn groups(current: &OsStr) -> Vec<CompletionCandidate> {
     matching(names, current, "account group")
 }
 
-/// The providers `--sandbox=NAME` serves.
+/// The providers `--sandbox=NAME` serves: every registered one (a sandbox test holds it to that).
 pub fn sandbox_providers(current: &OsStr) -> Vec<CompletionCandidate> {
-    let names = crate::sandbox::SERVED.iter().map(|name| name.to_string());
+    let names = crate::bank::PROVIDERS
+        .iter()
+        .map(|spec| spec.name.to_string());
     matching(names, current, "sandbox provider")
 }
 

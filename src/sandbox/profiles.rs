@@ -108,3 +108,13 @@ fn access(client_id: &str, secret: &str) -> Access {
         cache: None,
     }
 }
+
+#[cfg(test)]
+mod served_tests {
+    /// Completion offers the registry's providers for `--sandbox=`: the sandbox serves them all.
+    #[test]
+    fn the_sandbox_serves_every_registered_provider() {
+        let registered: Vec<&str> = crate::bank::PROVIDERS.iter().map(|s| s.name).collect();
+        assert_eq!(super::SERVED, registered.as_slice());
+    }
+}

@@ -4,7 +4,6 @@
 //! secret (never the secret); the file is owner-only in the XDG state folder. An entry stops a
 //! later run from sending the same credentials until they change or `treasury login` is run.
 
-use std::io::Write;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +12,6 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::AtomicFile;
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 
@@ -164,17 +162,8 @@ fn save(path: &Path, memory: &Memory) -> Result<()> {
             path.display()
         ))
     };
-    if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(failed)?;
-    }
     let body = serde_json::to_vec_pretty(memory).map_err(|e| Error::Internal(e.into()))?;
-    let mut file = AtomicFile::create_private(path).map_err(failed)?;
-    file.write_all(&body).map_err(failed)?;
-    file.commit().map_err(failed)
+    crate::atomic::write_private(path, &body).map_err(failed)
 }
 
 #[cfg(test)]

@@ -2,13 +2,11 @@
 //! ends, and when it was recorded. Not a secret (the refresh token is stored like one), but
 //! owner-only all the same.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::AtomicFile;
 use crate::config::consent_state_path;
 use crate::error::{Error, Result};
 
@@ -67,18 +65,9 @@ pub fn save(profile: &str, state: &ConsentState) -> Result<PathBuf> {
             path.display()
         ))
     };
-    if let Some(dir) = path.parent() {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(failed)?;
-    }
     let body = serde_json::to_vec_pretty(state).map_err(|e| Error::Internal(e.into()))?;
     let _held = crate::credentials::lock::lock()?;
-    let mut file = AtomicFile::create_private(&path).map_err(failed)?;
-    file.write_all(&body).map_err(failed)?;
-    file.commit().map_err(failed)?;
+    crate::atomic::write_private(&path, &body).map_err(failed)?;
     Ok(path)
 }
 
