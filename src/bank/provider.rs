@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use reqwest::Url;
 
-use crate::config::{Profile, ProfileSpec};
+use crate::config::{Profile, ProfileFile, ProfileSpec, ProfileUpdate};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::RetryPolicy;
@@ -67,6 +67,14 @@ impl LoginKind {
     }
 }
 
+/// Asks the person at the terminal for a setting: `(label, the flag that gives it)`.
+pub type Ask<'a> = &'a dyn Fn(&str, &str) -> Result<String>;
+
+/// How `treasury login` gathers a client-credentials profile's settings: from what the flags
+/// gave (the shared flags, and the provider's own keys by name), what the profile already
+/// holds, and questions on the terminal for what is missing and needed.
+pub type LoginSettings = fn(ProfileUpdate, &ProfileFile, Ask<'_>) -> Result<ProfileUpdate>;
+
 /// A browser login that authorizes a consent created just before it.
 #[derive(Debug, Clone, Copy)]
 pub struct ConsentLogin {
@@ -111,6 +119,11 @@ pub struct Spec {
     pub limits: Limits,
     /// How `treasury login` gets the credentials: a client secret, or a person in a browser.
     pub login: LoginKind,
+    /// How `treasury login` gathers the settings of a client-credentials profile; none: the
+    /// profile's settings come from the config file alone.
+    pub login_settings: Option<LoginSettings>,
+    /// What the provider calls the secret the secret chain holds ("client secret").
+    pub secret_label: &'static str,
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:
     /// with `--split` it is that batch's accounts that are unknown, not the whole run.
     pub none_found_code: Option<&'static str>,

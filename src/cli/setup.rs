@@ -136,6 +136,20 @@ pub struct LoginArgs {
     pub wait: u64,
 }
 
+impl LoginArgs {
+    /// The provider keys given by their own flags (`--app-key` sets `app_key`...), by key.
+    pub fn provider_keys(&self) -> Vec<(&'static str, String)> {
+        [
+            ("app_key", &self.app_key),
+            ("partner_id", &self.partner_id),
+            ("customer_id", &self.customer_id),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.clone()?)))
+        .collect()
+    }
+}
+
 /// The provider names `--provider` takes: every provider this version knows, from its registry.
 fn provider_names() -> clap::builder::PossibleValuesParser {
     clap::builder::PossibleValuesParser::new(crate::bank::PROVIDERS.iter().map(|spec| spec.name))

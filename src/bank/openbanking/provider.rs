@@ -64,6 +64,8 @@ pub static SPEC: Spec = Spec {
         endpoints: super::login::endpoints,
         prepare: super::login::prepare,
     }),
+    login_settings: None,
+    secret_label: "client secret",
     connect,
     plan,
 };
