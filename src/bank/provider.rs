@@ -104,6 +104,27 @@ pub struct Consented {
     pub nonce: Option<crate::credentials::Secret>,
 }
 
+/// One field `status` shows: its name and value (none: shown empty, `null` in JSON).
+pub type StatusField = (&'static str, Option<String>);
+
+/// The fields `status` adds for a profile of the provider beyond the shared ones (open
+/// banking: its consent, as the bank has it). May make one request.
+pub type StatusFields =
+    for<'a> fn(&'a Profile, RetryPolicy) -> BoxFuture<'a, Result<Vec<StatusField>>>;
+
+/// What a hook tells the person, in order: a note, or a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Note(String),
+    Warn(String),
+}
+
+/// What `logout` does at the bank for a profile of the provider before its secrets are
+/// forgotten (open banking: deletes the consent), given the profile's name and the profile
+/// as resolved; says what it did, nothing when there was nothing to end.
+pub type LogoutStep =
+    for<'a> fn(&'a str, Result<Profile>, RetryPolicy) -> BoxFuture<'a, Result<Vec<Said>>>;
+
 /// How a provider's client is built from a resolved profile and its credentials.
 pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn Provider>>;
 
@@ -132,6 +153,10 @@ pub struct Spec {
     /// The one-line warning every command gives when the profile's consent ends soon, if the
     /// provider has consents (open banking); given the profile name and the time now.
     pub ending_warning: Option<EndingWarning>,
+    /// The fields `status` adds for a profile of this provider, if any.
+    pub status_fields: Option<StatusFields>,
+    /// What `logout` ends at the bank before forgetting the secrets, if anything.
+    pub logout: Option<LogoutStep>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.

@@ -62,8 +62,7 @@ pub enum StoreKind {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The bank's API [default: the profile's, else jpmorgan]
-    #[arg(long, value_name = "PROVIDER", value_parser = provider_names())]
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), help = provider_help())]
     pub provider: Option<String>,
 
     /// OAuth client id
@@ -148,6 +147,14 @@ impl LoginArgs {
         .filter_map(|(key, value)| Some((key, value.clone()?)))
         .collect()
     }
+}
+
+/// The help of `--provider`: the registry's default named.
+fn provider_help() -> String {
+    format!(
+        "The bank's API [default: the profile's, else {}]",
+        crate::bank::DEFAULT_PROVIDER
+    )
 }
 
 /// The provider names `--provider` takes: every provider this version knows, from its registry.

@@ -1,21 +1,21 @@
-//! The profiles `treasury sandbox serve` prints for the providers beside J.P. Morgan: complete
+//! The profiles `treasury sandbox serve` prints for the providers beside the root's (J.P. Morgan): complete
 //! config blocks, each under a comment saying how to log in once, so a newcomer can paste them
 //! as they are. (The sandbox's secrets are public.)
 
 use super::demo_keys::DemoKeys;
-use super::{openbanking, profile, Sandbox, SERVED};
+use super::{openbanking, profile, Sandbox, PARTS};
 use crate::config::Profile;
 
 /// The redirect address the printed browser-login profiles listen on.
 pub const REDIRECT_URI: &str = "http://127.0.0.1:8976/callback";
 
-/// A commented profile for each provider the sandbox serves but J.P. Morgan, blank-line separated.
+/// A commented profile for each provider the sandbox serves under a mount (all but the root's), blank-line separated.
 /// `demo` is the open-banking signing key (or why there is none).
 /// `secret` is the client secret sandbox serve was given (J.P. Morgan's and Chase's).
 pub fn other_profiles(sandbox: &Sandbox, secret: &str, demo: &anyhow::Result<DemoKeys>) -> String {
     let mut text = String::new();
-    for name in SERVED.iter().filter(|n| **n != "jpmorgan") {
-        let Ok((profile, _)) = profile(sandbox, name) else {
+    for part in PARTS.iter().filter(|part| !part.mount.is_empty()) {
+        let Ok((profile, _)) = profile(sandbox, part.name) else {
             continue;
         };
         text.push_str(&how_to_log_in(&profile, secret, demo));

@@ -58,6 +58,8 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: None,
     secret_label: "client secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

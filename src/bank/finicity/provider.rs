@@ -46,6 +46,8 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: Some(super::login::settings),
     secret_label: "partner secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

@@ -57,6 +57,8 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: Some(super::login::settings),
     secret_label: "client secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

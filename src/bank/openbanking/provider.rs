@@ -66,6 +66,8 @@ pub static SPEC: Spec = Spec {
     }),
     login_settings: None,
     secret_label: "client secret",
+    status_fields: Some(super::lifecycle::status_fields),
+    logout: Some(super::lifecycle::logout),
     connect,
     plan,
 };

@@ -26,7 +26,8 @@ async fn serve() -> (String, Arc<OpenBanking>) {
 
 fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
     let base = Url::parse(&format!("{root}/v3.1/aisp")).unwrap();
-    let profile = Profile::with_defaults("ob", &crate::bank::openbanking::SPEC, base.clone());
+    let profile =
+        Profile::with_defaults("ob", &crate::bank::openbanking::SPEC.profile, base.clone());
     let retry = RetryPolicy {
         attempts: 1,
         max_wait: Duration::from_secs(1),
@@ -128,7 +129,7 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
     .unwrap();
     let mut profile = Profile::with_defaults(
         "ob",
-        &crate::bank::openbanking::SPEC,
+        &crate::bank::openbanking::SPEC.profile,
         Url::parse(&format!("{root}/v3.1/aisp")).unwrap(),
     );
     profile.token_url = Some(Url::parse(&format!("{root}/token")).unwrap());
