@@ -7,10 +7,15 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::Router;
 
+use super::demo_keys::DemoKeys;
+use super::printed::Printing;
 use super::server::Bank;
 use super::{chase, finicity, jpmorgan, openbanking, Sandbox};
 use crate::config::Profile;
 use crate::credentials::{Access, Secret, Source};
+
+/// The lines a part adds to its printed profile, given the ready profile and the demo key.
+pub type PrintedSettings = fn(&Profile, &anyhow::Result<DemoKeys>) -> Vec<String>;
 
 /// One provider the sandbox serves.
 pub struct Part {
@@ -26,6 +31,11 @@ pub struct Part {
     pub secret: &'static str,
     /// The client id `status --sandbox=NAME` shows, where the ready profile has one to show.
     pub status_client_id: Option<&'static str>,
+    /// The comment `sandbox serve` prints above its profile, where "pipe the secret into
+    /// login" is not the way (a browser login).
+    pub printed_login: Option<fn(&Printing<'_>) -> String>,
+    /// Lines `sandbox serve` prints in its profile beyond the ready profile's settings.
+    pub printed_settings: Option<PrintedSettings>,
 }
 
 /// Every provider the sandbox serves, in the provider registry's order.

@@ -17,6 +17,8 @@ pub static PART: Part = Part {
     profile,
     secret: PARTNER_SECRET,
     status_client_id: None,
+    printed_login: None,
+    printed_settings: None,
 };
 
 fn profile(sandbox: &Sandbox) -> anyhow::Result<(Profile, Access)> {

@@ -16,6 +16,8 @@ pub static PART: Part = Part {
     profile,
     secret: CLIENT_SECRET,
     status_client_id: Some(CLIENT_ID),
+    printed_login: None,
+    printed_settings: None,
 };
 
 fn profile(sandbox: &Sandbox) -> anyhow::Result<(Profile, Access)> {
