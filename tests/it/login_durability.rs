@@ -4,8 +4,8 @@
 //! and `logout` beside other profiles' runs, a symlinked credentials file, the lock's wait
 //! message and bound, a run killed mid-write, SIGTERM while the token answer is on its way.
 
-mod chase_common;
-mod isolated;
+use crate::chase_common;
+use crate::isolated;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -2,7 +2,7 @@
 //! (J.P. Morgan and Finicity at once), `treasury sandbox serve`, and a closed port for a bank
 //! that is down. Totals are recomputed here from the JSON rows with decimal arithmetic.
 
-mod isolated;
+use crate::isolated;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;

@@ -3,10 +3,10 @@
 //! strict `bai2` parser, the ISO 20022 XSDs and `sta2json --strict`. Every value in a file must
 //! equal the CSV of the same request, digit for digit; absent amounts are left out, zeros kept.
 
-mod common;
-#[path = "validators/found.rs"]
+use crate::common;
+#[path = "../validators/found.rs"]
 mod found;
-#[path = "validators/readers.rs"]
+#[path = "../validators/readers.rs"]
 mod readers;
 
 use std::path::Path;

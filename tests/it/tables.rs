@@ -3,7 +3,7 @@
 //! real terminal (a pty from `script`), where rules are drawn and must not be wider than the
 //! table. Only data with fixed dates is used (J.P. Morgan's current day moves with the clock).
 
-mod isolated;
+use crate::isolated;
 
 use std::process::Command;
 

@@ -18,7 +18,7 @@ use treasury::query::{
     AccountRef, DateArgs, DateSpan,
 };
 
-const FIXTURE: &str = include_str!("fixtures/jpm-mock-balances-44-accounts.json");
+const FIXTURE: &str = include_str!("../fixtures/jpm-mock-balances-44-accounts.json");
 
 /// Text shaped like a date, including the far edges of the calendar and impossible days.
 fn date_like() -> impl Strategy<Value = String> {

@@ -2,8 +2,8 @@
 //! a spent token refused, two runs at once sharing one renewal, `invalid_grant` ending the
 //! login, the 7-day warning, and no code, verifier or token in `-vv` output.
 
-mod chase_common;
-mod isolated;
+use crate::chase_common;
+use crate::isolated;
 
 use chase_common::*;
 use isolated::{run, Home, ServedSandbox};

@@ -4,7 +4,7 @@
 //! `logout`, the keyring where the machine has one, and no secret or token ever printed.
 //! Every test runs `treasury` in its own HOME against a `treasury sandbox serve` child.
 
-mod isolated;
+use crate::isolated;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;

@@ -2,7 +2,7 @@
 //! own mock answer, odd orders, whole-request errors, retries, unreadable answers, what is sent,
 //! and what must never be printed.
 
-mod common;
+use crate::common;
 
 use common::{
     answer_for, balances, csv_rows, keys, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET,

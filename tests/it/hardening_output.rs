@@ -3,7 +3,7 @@
 //! summary of a partial report and the `--accounts-file -` note. Every test runs the binary
 //! against the scripted bank on 127.0.0.1 (or the built-in sandbox).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! and a window failing after earlier batches were written leaves the previous `-o` file as it
 //! was and names the failing window and batch.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

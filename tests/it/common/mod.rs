@@ -21,7 +21,7 @@ use axum::Router;
 use serde_json::Value;
 
 /// J.P. Morgan's own mock answer: 44 accounts, the last-but-some one a GCA-024 error.
-pub const JPM_MOCK: &str = include_str!("../fixtures/jpm-mock-balances-44-accounts.json");
+pub const JPM_MOCK: &str = include_str!("../../fixtures/jpm-mock-balances-44-accounts.json");
 
 /// The client secret every `TestEnv` command carries; it must never be printed.
 pub const SECRET: &str = "s3cret";

@@ -2,7 +2,7 @@
 //! duplicates are dropped or refused, the account cache belongs to one bank, `--split` batches
 //! fail on their own, dates stay in the API's range, and quoted input stays short.
 
-mod common;
+use crate::common;
 
 use common::{answer_for, balances, csv_rows, keys, run, Reply, TestBank, TestEnv, CSV_HEADER};
 use serde_json::Value;

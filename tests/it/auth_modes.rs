@@ -3,7 +3,7 @@
 //! certificate on every request to an HTTPS sandbox that requires one). Keys and certificates
 //! are generated when the tests run; none is committed.
 
-mod isolated;
+use crate::isolated;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -1,7 +1,7 @@
 //! `treasury balances` against the built-in sandbox bank (`--sandbox`), and `--dry-run`, which
 //! needs no bank at all: formats, dates, accounts, partial answers and report files.
 
-mod common;
+use crate::common;
 
 use common::{csv_rows, has_exact_places, places_of, run, split_csv_line, TestEnv, CSV_HEADER};
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! in every format, and a small Finicity stand-in, written from Finicity's public spec, for the
 //! answers the sandbox does not give (refused secrets, expired tokens, failing servers, login).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};

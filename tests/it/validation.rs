@@ -1,7 +1,7 @@
 //! Every local refusal of `treasury balances`: exit 2, a message naming the bad value and the way
 //! out, and not one request (token or balance) reaching the bank. Plus the edges that pass.
 
-mod common;
+use crate::common;
 
 use common::{answer_for, run, Reply, TestBank, TestEnv};
 use serde_json::{json, Value};

@@ -3,8 +3,8 @@
 //! unwritable, and the open-banking read budget counted in the same store. Real binary, real
 //! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `common`, and `treasury sandbox serve`.
 
-mod common;
-mod isolated;
+use crate::common;
+use crate::isolated;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;

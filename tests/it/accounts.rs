@@ -1,6 +1,6 @@
 //! `treasury accounts`, the account cache, aliases and groups, against a real server.
 
-mod common;
+use crate::common;
 
 use common::{run, Reply, TestBank, TestEnv, JPM_MOCK};
 

@@ -1,7 +1,7 @@
 //! Small commands and flags for real: `treasury man`, `--sandbox=NAME` picking (or refusing) a
 //! provider, and `sandbox serve` refusing more accounts than it holds — exit code, stdout, stderr.
 
-mod common;
+use crate::common;
 
 use common::{run, TestEnv};
 

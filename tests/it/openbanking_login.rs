@@ -3,8 +3,8 @@
 //! the browser over HTTP), the code exchange; then data calls renewed with the stored refresh
 //! token. Also a denied authorization, a consent the bank rejects, and what `-vv` never shows.
 
-mod chase_common;
-mod isolated;
+use crate::chase_common;
+use crate::isolated;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;

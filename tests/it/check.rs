@@ -3,7 +3,7 @@
 //! `--changes-only` across runs, a bank that is down, `--from-history` sending nothing, and
 //! bad rules refused before anything is sent.
 
-mod common;
+use crate::common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

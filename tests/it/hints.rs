@@ -2,7 +2,7 @@
 //! binary prints: each hint leads somewhere that works (a login where a login is the fix, the
 //! environments the provider has, `-p NAME` in every login it suggests).
 
-mod isolated;
+use crate::isolated;
 
 use isolated::{run, Home, Run};
 

@@ -2,8 +2,8 @@
 //! with this test acting as the browser over HTTP (approve, deny, wrong state, timeout, port in
 //! use, `--no-browser`), paging, the mapping of each FDX type, and the no-config demo.
 
-mod chase_common;
-mod isolated;
+use crate::chase_common;
+use crate::isolated;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

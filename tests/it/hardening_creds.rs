@@ -4,8 +4,8 @@
 //! sandbox secret can stay out of `ps`, `status` names the variable in use, completion reads
 //! the `--config` on the line, and `login` probes the keyring before it asks for anything.
 
-mod common;
-mod isolated;
+use crate::common;
+use crate::isolated;
 
 use std::time::{Duration, Instant};
 

@@ -143,7 +143,7 @@ fn very_verbose_logs_interaction_ids_but_no_token() {
 
 // ---- A configured profile against `treasury sandbox serve`: consent record, status, logout ----
 
-mod isolated;
+use crate::isolated;
 
 use std::io::{Read, Write};
 

@@ -4,8 +4,7 @@
 //! match the schemas in `docs/schema/`; and the sandbox-server walkthrough of
 //! `docs/getting-started.md` must work as written.
 
-mod chase_common;
-mod isolated;
+use crate::chase_common;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};

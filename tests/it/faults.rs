@@ -4,7 +4,7 @@
 //! cached token the bank no longer accepts, and split runs with a failing window, a concurrency
 //! limit and 450 accounts. Each test runs the real binary and checks exit code, stdout and stderr.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;
