@@ -635,10 +635,10 @@ fn wide_files_and_pipes_show_every_column() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_huge_table_takes_about_the_memory_of_its_csv() {
-    if !Path::new("/usr/bin/time").exists() {
-        eprintln!("skipped: measuring peak memory needs GNU time at /usr/bin/time");
-        return;
-    }
+    assert!(
+        Path::new("/usr/bin/time").exists(),
+        "this test needs GNU time at /usr/bin/time (Debian: time) to measure peak memory"
+    );
     let bank = TestBank::start();
     let ids: Vec<String> = (0..200).map(|i| format!("{i:09}")).collect();
     bank.respond(move |body, _| {
@@ -746,14 +746,15 @@ fn totals_are_the_last_dates_by_default_each_or_none_on_request() {
 // 11. A partial report ends with a summary on stderr.
 
 /// What a terminal shows of `treasury ARGS` run on one (util-linux `script`), stdout and
-/// stderr together; `None` where there is no `script`.
+/// stderr together; fails where there is no `script`.
 #[cfg(target_os = "linux")]
-fn on_terminal(env: &TestEnv, args: &str, input: &[u8]) -> Option<String> {
+fn on_terminal(env: &TestEnv, args: &str, input: &[u8]) -> String {
     use std::io::Write;
-    if Command::new("script").arg("--version").output().is_err() {
-        eprintln!("skipped: needs util-linux script for a terminal");
-        return None;
-    }
+    let script = Command::new("script").arg("--version").output();
+    assert!(
+        script.is_ok_and(|o| o.status.success()),
+        "this test needs `script` (util-linux) for a pseudo-terminal"
+    );
     let mut child = std_cmd(env, "script")
         .args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
         .env("NO_COLOR", "1")
@@ -769,7 +770,7 @@ fn on_terminal(env: &TestEnv, args: &str, input: &[u8]) -> Option<String> {
     }
     let output = child.wait_with_output().unwrap();
     drop(stdin);
-    Some(String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n"))
+    String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")
 }
 
 #[cfg(target_os = "linux")]
@@ -783,9 +784,7 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
     let env = TestEnv::with_bank(&bank);
     let args = "balances --prior-day -a B1/111 -a B1/222 -a B1/333";
     for extra in ["", " -q"] {
-        let Some(screen) = on_terminal(&env, &format!("{args}{extra}"), b"") else {
-            return;
-        };
+        let screen = on_terminal(&env, &format!("{args}{extra}"), b"");
         let lines: Vec<&str> = screen.lines().filter(|l| !l.trim().is_empty()).collect();
         assert_eq!(
             lines.last(),
@@ -818,7 +817,7 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-05"]));
     let env = TestEnv::with_bank(&bank);
-    let screen = on_terminal(&env, "balances --prior-day -a B1/111", b"").unwrap();
+    let screen = on_terminal(&env, "balances --prior-day -a B1/111", b"");
     assert!(
         screen.contains("TOTAL") && !screen.contains("listed above"),
         "{screen}"
@@ -832,9 +831,7 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
 fn accounts_file_on_a_terminal_says_what_it_waits_for() {
     let env = TestEnv::new();
     let args = "--sandbox balances --prior-day --accounts-file - --dry-run";
-    let Some(screen) = on_terminal(&env, args, b"0041000001\n\x04") else {
-        return;
-    };
+    let screen = on_terminal(&env, args, b"0041000001\n\x04");
     assert!(
         screen.contains("reading account ids from stdin, one per line; end with Ctrl-D"),
         "{screen}"
