@@ -2,6 +2,8 @@
 //! needs no bank at all: formats, dates, accounts, partial answers and report files.
 
 use crate::common;
+use crate::isolated::{self, Home};
+use crate::support::snapshot;
 
 use common::{csv_rows, has_exact_places, places_of, run, split_csv_line, TestEnv, CSV_HEADER};
 use serde_json::Value;
@@ -624,4 +626,66 @@ fn split_report_names_an_unknown_account_once() {
         out.stderr_lines("warning").len() == 1,
         "one warning line for the unknown account",
     );
+}
+
+// ---- Each format, as snapshots of exit code, stdout and stderr ----------------------------------
+
+/// `--sandbox balances` of one fixed day in every format, for four accounts: a credit in GBP, a
+/// currency without decimals (JPY), one with three (BHD) and a debit (EUR).
+#[test]
+fn each_format_of_one_fixed_day_as_a_snapshot() {
+    let home = Home::new();
+    let accounts = [
+        "-a",
+        GBP_1,
+        "-a",
+        JPY_1,
+        "-a",
+        "9730000003",
+        "-a",
+        "491000000004",
+    ];
+    let day = ["--from", "2026-01-30", "--to", "2026-01-30"];
+    for format in [
+        "csv", "json", "ndjson", "bai2", "camt052", "camt053", "mt940",
+    ] {
+        let args = [
+            &["--sandbox", "balances"],
+            &accounts[..],
+            &day,
+            &["-f", format],
+        ]
+        .concat();
+        let out = isolated::run(home.cmd().args(args));
+        out.code(0);
+        snapshot::assert_run(
+            &format!("balances_format_{format}"),
+            home.path(),
+            out.code,
+            &out.stdout,
+            &out.stderr,
+        );
+    }
+}
+
+/// The other sandbox providers' current balances in JSON: the fields each provider fills and
+/// leaves absent.
+#[test]
+fn each_sandbox_provider_in_json_as_a_snapshot() {
+    let home = Home::new();
+    for provider in ["finicity", "chase", "open-banking"] {
+        let out = isolated::run(home.cmd().args([
+            &format!("--sandbox={provider}"),
+            "balances",
+            "-f",
+            "json",
+        ]));
+        snapshot::assert_with(
+            snapshot::settings_for_today(home.path()),
+            &format!("balances_format_json_{provider}"),
+            out.code,
+            &out.stdout,
+            &out.stderr,
+        );
+    }
 }

@@ -160,3 +160,173 @@ fn a_stale_age_beyond_two_days_reads_in_days() {
         "{stale}"
     );
 }
+
+// ---- Errors with hints, exit 2 to 6, as snapshots of exit code, stdout and stderr -------------
+
+/// `treasury ARGS` in `home`, snapshotted as `name` after its exit code is checked.
+#[track_caller]
+fn snapshot_of(name: &str, home: &Home, code: i32, cmd: &mut assert_cmd::Command) {
+    let out = run(cmd.env("COLUMNS", "100").env("NO_COLOR", "1"));
+    out.code(code);
+    crate::support::snapshot::assert_run(name, home.path(), out.code, &out.stdout, &out.stderr);
+}
+
+#[test]
+fn bad_input_is_refused_with_exit_2_and_says_what_to_give() {
+    let home = Home::new();
+    let cases: &[(&str, &[&str])] = &[
+        ("error_bad_format", &["--sandbox", "balances", "-f", "xml"]),
+        (
+            "error_bad_date",
+            &["--sandbox", "balances", "--from", "2026-13-01"],
+        ),
+        (
+            "error_dates_reversed",
+            &[
+                "--sandbox",
+                "balances",
+                "--from",
+                "2026-02-01",
+                "--to",
+                "2026-01-01",
+            ],
+        ),
+        (
+            "error_bad_timeout",
+            &["--sandbox", "balances", "--timeout", "abc"],
+        ),
+        ("error_unknown_command", &["--sandbox", "frobnicate"]),
+        (
+            "error_unknown_sandbox_provider",
+            &["--sandbox=bogus", "accounts"],
+        ),
+        (
+            "error_unknown_profile",
+            &["-p", "nope", "balances", "--prior-day"],
+        ),
+    ];
+    for (name, args) in cases {
+        snapshot_of(name, &home, 2, home.cmd().args(*args));
+    }
+}
+
+#[test]
+fn a_config_file_that_is_not_toml_names_the_line_and_the_keys_page() {
+    let home = Home::new();
+    home.write_config("default_profile = [\n");
+    snapshot_of(
+        "error_bad_config",
+        &home,
+        2,
+        home.cmd().args(["balances", "--prior-day"]),
+    );
+}
+
+#[test]
+fn a_profile_without_a_bank_address_says_what_to_add() {
+    let home = Home::new();
+    home.write_config("[profiles.uat]\nclient_id = \"x\"\n");
+    snapshot_of(
+        "error_profile_without_environment",
+        &home,
+        2,
+        home.cmd().args(["-p", "uat", "balances", "--prior-day"]),
+    );
+}
+
+/// A profile `test` on `bank`, client id `cid`.
+fn home_on(bank: &crate::common::TestBank) -> Home {
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.test]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"cid\"\n",
+        bank.base_url(),
+        bank.token_url()
+    ));
+    home
+}
+
+#[test]
+fn a_profile_without_a_secret_is_told_how_to_log_in() {
+    let bank = crate::common::TestBank::start();
+    let home = home_on(&bank);
+    snapshot_of(
+        "error_missing_credentials",
+        &home,
+        3,
+        home.cmd().args(["-p", "test", "balances", "--prior-day"]),
+    );
+    assert!(
+        bank.requests().is_empty(),
+        "nothing is sent without a secret"
+    );
+}
+
+#[test]
+fn credentials_the_bank_refuses_exit_3() {
+    let bank = crate::common::TestBank::start();
+    bank.fail_token(crate::common::Reply::json(
+        401,
+        r#"{"error":"invalid_client","error_description":"bad client credentials"}"#,
+    ));
+    let home = home_on(&bank);
+    snapshot_of(
+        "error_credentials_refused",
+        &home,
+        3,
+        home.cmd()
+            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .args(["-p", "test", "balances", "--prior-day"]),
+    );
+}
+
+#[test]
+fn no_requested_account_found_exits_4_and_partly_found_exits_5() {
+    let home = Home::new();
+    let day = ["--from", "2026-01-30", "--to", "2026-01-30"];
+    let none = [&["--sandbox", "balances", "-a", "nope"][..], &day].concat();
+    snapshot_of("error_no_account_found", &home, 4, home.cmd().args(none));
+    let some = [
+        &["--sandbox", "balances", "-a", "nope", "-a", "0041000001"][..],
+        &day,
+    ]
+    .concat();
+    snapshot_of(
+        "error_some_accounts_failed",
+        &home,
+        5,
+        home.cmd().args(some),
+    );
+}
+
+#[test]
+fn a_bank_that_is_down_or_failing_exits_6() {
+    // A port nothing listens on: bound, then let go.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.test]\nbase_url = \"http://127.0.0.1:{port}\"\n\
+         token_url = \"http://127.0.0.1:{port}/oauth2/token\"\nclient_id = \"cid\"\n"
+    ));
+    snapshot_of(
+        "error_bank_unreachable",
+        &home,
+        6,
+        home.cmd()
+            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .args(["-p", "test", "--retries", "1", "balances", "--prior-day"]),
+    );
+    let bank = crate::common::TestBank::start();
+    bank.reply(crate::common::Reply::json(503, "Service Unavailable"));
+    let home = home_on(&bank);
+    snapshot_of(
+        "error_bank_failing",
+        &home,
+        6,
+        home.cmd()
+            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .args(["-p", "test", "--retries", "1", "balances", "--prior-day"]),
+    );
+}

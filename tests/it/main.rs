@@ -4,6 +4,7 @@
 mod chase_common;
 mod common;
 mod isolated;
+mod support;
 
 mod accounts;
 mod auth_modes;
@@ -22,6 +23,7 @@ mod generated;
 mod hardening_creds;
 mod hardening_data;
 mod hardening_output;
+mod help;
 mod hints;
 mod history;
 mod login_durability;
