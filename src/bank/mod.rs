@@ -113,7 +113,7 @@ impl Bank {
         mut on_rows: impl FnMut(Flush) -> Result<()>,
     ) -> Result<Vec<AccountError>> {
         let mut stream = Stream::new(&requests, order);
-        let mut requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
+        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
         let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
         let mut tasks = JoinSet::new();
@@ -145,12 +145,6 @@ impl Bank {
                 Err(e) if several => return Err(in_request(e, request, order)),
                 Err(e) => return Err(e),
             };
-            // An answered request's accounts are not needed again: a long run holds only
-            // those still to come.
-            requests[index] = Arc::new(BalanceRequest {
-                span: request.span,
-                accounts: Vec::new(),
-            });
             on_done();
             for flush in stream.add(index, part)? {
                 on_rows(flush)?;
