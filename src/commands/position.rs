@@ -163,9 +163,14 @@ fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
     let chosen: Vec<Chosen> = names
         .into_iter()
         .map(|name| {
-            let profile = config::resolve(&file, &name, &path)?;
+            let profile = crate::bank::resolve(&file, &name, &path)?;
             let book = config::account_book(&file, &name);
-            Ok(Chosen::new(name, profile.provider, Some(profile), book))
+            Ok(Chosen::new(
+                name,
+                crate::bank::spec_of(&profile)?,
+                Some(profile),
+                book,
+            ))
         })
         .collect::<Result<_>>()?;
     refuse_same_bank_twice(&chosen)?;

@@ -4,9 +4,9 @@
 use std::future::Future;
 
 use super::Authorizer;
-use crate::credentials::Secret;
 use crate::error::Result;
 use crate::http::Answer;
+use crate::secret::Secret;
 
 impl Authorizer {
     /// Sends with the current bearer token (none for mutual TLS); when the bank answers 401 to a
