@@ -14,6 +14,7 @@ mod merge_tests;
 pub mod openbanking;
 pub mod provider;
 pub mod records;
+pub mod status;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
