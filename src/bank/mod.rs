@@ -15,6 +15,7 @@ pub mod openbanking;
 pub mod provider;
 pub mod records;
 mod registry;
+pub mod status;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
