@@ -15,6 +15,7 @@ pub mod openbanking;
 pub mod provider;
 pub mod records;
 mod registry;
+pub mod status;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
@@ -102,7 +103,7 @@ impl Bank {
         mut on_rows: impl FnMut(Flush) -> Result<()>,
     ) -> Result<Vec<AccountError>> {
         let mut stream = Stream::new(&requests, order);
-        let mut requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
+        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
         let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
         let mut tasks = JoinSet::new();
@@ -134,12 +135,6 @@ impl Bank {
                 Err(e) if several => return Err(in_request(e, request, order)),
                 Err(e) => return Err(e),
             };
-            // An answered request's accounts are not needed again: a long run holds only
-            // those still to come.
-            requests[index] = Arc::new(BalanceRequest {
-                span: request.span,
-                accounts: Vec::new(),
-            });
             on_done();
             for flush in stream.add(index, part)? {
                 on_rows(flush)?;

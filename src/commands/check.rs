@@ -205,7 +205,7 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
                     "drop --prior-day, or leave the profile out with -p",
                 ));
             }
-            chosen.requests = query::plan(span, &[], true, &chosen.provider.limits)?;
+            chosen.requests = query::plan(span, &chosen.accounts, true, &chosen.provider.limits)?;
             Ok(chosen)
         })
         .collect()

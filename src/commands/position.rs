@@ -113,9 +113,9 @@ fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chos
             };
             let selection =
                 query::select_accounts(&named, &c.book).map_err(|e| in_profile(e, &c.name))?;
-            c.requests = query::plan(span, &selection.accounts, true, &c.provider.limits)
+            c.accounts = selection.accounts.into();
+            c.requests = query::plan(span, &c.accounts, true, &c.provider.limits)
                 .map_err(|e| in_profile(e, &c.name))?;
-            c.accounts = selection.accounts;
             Ok(c)
         })
         .collect()

@@ -38,6 +38,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer with no headers, for tests of the code that reads answers.
+    #[cfg(test)]
+    pub fn new(status: u16, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            body,
+            headers: Default::default(),
+            retry_after: None,
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }

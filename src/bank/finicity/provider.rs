@@ -52,13 +52,6 @@ pub static SPEC: Spec = Spec {
     plan,
 };
 
-/// The client of a Finicity profile, with the partner secret from the secret chain.
-#[derive(Debug)]
-struct Connected {
-    client: Client,
-    live: bool,
-}
-
 fn connect(
     profile: &Profile,
     access: Access,
@@ -98,10 +91,9 @@ fn connect(
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::errors::bank_error(status, body).to_string());
-    Ok(Arc::new(Connected {
-        client: Client::new(http, settings)?.with_budget(options.budget.filter(|_| options.live)),
-        live: options.live,
-    }))
+    Ok(Arc::new(
+        Client::new(http, settings)?.reading_live(options.live, options.budget),
+    ))
 }
 
 /// A dry run prints the one listing the request becomes, and the accounts kept from it.
@@ -117,16 +109,17 @@ fn plan(request: &BalanceRequest, profile: Option<&Profile>) -> serde_json::Valu
     })
 }
 
-impl Provider for Connected {
+impl Provider for Client {
+    /// One partner authentication: its token is not one to store.
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
-        Box::pin(async move { self.client.verify().await.map(|()| None) })
+        Box::pin(async move { Client::verify(self).await.map(|()| None) })
     }
 
     fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>> {
-        Box::pin(self.client.accounts())
+        Box::pin(Client::accounts(self))
     }
 
     fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>> {
-        Box::pin(self.client.balances(&request.accounts, self.live))
+        Box::pin(Client::balances(self, &request.accounts, self.live()))
     }
 }

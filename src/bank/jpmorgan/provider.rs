@@ -13,7 +13,7 @@ use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
-use crate::oauth::{AccessToken, Authorizer};
+use crate::oauth::{client_credentials, AccessToken};
 use crate::query::{BalanceRequest, Limits};
 
 /// What one request may ask for: every date mode, 31 days, 200 accounts, ids of 35 characters.
@@ -80,11 +80,11 @@ fn connect(
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::bank_error(status, body).to_string());
-    let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
+    let tokens = client_credentials(&http, profile, access)?;
     Ok(Arc::new(Client::new(
         http,
         &profile.base_url,
-        auth,
+        tokens,
         &profile.name,
     )?))
 }
@@ -96,11 +96,11 @@ fn plan(request: &BalanceRequest, _: Option<&Profile>) -> serde_json::Value {
 impl Provider for Client {
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
         Box::pin(async move {
-            // Mutual TLS has no token endpoint: an account listing proves the certificate.
-            if self.auth.has_token_endpoint() {
-                return self.auth.fetch().await.map(Some);
+            // A ready token or mutual TLS has no token endpoint: an account listing proves it.
+            match self.tokens.issue().await? {
+                Some(token) => Ok(Some(token)),
+                None => self.accounts().await.map(|_| None),
             }
-            self.accounts().await.map(|_| None)
         })
     }
 

@@ -9,7 +9,7 @@ use crate::config::{AuthMode, Profile};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::{Http, RetryPolicy, TlsSettings};
-use crate::oauth::Authorizer;
+use crate::oauth::client_credentials;
 
 /// The HTTP client of a profile: its CA, and its client certificate for mutual TLS.
 pub fn http_of(profile: &Profile, retry: RetryPolicy) -> Result<Http> {
@@ -36,11 +36,11 @@ pub fn consents(profile: &Profile, access: Access, retry: RetryPolicy) -> Result
     let http = http_of(profile, retry)?;
     let mut scoped = profile.clone();
     scoped.scope.get_or_insert_with(|| CLIENT_SCOPE.to_string());
-    let authorizer = Authorizer::new(http.clone(), &scoped, access)?;
+    let tokens = client_credentials(&http, &scoped, access)?;
     Ok(Consents::new(Channel::new(
         http,
         settings_of(profile),
-        authorizer,
+        tokens,
     )?))
 }
 

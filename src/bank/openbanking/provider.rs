@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::http::RetryPolicy;
 use crate::model::{Account, Report};
 use crate::oauth::refresh::LoginTokens;
-use crate::oauth::{AccessToken, Authorizer};
+use crate::oauth::{AccessToken, ReadyToken, TokenSource};
 use crate::query::{BalanceRequest, Limits};
 
 /// Current balances only; accounts are filtered from one listing, so no limit on them.
@@ -72,11 +72,6 @@ pub static SPEC: Spec = Spec {
     plan,
 };
 
-#[derive(Debug)]
-struct Connected {
-    client: Client,
-}
-
 /// The data calls need the access token of an authorised consent: `TREASURY_ACCESS_TOKEN`, or
 /// the one the stored refresh token of `treasury login` renews.
 fn connect(
@@ -86,12 +81,16 @@ fn connect(
     options: Options,
 ) -> Result<Arc<dyn Provider>> {
     let http = http_of(profile, retry)?;
-    let authorizer = match access {
-        Access::Token(_) => Authorizer::new(http.clone(), profile, access)?,
+    let tokens: Arc<dyn TokenSource> = match access {
+        Access::Token(token) => Arc::new(ReadyToken(Some(token))),
         Access::Login { store, .. } => {
             let login = super::login::endpoints(profile)?;
-            let tokens = LoginTokens::stored(http.clone(), login, &profile.name, store);
-            Authorizer::with_login(http.clone(), profile, tokens)
+            Arc::new(LoginTokens::stored(
+                http.clone(),
+                login,
+                &profile.name,
+                store,
+            ))
         }
         _ => {
             return Err(Error::auth(
@@ -103,10 +102,8 @@ fn connect(
             ))
         }
     };
-    let channel = Channel::new(http, settings_of(profile), authorizer)?;
-    Ok(Arc::new(Connected {
-        client: Client::new(channel).with_budget(options.budget),
-    }))
+    let channel = Channel::new(http, settings_of(profile), tokens)?;
+    Ok(Arc::new(Client::new(channel).with_budget(options.budget)))
 }
 
 /// The one-line warning every command gives when the recorded consent of `profile` ends
@@ -141,16 +138,17 @@ fn plan(request: &BalanceRequest, _profile: Option<&Profile>) -> serde_json::Val
     })
 }
 
-impl Provider for Connected {
+impl Provider for Client {
+    /// The first page of accounts: the consent's token has no endpoint of its own to show.
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
-        Box::pin(async move { self.client.verify().await.map(|()| None) })
+        Box::pin(async move { Client::verify(self).await.map(|()| None) })
     }
 
     fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>> {
-        Box::pin(self.client.accounts())
+        Box::pin(Client::accounts(self))
     }
 
     fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>> {
-        Box::pin(self.client.balances(&request.accounts))
+        Box::pin(Client::balances(self, &request.accounts))
     }
 }
