@@ -6,7 +6,7 @@ mod daily;
 mod send;
 mod tls;
 
-pub use send::HeaderText;
+pub use send::{interaction_id, join, HeaderText, INTERACTION_ID};
 pub use tls::TlsSettings;
 use tls::{root_cause, tls_error, tls_failure};
 

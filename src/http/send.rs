@@ -67,3 +67,57 @@ fn header_map(headers: &[(&'static str, HeaderText<'_>)]) -> Result<reqwest::hea
     }
     Ok(map)
 }
+
+/// The FAPI header naming each request for the bank's support (Chase, open banking).
+pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
+
+/// A random UUID (version 4), as FAPI asks for each request's `x-fapi-interaction-id`. The
+/// system's random source failing is not worth failing a request over: an all-zero id is still
+/// well-formed, and the id only helps support find the request.
+pub fn interaction_id() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// `base` with path segments appended, each percent-encoded.
+pub fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn interaction_ids_are_fresh_v4_uuids() {
+        let a = super::interaction_id();
+        let b = super::interaction_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!("89ab".contains(&a[19..20]), "{a}");
+    }
+
+    #[test]
+    fn segments_are_appended_percent_encoded() {
+        let base = reqwest::Url::parse("https://bank.example/api/v1/").unwrap();
+        let url = super::join(&base, &["accounts", "a/b c"]);
+        assert_eq!(
+            url.as_str(),
+            "https://bank.example/api/v1/accounts/a%2Fb%20c"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{join, Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
@@ -74,7 +74,7 @@ impl Client {
             ));
         }
         let settings = Arc::new(settings);
-        let url = url_of(
+        let url = join(
             &settings.base_url,
             &["aggregation", "v2", "partners", "authentication"],
         );
@@ -279,15 +279,6 @@ impl Client {
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        url_of(&self.settings.base_url, segments)
+        join(&self.settings.base_url, segments)
     }
-}
-
-/// The base URL with path segments appended, each percent-encoded.
-fn url_of(base_url: &Url, segments: &[&str]) -> Url {
-    let mut url = base_url.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
 }
