@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// The largest answer we read; anything bigger is not a balance report.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;

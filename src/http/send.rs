@@ -6,8 +6,8 @@
 use reqwest::Url;
 
 use super::*;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// A header value for [`Http::send`]: plain text, or a credential whose value is never logged.
 #[derive(Clone, Copy)]

@@ -4,9 +4,9 @@
 use std::future::Future;
 
 use super::TokenSource;
-use crate::credentials::Secret;
 use crate::error::Result;
 use crate::http::Answer;
+use crate::secret::Secret;
 
 /// Sends with the source's token (none for mutual TLS); when the bank answers 401 to a token the
 /// source can renew, sends once more with the renewed one. The answer is the caller's to read.

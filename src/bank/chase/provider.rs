@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use super::{oauth_host, Client, AUTHORIZE_PATH, NAME, TOKEN_PATH};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
+use crate::config::ProfileSpec;
 use crate::config::{checked_url, AuthMode, Environment, Profile};
 use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
@@ -29,26 +30,31 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Chase aggregator (FDX)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Chase aggregator (FDX)",
+        profile_keys: &[
+            "environment",
+            "client_id",
+            "redirect_uri",
+            "authorize_url",
+            "token_url",
+            "auth",
+            "cert",
+            "key",
+            "revoke_url",
+        ],
+        environments: &[Environment::Prod, Environment::Qa],
+        default_base_url: |env, _| env.and_then(super::data_host),
+        daily_reads: None,
+        browser_login: true,
+        public_client: true,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "environment",
-        "client_id",
-        "redirect_uri",
-        "authorize_url",
-        "token_url",
-        "auth",
-        "cert",
-        "key",
-        "revoke_url",
-    ],
-    environments: &[Environment::Prod, Environment::Qa],
     login: LoginKind::Browser(browser_login),
-    default_base_url: |env, _| env.and_then(super::data_host),
     none_found_code: None,
     live_balances: false,
-    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

@@ -8,6 +8,7 @@ use reqwest::Url;
 use super::{Client, Settings, DEFAULT_BASE_URL, NAME};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
 use crate::config::Profile;
+use crate::config::ProfileSpec;
 use crate::credentials::{Access, Secret};
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
@@ -27,16 +28,21 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Finicity (Mastercard Open Banking US)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Finicity (Mastercard Open Banking US)",
+        profile_keys: &["app_key", "partner_id", "customer_id"],
+        environments: &[],
+        default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
+        daily_reads: None,
+        browser_login: false,
+        public_client: false,
+        client_id_key: Some("partner_id"),
+    },
     limits: LIMITS,
-    profile_keys: &["app_key", "partner_id", "customer_id"],
-    environments: &[],
     login: LoginKind::ClientCredentials,
-    default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
     live_balances: true,
-    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

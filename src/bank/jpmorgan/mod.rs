@@ -276,7 +276,8 @@ mod tests {
                     bank_id: Some("B".into()),
                     account_id: "2".into(),
                 },
-            ],
+            ]
+            .into(),
         };
         let json = serde_json::to_string(&request_body(&request)).unwrap();
         assert_eq!(
@@ -288,7 +289,7 @@ mod tests {
                 from: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
                 to: chrono::NaiveDate::from_ymd_opt(2026, 2, 1).unwrap(),
             },
-            accounts: vec![],
+            accounts: Default::default(),
         };
         let json = serde_json::to_string(&request_body(&range)).unwrap();
         assert_eq!(json, r#"{"startDate":"2026-01-01","endDate":"2026-02-01"}"#);

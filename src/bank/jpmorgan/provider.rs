@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use super::{request_body, Client};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
+use crate::config::ProfileSpec;
 use crate::config::{AuthMode, Environment, Profile};
 use crate::credentials::Access;
 use crate::error::Result;
@@ -27,27 +28,32 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: "jpmorgan",
-    title: "J.P. Morgan Account Balances",
+    profile: ProfileSpec {
+        name: "jpmorgan",
+        title: "J.P. Morgan Account Balances",
+        profile_keys: &[
+            "environment",
+            "auth",
+            "token_url",
+            "client_id",
+            "scope",
+            "resource",
+            "cert",
+            "key",
+            "ca_cert",
+            "client_secret_command",
+        ],
+        environments: &[Environment::Prod, Environment::Uat],
+        default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
+        daily_reads: None,
+        browser_login: false,
+        public_client: false,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "environment",
-        "auth",
-        "token_url",
-        "client_id",
-        "scope",
-        "resource",
-        "cert",
-        "key",
-        "ca_cert",
-        "client_secret_command",
-    ],
-    environments: &[Environment::Prod, Environment::Uat],
     login: LoginKind::ClientCredentials,
-    default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     none_found_code: Some("GCA-009"),
     live_balances: false,
-    daily_reads: None,
     ending_warning: None,
     connect,
     plan,

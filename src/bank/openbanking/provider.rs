@@ -5,17 +5,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::client::{Channel, Client, Settings};
-use super::consent::{ClientAuth, Consents};
-use super::{state, CLIENT_SCOPE, NAME, WARN_DAYS};
+use super::channel::{http_of, settings_of};
+use super::client::{Channel, Client};
+use super::{state, NAME, WARN_DAYS};
 use crate::bank::provider::{BoxFuture, ConsentLogin, LoginKind, Options, Provider, Spec};
-use crate::config::{AuthMode, Profile};
+use crate::config::Profile;
+use crate::config::ProfileSpec;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
-use crate::http::{Http, RetryPolicy, TlsSettings};
+use crate::http::RetryPolicy;
 use crate::model::{Account, Report};
 use crate::oauth::refresh::LoginTokens;
-use crate::oauth::{client_credentials, AccessToken, ReadyToken, TokenSource};
+use crate::oauth::{AccessToken, ReadyToken, TokenSource};
 use crate::query::{BalanceRequest, Limits};
 
 /// Current balances only; accounts are filtered from one listing, so no limit on them.
@@ -30,29 +31,34 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Open-banking account information (UK Open Banking v3.1)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Open-banking account information (UK Open Banking v3.1)",
+        profile_keys: &[
+            "auth",
+            "token_url",
+            "client_id",
+            "scope",
+            "cert",
+            "key",
+            "authorize_url",
+            "financial_id",
+            "redirect_uri",
+            "consent_days",
+            "issuer",
+            "signing_kid",
+        ],
+        environments: &[],
+        default_base_url: |_, _| None,
+        daily_reads: Some(4),
+        browser_login: true,
+        public_client: false,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "auth",
-        "token_url",
-        "client_id",
-        "scope",
-        "cert",
-        "key",
-        "authorize_url",
-        "financial_id",
-        "redirect_uri",
-        "consent_days",
-        "issuer",
-        "signing_kid",
-    ],
-    default_base_url: |_, _| None,
     none_found_code: None,
     live_balances: false,
-    daily_reads: Some(4),
     ending_warning: Some(ending_warning),
-    environments: &[],
     // The consent is created, then authorized in the browser (docs/providers/open-banking.md).
     login: LoginKind::Consent(ConsentLogin {
         endpoints: super::login::endpoints,
@@ -61,25 +67,6 @@ pub static SPEC: Spec = Spec {
     connect,
     plan,
 };
-
-/// The HTTP client of a profile: its CA, and its client certificate for mutual TLS.
-pub fn http_of(profile: &Profile, retry: RetryPolicy) -> Result<Http> {
-    let client = match (profile.auth, &profile.cert, &profile.key) {
-        (AuthMode::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
-        _ => None,
-    };
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client)?;
-    Ok(Http::new(profile.timeout, retry, &tls)?
-        .describing(|status, body| super::errors::bank_error(status, body).to_string()))
-}
-
-fn settings_of(profile: &Profile) -> Settings {
-    Settings {
-        base_url: profile.base_url.clone(),
-        financial_id: profile.settings.get("financial_id").cloned(),
-        profile: profile.name.clone(),
-    }
-}
 
 /// The data calls need the access token of an authorised consent: `TREASURY_ACCESS_TOKEN`, or
 /// the one the stored refresh token of `treasury login` renews.
@@ -135,25 +122,6 @@ pub fn ending_warning(profile: &str, now: DateTime<Utc>) -> Option<String> {
         "the consent {} of profile '{profile}' {ends}: run 'treasury login -p {profile}' to renew the consent",
         consent.consent_id
     ))
-}
-
-/// Consent calls with a client-credentials token, scope `accounts` (a ready token is used as
-/// it is). With mutual TLS no token is sent: the certificate identifies the client.
-pub fn consents(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Consents> {
-    let http = http_of(profile, retry)?;
-    let mut scoped = profile.clone();
-    scoped.scope.get_or_insert_with(|| CLIENT_SCOPE.to_string());
-    let tokens = client_credentials(&http, &scoped, access)?;
-    Ok(Consents::new(Channel::new(
-        http,
-        settings_of(profile),
-        tokens,
-    )?))
-}
-
-/// How the profile's client authenticates a code exchange.
-pub fn client_auth(access: &Access) -> Option<ClientAuth> {
-    ClientAuth::from_access(access)
 }
 
 /// A dry run prints the listing and the balances call the request becomes.

@@ -1,0 +1,371 @@
+//! `treasury history` and what feeds it: every balances run recorded in the owner-only
+//! SQLite history, `--change` across simulated days, overlapping runs, history turned off or
+//! unwritable, and the open-banking read budget counted in the same store. Real binary, real
+//! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `common`, and `treasury sandbox serve`.
+
+use crate::common;
+use crate::isolated;
+
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+
+use common::{run, Reply, TestBank, TestEnv};
+use serde_json::json;
+
+/// A J.P. Morgan answer: one account, one closed day, these amounts (`None`: not sent).
+pub fn day(
+    id: &str,
+    date: &str,
+    opening_ledger: &str,
+    ending_ledger: &str,
+    ending_available: Option<&str>,
+) -> serde_json::Value {
+    let mut balance = json!({
+        "asOfDate": date,
+        "recordTimestamp": format!("{date}T18:00:00Z"),
+        "currentDay": false,
+        "openingLedgerAmount": opening_ledger.parse::<serde_json::Number>().unwrap(),
+        "endingLedgerAmount": ending_ledger.parse::<serde_json::Number>().unwrap(),
+    });
+    if let Some(available) = ending_available {
+        balance["endingAvailableAmount"] = json!(available.parse::<serde_json::Number>().unwrap());
+    }
+    json!({
+        "accountId": id,
+        "accountName": format!("ACCOUNT {id}"),
+        "branchId": "",
+        "bankId": "02100002",
+        "bankName": "TEST BANK",
+        "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"},
+        "balanceList": [balance],
+    })
+}
+
+fn reply(accounts: Vec<serde_json::Value>) -> Reply {
+    Reply::json(200, json!({ "accountList": accounts }).to_string())
+}
+
+fn history_file(env: &TestEnv) -> std::path::PathBuf {
+    env.path().join(".local/share/treasury/history.sqlite3")
+}
+
+#[test]
+fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.reply(reply(vec![day(
+        "111",
+        "2026-03-02",
+        "100.00",
+        "150.00",
+        Some("140.00"),
+    )]));
+    common::balances(
+        &env,
+        &["--from", "2026-03-02", "--to", "2026-03-02", "-f", "csv"],
+    )
+    .expect_code(0);
+    bank.reply(reply(vec![day(
+        "111",
+        "2026-03-03",
+        "150.00",
+        "120.50",
+        None,
+    )]));
+    common::balances(
+        &env,
+        &["--from", "2026-03-03", "--to", "2026-03-03", "-f", "csv"],
+    )
+    .expect_code(0);
+    let requests = bank.requests().len();
+
+    let out = run(env.cmd().args(["history", "--change", "-f", "csv"]));
+    out.expect_code(0);
+    let header = common::split_csv_line(out.stdout.lines().next().unwrap());
+    let mut rows = vec![header];
+    rows.extend(common::csv_rows(&out.stdout));
+    assert_eq!(
+        rows[0][13..],
+        [
+            "profile",
+            "provider",
+            "fetched_at",
+            "opening_available_change",
+            "opening_ledger_change",
+            "ending_available_change",
+            "ending_ledger_change"
+        ]
+    );
+    assert_eq!(rows.len(), 3, "{out}");
+    assert_eq!(rows[1][6], "2026-03-02");
+    // The first day has nothing earlier: every change is absent.
+    assert_eq!(rows[1][16..], ["", "", "", ""]);
+    assert_eq!(rows[2][6], "2026-03-03");
+    // ending_available was not sent on the second day: absent, and so is its change.
+    assert_eq!(rows[2][10], "");
+    assert_eq!(rows[2][16..], ["", "50.00", "", "-29.50"]);
+    assert_eq!(rows[2][13..15], ["test", "jpmorgan"]);
+    assert_eq!(bank.requests().len(), requests, "history calls no bank");
+
+    // --from keeps the change against a day before it; JSON carries the same.
+    let out = run(env
+        .cmd()
+        .args(["history", "--change", "--from", "2026-03-03", "-f", "json"]));
+    out.expect_code(0);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], json!([]));
+    let rows = doc["balances"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(rows[0]["ending_ledger_change"].to_string(), "-29.50");
+    assert_eq!(rows[0]["ending_available"], json!(null));
+}
+
+#[test]
+fn a_later_fetch_of_the_same_day_replaces_the_row() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    for ending in ["1.00", "2.00"] {
+        bank.reply(reply(vec![day(
+            "111",
+            "2026-03-02",
+            "0.00",
+            ending,
+            Some(ending),
+        )]));
+        common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+    }
+    let out = run(env.cmd().args(["history", "-f", "csv"]));
+    let rows = common::csv_rows(&out.stdout);
+    assert_eq!(rows.len(), 1, "{out}");
+    assert_eq!(rows[0][11], "2.00");
+}
+
+#[test]
+fn the_history_file_is_owner_only() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
+    common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+    let file = history_file(&env);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&file), 0o600);
+    assert_eq!(mode(file.parent().unwrap()), 0o700);
+    let out = run(env.cmd().args(["history", "--path"]));
+    assert_eq!(out.stdout.trim(), file.display().to_string());
+    let status = run(env.cmd().args(["status", "-f", "json"]));
+    let fields: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(
+        fields["history_file"],
+        json!(file.display().to_string()),
+        "{status}"
+    );
+    assert!(fields["history_bytes"].as_u64().unwrap() > 0, "{status}");
+}
+
+#[test]
+fn history_off_records_nothing() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
+    let config = std::fs::read_to_string(env.config_path()).unwrap();
+    std::fs::write(env.config_path(), format!("history = false\n{config}")).unwrap();
+    common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+    std::fs::write(env.config_path(), &config).unwrap();
+    let out = run(env.cmd().env("TREASURY_NO_HISTORY", "1").args([
+        "balances",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-02",
+    ]));
+    out.expect_code(0);
+    assert!(!history_file(&env).exists(), "nothing was recorded");
+    let out = run(env.cmd().args(["history", "-p", "test"]));
+    out.expect_code(4)
+        .expect_stdout_empty()
+        .expect_stderr_has("nothing recorded for profile test");
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_one_warning_and_the_report_stands() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
+    let before = common::balances(
+        &env,
+        &["--from", "2026-03-02", "--to", "2026-03-02", "-f", "csv"],
+    );
+    // A file where the history folder should be.
+    let blocked = env.path().join("blocked");
+    std::fs::write(&blocked, "not a folder").unwrap();
+    let out = run(env.cmd().env("XDG_DATA_HOME", &blocked).args([
+        "balances",
+        "--from",
+        "2026-03-02",
+        "--to",
+        "2026-03-02",
+        "-f",
+        "csv",
+    ]));
+    out.expect_code(0);
+    assert_eq!(out.stdout, before.stdout);
+    let warnings = out.stderr_lines("warning");
+    assert_eq!(warnings.len(), 1, "{out}");
+    assert!(
+        warnings[0].contains(&blocked.display().to_string()),
+        "{out}"
+    );
+}
+
+#[test]
+fn eight_overlapping_runs_are_all_recorded() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.respond(|body, _| {
+        let date = body["startDate"]
+            .as_str()
+            .unwrap_or("2026-03-01")
+            .to_string();
+        reply(vec![
+            day("111", &date, "0.00", "1.00", None),
+            day("222", &date, "0.00", "2.00", None),
+        ])
+    });
+    let children: Vec<_> = (1..=8)
+        .map(|d| {
+            let date = format!("2026-03-{d:02}");
+            let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_treasury"));
+            let probe = env.cmd();
+            for (key, value) in probe.get_envs() {
+                if let Some(value) = value {
+                    cmd.env(key, value);
+                }
+            }
+            cmd.env_remove("XDG_DATA_HOME")
+                .current_dir(env.path())
+                .args(["balances", "--from", &date, "--to", &date, "-f", "csv"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(!stderr.contains("history"), "{stderr}");
+    }
+    let out = run(env.cmd().args(["history", "-f", "csv"]));
+    assert_eq!(common::csv_rows(&out.stdout).len(), 16, "{out}");
+}
+
+#[test]
+fn prune_deletes_rows_before_the_date() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.respond(|body, _| {
+        let date = body["startDate"]
+            .as_str()
+            .unwrap_or("2026-03-01")
+            .to_string();
+        reply(vec![day("111", &date, "0.00", "1.00", None)])
+    });
+    for date in ["2026-03-01", "2026-03-02"] {
+        common::balances(&env, &["--from", date, "--to", date]).expect_code(0);
+    }
+    run(env
+        .cmd()
+        .args(["history", "prune", "--before", "2026-03-02"]))
+    .expect_code(0)
+    .expect_stderr_has("Deleted 1 recorded row");
+    let out = run(env.cmd().args(["history", "-f", "csv", "-a", "111"]));
+    assert_eq!(
+        common::keys(&out.stdout),
+        [("111".to_string(), "2026-03-02".to_string())]
+    );
+    run(env.cmd().args(["history", "--to", "2026-03-01"]))
+        .expect_code(4)
+        .expect_stderr_has("nothing recorded for up to 2026-03-01");
+}
+
+#[test]
+fn a_429_speaking_of_a_daily_limit_is_not_retried() {
+    let bank = TestBank::start();
+    let env = TestEnv::with_bank(&bank);
+    bank.reply(
+        Reply::bank_error(429, "GCA-429", "Daily request limit reached")
+            .with_header("retry-after", "3600"),
+    );
+    let out = common::balances(&env, &["--prior-day", "--max-wait", "600"]);
+    out.expect_code(6)
+        .expect_stderr_has("daily limit")
+        .expect_stderr_has("may be asked again at");
+    assert_eq!(bank.requests_to("/balance").len(), 1, "not retried");
+}
+
+// ---- The open-banking read budget, against `treasury sandbox serve` ----
+
+const TOKEN: &str = "ob-sandbox-preauthorised-token";
+
+fn ob(home: &isolated::Home, args: &[&str]) -> isolated::Run {
+    isolated::run(
+        home.cmd()
+            .env("TREASURY_ACCESS_TOKEN", TOKEN)
+            .args(["-p", "ob"])
+            .args(args),
+    )
+}
+
+/// How many requests the served sandbox has answered (`GET /open-banking/sandbox/requests`).
+fn requests_seen(root: &str) -> usize {
+    let addr = root.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET /open-banking/sandbox/requests HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let body = text.split_once("\r\n\r\n").unwrap().1;
+    let body = &body[body.find('[').unwrap()..=body.rfind(']').unwrap()];
+    serde_json::from_str::<Vec<serde_json::Value>>(body)
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn the_fifth_open_banking_read_of_a_day_is_refused_without_a_request() {
+    let home = isolated::Home::new();
+    let sandbox = isolated::ServedSandbox::start(&home, Vec::<&str>::new());
+    let root = sandbox.base_url();
+    home.write_config(&format!(
+        "[profiles.ob]\nprovider = \"open-banking\"\nbase_url = \"{root}/open-banking/v3.1/aisp\"\n\
+         token_url = \"{root}/open-banking/token\"\nclient_id = \"sandbox\"\n"
+    ));
+    for _ in 0..4 {
+        ob(&home, &["balances", "-f", "csv"]).code(0);
+    }
+    let status = ob(&home, &["status", "-f", "json"]).json();
+    assert_eq!(status["daily_reads"], json!(4), "{status}");
+    assert_eq!(status["reads_left"], json!(0), "{status}");
+    assert!(status["next_read_frees_at"].is_string(), "{status}");
+    let before = requests_seen(root);
+    let fifth = ob(&home, &["balances", "-f", "csv"]);
+    fifth
+        .code(2)
+        .stderr_has("BUDGET")
+        .stderr_has("next read is allowed at")
+        .stderr_has("treasury history");
+    assert_eq!(requests_seen(root), before, "nothing was sent");
+    // One account alone is refused the same way: a per-account BUDGET error, no request.
+    ob(&home, &["balances", "-a", "GBP-0001"])
+        .code(2)
+        .stderr_has("account GBP-0001: BUDGET");
+    assert_eq!(requests_seen(root), before, "nothing was sent");
+    // The last values are still there.
+    ob(&home, &["history", "-p", "ob", "-f", "csv"])
+        .code(0)
+        .stdout_has("GBP-0001");
+}
