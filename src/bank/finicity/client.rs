@@ -1,5 +1,6 @@
-//! The Finicity client: the partner's one token (shared by every profile of the partner in
-//! this run, see `partner`), the accounts list, and the billable live balance only when asked for.
+//! The Finicity client: its data calls with the partner's token (`auth::PartnerToken`, shared
+//! by every profile of the partner in this run) through `oauth::send_authorized`, the accounts
+//! list, and the billable live balance only when asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
