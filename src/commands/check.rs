@@ -179,7 +179,7 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
             let mut chosen = match ctx.global.sandbox.is_some() {
                 true => {
                     let spec = crate::bank::spec(name)
-                        .filter(|s| crate::sandbox::SERVED.contains(&s.name))
+                        .filter(|s| crate::sandbox::part(s.name).is_some())
                         .ok_or_else(|| {
                             Error::usage(format!("the sandbox has no profile '{name}'"))
                         })?;

@@ -284,11 +284,11 @@ impl<'a> Context<'a> {
 /// The provider `--sandbox=NAME` names, if the sandbox serves it.
 fn sandbox_provider(name: &str) -> Result<&'static Spec> {
     crate::bank::spec(name)
-        .filter(|spec| crate::sandbox::SERVED.contains(&spec.name))
+        .filter(|spec| crate::sandbox::part(spec.name).is_some())
         .ok_or_else(|| {
             Error::usage_hint(
                 format!("the sandbox does not serve provider '{name}'"),
-                format!("pick one of: {}", crate::sandbox::SERVED.join(", ")),
+                format!("pick one of: {}", crate::sandbox::served().join(", ")),
             )
         })
 }

@@ -123,7 +123,7 @@ fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chos
 
 /// With `--sandbox` the profiles are the providers the sandbox serves, named by provider.
 fn sandbox_profiles(names: &[String]) -> Result<Vec<Chosen>> {
-    let served = crate::sandbox::SERVED;
+    let served = crate::sandbox::served();
     let names: Vec<String> = match names.is_empty() {
         true => served.iter().map(|s| s.to_string()).collect(),
         false => names.to_vec(),

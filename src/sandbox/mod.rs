@@ -16,7 +16,7 @@ pub mod finicity;
 mod jpmorgan;
 pub mod openbanking;
 pub mod printed;
-mod profiles;
+mod registry;
 mod server;
 mod tls;
 
@@ -33,7 +33,7 @@ use tokio::task::JoinHandle;
 
 pub use auth::ClientCert;
 pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
-pub use profiles::{profile, secret_of, SERVED};
+pub use registry::{part, profile, secret_of, served, Part, PARTS};
 pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";
