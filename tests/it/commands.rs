@@ -1,22 +1,22 @@
 //! Small commands and flags for real: `treasury man`, `--sandbox=NAME` picking (or refusing) a
 //! provider, and `sandbox serve` refusing more accounts than it holds — exit code, stdout, stderr.
 
-use crate::common;
+use crate::support;
 
-use common::{run, TestEnv};
+use support::{run, Home};
 
 #[test]
 fn man_prints_the_page_of_treasury_or_of_a_command() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let top = run(env.bare_cmd().arg("man"));
-    top.expect_code(0).expect_stderr_empty();
+    top.code(0).stderr_empty();
     assert!(top.stdout.contains(".TH treasury 1"), "{top}");
     let page = run(env.bare_cmd().args(["man", "balances"]));
-    page.expect_code(0).expect_stderr_empty();
+    page.code(0).stderr_empty();
     assert!(page.stdout.contains(".TH treasury-balances 1"), "{page}");
     assert!(page.stdout.contains("\\-\\-split"), "{page}");
     let nested = run(env.bare_cmd().args(["man", "sandbox serve"]));
-    nested.expect_code(0);
+    nested.code(0);
     assert!(
         nested.stdout.contains(".TH treasury-sandbox-serve 1"),
         "{nested}"
@@ -25,40 +25,40 @@ fn man_prints_the_page_of_treasury_or_of_a_command() {
 
 #[test]
 fn man_refuses_an_unknown_command_naming_the_known_ones() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.bare_cmd().args(["man", "balance"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("error: no manual page for 'balance'");
-    out.expect_stderr_has("hint: give one of: login, logout, status, accounts, balances");
+    out.code(2).stdout_empty();
+    out.stderr_has("error: no manual page for 'balance'");
+    out.stderr_has("hint: give one of: login, logout, status, accounts, balances");
 }
 
 #[test]
 fn sandbox_names_a_provider_or_refuses_it() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let chase = run(env
         .bare_cmd()
         .args(["--sandbox=chase", "accounts", "-f", "csv"]));
-    chase.expect_code(0);
+    chase.code(0);
     assert!(
         chase.stdout.starts_with("account_id,account_name,"),
         "{chase}"
     );
     let unknown = run(env.bare_cmd().args(["--sandbox=hsbc", "accounts"]));
-    unknown.expect_code(2).expect_stdout_empty();
-    unknown.expect_stderr_has("error: the sandbox does not serve provider 'hsbc'");
-    unknown.expect_stderr_has("hint: pick one of: jpmorgan, finicity, chase, open-banking");
+    unknown.code(2).stdout_empty();
+    unknown.stderr_has("error: the sandbox does not serve provider 'hsbc'");
+    unknown.stderr_has("hint: pick one of: jpmorgan, finicity, chase, open-banking");
 }
 
 #[test]
 fn sandbox_serve_refuses_more_accounts_than_it_holds() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out =
         run(env
             .bare_cmd()
             .args(["sandbox", "serve", "--port", "0", "--accounts", "999999999"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("error: --accounts 999999999 is more than the sandbox holds");
-    out.expect_stderr_has("hint: give --accounts between 0 and");
+    out.code(2).stdout_empty();
+    out.stderr_has("error: --accounts 999999999 is more than the sandbox holds");
+    out.stderr_has("hint: give --accounts between 0 and");
 }
 
 // ---- Bash completion, in a real bash with the committed script ------------------------------
@@ -66,7 +66,7 @@ fn sandbox_serve_refuses_more_accounts_than_it_holds() {
 /// What a real bash offers at the end of `line`, with `completions/treasury.bash` loaded and
 /// this build of `treasury` first on PATH. The words are split as bash splits them for
 /// completion: at spaces, and around `=` (which is in COMP_WORDBREAKS).
-fn bash_offers(env: &TestEnv, line: &str) -> Vec<String> {
+fn bash_offers(env: &Home, line: &str) -> Vec<String> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/treasury.bash");
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_treasury"))
         .parent()
@@ -114,7 +114,7 @@ fn bash_offers(env: &TestEnv, line: &str) -> Vec<String> {
 
 /// A config as getting-started.md leads to: a profile named `sandbox` (like the subcommand),
 /// and a second profile with aliases of its own.
-fn two_profiles(env: &TestEnv) {
+fn two_profiles(env: &Home) {
     let path = env.config_path();
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(
@@ -129,7 +129,7 @@ fn two_profiles(env: &TestEnv) {
 
 #[test]
 fn bash_completes_aliases_of_the_profile_named_sandbox() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     two_profiles(&env);
     assert_eq!(
         bash_offers(&env, "treasury -p sandbox balances -a "),
@@ -148,7 +148,7 @@ fn bash_completes_aliases_of_the_profile_named_sandbox() {
 
 #[test]
 fn bash_completes_aliases_only_from_the_profile_given_with_p() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     two_profiles(&env);
     let line = "treasury -p other balances -a ";
     assert_eq!(bash_offers(&env, line), ["payroll"]);
@@ -163,7 +163,7 @@ fn bash_completes_aliases_only_from_the_profile_given_with_p() {
 
 #[test]
 fn bash_completes_sandbox_provider_names_after_the_equals_sign() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     // Bash keeps `--sandbox=` on the line and replaces only what follows it.
     let offered = bash_offers(&env, "treasury --sandbox=");
     assert_eq!(offered, ["chase", "finicity", "jpmorgan", "open-banking"]);
@@ -175,7 +175,7 @@ fn bash_completes_sandbox_provider_names_after_the_equals_sign() {
 // ---- Smaller things a newcomer trips on -----------------------------------------------------
 
 /// `script` runs `command` on a pseudo-terminal; its transcript, escapes and all.
-fn on_a_terminal(env: &TestEnv, command: &str) -> String {
+fn on_a_terminal(env: &Home, command: &str) -> String {
     let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_treasury"))
         .parent()
         .unwrap()
@@ -198,7 +198,7 @@ fn on_a_terminal(env: &TestEnv, command: &str) -> String {
 
 #[test]
 fn man_on_a_terminal_is_a_formatted_page_not_roff() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let shown = on_a_terminal(&env, "treasury man balances");
     assert!(
         !shown.contains(".TH") && !shown.contains("\\-\\-split"),
@@ -209,7 +209,7 @@ fn man_on_a_terminal_is_a_formatted_page_not_roff() {
 
 #[test]
 fn ctrl_c_clears_the_progress_bar_before_saying_what_stopped() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let shown = on_a_terminal(
         &env,
         "timeout -s INT 1.5 treasury --sandbox balances --from 2000-01-01 --to 2026-01-01 \
@@ -232,12 +232,12 @@ fn ctrl_c_clears_the_progress_bar_before_saying_what_stopped() {
 
 #[test]
 fn a_profile_typed_beside_sandbox_is_refused_not_ignored() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     for command in ["balances", "accounts", "status"] {
         let out = run(env.bare_cmd().args(["--sandbox", "-p", "prod", command]));
-        out.expect_code(2).expect_stdout_empty();
-        out.expect_stderr_has("error: -p prod does not work with --sandbox");
-        out.expect_stderr_has("drop --sandbox to use profile 'prod'");
+        out.code(2).stdout_empty();
+        out.stderr_has("error: -p prod does not work with --sandbox");
+        out.stderr_has("drop --sandbox to use profile 'prod'");
     }
     // An exported TREASURY_PROFILE is for runs without --sandbox: not an error.
     let exported = run(env.bare_cmd().env("TREASURY_PROFILE", "prod").args([
@@ -246,18 +246,18 @@ fn a_profile_typed_beside_sandbox_is_refused_not_ignored() {
         "-f",
         "csv",
     ]));
-    exported.expect_code(0);
+    exported.code(0);
     // position picks among the sandbox's providers with -p.
     let position =
         run(env
             .bare_cmd()
             .args(["--sandbox", "position", "-p", "open-banking", "-f", "csv"]));
-    position.expect_code(0);
+    position.code(0);
 }
 
 #[test]
 fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.bare_cmd().args([
         "-q",
         "--sandbox",
@@ -268,7 +268,7 @@ fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
         "-a",
         "99999",
     ]));
-    out.expect_code(5);
+    out.code(5);
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(
         lines,
@@ -276,5 +276,5 @@ fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
         "{out}"
     );
     let help = run(env.bare_cmd().arg("--help"));
-    help.expect_stdout_has("Only errors on stderr, and the per-account errors of a partial report");
+    help.stdout_has("Only errors on stderr, and the per-account errors of a partial report");
 }

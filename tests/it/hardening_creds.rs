@@ -4,12 +4,11 @@
 //! sandbox secret can stay out of `ps`, `status` names the variable in use, completion reads
 //! the `--config` on the line, and `login` probes the keyring before it asks for anything.
 
-use crate::common;
-use crate::isolated;
+use crate::support;
 
 use std::time::{Duration, Instant};
 
-use isolated::{run, Home, Run, ServedSandbox};
+use support::{run, Home, Run, ServedSandbox};
 
 const SECRET: &str = "s3cret-77d2-hardening";
 
@@ -310,25 +309,25 @@ fn unreadable_certificates_and_keys_are_exit_3_on_every_path() {
 
 // 3 and 4. Retries: the answer is never hidden behind a wait, and Retry-After may be a date.
 
-fn bank_run(env: &common::TestEnv, args: &[&str]) -> common::Run {
-    common::run(env.cmd().arg("balances").args(args))
+fn bank_run(env: &support::Home, args: &[&str]) -> support::Run {
+    support::run(env.cmd().arg("balances").args(args))
 }
 
-fn one_row() -> common::Reply {
-    common::answer_for(&[("111", "B1")], &["2026-01-02".to_string()])
+fn one_row() -> support::Reply {
+    support::answer_for(&[("111", "B1")], &["2026-01-02".to_string()])
 }
 
 #[test]
 fn max_wait_0_against_a_500_names_the_500_after_retrying() {
-    let bank = common::TestBank::start();
-    bank.reply(common::Reply::bank_error(
+    let bank = support::TestBank::start();
+    bank.reply(support::Reply::bank_error(
         500,
         "GCA-500",
         "Internal failure",
     ));
-    let env = common::TestEnv::with_bank(&bank);
+    let env = support::Home::with_bank(&bank);
     let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     out.check(
         out.stderr_lines("error")
             == ["error: the bank is failing: GCA-500 Internal failure (HTTP 500)"],
@@ -346,14 +345,14 @@ fn max_wait_0_against_a_500_names_the_500_after_retrying() {
 
 #[test]
 fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
-    let bank = common::TestBank::start();
+    let bank = support::TestBank::start();
     bank.reply(
-        common::Reply::bank_error(500, "GCA-500", "Internal failure")
+        support::Reply::bank_error(500, "GCA-500", "Internal failure")
             .with_header("retry-after", "5"),
     );
-    let env = common::TestEnv::with_bank(&bank);
+    let env = support::Home::with_bank(&bank);
     let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let url = format!("{}/balance", bank.base_url());
     let errors = out.stderr_lines("error");
     out.check(
@@ -373,17 +372,17 @@ fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
 
 #[test]
 fn a_retry_after_http_date_is_waited_for() {
-    let bank = common::TestBank::start();
+    let bank = support::TestBank::start();
     // Seconds are the date's precision: this asks for a wait of 2 to 3 s.
     let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
     bank.reply(
-        common::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
             .with_header("retry-after", &date),
     )
     .reply(one_row());
-    let env = common::TestEnv::with_bank(&bank);
+    let env = support::Home::with_bank(&bank);
     let out = bank_run(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let calls = bank.requests_to("/balance");
     out.check(calls.len() == 2, "two balance calls");
     let gap = calls[1].at - calls[0].at;
@@ -396,21 +395,21 @@ fn a_retry_after_http_date_is_waited_for() {
 
 #[test]
 fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
-    let bank = common::TestBank::start();
+    let bank = support::TestBank::start();
     let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(600));
     bank.reply(
-        common::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
             .with_header("retry-after", &date),
     )
     .reply(one_row());
-    let env = common::TestEnv::with_bank(&bank);
+    let env = support::Home::with_bank(&bank);
     let started = Instant::now();
     let out = bank_run(&env, &["--max-wait", "5", "--prior-day", "-a", "B1/111"]);
-    out.expect_code(6)
-        .expect_stdout_empty()
-        .expect_stderr_has("GCA-099 System is Unavailable (HTTP 503)")
-        .expect_stderr_has("longer than the 5 s we wait")
-        .expect_stderr_has("hint: try again in ");
+    out.code(6)
+        .stdout_empty()
+        .stderr_has("GCA-099 System is Unavailable (HTTP 503)")
+        .stderr_has("longer than the 5 s we wait")
+        .stderr_has("hint: try again in ");
     out.check(
         out.stderr.contains("after 600 s") || out.stderr.contains("after 599 s"),
         "the wait the date asks",
@@ -499,94 +498,11 @@ fn login_refuses_a_password_in_its_urls_before_asking_or_sending() {
 
 // 6. The sandbox secret can come from the environment or stdin, out of `ps`.
 
-/// `treasury -v sandbox serve --port 0 ARGS` with this environment and stdin; killed when dropped.
-struct Served {
-    child: std::process::Child,
-    /// Left open, as a terminal would be: only the first line is read.
-    _stdin: std::process::ChildStdin,
-    base_url: String,
-    banner: String,
-}
-
-impl Served {
-    fn start(home: &Home, args: &[&str], env: &[(&str, &str)], stdin: Option<&str>) -> Served {
-        use std::io::{BufRead, Write};
-        use std::process::{Command, Stdio};
-        let mut child = Command::new(isolated::BIN)
-            .env_clear()
-            .env("HOME", home.path())
-            .envs(env.iter().copied())
-            .args(["-v", "sandbox", "serve", "--port", "0"])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("treasury sandbox serve starts");
-        let mut input = child.stdin.take().expect("a piped stdin");
-        if let Some(text) = stdin {
-            input
-                .write_all(text.as_bytes())
-                .expect("stdin takes the secret");
-        }
-        let stderr = child.stderr.take().expect("a piped stderr");
-        let (sender, lines) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stderr)
-                .lines()
-                .map_while(Result::ok)
-            {
-                let _ = sender.send(line);
-            }
-        });
-        let mut banner = String::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let base_url = loop {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("the sandbox did not start; it said:\n{banner}"));
-            banner.push_str(&line);
-            banner.push('\n');
-            if let Some((_, rest)) = line.split_once("Sandbox bank listening on ") {
-                break rest.split_whitespace().next().unwrap().to_string();
-            }
-        };
-        // The profiles it prints (and where each secret comes from) end with "Press Ctrl-C".
-        while !banner.contains("Press Ctrl-C") {
-            let line = lines
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .unwrap_or_else(|_| panic!("the sandbox printed no profiles; it said:\n{banner}"));
-            banner.push_str(&line);
-            banner.push('\n');
-        }
-        Served {
-            child,
-            _stdin: input,
-            base_url,
-            banner,
-        }
-    }
-
-    /// The command line `ps` shows for it.
-    fn cmdline(&self) -> String {
-        std::fs::read(format!("/proc/{}/cmdline", self.child.id()))
-            .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
-            .unwrap_or_default()
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// Balances from `served` with a secret from the environment: exit code.
-fn balances_with_secret(home: &Home, served: &Served, secret: &str) -> Run {
+fn balances_with_secret(home: &Home, served: &ServedSandbox, secret: &str) -> Run {
     home.write_config(&format!(
         "default_profile = \"t\"\n\n[profiles.t]\nbase_url = \"{0}\"\ntoken_url = \"{0}/oauth2/token\"\nclient_id = \"sandbox\"\n",
-        served.base_url
+        served.base_url()
     ));
     balances(home.cmd().env("TREASURY_CLIENT_SECRET", secret))
 }
@@ -594,24 +510,19 @@ fn balances_with_secret(home: &Home, served: &Served, secret: &str) -> Run {
 #[test]
 fn the_sandbox_secret_from_the_environment_is_the_one_accepted() {
     let home = Home::new();
-    let served = Served::start(
+    let served = ServedSandbox::start_with(
         &home,
         &[],
         &[("TREASURY_SANDBOX_CLIENT_SECRET", SECRET)],
         None,
     );
+    let banner = served.wait_for_log("Press Ctrl-C");
     assert!(
-        served
-            .banner
-            .contains("the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET"),
+        banner.contains("the secret given with --client-secret or TREASURY_SANDBOX_CLIENT_SECRET"),
         "{}",
-        served.banner
+        banner
     );
-    assert!(
-        !served.banner.contains(SECRET),
-        "not repeated back:\n{}",
-        served.banner
-    );
+    assert!(!banner.contains(SECRET), "not repeated back:\n{}", banner);
     let cmdline = served.cmdline();
     assert!(
         cmdline.contains("sandbox serve") && !cmdline.contains(SECRET),
@@ -626,22 +537,15 @@ fn the_sandbox_secret_from_the_environment_is_the_one_accepted() {
 #[test]
 fn the_sandbox_secret_from_stdin_is_the_one_accepted() {
     let home = Home::new();
-    let served = Served::start(
+    let served = ServedSandbox::start_with(
         &home,
         &["--client-secret-stdin"],
         &[],
         Some(&format!("{SECRET}\nignored\n")),
     );
-    assert!(
-        served.banner.contains("the secret read from stdin"),
-        "{}",
-        served.banner
-    );
-    assert!(
-        !served.banner.contains(SECRET),
-        "not repeated back:\n{}",
-        served.banner
-    );
+    let banner = served.wait_for_log("Press Ctrl-C");
+    assert!(banner.contains("the secret read from stdin"), "{}", banner);
+    assert!(!banner.contains(SECRET), "not repeated back:\n{}", banner);
     let cmdline = served.cmdline();
     assert!(
         cmdline.contains("--client-secret-stdin") && !cmdline.contains(SECRET),
@@ -813,7 +717,7 @@ fn completion_reads_the_config_typed_on_the_line() {
 fn run_with_open_stdin(home: &Home, args: &[&str]) -> (Option<i32>, String) {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let mut child = Command::new(isolated::BIN)
+    let mut child = Command::new(support::BIN)
         .env_clear()
         .current_dir(home.path())
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

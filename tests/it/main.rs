@@ -1,9 +1,6 @@
 //! The integration tests, in one binary (one link in CI): each module runs the built `treasury`
 //! against a real HTTP server on 127.0.0.1 (the sandbox or a scripted bank).
 
-mod chase_common;
-mod common;
-mod isolated;
 mod support;
 
 mod accounts;

@@ -143,12 +143,12 @@ fn very_verbose_logs_interaction_ids_but_no_token() {
 
 // ---- A configured profile against `treasury sandbox serve`: consent record, status, logout ----
 
-use crate::isolated;
+use crate::support;
 
 use std::io::{Read, Write};
 
 use chrono::{Duration as Days, Utc};
-use isolated::{Home, ServedSandbox};
+use support::{Home, ServedSandbox};
 
 const CONSENT: &str = "obc-sandbox-preauthorised";
 const TOKEN: &str = "ob-sandbox-preauthorised-token";

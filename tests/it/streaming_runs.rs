@@ -3,56 +3,16 @@
 //! and a window failing after earlier batches were written leaves the previous `-o` file as it
 //! was and names the failing window and batch.
 
-use crate::common;
+use crate::support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-
-use common::{answer_for, run, Reply, TestBank, TestEnv};
+use support::{answer_for, run, Home, Reply, ServedSandbox, TestBank};
 
 /// A `treasury sandbox serve` process, stopped when dropped.
-struct Served {
-    child: Child,
-    base: String,
+fn serve(env: &Home, accounts: usize) -> ServedSandbox {
+    ServedSandbox::start(env, ["--accounts", &accounts.to_string()])
 }
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(env: &TestEnv, accounts: usize) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_treasury"))
-        .args(["sandbox", "serve", "--port", "0", "--accounts"])
-        .arg(accounts.to_string())
-        .env("HOME", env.path())
-        .env("XDG_CONFIG_HOME", env.path().join("config"))
-        .env("TREASURY_NO_KEYRING", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starting treasury sandbox serve");
-    let stderr = child.stderr.take().unwrap();
-    let mut served = Served {
-        child,
-        base: String::new(),
-    };
-    for line in BufReader::new(stderr).lines() {
-        let line = line.expect("the server's stderr");
-        if let Some(at) = line.find("http://127.0.0.1:") {
-            let url = line[at..].split_whitespace().next().unwrap();
-            served.base = url.trim_end_matches('/').to_string();
-            break;
-        }
-    }
-    assert!(!served.base.is_empty(), "the sandbox printed no address");
-    served
-}
-
-fn sandbox_profile(env: &TestEnv, base: &str) {
+fn sandbox_profile(env: &Home, base: &str) {
     let text = format!(
         "[profiles.test]\nbase_url = \"{base}\"\ntoken_url = \"{base}/oauth2/token\"\nclient_id = \"sandbox\"\n"
     );
@@ -63,15 +23,15 @@ fn sandbox_profile(env: &TestEnv, base: &str) {
 
 #[test]
 fn concurrency_never_changes_a_streamed_report() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let served = serve(&env, 250);
-    sandbox_profile(&env, &served.base);
+    sandbox_profile(&env, served.base_url());
     let listed = run(env
         .cmd()
         .env("TREASURY_CLIENT_SECRET", "sandbox")
         .args(["accounts", "-f", "csv"]));
-    listed.expect_code(0);
-    let mut ids: Vec<String> = common::csv_rows(&listed.stdout)
+    listed.code(0);
+    let mut ids: Vec<String> = support::csv_rows(&listed.stdout)
         .into_iter()
         .map(|r| format!("{}/{}", r[2], r[0]))
         .collect();
@@ -97,15 +57,15 @@ fn concurrency_never_changes_a_streamed_report() {
     for format in ["csv", "json", "table"] {
         let one = report("1", format);
         let eight = report("8", format);
-        one.expect_code(0).expect_stderr_empty();
-        eight.expect_code(0).expect_stderr_empty();
+        one.code(0).stderr_empty();
+        eight.code(0).stderr_empty();
         one.check(
             one.stdout == eight.stdout,
             &format!("{format}: --concurrency 1 and 8 write the same bytes"),
         );
         if format == "csv" {
             let mut seen: Vec<String> = Vec::new();
-            for row in common::csv_rows(&one.stdout) {
+            for row in support::csv_rows(&one.stdout) {
                 let id = format!("{}/{}", row[2], row[0]);
                 if seen.last() != Some(&id) {
                     seen.push(id);
@@ -143,7 +103,7 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
             answer(body)
         }
     });
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let ids: Vec<String> = (0..250).map(|i| format!("A{i}")).collect();
     std::fs::write(env.path().join("ids.txt"), ids.join("\n") + "\n").unwrap();
     let report = env.path().join("report.csv");
@@ -166,7 +126,7 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
             "-o",
             "report.csv",
         ]));
-    out.expect_code(4).expect_stdout_empty();
+    out.code(4).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1
@@ -218,7 +178,7 @@ fn a_window_failing_midway_leaves_the_previous_file_and_names_the_window() {
 fn a_streamed_file_is_the_report_stdout_gets() {
     let bank = TestBank::start();
     bank.respond(|body, _| answer(body));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let ids: Vec<String> = (0..250).map(|i| format!("A{i}")).collect();
     std::fs::write(env.path().join("ids.txt"), ids.join("\n") + "\n").unwrap();
     let args = [
@@ -234,10 +194,10 @@ fn a_streamed_file_is_the_report_stdout_gets() {
         "json",
     ];
     let stdout = run(env.cmd().args(args));
-    stdout.expect_code(0).expect_stderr_empty();
+    stdout.code(0).stderr_empty();
     let file = run(env.cmd().args(args).args(["-o", "report.json"]));
-    file.expect_code(0).expect_stdout_empty();
-    file.expect_stderr_has("Wrote 750 rows to report.json");
+    file.code(0).stdout_empty();
+    file.stderr_has("Wrote 750 rows to report.json");
     let written = std::fs::read_to_string(env.path().join("report.json")).unwrap();
     file.check(written == stdout.stdout, "the file holds what stdout got");
     let value: serde_json::Value = serde_json::from_str(&written).unwrap();
