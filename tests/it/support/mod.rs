@@ -10,9 +10,12 @@ pub mod chase;
 pub mod home;
 pub mod run;
 pub mod sandbox;
+pub mod served;
 pub mod snapshot;
+pub mod terminal;
 
 pub use bank::*;
 pub use home::*;
 pub use run::*;
 pub use sandbox::*;
+pub use terminal::on_a_terminal;

@@ -4,6 +4,8 @@
 //! `logout`, the keyring where the machine has one, and no secret or token ever printed.
 //! Every test runs `treasury` in its own HOME against a `treasury sandbox serve` child.
 
+pub(crate) mod refusals;
+
 use crate::support;
 
 use std::io::{Read, Write};

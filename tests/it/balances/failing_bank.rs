@@ -776,3 +776,110 @@ fn dry_run_refuses_an_output_file_and_login_refuses_the_sandbox() {
         .code(2)
         .stderr_has("logout does not work with --sandbox");
 }
+
+// 3 and 4. Retries: the answer is never hidden behind a wait, and Retry-After may be a date.
+
+fn bank_run(env: &support::Home, args: &[&str]) -> support::Run {
+    support::run(env.cmd().arg("balances").args(args))
+}
+
+#[test]
+fn max_wait_0_against_a_500_names_the_500_after_retrying() {
+    let bank = support::TestBank::start();
+    bank.reply(support::Reply::bank_error(
+        500,
+        "GCA-500",
+        "Internal failure",
+    ));
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            == ["error: the bank is failing: GCA-500 Internal failure (HTTP 500)"],
+        "one error line naming the status and the bank's code and text",
+    );
+    out.check(
+        !out.stderr.contains("asked to retry"),
+        "the bank asked for no wait",
+    );
+    out.check(
+        bank.balance_bodies().len() == 3,
+        "our own backoff is no Retry-After: all three attempts were made",
+    );
+}
+
+#[test]
+fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
+    let bank = support::TestBank::start();
+    bank.reply(
+        support::Reply::bank_error(500, "GCA-500", "Internal failure")
+            .with_header("retry-after", "5"),
+    );
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
+    out.code(6).stdout_empty();
+    let url = format!("{}/balance", bank.base_url());
+    let errors = out.stderr_lines("error");
+    out.check(
+        errors.len() == 1
+            && errors[0].starts_with(&format!("error: the bank is failing: GCA-500 Internal failure (HTTP 500); {url} asked to retry after 5 s, longer than the 0 s we wait: not retried; the bank may be asked again at ")),
+        "one error line with the answer, the wait and when the bank may be asked again",
+    );
+    out.check(
+        out.stderr_lines("hint") == ["hint: try again in 5 s"],
+        "when to try again",
+    );
+    out.check(
+        bank.balance_bodies().len() == 1,
+        "no retry that would be refused again",
+    );
+}
+
+#[test]
+fn a_retry_after_http_date_is_waited_for() {
+    let bank = support::TestBank::start();
+    // Seconds are the date's precision: this asks for a wait of 2 to 3 s.
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    bank.reply(
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+            .with_header("retry-after", &date),
+    )
+    .reply(one_row());
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
+    out.code(0).stderr_empty();
+    let calls = bank.requests_to("/balance");
+    out.check(calls.len() == 2, "two balance calls");
+    let gap = calls[1].at - calls[0].at;
+    // Our own first backoff is at most 0.5 s.
+    out.check(
+        gap >= Duration::from_millis(1500),
+        &format!("the retry came {gap:?} after the 503, not at the date {date}"),
+    );
+}
+
+#[test]
+fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
+    let bank = support::TestBank::start();
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(600));
+    bank.reply(
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+            .with_header("retry-after", &date),
+    )
+    .reply(one_row());
+    let env = support::Home::with_bank(&bank);
+    let started = Instant::now();
+    let out = bank_run(&env, &["--max-wait", "5", "--prior-day", "-a", "B1/111"]);
+    out.code(6)
+        .stdout_empty()
+        .stderr_has("GCA-099 System is Unavailable (HTTP 503)")
+        .stderr_has("longer than the 5 s we wait")
+        .stderr_has("hint: try again in ");
+    out.check(
+        out.stderr.contains("after 600 s") || out.stderr.contains("after 599 s"),
+        "the wait the date asks",
+    );
+    out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
+    out.check(bank.balance_bodies().len() == 1, "no retry");
+}

@@ -1,6 +1,8 @@
 //! The open-banking provider through the built binary and `--sandbox=open-banking` (the
 //! sandbox's pre-authorised consent: no browser, no config).
 
+mod login;
+
 use assert_cmd::Command;
 
 fn treasury(args: &[&str]) -> (i32, String, String) {

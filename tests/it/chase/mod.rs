@@ -2,6 +2,8 @@
 //! with this test acting as the browser over HTTP (approve, deny, wrong state, timeout, port in
 //! use, `--no-browser`), paging, the mapping of each FDX type, and the no-config demo.
 
+mod refresh;
+
 use crate::support;
 
 use std::io::{Read, Write};

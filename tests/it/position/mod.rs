@@ -2,6 +2,9 @@
 //! (J.P. Morgan and Finicity at once), `treasury sandbox serve`, and a closed port for a bank
 //! that is down. Totals are recomputed here from the JSON rows with decimal arithmetic.
 
+mod properties;
+mod schema;
+
 use crate::support;
 
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use support::{answer_for, balances, run, Home, Reply, Run, TestBank, SECRET};
+use support::{answer_for, balances, on_a_terminal, run, Home, Reply, Run, TestBank, SECRET};
 
 const BIN: &str = env!("CARGO_BIN_EXE_treasury");
 const OLD: &str = "old report\n";
@@ -850,4 +850,53 @@ fn accounts_file_on_a_terminal_says_what_it_waits_for() {
         ])
         .write_stdin("0041000001\n"));
     piped.code(0).stderr_empty();
+}
+
+// 13. Ctrl-C and -q.
+
+#[test]
+fn ctrl_c_clears_the_progress_bar_before_saying_what_stopped() {
+    let env = Home::for_test_profile();
+    let shown = on_a_terminal(
+        &env,
+        "timeout -s INT 1.5 treasury --sandbox balances --from 2000-01-01 --to 2026-01-01 \
+         --split -f csv -o out.csv",
+    );
+    let stopped = shown
+        .find("error: stopped by SIGINT")
+        .unwrap_or_else(|| panic!("no interruption message:\n{shown:?}"));
+    let bar = shown[..stopped]
+        .rfind(" requests ")
+        .unwrap_or_else(|| panic!("no progress bar was drawn:\n{shown:?}"));
+    let between = &shown[bar..stopped];
+    assert!(
+        between.contains("\x1b[2K"),
+        "the bar is not cleared: {between:?}"
+    );
+    assert!(between.ends_with("\r\x1b[K"), "{between:?}");
+    assert!(!env.path().join("out.csv").exists());
+}
+
+#[test]
+fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
+    let env = Home::for_test_profile();
+    let out = run(env.bare_cmd().args([
+        "-q",
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "CHASGB2L/0041000001",
+        "-a",
+        "99999",
+    ]));
+    out.code(5);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        ["warning: account 99999: GCA-010 The account was not found"],
+        "{out}"
+    );
+    let help = run(env.bare_cmd().arg("--help"));
+    help.stdout_has("Only errors on stderr, and the per-account errors of a partial report");
 }
