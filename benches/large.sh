@@ -15,11 +15,18 @@
 # back (goal: at least as fast as run 1.), each with its peak RSS (goal < 48 MB).
 # Needs cargo, python3 and GNU time at /usr/bin/time.
 # Usage: benches/large.sh [RUNS]   (default 1); SECTION=history benches/large.sh runs only 1.
-# and the history part; BANK_FILES_ONLY=1 (or SECTION=bank-files) runs only 1. and 4.
+# and the history part; BANK_FILES_ONLY=1 (or SECTION=bank-files) runs only 1. and 4.;
+# SECTION=accounts runs only 1. and 2. (peak RSS flat with the account count).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-1}
-ACCOUNTS=$([ -n "${BANK_FILES_ONLY:-}" ] || [ "${SECTION:-all}" != all ] && echo 10000 || echo 100000) IDS=all.txt NEEDS=
+section=${SECTION:-all}
+[ -n "${BANK_FILES_ONLY:-}" ] && section=bank-files
+case $section in
+    all | accounts) ACCOUNTS=100000 ;;
+    *) ACCOUNTS=10000 ;;
+esac
+IDS=all.txt NEEDS=
 . benches/setup.sh
 head -10000 all.txt >ten.txt
 head -200 all.txt >batch.txt
@@ -76,12 +83,23 @@ print(f"{statistics.median(float(r[0]) for r in rows):.2f} {max(int(r[1]) for r 
     echo "history -f csv  wall ${wr} s (runs: ${allr})  cpu ${cr} s  peak RSS ${rr} MB  ($rows rows read back; goal: wall <= ${w10} s)"
     echo "history file: $(du -h "$HOME/.local/share/treasury/history.sqlite3" | cut -f1)"
 }
-if [ -n "${BANK_FILES_ONLY:-}" ] || [ "${SECTION:-all}" = bank-files ]; then
+hundred_thousand_section() {
+    read -r w100 r100 c100 n100 all100 < <(measure all all.txt "$from" "$to")
+    echo "== 100,000 accounts x 31 days, 500 requests, concurrency 4"
+    echo "wall ${w100} s (runs: ${all100})  cpu ${c100} s  peak RSS ${r100} MB  ($n100 rows)"
+    echo "wall ratio to 10,000: $(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$w100" "$w10")x  (goal <= 11x; RSS goal <= 48 MB at both)"
+}
+if [ "$section" = accounts ]; then
+    hundred_thousand_section
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+    exit 0
+fi
+if [ "$section" = bank-files ]; then
     bank_files_section
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
     exit 0
 fi
-if [ "${SECTION:-all}" = history ]; then
+if [ "$section" = history ]; then
     history_section
     echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
     exit 0
@@ -89,10 +107,7 @@ fi
 
 bank_files_section
 
-read -r w100 r100 c100 n100 all100 < <(measure all all.txt "$from" "$to")
-echo "== 100,000 accounts x 31 days, 500 requests, concurrency 4"
-echo "wall ${w100} s (runs: ${all100})  cpu ${c100} s  peak RSS ${r100} MB  ($n100 rows)"
-echo "wall ratio to 10,000: $(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.1f}')" "$w100" "$w10")x  (goal <= 11x; RSS goal <= 48 MB)"
+hundred_thousand_section
 
 year_from=$(date -d '-366 days' +%F)
 year_to=$(date -d '-2 days' +%F)

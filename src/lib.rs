@@ -22,4 +22,5 @@ pub mod output;
 pub mod position;
 pub mod query;
 pub mod sandbox;
+pub mod secret;
 pub mod term;

@@ -166,7 +166,7 @@ fn requests_are_labelled_by_window_and_batch() {
     };
     let request = BalanceRequest {
         span,
-        accounts: order[200..400].to_vec(),
+        accounts: order[200..400].to_vec().into(),
     };
     assert_eq!(
         request_label(&request, &order),
@@ -174,7 +174,7 @@ fn requests_are_labelled_by_window_and_batch() {
     );
     let last = BalanceRequest {
         span: DateSpan::PriorDay,
-        accounts: order[449..].to_vec(),
+        accounts: order[449..].to_vec().into(),
     };
     assert_eq!(
         request_label(&last, &order),
@@ -182,7 +182,7 @@ fn requests_are_labelled_by_window_and_batch() {
     );
     let all = BalanceRequest {
         span,
-        accounts: vec![],
+        accounts: Default::default(),
     };
     assert_eq!(
         request_label(&all, &[]),

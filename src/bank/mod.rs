@@ -14,10 +14,15 @@ mod merge_tests;
 pub mod openbanking;
 pub mod provider;
 pub mod records;
+mod registry;
+pub mod status;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
 pub use provider::{Options, Provider, Spec};
+pub use registry::{
+    provider_of_named, resolve, spec, spec_of, DEFAULT_PROVIDER, PROVIDERS, REGISTRY,
+};
 pub use stream::{Flush, Stream};
 
 use std::sync::Arc;
@@ -32,19 +37,6 @@ use crate::model::{Account, AccountError};
 use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
-
-/// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[
-    &jpmorgan::SPEC,
-    &finicity::SPEC,
-    &chase::SPEC,
-    &openbanking::SPEC,
-];
-
-/// The provider named `name`, if this version knows it.
-pub fn spec(name: &str) -> Option<&'static Spec> {
-    PROVIDERS.iter().copied().find(|spec| spec.name == name)
-}
 
 /// A connected bank: credentials exchanged, ready for requests.
 #[derive(Debug, Clone)]
@@ -61,11 +53,9 @@ impl Bank {
         retry: RetryPolicy,
         options: Options,
     ) -> Result<Bank> {
-        let client = (profile.provider.connect)(profile, access, retry, options)?;
-        Ok(Bank {
-            client,
-            spec: profile.provider,
-        })
+        let spec = spec_of(profile)?;
+        let client = (spec.connect)(profile, access, retry, options)?;
+        Ok(Bank { client, spec })
     }
 
     /// Proves the credentials work with one request: a token request, or where there is no
@@ -113,7 +103,7 @@ impl Bank {
         mut on_rows: impl FnMut(Flush) -> Result<()>,
     ) -> Result<Vec<AccountError>> {
         let mut stream = Stream::new(&requests, order);
-        let mut requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
+        let requests: Vec<Arc<BalanceRequest>> = requests.into_iter().map(Arc::new).collect();
         let concurrency = concurrency.max(1);
         let several = requests.len() > 1;
         let mut tasks = JoinSet::new();
@@ -145,12 +135,6 @@ impl Bank {
                 Err(e) if several => return Err(in_request(e, request, order)),
                 Err(e) => return Err(e),
             };
-            // An answered request's accounts are not needed again: a long run holds only
-            // those still to come.
-            requests[index] = Arc::new(BalanceRequest {
-                span: request.span,
-                accounts: Vec::new(),
-            });
             on_done();
             for flush in stream.add(index, part)? {
                 on_rows(flush)?;

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use reqwest::Url;
 
-use crate::config::{AuthMode, Environment, Profile};
+use crate::config::{Profile, ProfileSpec};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::RetryPolicy;
@@ -102,29 +102,20 @@ pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn 
 /// The warning a provider gives when a profile's consent ends soon (profile name, now).
 pub type EndingWarning = fn(&str, chrono::DateTime<chrono::Utc>) -> Option<String>;
 
-/// One provider, as data: its name, what it can serve, and how to connect to it.
+/// One provider, as data: its profiles (what config checks), what it can serve, and how to
+/// connect to it. Its `ProfileSpec` fields (name, keys, environments...) read through `Deref`.
 pub struct Spec {
-    /// The `provider =` value of a profile.
-    pub name: &'static str,
-    /// What `status` and the docs call it.
-    pub title: &'static str,
+    /// What config knows of it: name, title, profile keys, environments, default host.
+    pub profile: ProfileSpec,
     /// Date modes, limits and id rules, checked locally before anything is sent.
     pub limits: Limits,
-    /// Profile keys this provider reads beyond the common ones (provider, base_url, timeout...).
-    pub profile_keys: &'static [&'static str],
-    /// The `environment =` values it has documented hosts for.
-    pub environments: &'static [Environment],
     /// How `treasury login` gets the credentials: a client secret, or a person in a browser.
     pub login: LoginKind,
-    /// The API root when the profile gives no `base_url`: from its environment, or the one host.
-    pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:
     /// with `--split` it is that batch's accounts that are unknown, not the whole run.
     pub none_found_code: Option<&'static str>,
     /// Whether `balances --live` means something: a separate (billed) live-balance endpoint.
     pub live_balances: bool,
-    /// Reads allowed per account per 24 hours when the profile sets no `daily_reads`.
-    pub daily_reads: Option<u32>,
     /// The one-line warning every command gives when the profile's consent ends soon, if the
     /// provider has consents (open banking); given the profile name and the time now.
     pub ending_warning: Option<EndingWarning>,
@@ -133,6 +124,14 @@ pub struct Spec {
     /// The request `--dry-run` prints for one planned request, as one JSON value.
     /// (The profile is there when one is configured: a dry run needs none.)
     pub plan: fn(&BalanceRequest, Option<&Profile>) -> serde_json::Value,
+}
+
+impl std::ops::Deref for Spec {
+    type Target = ProfileSpec;
+
+    fn deref(&self) -> &ProfileSpec {
+        &self.profile
+    }
 }
 
 impl Debug for Spec {

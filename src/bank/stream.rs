@@ -51,7 +51,7 @@ impl<'a> Stream<'a> {
         let mut owner = vec![usize::MAX; order.len()];
         for group in 0..starts.len() - 1 {
             for request in &requests[starts[group]..starts[group + 1]] {
-                for account in &request.accounts {
+                for account in request.accounts.iter() {
                     if let Some(slot) = positions
                         .of_requested(account)
                         .and_then(|i| owner.get_mut(i))
@@ -166,7 +166,7 @@ fn group_batches(requests: &[BalanceRequest], batches: &[usize]) -> Vec<usize> {
         let Some(request) = requests.get(start) else {
             continue;
         };
-        for account in &request.accounts {
+        for account in request.accounts.iter() {
             let span = spans
                 .entry(account.account_id.as_str())
                 .or_insert((batch, batch, false));

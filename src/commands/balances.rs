@@ -7,7 +7,7 @@ use crate::cli::BalancesArgs;
 use crate::commands::{Context, ReportScope};
 use crate::error::{Error, Outcome, Result};
 use crate::model::AccountError;
-use crate::query::{self, AccountArgs, AccountRef, AccountSelection, BalanceRequest, DateArgs};
+use crate::query::{self, AccountArgs, AccountList, AccountRef, BalanceRequest, DateArgs};
 
 pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> {
     let provider = ctx.provider()?;
@@ -19,8 +19,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     }
     let span = query::resolve_dates(&date_args(args))?;
     query::check_not_future(span, chrono::Utc::now())?;
-    let selection = select_accounts(ctx, args)?;
-    let requests = query::plan(span, &selection.accounts, args.split, &provider.limits)?;
+    let accounts: AccountList = select_accounts(ctx, args)?.into();
+    let requests = query::plan(span, &accounts, args.split, &provider.limits)?;
     if args.dry_run {
         if ctx.global.output.is_some() {
             return Err(Error::usage_hint(
@@ -53,7 +53,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     let mut errors = bank
         .stream_balances(
             requests,
-            &selection.accounts,
+            &accounts,
             concurrency,
             || progress.tick(),
             |flush| {
@@ -109,7 +109,8 @@ fn date_args(args: &BalancesArgs) -> DateArgs {
     }
 }
 
-fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelection> {
+/// The accounts to ask for, in the order given, duplicates warned about and dropped.
+fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<Vec<AccountRef>> {
     let from_file = match &args.accounts_file {
         Some(path) => read_accounts_file(ctx, path)?,
         None => Vec::new(),
@@ -127,7 +128,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
         named: args.named.clone(),
         from_file,
     };
-    let mut selection = query::select_accounts(&account_args, &ctx.account_book()?)?;
+    let mut selection = query::select_accounts_from(account_args, &ctx.account_book()?)?;
     if selection.accounts.iter().any(|a| a.bank_id.is_none()) {
         if let Some(cache) = ctx.cached_accounts() {
             selection = query::fill_bank_ids(selection, &cache.bank_ids());
@@ -138,7 +139,7 @@ fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<AccountSelectio
             "account {duplicate} is given more than once; asking for it once"
         ));
     }
-    Ok(selection)
+    Ok(selection.accounts)
 }
 
 pub(super) fn read_accounts_file(ctx: &Context, path: &Path) -> Result<Vec<AccountRef>> {

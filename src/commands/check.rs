@@ -188,7 +188,12 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
                 false => {
                     let profile = ctx.profile_named(name)?;
                     let book = profile.book.clone();
-                    Chosen::new(name.clone(), profile.provider, Some(profile), book)
+                    Chosen::new(
+                        name.clone(),
+                        crate::bank::spec_of(&profile)?,
+                        Some(profile),
+                        book,
+                    )
                 }
             };
             if span == query::DateSpan::PriorDay && !chosen.provider.limits.prior_day {
@@ -200,7 +205,7 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
                     "drop --prior-day, or leave the profile out with -p",
                 ));
             }
-            chosen.requests = query::plan(span, &[], true, &chosen.provider.limits)?;
+            chosen.requests = query::plan(span, &chosen.accounts, true, &chosen.provider.limits)?;
             Ok(chosen)
         })
         .collect()

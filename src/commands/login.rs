@@ -16,14 +16,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         StoreKind::Keyring => Store::Keyring,
         StoreKind::File => Store::File(config::credentials_path()?),
     };
-    let (endpoints, consent) = match config::provider_of_named(&file, &name)?.login {
+    let (endpoints, consent) = match crate::bank::provider_of_named(&file, &name)?.login {
         LoginKind::Browser(endpoints) => (Some(endpoints), None),
         LoginKind::Consent(consent) => (Some(consent.endpoints), Some(consent)),
         LoginKind::ClientCredentials => (None, None),
     };
     if let Some(endpoints) = endpoints {
         refuse_secret_flags(args, &name)?;
-        let profile = config::resolve(&file, &name, &path)?;
+        let profile = crate::bank::resolve(&file, &name, &path)?;
         if args.client_secret_stdin && profile.auth != AuthMode::ClientSecret {
             return Err(Error::usage_hint(
                 format!(
@@ -58,7 +58,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         profiles: [(name.clone(), raw)].into(),
         ..ConfigFile::default()
     };
-    let profile = config::resolve(&trial, &name, &path)?;
+    let profile = crate::bank::resolve(&trial, &name, &path)?;
     let (access, secret) = match profile.auth {
         AuthMode::ClientSecret => {
             let secret = read_secret(ctx, args, secret_label(&profile))?;

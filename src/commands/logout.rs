@@ -68,7 +68,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
 /// A browser login (Chase) ends at the bank too where the profile names an RFC 7009
 /// revocation endpoint (`revoke_url`); otherwise the person is told it lives on there.
 async fn revoke_login(ctx: &Context<'_>, file: &ConfigFile, name: &str) {
-    let Ok(LoginKind::Browser(endpoints)) = config::provider_of_named(file, name).map(|s| s.login)
+    let Ok(LoginKind::Browser(endpoints)) =
+        crate::bank::provider_of_named(file, name).map(|s| s.login)
     else {
         return;
     };
@@ -116,7 +117,7 @@ async fn revoke_login(ctx: &Context<'_>, file: &ConfigFile, name: &str) {
 /// when the bank cannot be reached (said so: the consent then ends on its own at its expiry).
 async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
     let is_open_banking =
-        config::provider_of_named(file, name).is_ok_and(|spec| spec.name == openbanking::NAME);
+        crate::bank::provider_of_named(file, name).is_ok_and(|spec| spec.name == openbanking::NAME);
     if !is_open_banking {
         return Ok(false);
     }

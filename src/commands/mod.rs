@@ -98,7 +98,7 @@ impl<'a> Context<'a> {
             return sandbox_provider(name);
         }
         let (file, _, name) = self.config_and_name()?;
-        config::provider_of_named(&file, &name)
+        crate::bank::provider_of_named(&file, &name)
     }
 
     /// Refuses `-p NAME` typed beside `--sandbox` for a single-profile command: the sandbox's
@@ -161,7 +161,7 @@ impl<'a> Context<'a> {
         }
         let (file, config_path) = self.config().ok()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
-        let profile = config::resolve(&file, &name, &config_path).ok()?;
+        let profile = crate::bank::resolve(&file, &name, &config_path).ok()?;
         let origin = cache::Origin {
             provider: profile.provider.name.to_string(),
             base_url: profile.base_url.to_string(),
@@ -176,13 +176,13 @@ impl<'a> Context<'a> {
             return Err(Error::usage("the sandbox has no configured profile"));
         }
         let (file, path, name) = self.config_and_name()?;
-        config::resolve(&file, &name, &path)
+        crate::bank::resolve(&file, &name, &path)
     }
 
     /// A named configured profile, resolved (no credentials looked up).
     pub fn profile_named(&self, name: &str) -> Result<Profile> {
         let (file, path) = self.config()?;
-        config::resolve(&file, name, &path)
+        crate::bank::resolve(&file, name, &path)
     }
 
     /// The profile and credentials to use, or the built-in sandbox, started on first use.
@@ -193,13 +193,12 @@ impl<'a> Context<'a> {
         }
         let (file, path) = self.config()?;
         let name = config::profile_name(self.global.profile.as_deref(), &file);
-        let profile = config::resolve(&file, &name, &path)?;
+        let profile = crate::bank::resolve(&file, &name, &path)?;
         let access = credentials::resolve(&profile)?;
         if let Access::Login { store, .. } = &access {
             self.warn_login_ending(store, &name);
         }
-        if let Some(warning) = profile
-            .provider
+        if let Some(warning) = crate::bank::spec_of(&profile)?
             .ending_warning
             .and_then(|warning| warning(&name, chrono::Utc::now()))
         {

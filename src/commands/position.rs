@@ -113,9 +113,9 @@ fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chos
             };
             let selection =
                 query::select_accounts(&named, &c.book).map_err(|e| in_profile(e, &c.name))?;
-            c.requests = query::plan(span, &selection.accounts, true, &c.provider.limits)
+            c.accounts = selection.accounts.into();
+            c.requests = query::plan(span, &c.accounts, true, &c.provider.limits)
                 .map_err(|e| in_profile(e, &c.name))?;
-            c.accounts = selection.accounts;
             Ok(c)
         })
         .collect()
@@ -163,9 +163,14 @@ fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
     let chosen: Vec<Chosen> = names
         .into_iter()
         .map(|name| {
-            let profile = config::resolve(&file, &name, &path)?;
+            let profile = crate::bank::resolve(&file, &name, &path)?;
             let book = config::account_book(&file, &name);
-            Ok(Chosen::new(name, profile.provider, Some(profile), book))
+            Ok(Chosen::new(
+                name,
+                crate::bank::spec_of(&profile)?,
+                Some(profile),
+                book,
+            ))
         })
         .collect::<Result<_>>()?;
     refuse_same_bank_twice(&chosen)?;

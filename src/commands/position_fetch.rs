@@ -12,7 +12,7 @@ use crate::config::Profile;
 use crate::credentials;
 use crate::error::{Error, Outcome, Result};
 use crate::position::ProfilePart;
-use crate::query::{AccountBook, AccountRef, BalanceRequest};
+use crate::query::{AccountBook, AccountList, BalanceRequest};
 
 /// One profile to fetch: its name, provider, configured settings (none in the sandbox), and
 /// the requests planned for it.
@@ -21,7 +21,7 @@ pub struct Chosen {
     pub provider: &'static Spec,
     pub profile: Option<Profile>,
     pub book: AccountBook,
-    pub accounts: Vec<AccountRef>,
+    pub accounts: AccountList,
     pub requests: Vec<BalanceRequest>,
 }
 
@@ -37,7 +37,7 @@ impl Chosen {
             provider,
             profile,
             book,
-            accounts: Vec::new(),
+            accounts: AccountList::from(Vec::new()),
             requests: Vec::new(),
         }
     }

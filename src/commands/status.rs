@@ -31,8 +31,8 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
 
 fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
     let (file, path, name) = ctx.config_and_name()?;
-    let profile = config::resolve(&file, &name, &path)?;
-    if profile.provider.login.is_browser() {
+    let profile = crate::bank::resolve(&file, &name, &path)?;
+    if profile.provider.browser_login {
         return login_fields(&name, &path, &profile);
     }
     let status = credentials::status(&profile)?;

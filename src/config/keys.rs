@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::bank::Spec;
 use crate::error::{Error, Result};
 
 /// The keys a profile sets, each with its value where it is text.
@@ -50,11 +49,19 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
     .collect()
 }
 
+/// The value of a text key of the profile, as written.
+pub(super) fn text(raw: &ProfileFile, key: &str) -> Option<String> {
+    keys_set(raw)
+        .into_iter()
+        .find(|(set, _)| *set == key)
+        .and_then(|(_, value)| value)
+}
+
 /// Refuses a key that belongs to another provider, naming the keys this one reads.
 pub(super) fn check_keys(
     name: &str,
     raw: &ProfileFile,
-    provider: &Spec,
+    provider: &ProfileSpec,
     path: &Path,
 ) -> Result<()> {
     let known = |key: &str| SHARED_KEYS.contains(&key) || provider.profile_keys.contains(&key);
@@ -81,7 +88,7 @@ pub(super) fn check_keys(
 /// The provider-specific text settings of a profile.
 pub(super) fn provider_settings(
     raw: &ProfileFile,
-    provider: &Spec,
+    provider: &ProfileSpec,
 ) -> BTreeMap<&'static str, String> {
     keys_set(raw)
         .into_iter()
@@ -94,7 +101,7 @@ pub(super) fn provider_settings(
 pub(super) fn check_environment(
     name: &str,
     environment: Option<Environment>,
-    provider: &Spec,
+    provider: &ProfileSpec,
     path: &Path,
 ) -> Result<()> {
     match environment {
@@ -115,9 +122,14 @@ pub(super) fn check_environment(
 }
 
 /// Refuses `auth = "none"` (PKCE only) where the provider's token endpoint needs the client to
-/// authenticate: only a Chase browser login can be a public client.
-pub(super) fn check_auth(name: &str, auth: AuthMode, provider: &Spec, path: &Path) -> Result<()> {
-    if auth != AuthMode::None || provider.name == crate::bank::chase::NAME {
+/// authenticate: only a provider that takes public clients (a browser login) allows it.
+pub(super) fn check_auth(
+    name: &str,
+    auth: AuthMode,
+    provider: &ProfileSpec,
+    path: &Path,
+) -> Result<()> {
+    if auth != AuthMode::None || provider.public_client {
         return Ok(());
     }
     Err(Error::usage_hint(

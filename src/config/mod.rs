@@ -6,7 +6,9 @@ mod alerts;
 mod export;
 mod keys;
 mod paths;
+mod provider;
 mod save;
+mod secret_command;
 #[cfg(test)]
 mod tests;
 
@@ -14,7 +16,9 @@ pub use alerts::AlertFile;
 pub use export::{check_id, export, Export, ExportFile};
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
+pub use provider::{ProfileSpec, Providers};
 pub use save::*;
+pub use secret_command::{SecretCommand, DEFAULT_SECRET_COMMAND_TIMEOUT};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +27,6 @@ use std::time::Duration;
 use reqwest::Url;
 use serde::Deserialize;
 
-use crate::bank::{self, jpmorgan, Spec};
-use crate::credentials::SecretCommand;
 use crate::error::{Error, Result};
 use crate::query::AccountBook;
 
@@ -137,8 +139,9 @@ impl Environment {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
-    /// The provider the profile names (`provider =`, default jpmorgan).
-    pub provider: &'static Spec,
+    /// The provider the profile names (`provider =`, else the registry's default), as config
+    /// knows it; `bank::spec_of` gives the rest.
+    pub provider: &'static ProfileSpec,
     pub environment: Option<Environment>,
     pub base_url: Url,
     pub auth: AuthMode,
@@ -160,7 +163,7 @@ pub struct Profile {
 
 impl Profile {
     /// A profile with every default: client-secret auth, 30 s timeout, no files, no aliases.
-    pub fn with_defaults(name: &str, provider: &'static Spec, base_url: Url) -> Profile {
+    pub fn with_defaults(name: &str, provider: &'static ProfileSpec, base_url: Url) -> Profile {
         Profile {
             name: name.to_string(),
             provider,
@@ -252,7 +255,7 @@ pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
 
 /// What a profile without `base_url` can add: the environments its provider documents an API
 /// host for (Chase's `qa` has none), else `base_url` alone.
-fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
+fn hosted_environments(provider: &ProfileSpec, auth: AuthMode) -> String {
     let hosted: Vec<String> = provider
         .environments
         .iter()
@@ -265,12 +268,17 @@ fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
     }
 }
 
-/// Resolves a named profile of the file into a usable one.
-pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
+/// Resolves a named profile of the file into a usable one, its provider one of `providers`.
+pub fn resolve(
+    file: &ConfigFile,
+    name: &str,
+    path: &Path,
+    providers: &Providers,
+) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
         return Err(missing_profile(file, name, path));
     };
-    let provider = provider_of(name, raw)?;
+    let provider = provider_of(name, raw, providers)?;
     check_keys(name, raw, provider, path)?;
     check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
@@ -314,8 +322,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         base_url,
         auth,
         token_url,
-        // Finicity's partner id plays the client id's part in the secret chain.
-        client_id: raw.client_id.clone().or_else(|| raw.partner_id.clone()),
+        client_id: client_id(raw, provider),
         scope: raw.scope.clone(),
         resource: raw.resource.clone(),
         cert: raw.cert.clone(),
@@ -344,7 +351,7 @@ fn secret_command(profile: &str, raw: &ProfileFile) -> Result<Option<SecretComma
             "client_secret_command_timeout_secs",
             secs,
         )?),
-        None => crate::credentials::command::DEFAULT_TIMEOUT,
+        None => DEFAULT_SECRET_COMMAND_TIMEOUT,
     };
     Ok(raw
         .client_secret_command
@@ -381,24 +388,38 @@ fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {
     Error::usage_hint(format!("no profile '{name}' in {}", path.display()), hint)
 }
 
-/// The provider of the named profile; jpmorgan when there is no such profile or it names none.
-pub fn provider_of_named(file: &ConfigFile, name: &str) -> Result<&'static Spec> {
+/// The provider of the named profile; the default one when there is no such profile or it
+/// names none.
+pub fn provider_of_named(
+    file: &ConfigFile,
+    name: &str,
+    providers: &Providers,
+) -> Result<&'static ProfileSpec> {
     match file.profiles.get(name) {
-        Some(raw) => provider_of(name, raw),
-        None => Ok(&jpmorgan::SPEC),
+        Some(raw) => provider_of(name, raw, providers),
+        None => Ok(providers.default_spec()),
     }
 }
 
-/// The provider a profile names; jpmorgan when it names none.
-fn provider_of(name: &str, raw: &ProfileFile) -> Result<&'static Spec> {
-    let wanted = raw.provider.as_deref().unwrap_or("jpmorgan");
-    bank::spec(wanted).ok_or_else(|| {
-        let known: Vec<&str> = bank::PROVIDERS.iter().map(|p| p.name).collect();
+/// The provider a profile names; the default one when it names none.
+fn provider_of(
+    name: &str,
+    raw: &ProfileFile,
+    providers: &Providers,
+) -> Result<&'static ProfileSpec> {
+    let wanted = raw.provider.as_deref().unwrap_or(providers.default);
+    providers.find(wanted).ok_or_else(|| {
         Error::usage_hint(
             format!("profile '{name}' names provider '{wanted}', which this version does not know"),
-            format!("the known providers are: {}", known.join(", ")),
+            format!("the known providers are: {}", providers.names().join(", ")),
         )
     })
+}
+
+/// The client id: `client_id`, or the provider's key that plays its part.
+fn client_id(raw: &ProfileFile, provider: &ProfileSpec) -> Option<String> {
+    let stand_in = || provider.client_id_key.and_then(|key| keys::text(raw, key));
+    raw.client_id.clone().or_else(stand_in)
 }
 
 /// Parses a URL, refusing a user name or password in it (they would be printed by `status`

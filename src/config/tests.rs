@@ -1,6 +1,7 @@
 //! Unit tests of the config file: profiles, keys, URLs, saving.
 
 use super::*;
+use crate::bank;
 
 fn parse(text: &str) -> ConfigFile {
     toml::from_str(text).unwrap()
@@ -33,7 +34,7 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
     );
     let name = profile_name(None, &file);
     assert_eq!(name, "uat");
-    let profile = resolve(&file, &name, Path::new("c.toml")).unwrap();
+    let profile = bank::resolve(&file, &name, Path::new("c.toml")).unwrap();
     assert_eq!(
         profile.base_url.as_str(),
         "https://openbankinguat.jpmorgan.com/accessapi"
@@ -47,7 +48,7 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
 
 #[test]
 fn environments_map_to_documented_hosts() {
-    let host = |env, auth| jpmorgan::documented_host(env, auth).to_string();
+    let host = |env, auth| bank::jpmorgan::documented_host(env, auth).to_string();
     assert_eq!(
         host(Environment::Prod, AuthMode::ClientSecret),
         "https://openbanking.jpmorgan.com/accessapi"
@@ -115,12 +116,13 @@ fn user_names_and_passwords_in_urls_are_refused_unquoted() {
 fn missing_profiles_list_the_known_ones() {
     let file =
         parse("[profiles.uat]\nenvironment = \"uat\"\n[profiles.prod]\nenvironment = \"prod\"\n");
-    let text = usage(resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
+    let text = usage(bank::resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
     assert!(
         text.contains("no profile 'dev' in c.toml") && text.contains("known profiles: prod, uat"),
         "{text}"
     );
-    let text = usage(resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
+    let text =
+        usage(bank::resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
     assert!(text.contains("--sandbox"), "{text}");
 }
 
@@ -170,32 +172,37 @@ fn config_errors_point_at_the_right_line() {
 fn unknown_keys_and_providers_are_refused() {
     assert!(toml::from_str::<ConfigFile>("[profiles.a]\nbase_ur = \"x\"\n").is_err());
     let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
-    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err()).contains("provider 'finicity'"));
+    assert!(
+        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
+            .contains("provider 'finicity'")
+    );
     let file = parse("[profiles.a]\nclient_id = \"x\"\n");
-    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err())
-        .contains("neither base_url nor environment"));
+    assert!(
+        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
+            .contains("neither base_url nor environment")
+    );
 }
 
 #[test]
 fn environments_are_checked_per_provider() {
     let jpm_qa = parse("[profiles.a]\nenvironment = \"qa\"\n");
-    let text = usage(resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("environment = \"qa\", which provider 'jpmorgan' does not have")
             && text.contains("use one of: prod, uat"),
         "{text}"
     );
     let chase_uat = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"uat\"\n");
-    let text = usage(resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
     assert!(text.contains("use one of: prod, qa"), "{text}");
     let chase_qa = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"qa\"\n");
-    let text = usage(resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("documents no API host for environment 'qa'"),
         "{text}"
     );
     let chase = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    let profile = resolve(&chase, "a", Path::new("c")).unwrap();
+    let profile = bank::resolve(&chase, "a", Path::new("c")).unwrap();
     assert_eq!(
         profile.base_url.as_str(),
         "https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4"
@@ -203,12 +210,12 @@ fn environments_are_checked_per_provider() {
     assert_eq!(profile.settings["redirect_uri"], "http://127.0.0.1:1/cb");
     let foreign =
         parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\napp_key = \"k\"\n");
-    let text = usage(resolve(&foreign, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&foreign, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("sets app_key, which provider 'chase' does not read"),
         "{text}"
     );
     let jpm_redirect =
         parse("[profiles.a]\nenvironment = \"uat\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    assert!(resolve(&jpm_redirect, "a", Path::new("c")).is_err());
+    assert!(bank::resolve(&jpm_redirect, "a", Path::new("c")).is_err());
 }

@@ -66,30 +66,7 @@ impl Stored {
     }
 }
 
-/// Refuses a secrets file that group or others can read or write.
-pub fn check_private(path: &Path, what: &str) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Error::auth(
-                format!("cannot read {what} {}: {e}", path.display()),
-                "check the path in the profile",
-            )
-        })?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(Error::auth(
-                format!(
-                    "{what} {} can be read by others (mode {mode:o}); refusing to use it",
-                    path.display()
-                ),
-                format!("run: chmod 600 {}", path.display()),
-            ));
-        }
-    }
-    Ok(())
-}
+pub use crate::secret::check_private;
 
 fn read(path: &Path) -> Result<FileContents> {
     if !path.exists() {

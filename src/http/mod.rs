@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// The largest answer we read; anything bigger is not a balance report.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -38,6 +38,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer with no headers, for tests of the code that reads answers.
+    #[cfg(test)]
+    pub fn new(status: u16, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            body,
+            headers: Default::default(),
+            retry_after: None,
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }

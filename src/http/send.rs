@@ -4,8 +4,8 @@
 use reqwest::Url;
 
 use super::*;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 // ---- Requests with any method and headers (used by the Finicity provider) ----
 // Kept as its own block: the retry loop mirrors `send_with_retries`, with the method in the log

@@ -1,28 +1,28 @@
-//! Renew once after a 401: every provider's data calls go through here, so a cached token the
-//! bank no longer accepts is replaced by a fresh one exactly once, whatever the provider.
+//! Renew once after a 401: every provider's data calls go through `send_authorized`, so a token
+//! the bank no longer accepts is replaced exactly once, whatever its source.
 
 use std::future::Future;
 
-use super::Authorizer;
-use crate::credentials::Secret;
+use super::TokenSource;
 use crate::error::Result;
 use crate::http::Answer;
+use crate::secret::Secret;
 
-impl Authorizer {
-    /// Sends with the current bearer token (none for mutual TLS); when the bank answers 401 to a
-    /// token that can be renewed, renews it and sends once more.
-    pub async fn send_authorized<F, Fut>(&self, send: F) -> Result<Answer>
-    where
-        F: Fn(Option<Secret>) -> Fut,
-        Fut: Future<Output = Result<Answer>>,
-    {
-        let bearer = self.bearer().await?;
-        let answer = send(bearer.clone()).await?;
-        match (answer.status, bearer) {
-            (401, Some(rejected)) if self.renew(&rejected).await? => {
-                send(self.bearer().await?).await
-            }
-            _ => Ok(answer),
-        }
+/// Sends with the source's token (none for mutual TLS); when the bank answers 401 to a token the
+/// source can renew, sends once more with the renewed one. The answer is the caller's to read.
+pub async fn send_authorized<F, Fut>(tokens: &dyn TokenSource, send: F) -> Result<Answer>
+where
+    F: Fn(Option<Secret>) -> Fut,
+    Fut: Future<Output = Result<Answer>>,
+{
+    let token = tokens.token().await?;
+    let answer = send(token.clone()).await?;
+    let Some(rejected) = token.filter(|_| answer.status == 401) else {
+        return Ok(answer);
+    };
+    tracing::info!(target: "treasury::http", "the bank refused the token (HTTP 401); renewing it once");
+    match tokens.renew(&rejected).await? {
+        Some(renewed) => send(Some(renewed)).await,
+        None => Ok(answer),
     }
 }

@@ -1,7 +1,7 @@
 //! Accounts as typed: ids and bank ids, accounts files (lines or CSV), aliases and groups,
 //! duplicates, and bank ids filled in from known accounts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::*;
 use crate::error::{Error, Result};
@@ -191,8 +191,27 @@ fn at_line(source: &str, line: usize, err: Error) -> Error {
 /// Resolves aliases, groups, ids and file entries into the accounts to ask for, in the order
 /// given, dropping duplicates.
 pub fn select_accounts(args: &AccountArgs, book: &AccountBook) -> Result<AccountSelection> {
+    let mut refs = named_accounts(&args.named, book)?;
+    refs.extend(args.from_file.iter().cloned());
+    Ok(dedupe(refs))
+}
+
+/// `select_accounts`, taking the accounts file's entries over instead of copying them: a file
+/// may list 100,000 accounts.
+pub fn select_accounts_from(args: AccountArgs, book: &AccountBook) -> Result<AccountSelection> {
+    let mut refs = named_accounts(&args.named, book)?;
+    let mut from_file = args.from_file;
+    if refs.is_empty() {
+        refs = from_file;
+    } else {
+        refs.append(&mut from_file);
+    }
+    Ok(dedupe(refs))
+}
+
+fn named_accounts(named: &[AccountName], book: &AccountBook) -> Result<Vec<AccountRef>> {
     let mut refs = Vec::new();
-    for name in &args.named {
+    for name in named {
         match name {
             AccountName::Account(spec) => refs.push(resolve_name(spec, book)?),
             AccountName::Group(group) => {
@@ -206,8 +225,7 @@ pub fn select_accounts(args: &AccountArgs, book: &AccountBook) -> Result<Account
             }
         }
     }
-    refs.extend(args.from_file.iter().cloned());
-    Ok(dedupe(refs))
+    Ok(refs)
 }
 
 fn resolve_name(spec: &str, book: &AccountBook) -> Result<AccountRef> {
@@ -258,14 +276,30 @@ fn unknown_group(group: &str, book: &AccountBook) -> Error {
     Error::usage_hint(format!("unknown group '{}'", quoted(group)), hint)
 }
 
+/// Keeps the first of each account, in the order given. Repeats are found by sorting places
+/// in the list, not by a set of copies: a list of 100,000 accounts is not held twice.
 fn dedupe(refs: Vec<AccountRef>) -> AccountSelection {
-    let mut seen = HashSet::new();
+    let mut places: Vec<usize> = (0..refs.len()).collect();
+    // Stable: of equal accounts, the first given comes first.
+    places.sort_by(|&a, &b| refs[a].cmp(&refs[b]));
+    let mut repeat = vec![false; refs.len()];
+    for pair in places.windows(2) {
+        if refs[pair[0]] == refs[pair[1]] {
+            repeat[pair[1]] = true;
+        }
+    }
+    drop(places);
+    if !repeat.contains(&true) {
+        return AccountSelection {
+            accounts: refs,
+            duplicates: Vec::new(),
+        };
+    }
     let mut selection = AccountSelection::default();
-    for account in refs {
-        if seen.insert(account.clone()) {
-            selection.accounts.push(account);
-        } else {
-            selection.duplicates.push(account);
+    for (account, repeat) in refs.into_iter().zip(repeat) {
+        match repeat {
+            true => selection.duplicates.push(account),
+            false => selection.accounts.push(account),
         }
     }
     selection

@@ -215,9 +215,15 @@ fn bank_ids_fill_in_from_known_accounts() {
 #[test]
 fn plan_without_split_refuses_oversize() {
     let many: Vec<AccountRef> = (0..201).map(|i| acct(None, &i.to_string())).collect();
-    assert!(plan(DateSpan::PriorDay, &many, false, &LIMITS).is_err());
-    assert!(plan(range("2026-01-01", "2026-03-31"), &[], false, &LIMITS).is_err());
-    let one = plan(DateSpan::PriorDay, &many[..200], false, &LIMITS).unwrap();
+    assert!(plan(DateSpan::PriorDay, &list(&many), false, &LIMITS).is_err());
+    assert!(plan(
+        range("2026-01-01", "2026-03-31"),
+        &list(&[]),
+        false,
+        &LIMITS
+    )
+    .is_err());
+    let one = plan(DateSpan::PriorDay, &list(&many[..200]), false, &LIMITS).unwrap();
     assert_eq!(one.len(), 1);
     assert_eq!(one[0].accounts.len(), 200);
 }
@@ -249,14 +255,68 @@ fn ninety_days_split_into_three_windows_covering_each_date_once() {
 #[test]
 fn accounts_split_into_batches_of_two_hundred() {
     let many: Vec<AccountRef> = (0..450).map(|i| acct(None, &i.to_string())).collect();
-    let requests = plan(DateSpan::PriorDay, &many, true, &LIMITS).unwrap();
+    let requests = plan(DateSpan::PriorDay, &list(&many), true, &LIMITS).unwrap();
     let sizes: Vec<usize> = requests.iter().map(|r| r.accounts.len()).collect();
     assert_eq!(sizes, vec![200, 200, 50]);
-    let both = plan(range("2026-01-01", "2026-03-31"), &many, true, &LIMITS).unwrap();
+    let both = plan(
+        range("2026-01-01", "2026-03-31"),
+        &list(&many),
+        true,
+        &LIMITS,
+    )
+    .unwrap();
     assert_eq!(both.len(), 9);
     // Batch-major: a batch's three windows together, in date order.
     assert_eq!(both[1].span, range("2026-02-02", "2026-03-05"));
     assert_eq!(both[1].accounts[0], acct(None, "0"));
     assert_eq!(both[3].span, range("2026-01-01", "2026-02-01"));
     assert_eq!(both[3].accounts[0], acct(None, "200"));
+}
+
+fn list(accounts: &[AccountRef]) -> AccountList {
+    AccountList::from(accounts)
+}
+
+#[test]
+fn batches_share_the_one_list_of_accounts() {
+    let many = list(
+        &(0..450)
+            .map(|i| acct(None, &i.to_string()))
+            .collect::<Vec<_>>(),
+    );
+    let requests = plan(range("2026-01-01", "2026-03-31"), &many, true, &LIMITS).unwrap();
+    // The list itself, one per request: no batch holds a copy of its accounts.
+    assert_eq!(std::sync::Arc::strong_count(&many), 1 + requests.len());
+    let starts: Vec<usize> = requests.iter().map(|r| r.accounts.start()).collect();
+    assert_eq!(starts, vec![0, 0, 0, 200, 200, 200, 400, 400, 400]);
+    assert_eq!(requests[6].accounts[..], many[400..]);
+}
+
+#[test]
+fn duplicates_keep_the_first_place_and_are_named_in_order() {
+    let given = vec![
+        acct(None, "3"),
+        acct(Some("B"), "1"),
+        acct(None, "3"),
+        acct(None, "2"),
+        acct(Some("B"), "1"),
+        acct(None, "3"),
+    ];
+    let args = AccountArgs {
+        named: Vec::new(),
+        from_file: given,
+    };
+    let selection = select_accounts_from(args.clone(), &AccountBook::default()).unwrap();
+    assert_eq!(
+        selection.accounts,
+        vec![acct(None, "3"), acct(Some("B"), "1"), acct(None, "2")]
+    );
+    assert_eq!(
+        selection.duplicates,
+        vec![acct(None, "3"), acct(Some("B"), "1"), acct(None, "3")]
+    );
+    assert_eq!(
+        select_accounts(&args, &AccountBook::default()).unwrap(),
+        selection
+    );
 }

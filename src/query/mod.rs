@@ -5,12 +5,14 @@
 mod accounts;
 #[cfg(test)]
 mod accounts_tests;
+mod batch;
 mod dates;
 mod plan;
 #[cfg(test)]
 mod tests;
 
 pub use accounts::*;
+pub use batch::{AccountList, Batch};
 pub use dates::*;
 pub use plan::*;
 
@@ -108,7 +110,7 @@ impl fmt::Display for AccountRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BalanceRequest {
     pub span: DateSpan,
-    pub accounts: Vec<AccountRef>,
+    pub accounts: Batch,
 }
 
 /// Aliases and groups of a profile, as the config file names them.

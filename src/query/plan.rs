@@ -10,7 +10,7 @@ use crate::error::Result;
 /// or, with `split`, account batches times date windows that each fit them, batch-major.
 pub fn plan(
     span: DateSpan,
-    accounts: &[AccountRef],
+    accounts: &AccountList,
     split: bool,
     limits: &Limits,
 ) -> Result<Vec<BalanceRequest>> {
@@ -20,16 +20,17 @@ pub fn plan(
         check_account_count(accounts.len(), limits)?;
         return Ok(vec![BalanceRequest {
             span,
-            accounts: accounts.to_vec(),
+            accounts: Batch::all(accounts),
         }]);
     }
-    let batches: Vec<Vec<AccountRef>> = if accounts.is_empty() {
-        vec![Vec::new()]
-    } else {
-        accounts
-            .chunks(limits.max_accounts.max(1))
-            .map(<[AccountRef]>::to_vec)
-            .collect()
+    // Batches are ranges of the one list: no account is copied, however many there are.
+    let size = limits.max_accounts.max(1);
+    let batches: Vec<Batch> = match accounts.len() {
+        0 => vec![Batch::all(accounts)],
+        count => (0..count)
+            .step_by(size)
+            .map(|start| Batch::new(accounts, start..(start + size).min(count)))
+            .collect(),
     };
     // Batch by batch, a batch's windows together: the order the report is written in, so a
     // batch can be written as soon as its windows are answered.

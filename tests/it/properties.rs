@@ -222,7 +222,7 @@ proptest! {
         let accounts: Vec<AccountRef> = (0..count)
             .map(|i| AccountRef { bank_id: (i % 2 == 0).then(|| "B".to_string()), account_id: format!("A{i}") })
             .collect();
-        let requests = plan(span, &accounts, true, &LIMITS).expect("a split plan always exists");
+        let requests = plan(span, &accounts.clone().into(), true, &LIMITS).expect("a split plan always exists");
         let windows = windows(span, LIMITS.max_range_days);
         let batches = count.div_ceil(LIMITS.max_accounts).max(1);
         prop_assert_eq!(requests.len(), windows.len() * batches);

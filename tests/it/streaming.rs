@@ -103,7 +103,7 @@ fn requests(case: &Case) -> Vec<BalanceRequest> {
             let to = day(w as u32 * 4 + 3);
             requests.push(BalanceRequest {
                 span: DateSpan::Range { from, to },
-                accounts: batch.clone(),
+                accounts: batch.clone().into(),
             });
         }
     }
@@ -160,7 +160,7 @@ fn report(case: &Case, requests: &[BalanceRequest], index: usize) -> Report {
                 account_id: id.to_string(),
             })
             .collect(),
-        false => request.accounts.clone(),
+        false => request.accounts.to_vec(),
     };
     for (asked, answer) in asked.iter().zip(answers) {
         match answer {

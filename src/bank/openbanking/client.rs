@@ -10,7 +10,7 @@ use std::sync::Arc;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use super::errors::{bank_error, data_error, unreadable};
+use super::errors::{bank_error, data_error, WORDING};
 use super::mapping::{self, same_origin};
 use super::wire::{AccountRecord, AccountsPage, BalanceRecord};
 use crate::bank::budget;
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::history::Budget;
 use crate::http::{Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
-use crate::oauth::Authorizer;
+use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
 
 pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
@@ -42,16 +42,16 @@ pub struct Settings {
     pub profile: String,
 }
 
-/// Requests to one bank with the FAPI headers; the token comes from `authorizer`.
+/// Requests to one bank with the FAPI headers; the token comes from `tokens`.
 #[derive(Debug, Clone)]
 pub struct Channel {
     http: Http,
     settings: Arc<Settings>,
-    authorizer: Arc<Authorizer>,
+    tokens: Arc<dyn TokenSource>,
 }
 
 impl Channel {
-    pub fn new(http: Http, settings: Settings, authorizer: Authorizer) -> Result<Channel> {
+    pub fn new(http: Http, settings: Settings, tokens: Arc<dyn TokenSource>) -> Result<Channel> {
         if settings.base_url.cannot_be_a_base() {
             return Err(Error::usage(format!(
                 "base_url {} of profile '{}' is not an http(s) address",
@@ -61,7 +61,7 @@ impl Channel {
         Ok(Channel {
             http,
             settings: Arc::new(settings),
-            authorizer: Arc::new(authorizer),
+            tokens,
         })
     }
 
@@ -81,9 +81,10 @@ impl Channel {
     /// One request with a bearer token (renewed once on 401 where it can be) and a fresh
     /// interaction id; an echoed id that differs is logged with both ids, never refused.
     pub async fn call(&self, method: Method, url: &Url, body: Option<&[u8]>) -> Result<Answer> {
-        self.authorizer
-            .send_authorized(|bearer| self.send_once(method.clone(), url, body, bearer))
-            .await
+        send_authorized(&*self.tokens, |bearer| {
+            self.send_once(method.clone(), url, body, bearer)
+        })
+        .await
     }
 
     async fn send_once(
@@ -127,7 +128,7 @@ impl Channel {
         if !answer.is_success() {
             return Err(self.data_error(&answer));
         }
-        serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))
+        serde_json::from_slice(&answer.body).map_err(|e| WORDING.unreadable(what, &answer, &e))
     }
 }
 
@@ -358,8 +359,8 @@ impl Client {
         if !answer.is_success() {
             return Err(self.channel.data_error(answer));
         }
-        let value: serde_json::Value =
-            serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))?;
+        let value: serde_json::Value = serde_json::from_slice(&answer.body)
+            .map_err(|e| WORDING.unreadable(what, answer, &e))?;
         let next = value
             .get("Links")
             .and_then(|l| l.get("Next"))

@@ -4,9 +4,10 @@
 
 use chrono::{SecondsFormat, Utc};
 
+use super::channel::{client_auth, consents};
 use super::consent::{authorization_url, state_of, AuthorizationRequest, ClientAuth, Consents};
 use super::state::ConsentState;
-use super::{provider::client_auth, state, DEFAULT_CONSENT_DAYS};
+use super::{state, DEFAULT_CONSENT_DAYS};
 use crate::bank::provider::{BoxFuture, Consented};
 use crate::config::{checked_url, Profile};
 use crate::credentials::{self, Access};
@@ -60,7 +61,7 @@ pub fn prepare<'a>(
         };
         // Checked before the consent is created: a key others can read signs nothing.
         credentials::file::check_private(key, "private key")?;
-        let consents = super::consents(profile, credentials::own_credentials(profile)?, retry)?;
+        let consents = consents(profile, credentials::own_credentials(profile)?, retry)?;
         let now = Utc::now();
         let days = profile
             .settings

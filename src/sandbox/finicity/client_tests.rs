@@ -208,8 +208,8 @@ async fn an_expired_token_is_renewed_once_and_the_data_served() {
 #[tokio::test]
 async fn an_old_token_is_replaced_before_it_is_used() {
     let (fin, url) = start(Options::default()).await;
-    let mut client = client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET);
-    client.token_max_age = Duration::ZERO;
+    let client =
+        client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET).with_token_max_age(Duration::ZERO);
     client.accounts().await.unwrap();
     client.accounts().await.unwrap();
     assert_eq!((fin.authentications(), fin.account_lists()), (2, 2));

@@ -2,7 +2,15 @@
 //! terminal detection, colour and progress.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod streams;
+#[cfg(test)]
+mod tests;
+
+pub use streams::{Buffers, Stdout, TestTerm};
+
 use std::io::{self, IsTerminal, Write};
+
+use streams::Streams;
 
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
@@ -15,7 +23,9 @@ use crate::output::{printable, TableStyle};
 /// What `--accounts-file -` says when it waits for a person to type.
 pub const STDIN_NOTE: &str = "reading account ids from stdin, one per line; end with Ctrl-D";
 
+/// The terminal as it was when the run started, checked once.
 pub struct Term {
+    streams: Streams,
     stdout_tty: bool,
     stdout_closed: bool,
     stderr_tty: bool,
@@ -23,6 +33,8 @@ pub struct Term {
     color: bool,
     quiet: bool,
     no_input: bool,
+    /// `COLUMNS`, when set to a width.
+    columns: Option<usize>,
 }
 
 impl Term {
@@ -35,6 +47,7 @@ impl Term {
             Some(ColorChoice::Auto) | None => stderr_tty && !no_color,
         };
         Term {
+            streams: Streams::Process,
             stdout_tty: io::stdout().is_terminal(),
             stdout_closed: stdout_was_closed(),
             stderr_tty,
@@ -42,7 +55,28 @@ impl Term {
             color,
             quiet: global.quiet,
             no_input: global.no_input,
+            columns: crate::env::text(crate::env::COLUMNS)
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .filter(|c| *c > 0),
         }
+    }
+
+    /// A terminal over in-memory buffers, as `settings` describe it; the `Buffers` read back
+    /// what a command wrote. Nothing reaches the process's own stdout or stderr.
+    pub fn test(settings: TestTerm) -> (Term, Buffers) {
+        let buffers = Buffers::new(&settings.stdin, settings.width);
+        let term = Term {
+            streams: Streams::Buffers(buffers.clone()),
+            stdout_tty: settings.tty,
+            stdout_closed: false,
+            stderr_tty: settings.tty,
+            stdin_tty: settings.tty,
+            color: settings.color,
+            quiet: settings.quiet,
+            no_input: false,
+            columns: settings.columns.filter(|c| *c > 0),
+        };
+        (term, buffers)
     }
 
     /// Logs of this crate only (never of the HTTP stack, which could carry headers) on stderr.
@@ -65,8 +99,8 @@ impl Term {
     }
 
     /// Where the report goes when there is no `--output`.
-    pub fn stdout(&self) -> io::BufWriter<io::StdoutLock<'static>> {
-        io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+    pub fn stdout(&self) -> Stdout {
+        self.streams.stdout()
     }
 
     /// Whether treasury started with stdout closed (`>&-`): a report there would go nowhere.
@@ -80,18 +114,18 @@ impl Term {
         if wide {
             return None;
         }
-        let columns = crate::env::text(crate::env::COLUMNS);
-        match columns
-            .and_then(|c| c.trim().parse::<usize>().ok())
-            .filter(|c| *c > 0)
-        {
+        match self.columns {
             Some(columns) => Some(columns),
             // A terminal that reports no size (0) is as good as none.
-            None if self.stdout_tty => comfy_table::Table::new()
-                .width()
-                .map(usize::from)
-                .filter(|w| *w > 0),
+            None if self.stdout_tty => self.terminal_width().filter(|w| *w > 0),
             None => None,
+        }
+    }
+
+    fn terminal_width(&self) -> Option<usize> {
+        match &self.streams {
+            Streams::Process => comfy_table::Table::new().width().map(usize::from),
+            Streams::Buffers(buffers) => buffers.width,
         }
     }
 
@@ -113,8 +147,7 @@ impl Term {
         if self.stdout_closed {
             return Err(stdout_closed_error());
         }
-        let mut out = io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        match self.streams.print(text) {
             Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Error::Internal(
                 anyhow::anyhow!("cannot write to stdout: {e}"),
             )),
@@ -128,6 +161,9 @@ impl Term {
         if !self.stdout_tty {
             return self.print(roff);
         }
+        if let Streams::Buffers(_) = self.streams {
+            return self.print(&rendered());
+        }
         match page_with_man(roff) {
             Ok(true) => Ok(()),
             _ => self.print(&rendered()),
@@ -139,6 +175,9 @@ impl Term {
         if let Some(note) = stdin_note(self.stdin_tty) {
             self.note(note);
         }
+        if let Streams::Buffers(buffers) = &self.streams {
+            return Ok(buffers.take_stdin());
+        }
         let mut text = String::new();
         io::Read::read_to_string(&mut io::stdin().lock(), &mut text)?;
         Ok(text)
@@ -146,14 +185,11 @@ impl Term {
 
     /// Asks for a value on the terminal; an empty answer takes `default`.
     pub fn prompt(&self, label: &str, default: Option<&str>) -> io::Result<String> {
-        let mut err = io::stderr().lock();
         match default {
-            Some(d) => write!(err, "{label} [{d}]: ")?,
-            None => write!(err, "{label}: ")?,
+            Some(d) => self.streams.prompt(format_args!("{label} [{d}]: "))?,
+            None => self.streams.prompt(format_args!("{label}: "))?,
         }
-        err.flush()?;
-        let mut answer = String::new();
-        io::stdin().read_line(&mut answer)?;
+        let answer = self.read_line()?;
         let answer = answer.trim();
         Ok(match (answer.is_empty(), default) {
             (true, Some(d)) => d.to_string(),
@@ -163,14 +199,28 @@ impl Term {
 
     /// Asks for a secret on the terminal without echoing it.
     pub fn prompt_secret(&self, label: &str) -> io::Result<String> {
+        if let Streams::Buffers(_) = self.streams {
+            self.streams.prompt(format_args!("{label}: "))?;
+            let line = self.read_line()?;
+            return Ok(line.trim_end_matches(['\r', '\n']).to_string());
+        }
         rpassword::prompt_password(format!("{label}: "))
     }
 
     /// The first line of stdin, for `--client-secret-stdin`.
     pub fn read_stdin_line(&self) -> io::Result<String> {
+        let line = self.read_line()?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+
+    /// One line of stdin, with its line break.
+    fn read_line(&self) -> io::Result<String> {
+        if let Streams::Buffers(buffers) = &self.streams {
+            return Ok(buffers.take_stdin_line());
+        }
         let mut line = String::new();
         io::stdin().read_line(&mut line)?;
-        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+        Ok(line)
     }
 
     /// A progress bar on stderr for `total` requests; nothing when stderr is not a terminal,
@@ -182,6 +232,13 @@ impl Term {
         let style =
             indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} requests {elapsed}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+        if let Streams::Buffers(_) = self.streams {
+            let hidden = indicatif::ProgressDrawTarget::hidden();
+            return Progress(Some(indicatif::ProgressBar::with_draw_target(
+                Some(total as u64),
+                hidden,
+            )));
+        }
         let bar = indicatif::ProgressBar::new(total as u64).with_style(style);
         *lock_drawn() = Some(bar.clone());
         Progress(Some(bar))
@@ -212,14 +269,14 @@ impl Term {
     /// shown even with `-q`, like the warnings it points back at. No label: it is not one
     /// more warning to count.
     pub fn summary(&self, message: &str) {
-        let _ = writeln!(io::stderr().lock(), "{}", printable(message));
+        self.streams.line(format_args!("{}", printable(message)));
     }
 
     /// What the user must act on (an address to open, what to paste): shown even with `-q`,
     /// which silences chatter, not the steps of a login. Its own line breaks stay.
     pub fn instruct(&self, message: &str) {
         let lines: Vec<_> = message.split('\n').map(printable).collect();
-        let _ = writeln!(io::stderr().lock(), "{}", lines.join("\n"));
+        self.streams.line(format_args!("{}", lines.join("\n")));
     }
 
     /// A status line on stderr, unless `-q`. Its own line breaks stay; other control
@@ -227,7 +284,7 @@ impl Term {
     pub fn note(&self, message: &str) {
         if !self.quiet {
             let lines: Vec<_> = message.split('\n').map(printable).collect();
-            let _ = writeln!(io::stderr().lock(), "{}", lines.join("\n"));
+            self.streams.line(format_args!("{}", lines.join("\n")));
         }
     }
 
@@ -252,7 +309,8 @@ impl Term {
     /// One `label: message` line: control characters in the message (which can carry the
     /// bank's text) are escaped, so it stays one line and cannot forge another.
     fn line(&self, label: &str, message: &str) {
-        let _ = writeln!(io::stderr().lock(), "{label}: {}", printable(message));
+        self.streams
+            .line(format_args!("{label}: {}", printable(message)));
     }
 
     fn paint(&self, label: &str, code: &str) -> String {
@@ -268,6 +326,11 @@ impl Term {
 pub struct Progress(Option<indicatif::ProgressBar>);
 
 impl Progress {
+    /// Whether a bar counts the requests (on a terminal; hidden behind a test `Term`).
+    pub fn is_shown(&self) -> bool {
+        self.0.is_some()
+    }
+
     pub fn tick(&self) {
         if let Some(bar) = &self.0 {
             bar.inc(1);
@@ -383,16 +446,4 @@ pub fn interrupted(terminated: bool) {
 /// A command-line error, or the help or version text clap produced, where clap wants it.
 pub fn print_clap_error(err: &clap::Error) {
     let _ = err.print();
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_a_terminal_on_stdin_is_told_what_to_type() {
-        assert_eq!(stdin_note(true), Some(STDIN_NOTE));
-        assert_eq!(stdin_note(false), None);
-        assert!(STDIN_NOTE.contains("Ctrl-D"));
-    }
 }
