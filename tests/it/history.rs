@@ -3,14 +3,13 @@
 //! unwritable, and the open-banking read budget counted in the same store. Real binary, real
 //! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `common`, and `treasury sandbox serve`.
 
-use crate::common;
-use crate::isolated;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;
 
-use common::{run, Reply, TestBank, TestEnv};
 use serde_json::json;
+use support::{run, Home, Reply, TestBank};
 
 /// A J.P. Morgan answer: one account, one closed day, these amounts (`None`: not sent).
 pub fn day(
@@ -45,14 +44,14 @@ fn reply(accounts: Vec<serde_json::Value>) -> Reply {
     Reply::json(200, json!({ "accountList": accounts }).to_string())
 }
 
-fn history_file(env: &TestEnv) -> std::path::PathBuf {
+fn history_file(env: &Home) -> std::path::PathBuf {
     env.path().join(".local/share/treasury/history.sqlite3")
 }
 
 #[test]
 fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.reply(reply(vec![day(
         "111",
         "2026-03-02",
@@ -60,11 +59,11 @@ fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
         "150.00",
         Some("140.00"),
     )]));
-    common::balances(
+    support::balances(
         &env,
         &["--from", "2026-03-02", "--to", "2026-03-02", "-f", "csv"],
     )
-    .expect_code(0);
+    .code(0);
     bank.reply(reply(vec![day(
         "111",
         "2026-03-03",
@@ -72,18 +71,18 @@ fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
         "120.50",
         None,
     )]));
-    common::balances(
+    support::balances(
         &env,
         &["--from", "2026-03-03", "--to", "2026-03-03", "-f", "csv"],
     )
-    .expect_code(0);
+    .code(0);
     let requests = bank.requests().len();
 
     let out = run(env.cmd().args(["history", "--change", "-f", "csv"]));
-    out.expect_code(0);
-    let header = common::split_csv_line(out.stdout.lines().next().unwrap());
+    out.code(0);
+    let header = support::split_csv_line(out.stdout.lines().next().unwrap());
     let mut rows = vec![header];
-    rows.extend(common::csv_rows(&out.stdout));
+    rows.extend(support::csv_rows(&out.stdout));
     assert_eq!(
         rows[0][13..],
         [
@@ -111,7 +110,7 @@ fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
     let out = run(env
         .cmd()
         .args(["history", "--change", "--from", "2026-03-03", "-f", "json"]));
-    out.expect_code(0);
+    out.code(0);
     let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(doc["errors"], json!([]));
     let rows = doc["balances"].as_array().unwrap();
@@ -123,7 +122,7 @@ fn two_simulated_days_are_recorded_and_change_is_against_the_earlier_day() {
 #[test]
 fn a_later_fetch_of_the_same_day_replaces_the_row() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     for ending in ["1.00", "2.00"] {
         bank.reply(reply(vec![day(
             "111",
@@ -132,10 +131,10 @@ fn a_later_fetch_of_the_same_day_replaces_the_row() {
             ending,
             Some(ending),
         )]));
-        common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+        support::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).code(0);
     }
     let out = run(env.cmd().args(["history", "-f", "csv"]));
-    let rows = common::csv_rows(&out.stdout);
+    let rows = support::csv_rows(&out.stdout);
     assert_eq!(rows.len(), 1, "{out}");
     assert_eq!(rows[0][11], "2.00");
 }
@@ -143,9 +142,9 @@ fn a_later_fetch_of_the_same_day_replaces_the_row() {
 #[test]
 fn the_history_file_is_owner_only() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
-    common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+    support::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).code(0);
     let file = history_file(&env);
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&file), 0o600);
@@ -165,11 +164,11 @@ fn the_history_file_is_owner_only() {
 #[test]
 fn history_off_records_nothing() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
     let config = std::fs::read_to_string(env.config_path()).unwrap();
     std::fs::write(env.config_path(), format!("history = false\n{config}")).unwrap();
-    common::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).expect_code(0);
+    support::balances(&env, &["--from", "2026-03-02", "--to", "2026-03-02"]).code(0);
     std::fs::write(env.config_path(), &config).unwrap();
     let out = run(env.cmd().env("TREASURY_NO_HISTORY", "1").args([
         "balances",
@@ -178,20 +177,20 @@ fn history_off_records_nothing() {
         "--to",
         "2026-03-02",
     ]));
-    out.expect_code(0);
+    out.code(0);
     assert!(!history_file(&env).exists(), "nothing was recorded");
     let out = run(env.cmd().args(["history", "-p", "test"]));
-    out.expect_code(4)
-        .expect_stdout_empty()
-        .expect_stderr_has("nothing recorded for profile test");
+    out.code(4)
+        .stdout_empty()
+        .stderr_has("nothing recorded for profile test");
 }
 
 #[test]
 fn a_history_that_cannot_be_written_is_one_warning_and_the_report_stands() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.reply(reply(vec![day("111", "2026-03-02", "0.00", "1.00", None)]));
-    let before = common::balances(
+    let before = support::balances(
         &env,
         &["--from", "2026-03-02", "--to", "2026-03-02", "-f", "csv"],
     );
@@ -207,7 +206,7 @@ fn a_history_that_cannot_be_written_is_one_warning_and_the_report_stands() {
         "-f",
         "csv",
     ]));
-    out.expect_code(0);
+    out.code(0);
     assert_eq!(out.stdout, before.stdout);
     let warnings = out.stderr_lines("warning");
     assert_eq!(warnings.len(), 1, "{out}");
@@ -220,7 +219,7 @@ fn a_history_that_cannot_be_written_is_one_warning_and_the_report_stands() {
 #[test]
 fn eight_overlapping_runs_are_all_recorded() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.respond(|body, _| {
         let date = body["startDate"]
             .as_str()
@@ -257,13 +256,13 @@ fn eight_overlapping_runs_are_all_recorded() {
         assert!(!stderr.contains("history"), "{stderr}");
     }
     let out = run(env.cmd().args(["history", "-f", "csv"]));
-    assert_eq!(common::csv_rows(&out.stdout).len(), 16, "{out}");
+    assert_eq!(support::csv_rows(&out.stdout).len(), 16, "{out}");
 }
 
 #[test]
 fn prune_deletes_rows_before_the_date() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.respond(|body, _| {
         let date = body["startDate"]
             .as_str()
@@ -272,35 +271,35 @@ fn prune_deletes_rows_before_the_date() {
         reply(vec![day("111", &date, "0.00", "1.00", None)])
     });
     for date in ["2026-03-01", "2026-03-02"] {
-        common::balances(&env, &["--from", date, "--to", date]).expect_code(0);
+        support::balances(&env, &["--from", date, "--to", date]).code(0);
     }
     run(env
         .cmd()
         .args(["history", "prune", "--before", "2026-03-02"]))
-    .expect_code(0)
-    .expect_stderr_has("Deleted 1 recorded row");
+    .code(0)
+    .stderr_has("Deleted 1 recorded row");
     let out = run(env.cmd().args(["history", "-f", "csv", "-a", "111"]));
     assert_eq!(
-        common::keys(&out.stdout),
+        support::keys(&out.stdout),
         [("111".to_string(), "2026-03-02".to_string())]
     );
     run(env.cmd().args(["history", "--to", "2026-03-01"]))
-        .expect_code(4)
-        .expect_stderr_has("nothing recorded for up to 2026-03-01");
+        .code(4)
+        .stderr_has("nothing recorded for up to 2026-03-01");
 }
 
 #[test]
 fn a_429_speaking_of_a_daily_limit_is_not_retried() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     bank.reply(
         Reply::bank_error(429, "GCA-429", "Daily request limit reached")
             .with_header("retry-after", "3600"),
     );
-    let out = common::balances(&env, &["--prior-day", "--max-wait", "600"]);
-    out.expect_code(6)
-        .expect_stderr_has("daily limit")
-        .expect_stderr_has("may be asked again at");
+    let out = support::balances(&env, &["--prior-day", "--max-wait", "600"]);
+    out.code(6)
+        .stderr_has("daily limit")
+        .stderr_has("may be asked again at");
     assert_eq!(bank.requests_to("/balance").len(), 1, "not retried");
 }
 
@@ -308,8 +307,8 @@ fn a_429_speaking_of_a_daily_limit_is_not_retried() {
 
 const TOKEN: &str = "ob-sandbox-preauthorised-token";
 
-fn ob(home: &isolated::Home, args: &[&str]) -> isolated::Run {
-    isolated::run(
+fn ob(home: &support::Home, args: &[&str]) -> support::Run {
+    support::run(
         home.cmd()
             .env("TREASURY_ACCESS_TOKEN", TOKEN)
             .args(["-p", "ob"])
@@ -337,8 +336,8 @@ fn requests_seen(root: &str) -> usize {
 
 #[test]
 fn the_fifth_open_banking_read_of_a_day_is_refused_without_a_request() {
-    let home = isolated::Home::new();
-    let sandbox = isolated::ServedSandbox::start(&home, Vec::<&str>::new());
+    let home = support::Home::new();
+    let sandbox = support::ServedSandbox::start(&home, Vec::<&str>::new());
     let root = sandbox.base_url();
     home.write_config(&format!(
         "[profiles.ob]\nprovider = \"open-banking\"\nbase_url = \"{root}/open-banking/v3.1/aisp\"\n\

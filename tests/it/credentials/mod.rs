@@ -4,13 +4,15 @@
 //! `logout`, the keyring where the machine has one, and no secret or token ever printed.
 //! Every test runs `treasury` in its own HOME against a `treasury sandbox serve` child.
 
-use crate::isolated;
+pub(crate) mod refusals;
+
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::Command;
 
-use isolated::{mode_of, run, Home, Run, ServedSandbox};
+use support::{mode_of, run, Home, Run, ServedSandbox};
 
 /// The secret the sandbox is started with: distinctive, so a leak would show.
 const SECRET: &str = "s3cret-9f1c-sandbox";
@@ -43,7 +45,7 @@ fn command_printing(secret: &str) -> String {
 fn credentials_file(home: &Home, secret: &str, mode: u32) {
     let text = format!("[profiles.t]\nclient_secret = \"{secret}\"\n");
     std::fs::write(home.credentials_path(), text).unwrap();
-    isolated::set_mode(&home.credentials_path(), mode);
+    support::set_mode(&home.credentials_path(), mode);
 }
 
 fn balances(cmd: &mut assert_cmd::Command) -> Run {
@@ -359,7 +361,7 @@ fn keyring_round_trip_in_a_session_keyring() {
         format!("[profiles.treasury-it-keyring]\nclient_secret = \"{WRONG}\"\n"),
     )
     .unwrap();
-    isolated::set_mode(&home.credentials_path(), 0o600);
+    support::set_mode(&home.credentials_path(), 0o600);
     // login, then status and balances, in a session keyring that dies with the shell. An unusual
     // profile name, in case the keyring is a real desktop one.
     let script = format!(
@@ -381,7 +383,7 @@ fn keyring_round_trip_in_a_session_keyring() {
         .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("SECRET", SECRET)
-        .env("BIN", isolated::BIN)
+        .env("BIN", support::BIN)
         .args(["session", "-", "sh", "-c", &script]);
     let out = run(&mut keyctl);
     out.code(0)

@@ -2,14 +2,17 @@
 //! (J.P. Morgan and Finicity at once), `treasury sandbox serve`, and a closed port for a bank
 //! that is down. Totals are recomputed here from the JSON rows with decimal arithmetic.
 
-use crate::isolated;
+mod properties;
+mod schema;
+
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
-use isolated::{run, Home, ServedSandbox};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value;
+use support::{run, Home, ServedSandbox};
 
 /// The ECB layout (`eurofxref.csv` as it comes): 1 EUR = RATE units of each currency.
 const ECB: &str =
@@ -17,7 +20,7 @@ const ECB: &str =
 const ECB_WITHOUT_SGD: &str =
     "Date, USD, JPY, GBP, BHD, \n30 November 2026, 1.0500, 160.12, 0.8400, 0.3950, \n";
 
-fn sandbox(home: &Home, args: &[&str]) -> isolated::Run {
+fn sandbox(home: &Home, args: &[&str]) -> support::Run {
     run(home.cmd().arg("--sandbox").arg("position").args(args))
 }
 
@@ -361,7 +364,7 @@ fn profile(name: &str, base: &str, token: &str) -> String {
     )
 }
 
-fn configured(home: &Home, args: &[&str]) -> isolated::Run {
+fn configured(home: &Home, args: &[&str]) -> support::Run {
     run(home
         .cmd()
         .env("TREASURY_CLIENT_SECRET", "sandbox")

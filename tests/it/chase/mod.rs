@@ -2,15 +2,16 @@
 //! with this test acting as the browser over HTTP (approve, deny, wrong state, timeout, port in
 //! use, `--no-browser`), paging, the mapping of each FDX type, and the no-config demo.
 
-use crate::chase_common;
-use crate::isolated;
+mod refresh;
+
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
 
-use chase_common::*;
-use isolated::{mode_of, run, Home, ServedSandbox};
+use support::chase::*;
+use support::{mode_of, run, Home, ServedSandbox};
 
 #[test]
 fn an_approved_login_stores_the_refresh_token_owner_only_and_reads_every_type() {
@@ -468,7 +469,7 @@ fn deposit(id: &str, balance: &str) -> String {
     )
 }
 
-fn balances_csv(home: &Home) -> isolated::Run {
+fn balances_csv(home: &Home) -> support::Run {
     run(home.cmd().args(["-p", "chase", "balances", "-f", "csv"]))
 }
 

@@ -12,7 +12,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::isolated::{Home, Run, ServedSandbox, BIN};
+use crate::support::{Home, Run, ServedSandbox, BIN};
 
 pub const ALL: &[&str] = &[
     "chk-1001",

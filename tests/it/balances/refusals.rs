@@ -1,15 +1,15 @@
 //! Every local refusal of `treasury balances`: exit 2, a message naming the bad value and the way
 //! out, and not one request (token or balance) reaching the bank. Plus the edges that pass.
 
-use crate::common;
+use crate::support;
 
-use common::{answer_for, run, Reply, TestBank, TestEnv};
 use serde_json::{json, Value};
+use support::{answer_for, run, Home, Reply, TestBank};
 
 /// Runs `balances ARGS` with a working profile and a bank that would answer anything.
-fn against_bank(args: &[&str]) -> (common::Run, TestBank) {
+fn against_bank(args: &[&str]) -> (support::Run, TestBank) {
     let bank = answering_bank();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     // The bank answers no rows, which is refused unless asked for.
     let out = run(env.cmd().args(["balances", "--allow-empty"]).args(args));
     (out, bank)
@@ -37,9 +37,9 @@ fn answer_requested(body: &Value) -> Reply {
 /// Expects a local refusal: exit 2, nothing on stdout, the error naming `named`, a hint
 /// containing `way_out`, and no request sent.
 #[track_caller]
-fn assert_refused(args: &[&str], named: &str, way_out: &str) -> common::Run {
+fn assert_refused(args: &[&str], named: &str, way_out: &str) -> support::Run {
     let (out, bank) = against_bank(args);
-    out.expect_code(2).expect_stdout_empty();
+    out.code(2).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1 && errors[0].contains(named),
@@ -59,7 +59,7 @@ fn assert_refused(args: &[&str], named: &str, way_out: &str) -> common::Run {
 }
 
 /// A file of `count` distinct account ids, one per line, in the test's HOME.
-fn accounts_file(env: &TestEnv, count: usize) -> String {
+fn accounts_file(env: &Home, count: usize) -> String {
     let text: String = (0..count).map(|i| format!("ACC-{i:04}\n")).collect();
     let path = env.path().join(format!("accounts-{count}.txt"));
     std::fs::write(&path, text).unwrap();
@@ -101,7 +101,7 @@ fn to_before_from_is_refused_before_sending() {
 #[test]
 fn range_of_31_days_is_sent_with_both_dates() {
     let (out, bank) = against_bank(&["--from", "2026-01-01", "--to", "2026-02-01"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         bank.balance_bodies() == [json!({"startDate": "2026-01-01", "endDate": "2026-02-01"})],
         "one request for 2026-01-01..2026-02-01",
@@ -121,7 +121,7 @@ fn range_of_32_days_is_refused_before_sending() {
 fn month_longer_than_the_limit_is_never_an_issue() {
     // 31-day months are 30 days between their ends: well within the limit.
     let (out, bank) = against_bank(&["--month", "2026-01"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         bank.balance_bodies() == [json!({"startDate": "2026-01-01", "endDate": "2026-01-31"})],
         "the calendar month",
@@ -131,12 +131,12 @@ fn month_longer_than_the_limit_is_never_an_issue() {
 #[test]
 fn accounts_file_with_201_accounts_is_refused_suggesting_split() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let file = accounts_file(&env, 201);
     let out = run(env
         .cmd()
         .args(["balances", "--prior-day", "--accounts-file", &file]));
-    out.expect_code(2).expect_stdout_empty();
+    out.code(2).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -155,7 +155,7 @@ fn accounts_file_with_201_accounts_is_refused_suggesting_split() {
 #[test]
 fn accounts_file_with_200_accounts_is_sent_in_one_request() {
     let bank = answering_bank();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let file = accounts_file(&env, 200);
     let out = run(env.cmd().args([
         "balances",
@@ -164,7 +164,7 @@ fn accounts_file_with_200_accounts_is_sent_in_one_request() {
         "--accounts-file",
         &file,
     ]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let bodies = bank.balance_bodies();
     out.check(bodies.len() == 1, "one request");
     let list = bodies[0]["accountList"].as_array().unwrap();
@@ -178,7 +178,7 @@ fn accounts_file_with_200_accounts_is_sent_in_one_request() {
 
 #[test]
 fn accounts_file_with_201_accounts_and_split_goes_in_two_requests() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let file = accounts_file(&env, 201);
     let out = run(env.bare_cmd().args([
         "balances",
@@ -188,7 +188,7 @@ fn accounts_file_with_201_accounts_and_split_goes_in_two_requests() {
         "--accounts-file",
         &file,
     ]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let sizes: Vec<usize> = out
         .stdout
         .lines()
@@ -234,7 +234,7 @@ fn account_id_with_a_comma_is_refused_before_sending() {
         "00000000000000304266256,00000000000000010962009",
         "one account per --account",
     );
-    out.expect_stderr_has("','");
+    out.stderr_has("','");
 }
 
 #[test]
@@ -247,14 +247,14 @@ fn empty_account_id_is_refused_before_sending() {
 fn account_id_of_36_characters_is_refused_before_sending() {
     let long = "1".repeat(36);
     let out = assert_refused(&["-a", &long], &long, "1 to 35");
-    out.expect_stderr_has("36 characters");
+    out.stderr_has("36 characters");
 }
 
 #[test]
 fn account_id_of_35_characters_is_sent() {
     let longest = "1".repeat(35);
     let (out, bank) = against_bank(&["--prior-day", "-a", &longest]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         bank.balance_bodies()
             == [json!({"relativeDateType": "PRIOR_DAY", "accountList": [{"accountId": longest}]})],
@@ -264,7 +264,7 @@ fn account_id_of_35_characters_is_sent() {
 
 #[test]
 fn duplicate_accounts_are_asked_for_once_with_a_warning() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.bare_cmd().args([
         "balances",
         "--dry-run",
@@ -276,7 +276,7 @@ fn duplicate_accounts_are_asked_for_once_with_a_warning() {
         "-a",
         "1",
     ]));
-    out.expect_code(0);
+    out.code(0);
     out.check(
         out.stdout
             == "{\"relativeDateType\":\"PRIOR_DAY\",\"accountList\":[{\"accountId\":\"1\"},{\"accountId\":\"2\"}]}\n",
@@ -294,7 +294,7 @@ fn duplicate_accounts_are_asked_for_once_with_a_warning() {
 fn validation_comes_before_credentials() {
     // A user with no secret at all still learns what is wrong with the request first.
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = run(env.cmd().env_remove("TREASURY_CLIENT_SECRET").args([
         "balances",
         "--from",
@@ -302,8 +302,8 @@ fn validation_comes_before_credentials() {
         "--to",
         "2026-03-01",
     ]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("--split");
+    out.code(2).stdout_empty();
+    out.stderr_has("--split");
     out.check(bank.requests().is_empty(), "nothing sent");
 }
 
@@ -319,11 +319,11 @@ fn missing_accounts_file_is_refused_before_sending() {
 #[test]
 fn accounts_file_without_accounts_is_refused_before_sending() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("empty.txt"), "# nothing here\n\n").unwrap();
     let out = run(env.cmd().args(["balances", "--accounts-file", "empty.txt"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("empty.txt lists no accounts");
+    out.code(2).stdout_empty();
+    out.stderr_has("empty.txt lists no accounts");
     out.check(
         bank.requests().is_empty(),
         "nothing sent, not even for all accounts",
@@ -333,31 +333,31 @@ fn accounts_file_without_accounts_is_refused_before_sending() {
 #[test]
 fn bad_line_in_accounts_file_is_refused_naming_file_and_line() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("ids.txt"), "123\nbad id\n").unwrap();
     let out = run(env.cmd().args(["balances", "--accounts-file", "ids.txt"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("ids.txt:2: account id 'bad id'");
+    out.code(2).stdout_empty();
+    out.stderr_has("ids.txt:2: account id 'bad id'");
     out.check(bank.requests().is_empty(), "nothing sent");
 }
 
 #[test]
 fn unknown_treasury_format_is_refused_before_sending() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = run(env
         .cmd()
         .env("TREASURY_FORMAT", "xml")
         .args(["balances", "--prior-day"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("TREASURY_FORMAT 'xml'");
+    out.code(2).stdout_empty();
+    out.stderr_has("TREASURY_FORMAT 'xml'");
     out.check(bank.requests().is_empty(), "nothing sent");
 }
 
 #[test]
 fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() {
     let bank = answering_bank();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let mut text: String = (0..200).map(|i| format!("ACC-{i:04}\n")).collect();
     text.push_str("ACC-0007\n");
     std::fs::write(env.path().join("ids.txt"), text).unwrap();
@@ -368,7 +368,7 @@ fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() 
         "--accounts-file",
         "ids.txt",
     ]));
-    out.expect_code(0);
+    out.code(0);
     let warnings = out.stderr_lines("warning");
     out.check(
         warnings.len() == 1 && warnings[0].contains("ACC-0007"),
@@ -384,10 +384,10 @@ fn accounts_file_of_201_lines_with_one_duplicate_is_200_accounts_and_accepted() 
 #[test]
 fn output_path_that_is_a_folder_is_refused_before_sending() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::create_dir(env.path().join("reports")).unwrap();
     let out = run(env.cmd().args(["balances", "--prior-day", "-o", "reports"]));
-    out.expect_code(2).expect_stdout_empty();
+    out.code(2).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -403,7 +403,7 @@ fn output_path_that_is_a_folder_is_refused_before_sending() {
 
 #[test]
 fn accounts_file_of_plain_lines_with_a_byte_order_mark_is_read() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     std::fs::write(
         env.path().join("ids.txt"),
         "\u{feff}0041000001\r\n81007000002\r\n",
@@ -416,7 +416,7 @@ fn accounts_file_of_plain_lines_with_a_byte_order_mark_is_read() {
         "--accounts-file",
         "ids.txt",
     ]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout
             == "{\"relativeDateType\":\"PRIOR_DAY\",\"accountList\":[{\"accountId\":\"0041000001\"},{\"accountId\":\"81007000002\"}]}\n",
@@ -426,7 +426,7 @@ fn accounts_file_of_plain_lines_with_a_byte_order_mark_is_read() {
 
 #[test]
 fn accounts_csv_with_a_byte_order_mark_and_crlf_is_read() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     std::fs::write(
         env.path().join("ids.csv"),
         "\u{feff}account_id,bank_id\r\n0041000001,CHASGB2L\r\n81007000002,\r\n",
@@ -439,7 +439,7 @@ fn accounts_csv_with_a_byte_order_mark_and_crlf_is_read() {
         "--accounts-file",
         "ids.csv",
     ]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout
             == "{\"relativeDateType\":\"PRIOR_DAY\",\"accountList\":[{\"accountId\":\"0041000001\",\"bankId\":\"CHASGB2L\"},{\"accountId\":\"81007000002\"}]}\n",
@@ -459,25 +459,25 @@ fn short_dates_that_chrono_would_read_as_year_26_are_refused_before_sending() {
 #[test]
 fn an_accounts_file_line_with_a_comma_is_refused_before_sending() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let path = env.path().join("ids.txt");
     std::fs::write(&path, "0041000001,0041000007\n").unwrap();
     let out = run(env.cmd().args(["balances", "--accounts-file"]).arg(&path));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("ids.txt:1: '0041000001,0041000007' has a comma");
-    out.expect_stderr_has("hint: give one account per line");
+    out.code(2).stdout_empty();
+    out.stderr_has("ids.txt:1: '0041000001,0041000007' has a comma");
+    out.stderr_has("hint: give one account per line");
     assert!(bank.requests().is_empty(), "nothing sent");
 }
 
 #[test]
 fn a_zero_timeout_in_the_profile_is_refused_before_sending() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let mut config = std::fs::read_to_string(env.config_path()).unwrap();
     config.push_str("timeout_secs = 0\n");
     std::fs::write(env.config_path(), config).unwrap();
     let out = run(env.cmd().args(["balances", "--prior-day"]));
-    out.expect_code(2).expect_stdout_empty();
-    out.expect_stderr_has("timeout_secs = 0 in profile 'test' is out of range");
+    out.code(2).stdout_empty();
+    out.stderr_has("timeout_secs = 0 in profile 'test' is out of range");
     assert!(bank.requests().is_empty(), "nothing sent");
 }

@@ -2,12 +2,10 @@
 //! own mock answer, odd orders, whole-request errors, retries, unreadable answers, what is sent,
 //! and what must never be printed.
 
-use crate::common;
+use crate::support;
 
-use common::{
-    answer_for, balances, csv_rows, keys, run, Reply, TestBank, TestEnv, JPM_MOCK, SECRET,
-};
 use serde_json::{json, Value};
+use support::{answer_for, balances, csv_rows, keys, run, Home, Reply, TestBank, JPM_MOCK, SECRET};
 
 /// The seed's second example: one GBP account whose balanceList is newest-first.
 const NEWEST_FIRST: &str = r#"{
@@ -35,9 +33,9 @@ const NEWEST_FIRST: &str = r#"{
 fn jpm_mock_answer_gives_43_rows_one_gca_024_warning_and_exit_5() {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, JPM_MOCK));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["-f", "csv"]);
-    out.expect_code(5);
+    out.code(5);
     let rows = csv_rows(&out.stdout);
     out.check(rows.len() == 43, "43 rows");
     let warnings = out.stderr_lines("warning");
@@ -48,7 +46,7 @@ fn jpm_mock_answer_gives_43_rows_one_gca_024_warning_and_exit_5() {
         "one warning naming the account without balances and GCA-024",
     );
     out.check(out.stderr.lines().count() == 1, "nothing else on stderr");
-    out.expect_stdout_has(",866723000.86,");
+    out.stdout_has(",866723000.86,");
 
     // Every amount as text is the fixture's text (which already has the currency's 2 digits).
     let fixture: Value = serde_json::from_str(JPM_MOCK).unwrap();
@@ -91,9 +89,9 @@ fn jpm_mock_answer_gives_43_rows_one_gca_024_warning_and_exit_5() {
 fn jpm_mock_answer_as_json_keeps_the_fixtures_number_text_and_lists_the_error() {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, JPM_MOCK));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["-f", "json"]);
-    out.expect_code(5);
+    out.code(5);
     let doc: Value = serde_json::from_str(&out.stdout).expect("a JSON document");
     out.check(doc["balances"].as_array().unwrap().len() == 43, "43 rows");
     out.check(
@@ -106,7 +104,7 @@ fn jpm_mock_answer_as_json_keeps_the_fixtures_number_text_and_lists_the_error() 
             }]),
         "the per-account error",
     );
-    out.expect_stdout_has("\"opening_available\":866723000.86,");
+    out.stdout_has("\"opening_available\":866723000.86,");
     out.check(
         doc["balances"][0]["opening_available"]
             .as_number()
@@ -119,7 +117,7 @@ fn jpm_mock_answer_as_json_keeps_the_fixtures_number_text_and_lists_the_error() 
 fn newest_first_balance_list_is_printed_oldest_first() {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, NEWEST_FIRST));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(
         &env,
         &[
@@ -133,7 +131,7 @@ fn newest_first_balance_list_is_printed_oldest_first() {
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let rows = csv_rows(&out.stdout);
     let got: Vec<(&str, &str, &str)> = rows.iter().map(|r| (&*r[6], &*r[7], &*r[8])).collect();
     out.check(
@@ -152,7 +150,7 @@ fn rows_follow_the_order_the_accounts_were_given_not_the_banks() {
         &[("111", "B1"), ("222", "B2"), ("333", "B1")],
         &["2026-01-02", "2026-01-01"],
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(
         &env,
         &[
@@ -170,7 +168,7 @@ fn rows_follow_the_order_the_accounts_were_given_not_the_banks() {
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let expected: Vec<(String, String)> = [
         ("333", "2026-01-01"),
         ("333", "2026-01-02"),
@@ -192,9 +190,9 @@ fn rows_follow_the_order_the_accounts_were_given_not_the_banks() {
 fn bad_request_400_exits_4_naming_the_banks_code_and_text() {
     let bank = TestBank::start();
     bank.reply(Reply::bank_error(400, "GCA-023", "Invalid request format"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(4).expect_stdout_empty();
+    out.code(4).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -214,9 +212,9 @@ fn bad_request_400_exits_4_naming_the_banks_code_and_text() {
 fn unavailable_503_is_tried_three_times_then_exits_6() {
     let bank = TestBank::start();
     bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -234,12 +232,12 @@ fn one_503_then_an_answer_recovers_silently() {
     let bank = TestBank::start();
     bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
         .reply(answer_for(&[("111", "B1")], &["2026-01-01"]));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(
         &env,
         &["--from", "2026-01-01", "--to", "2026-01-01", "-f", "csv"],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         csv_rows(&out.stdout).len() == 1,
         "the row of the second answer",
@@ -257,10 +255,10 @@ fn rate_limit_asking_for_a_longer_wait_than_allowed_exits_6_at_once() {
     bank.reply(
         Reply::bank_error(429, "GCA-429", "Too Many Requests").with_header("retry-after", "3600"),
     );
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
-    out.expect_stderr_has("3600");
+    out.code(6).stdout_empty();
+    out.stderr_has("3600");
     out.check(bank.balance_bodies().len() == 1, "no pointless retry");
 }
 
@@ -271,10 +269,10 @@ fn unauthorized_401_on_balances_exits_3() {
         401,
         r#"{"errors":[{"errorCode":"GCA-001","errorMsg":"Unauthorized"}]}"#,
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(3).expect_stdout_empty();
-    out.expect_stderr_has("HTTP 401");
+    out.code(3).stdout_empty();
+    out.stderr_has("HTTP 401");
     out.check(
         out.stderr_lines("hint").len() == 1,
         "a hint about the credentials",
@@ -286,10 +284,10 @@ fn unauthorized_401_on_balances_exits_3() {
 fn forbidden_403_gca_001_exits_3_naming_the_code() {
     let bank = TestBank::start();
     bank.reply(Reply::bank_error(403, "GCA-001", "Forbidden"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(3).expect_stdout_empty();
-    out.expect_stderr_has("GCA-001 Forbidden");
+    out.code(3).stdout_empty();
+    out.stderr_has("GCA-001 Forbidden");
     out.check(bank.balance_bodies().len() == 1, "a 403 is not retried");
 }
 
@@ -300,10 +298,10 @@ fn token_endpoint_401_exits_3_and_no_balance_request_is_sent() {
         401,
         r#"{"error":"invalid_client","error_description":"bad client credentials"}"#,
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(3).expect_stdout_empty();
-    out.expect_stderr_has("invalid_client");
+    out.code(3).stdout_empty();
+    out.stderr_has("invalid_client");
     out.check(
         out.stderr_lines("hint").len() == 1,
         "a hint about the credentials",
@@ -318,10 +316,10 @@ fn token_endpoint_401_exits_3_and_no_balance_request_is_sent() {
 #[test]
 fn token_request_uses_basic_auth_and_the_token_reaches_the_balance_request() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "--allow-empty"]);
-    out.expect_code(0).expect_stderr_empty();
-    out.expect_stdout_has("No balances.");
+    out.code(0).stderr_empty();
+    out.stdout_has("No balances.");
     let requests = bank.requests();
     let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
     out.check(
@@ -341,13 +339,13 @@ fn token_request_uses_basic_auth_and_the_token_reaches_the_balance_request() {
 #[test]
 fn ready_access_token_skips_the_token_endpoint() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = run(env
         .cmd()
         .env_remove("TREASURY_CLIENT_SECRET")
         .env("TREASURY_ACCESS_TOKEN", "ready-made-token")
         .args(["balances", "--prior-day", "--allow-empty"]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let requests = bank.requests();
     out.check(
         requests.len() == 1 && requests[0].path == "/balance" && requests[0].authorized,
@@ -359,9 +357,9 @@ fn ready_access_token_skips_the_token_endpoint() {
 fn truncated_json_in_a_200_exits_6_naming_the_status_and_first_bytes() {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, &JPM_MOCK[..300]));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let error = out.stderr_lines("error");
     out.check(
         error.len() == 1 && error[0].contains("HTTP 200") && error[0].contains("\"accountList\""),
@@ -374,9 +372,9 @@ fn html_page_in_a_200_exits_6_naming_the_status_and_first_bytes() {
     let bank = TestBank::start();
     let page = "<!DOCTYPE html>\n<html><head><title>Maintenance</title></head>\n<body><h1>We'll be back soon</h1></body></html>\n";
     bank.reply(Reply::json(200, page).with_content_type("text/html"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let error = out.stderr_lines("error");
     out.check(
         error.len() == 1 && error[0].contains("HTTP 200") && error[0].contains("<!DOCTYPE html>"),
@@ -395,12 +393,12 @@ fn body_sent_to_the_bank_is_exactly_what_dry_run_prints() {
     ];
     for args in cases {
         let bank = TestBank::start();
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         let dry = balances(&env, &[args, &["--dry-run"]].concat());
-        dry.expect_code(0);
+        dry.code(0);
         let real = balances(&env, &[args, &["--allow-empty"]].concat());
         // The scripted bank answers no account: named ones are each a MISSING error (exit 5).
-        real.expect_code(if args.contains(&"-a") { 5 } else { 0 });
+        real.code(if args.contains(&"-a") { 5 } else { 0 });
         let sent: Vec<String> = bank
             .balance_bodies()
             .iter()
@@ -436,7 +434,7 @@ fn secret_and_tokens_never_appear_in_output_at_any_verbosity() {
         for verbosity in ["-v", "-vv", "-vvv"] {
             let bank = TestBank::start();
             script(&bank);
-            let env = TestEnv::with_bank(&bank);
+            let env = Home::with_bank(&bank);
             let out = run(env
                 .cmd()
                 .args([verbosity, "balances", "-a", "000000004045701"]));
@@ -458,20 +456,20 @@ fn secret_and_tokens_never_appear_in_output_at_any_verbosity() {
 fn verbose_logs_go_to_stderr_only() {
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-01"]));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let quiet = run(env.cmd().args(["balances", "-f", "csv"]));
     let loud = run(env.cmd().args(["-vv", "balances", "-f", "csv"]));
-    quiet.expect_code(0).expect_stderr_empty();
-    loud.expect_code(0);
+    quiet.code(0).stderr_empty();
+    loud.code(0);
     loud.check(loud.stdout == quiet.stdout, "the same report on stdout");
     loud.check(!loud.stderr.is_empty(), "logs on stderr");
 }
 
 #[test]
 fn no_config_file_and_no_sandbox_exits_2_suggesting_sandbox() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.bare_cmd().args(["balances", "--prior-day"]));
-    out.expect_code(2).expect_stdout_empty();
+    out.code(2).stdout_empty();
     out.check(
         out.stderr_lines("hint")
             .first()
@@ -483,12 +481,12 @@ fn no_config_file_and_no_sandbox_exits_2_suggesting_sandbox() {
 #[test]
 fn missing_client_secret_exits_3_before_sending_anything() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = run(env
         .cmd()
         .env_remove("TREASURY_CLIENT_SECRET")
         .args(["balances", "--prior-day"]));
-    out.expect_code(3).expect_stdout_empty();
+    out.code(3).stdout_empty();
     out.check(
         out.stderr_lines("hint")
             .first()
@@ -514,10 +512,10 @@ fn plain_http_urls_off_loopback_are_refused_before_sending() {
         ),
     ];
     for (base_url, token_url, named) in cases {
-        let env = TestEnv::new();
-        env.write_config(&base_url, &token_url);
+        let env = Home::for_test_profile();
+        env.write_bank_profile(&base_url, &token_url);
         let out = balances(&env, &["--prior-day"]);
-        out.expect_code(2).expect_stdout_empty();
+        out.code(2).stdout_empty();
         out.check(
             out.stderr_lines("error")
                 .first()
@@ -549,10 +547,10 @@ fn amounts_are_printed_exactly_as_sent_padded_to_the_currency_never_rounded() {
            "endingAvailableAmount":-2.25,"endingLedgerAmount":1000.125}]}
         ]}"#,
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let args = ["--from", "2026-01-02", "--to", "2026-01-02"];
     let csv = balances(&env, &[&args[..], &["-f", "csv"]].concat());
-    csv.expect_code(0).expect_stderr_empty();
+    csv.code(0).stderr_empty();
     let amounts: Vec<Vec<String>> = csv_rows(&csv.stdout)
         .into_iter()
         .map(|r| r[8..12].to_vec())
@@ -567,7 +565,7 @@ fn amounts_are_printed_exactly_as_sent_padded_to_the_currency_never_rounded() {
         "CSV amounts exact, padded to the currency's digits, never rounded",
     );
     let json = balances(&env, &[&args[..], &["-f", "json"]].concat());
-    json.expect_code(0).expect_stderr_empty();
+    json.code(0).stderr_empty();
     for token in [
         "\"opening_available\":9007199254740993.01,",
         "\"opening_ledger\":12223.50,",
@@ -578,17 +576,17 @@ fn amounts_are_printed_exactly_as_sent_padded_to_the_currency_never_rounded() {
         "\"opening_available\":0.100,",
         "\"ending_available\":-2.250,",
     ] {
-        json.expect_stdout_has(token);
+        json.stdout_has(token);
     }
     let table = balances(&env, &args);
-    table.expect_code(0).expect_stderr_empty();
+    table.code(0).stderr_empty();
     for cell in [
         "9,007,199,254,740,993.01",
         "12,223.50",
         "-4,681,786,201",
         "1,000.125",
     ] {
-        table.expect_stdout_has(cell);
+        table.stdout_has(cell);
     }
 }
 
@@ -603,7 +601,7 @@ fn split_range_is_fetched_in_windows_and_merged_in_date_order() {
     ] {
         bank.reply(answer_for(&[("111", "B1")], &dates));
     }
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(
         &env,
         &[
@@ -618,7 +616,7 @@ fn split_range_is_fetched_in_windows_and_merged_in_date_order() {
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let dates: Vec<String> = keys(&out.stdout).into_iter().map(|(_, d)| d).collect();
     out.check(
         dates
@@ -662,10 +660,10 @@ fn unreachable_bank_exits_6_naming_the_host_after_retries() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let env = TestEnv::new();
-    env.write_config(&format!("http://{closed}"), &bank.token_url());
+    let env = Home::for_test_profile();
+    env.write_bank_profile(&format!("http://{closed}"), &bank.token_url());
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -682,18 +680,18 @@ fn unreachable_bank_exits_6_naming_the_host_after_retries() {
 fn bank_id_left_out_is_filled_from_the_account_cache_once_accounts_ran() {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, JPM_MOCK));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let before = balances(&env, &["--dry-run", "-a", "000000004045701"]);
-    before.expect_code(0).expect_stderr_empty();
+    before.code(0).stderr_empty();
     before.check(
         before.stdout
             == "{\"relativeDateType\":\"CURRENT_DAY\",\"accountList\":[{\"accountId\":\"000000004045701\"}]}\n",
         "without a cache the account id goes alone",
     );
     let accounts = run(env.cmd().args(["accounts", "-f", "csv"]));
-    accounts.expect_code(0);
+    accounts.code(0);
     let after = balances(&env, &["--dry-run", "-a", "000000004045701"]);
-    after.expect_code(0).expect_stderr_empty();
+    after.code(0).stderr_empty();
     after.check(
         after.stdout
             == "{\"relativeDateType\":\"CURRENT_DAY\",\"accountList\":[{\"accountId\":\"000000004045701\",\"bankId\":\"02100002\"}]}\n",

@@ -2,11 +2,10 @@
 //! a spent token refused, two runs at once sharing one renewal, `invalid_grant` ending the
 //! login, the 7-day warning, and no code, verifier or token in `-vv` output.
 
-use crate::chase_common;
-use crate::isolated;
+use crate::support;
 
-use chase_common::*;
-use isolated::{run, Home, ServedSandbox};
+use support::chase::*;
+use support::{run, Home, ServedSandbox};
 
 #[test]
 fn expired_and_refused_tokens_are_renewed_with_a_rotated_refresh_token() {

@@ -1,12 +1,11 @@
 //! `treasury balances` against the built-in sandbox bank (`--sandbox`), and `--dry-run`, which
 //! needs no bank at all: formats, dates, accounts, partial answers and report files.
 
-use crate::common;
-use crate::isolated::{self, Home};
+use crate::support;
 use crate::support::snapshot;
 
-use common::{csv_rows, has_exact_places, places_of, run, split_csv_line, TestEnv, CSV_HEADER};
 use serde_json::Value;
+use support::{csv_rows, has_exact_places, places_of, run, split_csv_line, Home, CSV_HEADER};
 
 const USD_1: &str = "000000010000000";
 const GBP_1: &str = "0041000001";
@@ -22,7 +21,7 @@ const AMOUNT_FIELDS: [&str; 4] = [
     "ending_ledger",
 ];
 
-fn sandbox(env: &TestEnv, args: &[&str]) -> common::Run {
+fn sandbox(env: &Home, args: &[&str]) -> support::Run {
     run(env.cmd().arg("--sandbox").arg("balances").args(args))
 }
 
@@ -32,9 +31,9 @@ fn field_names() -> Vec<&'static str> {
 
 #[test]
 fn prior_day_table_on_a_pipe_is_plain_text_with_totals_per_currency() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(&env, &["--prior-day"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout.is_ascii(),
         "no ANSI escapes nor box-drawing characters on a pipe",
@@ -117,12 +116,12 @@ fn is_grouped_amount(text: &str) -> bool {
 
 #[test]
 fn csv_has_the_documented_header_and_each_currencys_fraction_digits() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &["--from", "2025-01-01", "--to", "2025-01-10", "-f", "csv"],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout.lines().next() == Some(CSV_HEADER),
         "the CSV header is exactly the documented one",
@@ -156,12 +155,12 @@ fn csv_has_the_documented_header_and_each_currencys_fraction_digits() {
 
 #[test]
 fn json_is_one_document_whose_amounts_keep_every_fraction_digit() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &["--from", "2025-01-01", "--to", "2025-01-10", "-f", "json"],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let doc: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
     let top: Vec<&String> = doc.as_object().unwrap().keys().collect();
     out.check(top == ["balances", "errors"], "keys balances, errors");
@@ -206,11 +205,11 @@ fn json_is_one_document_whose_amounts_keep_every_fraction_digit() {
 
 #[test]
 fn ndjson_is_one_row_object_per_line_with_the_same_keys_and_values_as_json() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let args = ["--from", "2025-01-01", "--to", "2025-01-03"];
     let json = sandbox(&env, &[&args[..], &["-f", "json"]].concat());
     let ndjson = sandbox(&env, &[&args[..], &["-f", "ndjson"]].concat());
-    ndjson.expect_code(0).expect_stderr_empty();
+    ndjson.code(0).stderr_empty();
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     let expected = doc["balances"].as_array().unwrap();
     let lines: Vec<&str> = ndjson.stdout.lines().collect();
@@ -233,7 +232,7 @@ fn ndjson_is_one_row_object_per_line_with_the_same_keys_and_values_as_json() {
 
 #[test]
 fn three_day_range_for_one_account_gives_three_rows_in_ascending_dates() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &[
@@ -247,7 +246,7 @@ fn three_day_range_for_one_account_gives_three_rows_in_ascending_dates() {
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let rows = csv_rows(&out.stdout);
     let keys: Vec<(&str, &str)> = rows.iter().map(|r| (&*r[0], &*r[6])).collect();
     out.check(
@@ -262,9 +261,9 @@ fn three_day_range_for_one_account_gives_three_rows_in_ascending_dates() {
 
 #[test]
 fn month_gives_every_day_of_the_calendar_month() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(&env, &["--month", "2025-01", "-a", JPY_1, "-f", "csv"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let dates: Vec<String> = csv_rows(&out.stdout)
         .into_iter()
         .map(|r| r[6].clone())
@@ -275,12 +274,12 @@ fn month_gives_every_day_of_the_calendar_month() {
 
 #[test]
 fn unknown_account_beside_a_known_one_warns_and_exits_5_with_the_known_rows() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &["--prior-day", "-a", UNKNOWN, "-a", USD_1, "-f", "csv"],
     );
-    out.expect_code(5);
+    out.code(5);
     let rows = csv_rows(&out.stdout);
     out.check(
         rows.len() == 1 && rows[0][0] == USD_1,
@@ -296,12 +295,12 @@ fn unknown_account_beside_a_known_one_warns_and_exits_5_with_the_known_rows() {
 
 #[test]
 fn unknown_account_goes_to_the_json_errors_array() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &["--prior-day", "-a", USD_1, "-a", UNKNOWN, "-f", "json"],
     );
-    out.expect_code(5);
+    out.code(5);
     let doc: Value = serde_json::from_str(&out.stdout).expect("a JSON document");
     out.check(
         doc["balances"].as_array().unwrap().len() == 1 && doc["balances"][0]["account_id"] == USD_1,
@@ -331,9 +330,9 @@ fn unknown_account_goes_to_the_json_errors_array() {
 
 #[test]
 fn only_unknown_accounts_exit_4_naming_gca_009() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(&env, &["--prior-day", "-a", UNKNOWN, "-a", "99999998"]);
-    out.expect_code(4).expect_stdout_empty();
+    out.code(4).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -348,10 +347,10 @@ fn only_unknown_accounts_exit_4_naming_gca_009() {
 
 #[test]
 fn output_file_gets_the_report_in_the_format_of_its_extension() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     for name in ["report.csv", "report.json", "report.ndjson"] {
         let out = sandbox(&env, &["--prior-day", "-o", name]);
-        out.expect_code(0).expect_stdout_empty();
+        out.code(0).stdout_empty();
         out.check(
             out.stderr.trim_end() == format!("Wrote {SANDBOX_ACCOUNTS} rows to {name}"),
             "one note saying where the rows went",
@@ -377,10 +376,10 @@ fn is_report_for(name: &str, text: &str) -> bool {
 
 #[test]
 fn output_into_a_missing_folder_exits_2_and_writes_nothing() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let before = listing(env.path());
     let out = sandbox(&env, &["--prior-day", "-o", "missing/report.csv"]);
-    out.expect_code(2).expect_stdout_empty();
+    out.code(2).stdout_empty();
     out.check(
         out.stderr_lines("error")
             .first()
@@ -393,14 +392,14 @@ fn output_into_a_missing_folder_exits_2_and_writes_nothing() {
 
 #[test]
 fn failed_run_leaves_the_previous_output_file_byte_identical_and_no_temp_files() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let old = b"account_id\r\nold report, kept byte for byte\xe2\x82\xac\n";
     let target = env.path().join("existing.csv");
     std::fs::write(&target, old).unwrap();
     let before = listing(env.path());
     let out = sandbox(&env, &["--prior-day", "-a", UNKNOWN, "-o", "existing.csv"]);
-    out.expect_code(4).expect_stdout_empty();
-    out.expect_stderr_has("GCA-009");
+    out.code(4).stdout_empty();
+    out.stderr_has("GCA-009");
     out.check(
         std::fs::read(&target).unwrap() == old,
         "the previous report is untouched",
@@ -421,15 +420,15 @@ fn listing(dir: &std::path::Path) -> Vec<String> {
 }
 
 /// `--dry-run` with no config file, no profile and no credentials at all.
-fn dry_run(args: &[&str]) -> common::Run {
-    let env = TestEnv::new();
+fn dry_run(args: &[&str]) -> support::Run {
+    let env = Home::for_test_profile();
     run(env.bare_cmd().arg("balances").arg("--dry-run").args(args))
 }
 
 #[test]
 fn dry_run_prints_one_account_list_entry_per_account_with_bank_ids_where_given() {
     let out = dry_run(&["--prior-day", "-a", "02100002/123", "-a", "456"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout
             == "{\"relativeDateType\":\"PRIOR_DAY\",\"accountList\":[{\"accountId\":\"123\",\"bankId\":\"02100002\"},{\"accountId\":\"456\"}]}\n",
@@ -456,7 +455,7 @@ fn dry_run_of_a_lone_date_sends_both_ends_31_days_apart() {
     ];
     for (args, expected) in cases {
         let out = dry_run(args);
-        out.expect_code(0).expect_stderr_empty();
+        out.code(0).stderr_empty();
         out.check(
             out.stdout == expected,
             &format!("{args:?} gives {expected}"),
@@ -475,7 +474,7 @@ fn dry_run_with_split_prints_one_body_per_31_day_window() {
         "-a",
         "1",
     ]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         out.stdout
             == "{\"startDate\":\"2026-01-01\",\"endDate\":\"2026-02-01\",\"accountList\":[{\"accountId\":\"1\"}]}\n\
@@ -486,13 +485,13 @@ fn dry_run_with_split_prints_one_body_per_31_day_window() {
 }
 
 /// The sandbox's accounts as `treasury --sandbox accounts -f csv` prints them.
-fn sandbox_accounts_csv(env: &TestEnv) -> String {
+fn sandbox_accounts_csv(env: &Home) -> String {
     let out = run(env.cmd().args(["--sandbox", "accounts", "-f", "csv"]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.stdout
 }
 
-fn balances_for_accounts_on_stdin(env: &TestEnv, stdin: String) -> common::Run {
+fn balances_for_accounts_on_stdin(env: &Home, stdin: String) -> support::Run {
     run(env
         .cmd()
         .args([
@@ -509,7 +508,7 @@ fn balances_for_accounts_on_stdin(env: &TestEnv, stdin: String) -> common::Run {
 
 #[test]
 fn accounts_csv_with_its_header_on_stdin_selects_exactly_those_accounts() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let accounts = sandbox_accounts_csv(&env);
     let mut lines = accounts.lines();
     let header = lines.next().unwrap();
@@ -522,7 +521,7 @@ fn accounts_csv_with_its_header_on_stdin_selects_exactly_those_accounts() {
         .collect();
     let stdin = format!("{header}\n{}\n", picked.join("\n"));
     let out = balances_for_accounts_on_stdin(&env, stdin);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let got: Vec<String> = csv_rows(&out.stdout)
         .into_iter()
         .map(|r| r[0].clone())
@@ -535,7 +534,7 @@ fn accounts_csv_with_its_header_on_stdin_selects_exactly_those_accounts() {
 
 #[test]
 fn accounts_csv_without_header_on_stdin_selects_exactly_those_accounts() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let accounts = sandbox_accounts_csv(&env);
     // As `treasury accounts -f csv | grep GBP | treasury balances --accounts-file -` does.
     let picked: Vec<&str> = accounts.lines().filter(|l| l.contains("GBP")).collect();
@@ -544,7 +543,7 @@ fn accounts_csv_without_header_on_stdin_selects_exactly_those_accounts() {
         .map(|l| split_csv_line(l)[0].clone())
         .collect();
     let out = balances_for_accounts_on_stdin(&env, format!("{}\n", picked.join("\n")));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let got: Vec<String> = csv_rows(&out.stdout)
         .into_iter()
         .map(|r| r[0].clone())
@@ -557,12 +556,12 @@ fn accounts_csv_without_header_on_stdin_selects_exactly_those_accounts() {
 
 #[test]
 fn partial_answer_still_writes_the_output_file_and_exits_5() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &["--prior-day", "-a", USD_1, "-a", UNKNOWN, "-o", "part.csv"],
     );
-    out.expect_code(5).expect_stdout_empty();
+    out.code(5).stdout_empty();
     out.check(
         out.stderr_lines("warning").len() == 1 && out.stderr.contains("Wrote 1 row to part.csv"),
         "a warning for the unknown account and a note for the file",
@@ -576,11 +575,11 @@ fn partial_answer_still_writes_the_output_file_and_exits_5() {
 
 #[test]
 fn sandbox_tokens_never_appear_even_at_trace_level() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env
         .cmd()
         .args(["--sandbox", "-vvv", "balances", "--prior-day", "-a", GBP_1]));
-    out.expect_code(0);
+    out.code(0);
     out.check(!out.stderr.is_empty(), "trace logs on stderr");
     out.check(
         !out.stdout.contains("sbx-") && !out.stderr.contains("sbx-"),
@@ -595,7 +594,7 @@ fn sandbox_tokens_never_appear_even_at_trace_level() {
 
 #[test]
 fn split_report_names_an_unknown_account_once() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = sandbox(
         &env,
         &[
@@ -612,7 +611,7 @@ fn split_report_names_an_unknown_account_once() {
             "json",
         ],
     );
-    out.expect_code(5);
+    out.code(5);
     let doc: Value = serde_json::from_str(&out.stdout).expect("a JSON document");
     out.check(
         doc["balances"].as_array().unwrap().len() == 90,
@@ -656,7 +655,7 @@ fn each_format_of_one_fixed_day_as_a_snapshot() {
             &["-f", format],
         ]
         .concat();
-        let out = isolated::run(home.cmd().args(args));
+        let out = support::run(home.cmd().args(args));
         out.code(0);
         snapshot::assert_run(
             &format!("balances_format_{format}"),
@@ -674,7 +673,7 @@ fn each_format_of_one_fixed_day_as_a_snapshot() {
 fn each_sandbox_provider_in_json_as_a_snapshot() {
     let home = Home::new();
     for provider in ["finicity", "chase", "open-banking"] {
-        let out = isolated::run(home.cmd().args([
+        let out = support::run(home.cmd().args([
             &format!("--sandbox={provider}"),
             "balances",
             "-f",

@@ -4,18 +4,18 @@
 //! cached token the bank no longer accepts, and split runs with a failing window, a concurrency
 //! limit and 450 accounts. Each test runs the real binary and checks exit code, stdout and stderr.
 
-use crate::common;
+use crate::support;
 
 use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use common::{
-    answer_for, balances, csv_rows, keys, run, RawBank, Reply, TestBank, TestEnv, CSV_HEADER,
+use serde_json::{json, Value};
+use support::{
+    answer_for, balances, csv_rows, keys, run, Home, RawBank, Reply, TestBank, CSV_HEADER,
     JPM_MOCK, SECRET,
 };
-use serde_json::{json, Value};
 
 /// The dates a request body asks for: every day of its range, or one day for a relative day.
 fn dates_of(body: &Value) -> Vec<String> {
@@ -62,7 +62,7 @@ fn one_row() -> Reply {
 
 /// The one-row CSV report of `one_row()`.
 #[track_caller]
-fn expect_one_row_report(out: &common::Run) {
+fn expect_one_row_report(out: &support::Run) {
     out.check(
         out.stdout.lines().next() == Some(CSV_HEADER),
         "the CSV header",
@@ -88,9 +88,9 @@ fn two_503s_then_an_answer_take_three_calls_and_exit_0() {
     bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
         .reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
         .reply(one_row());
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     expect_one_row_report(&out);
     let bodies = bank.balance_bodies();
     out.check(
@@ -110,11 +110,11 @@ fn rate_limit_with_retry_after_1_waits_about_a_second_then_succeeds() {
         Reply::bank_error(429, "GCA-429", "Too Many Requests").with_header("retry-after", "1"),
     )
     .reply(one_row());
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let started = Instant::now();
     let out = balances(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
     let elapsed = started.elapsed();
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     expect_one_row_report(&out);
     let calls = bank.requests_to("/balance");
     out.check(calls.len() == 2, "two balance calls");
@@ -137,11 +137,11 @@ fn retry_after_120_beyond_max_wait_5_exits_6_at_once_saying_when_to_retry() {
             Reply::bank_error(status, "GCA-099", "Slow down").with_header("retry-after", "120"),
         )
         .reply(one_row());
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         let started = Instant::now();
         let out = balances(&env, &["--max-wait", "5", "--prior-day", "-a", "B1/111"]);
         let elapsed = started.elapsed();
-        out.expect_code(6).expect_stdout_empty();
+        out.code(6).stdout_empty();
         let errors = out.stderr_lines("error");
         out.check(
             errors.len() == 1 && errors[0].contains("120 s") && errors[0].contains("5 s"),
@@ -166,7 +166,7 @@ fn retry_after_120_beyond_max_wait_5_exits_6_at_once_saying_when_to_retry() {
 fn answer_slower_than_the_timeout_exits_6_naming_the_timeout() {
     let bank = TestBank::start();
     bank.reply(one_row()).delay(Duration::from_secs(3));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(
         &env,
         &[
@@ -179,7 +179,7 @@ fn answer_slower_than_the_timeout_exits_6_naming_the_timeout() {
             "B1/111",
         ],
     );
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1 && errors[0].contains("no answer from 127.0.0.1 within 1 s"),
@@ -201,10 +201,10 @@ fn connection_closed_mid_body_exits_6_without_a_panic() {
             .to_vec();
     raw.extend_from_slice(&JPM_MOCK.as_bytes()[..500]);
     let bank = RawBank::start(raw);
-    let env = TestEnv::new();
-    env.write_config(&bank.base_url(), &bank.token_url());
+    let env = Home::for_test_profile();
+    env.write_bank_profile(&bank.base_url(), &bank.token_url());
     let out = balances(&env, &["--retries", "2", "--prior-day", "-f", "csv"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1 && errors[0].contains("the connection to 127.0.0.1 failed"),
@@ -229,10 +229,10 @@ fn connection_closed_without_an_answer_or_with_garbage_exits_6_without_a_panic()
     ];
     for (what, raw) in cases {
         let bank = RawBank::start(raw);
-        let env = TestEnv::new();
-        env.write_config(&bank.base_url(), &bank.token_url());
+        let env = Home::for_test_profile();
+        env.write_bank_profile(&bank.base_url(), &bank.token_url());
         let out = balances(&env, &["--retries", "1", "--prior-day"]);
-        out.expect_code(6).expect_stdout_empty();
+        out.code(6).stdout_empty();
         let errors = out.stderr_lines("error");
         out.check(
             errors.len() == 1 && errors[0].contains("127.0.0.1"),
@@ -256,10 +256,10 @@ fn answer_over_the_body_cap_exits_6_without_reading_it_all() {
     raw.extend_from_slice(b"{\"accountList\":[");
     raw.resize(raw.len() + length - 16, b' ');
     let bank = RawBank::start(raw);
-    let env = TestEnv::new();
-    env.write_config(&bank.base_url(), &bank.token_url());
+    let env = Home::for_test_profile();
+    env.write_bank_profile(&bank.base_url(), &bank.token_url());
     let out = balances(&env, &["--retries", "1", "--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1 && errors[0].contains("larger than 64 MiB"),
@@ -272,9 +272,9 @@ fn html_502_page_exits_6_naming_http_502_and_the_first_bytes() {
     let bank = TestBank::start();
     let page = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>\n";
     bank.reply(Reply::json(502, page).with_content_type("text/html"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--retries", "2", "--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1
@@ -305,9 +305,9 @@ fn client_errors_other_than_429_are_never_retried() {
         // A second attempt would succeed: only a retry could make the run pass.
         bank.reply(Reply::bank_error(status, code, message))
             .reply(one_row());
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         let out = balances(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
-        out.expect_code(4).expect_stdout_empty();
+        out.code(4).stdout_empty();
         out.check(
             out.stderr_lines("error").first().is_some_and(|l| {
                 l.contains(&format!("{code} {message}")) && l.contains(&format!("HTTP {status}"))
@@ -328,9 +328,9 @@ fn whole_request_error_in_a_200_exits_4_naming_gca_022() {
         200,
         r#"{"errors":[{"errorCode":"GCA-022","errorMsg":"No eligible accounts"}]}"#,
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "-f", "csv"]);
-    out.expect_code(4).expect_stdout_empty();
+    out.code(4).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1 && errors[0].contains("GCA-022 No eligible accounts"),
@@ -346,7 +346,7 @@ fn whole_request_error_in_a_200_exits_4_naming_gca_022() {
 }
 
 /// `treasury` in `env` with the secret and token only where `login --store file` put them.
-fn stored_cmd(env: &TestEnv) -> assert_cmd::Command {
+fn stored_cmd(env: &Home) -> assert_cmd::Command {
     let mut cmd = env.cmd();
     cmd.env_remove("TREASURY_CLIENT_SECRET")
         .env_remove("TREASURY_CONFIG")
@@ -355,7 +355,7 @@ fn stored_cmd(env: &TestEnv) -> assert_cmd::Command {
 }
 
 /// Logs profile `test` in to `bank` with the secret in the credentials file; returns that file.
-fn login_with_file_store(env: &TestEnv, bank: &TestBank) -> std::path::PathBuf {
+fn login_with_file_store(env: &Home, bank: &TestBank) -> std::path::PathBuf {
     let out = run(stored_cmd(env)
         .args([
             "login",
@@ -371,7 +371,7 @@ fn login_with_file_store(env: &TestEnv, bank: &TestBank) -> std::path::PathBuf {
             "--no-input",
         ])
         .write_stdin(format!("{SECRET}\n")));
-    out.expect_code(0).expect_stdout_empty();
+    out.code(0).stdout_empty();
     let credentials = env.path().join("config/treasury/credentials.toml");
     let stored = std::fs::read_to_string(&credentials).unwrap_or_default();
     out.check(
@@ -384,14 +384,14 @@ fn login_with_file_store(env: &TestEnv, bank: &TestBank) -> std::path::PathBuf {
 #[test]
 fn cached_token_refused_with_401_is_renewed_once_and_the_request_retried() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let credentials = login_with_file_store(&env, &bank);
     bank.respond(|body, bearer| match bearer {
         Some("tok-1") => Reply::bank_error(401, "GCA-001", "Unauthorized"),
         _ => answer_to(body),
     });
     let out = run(stored_cmd(&env).args(["balances", "--prior-day", "-a", "B1/111", "-f", "csv"]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(
         keys(&out.stdout) == [("111".to_string(), "2026-01-02".to_string())],
         "the report of the retried request",
@@ -419,7 +419,7 @@ fn cached_token_refused_with_401_is_renewed_once_and_the_request_retried() {
 #[test]
 fn cached_token_refused_in_every_window_of_a_split_run_is_renewed_once() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     login_with_file_store(&env, &bank);
     bank.respond(|body, bearer| match bearer {
         Some("tok-1") => Reply::bank_error(401, "GCA-001", "Unauthorized"),
@@ -438,7 +438,7 @@ fn cached_token_refused_in_every_window_of_a_split_run_is_renewed_once() {
         "-f",
         "csv",
     ]));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     out.check(csv_rows(&out.stdout).len() == 90, "every day of the range");
     out.check(
         bank.requests_to("/oauth2/token").len() == 2,
@@ -462,7 +462,7 @@ fn one_failing_window_of_a_split_run_exits_6_and_leaves_the_old_report() {
             answer_to(body)
         }
     });
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let reports = env.path().join("reports");
     std::fs::create_dir(&reports).unwrap();
     let old = b"account_id,as_of_date\r\n111,2025-12-31\nkept byte for byte \xe2\x82\xac\n";
@@ -483,7 +483,7 @@ fn one_failing_window_of_a_split_run_exits_6_and_leaves_the_old_report() {
             "reports/old.csv",
         ],
     );
-    out.expect_code(6).expect_stdout_empty();
+    out.code(6).stdout_empty();
     let errors = out.stderr_lines("error");
     out.check(
         errors.len() == 1
@@ -515,7 +515,7 @@ fn concurrency_2_over_6_windows_never_has_more_than_2_requests_in_flight() {
     let bank = TestBank::start();
     bank.respond(|body, _| answer_to(body))
         .delay(Duration::from_millis(300));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     // 192 days: six windows of 32 dates each.
     let out = balances(
         &env,
@@ -533,7 +533,7 @@ fn concurrency_2_over_6_windows_never_has_more_than_2_requests_in_flight() {
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let bodies = bank.balance_bodies();
     out.check(bodies.len() == 6, "six windows");
     let dates: Vec<String> = keys(&out.stdout).into_iter().map(|(_, d)| d).collect();
@@ -559,7 +559,7 @@ fn concurrency_2_over_6_windows_never_has_more_than_2_requests_in_flight() {
 fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order() {
     let bank = TestBank::start();
     bank.respond(|body, _| answer_to(body));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     // A scrambled order, half of the accounts with their bank id.
     let ids: Vec<String> = (0..450usize)
         .map(|i| format!("ACC-{:04}", (i * 263) % 450))
@@ -584,7 +584,7 @@ fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order(
             "csv",
         ],
     );
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
 
     let mut batches: Vec<Vec<String>> = bank
         .balance_bodies()
@@ -640,9 +640,9 @@ const HUGE: &str = "50000000000000000000000000000";
 fn amounts_near_the_decimal_limit_are_printed_exactly_in_csv() {
     let bank = TestBank::start();
     bank.reply(answer_near_the_decimal_limit());
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "-f", "csv"]);
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let amounts: Vec<String> = csv_rows(&out.stdout)
         .into_iter()
         .map(|r| r[8].clone())
@@ -654,12 +654,12 @@ fn amounts_near_the_decimal_limit_are_printed_exactly_in_csv() {
 fn table_totals_beyond_the_decimal_range_do_not_panic() {
     let bank = TestBank::start();
     bank.reply(answer_near_the_decimal_limit());
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     // `run` fails the test when treasury panics.
     let out = balances(&env, &["--prior-day", "-f", "table"]);
-    out.expect_code(0);
-    out.expect_stdout_has("50,000,000,000,000,000,000,000,000,000");
-    out.expect_stdout_has("(too large)");
+    out.code(0);
+    out.stdout_has("50,000,000,000,000,000,000,000,000,000");
+    out.stdout_has("(too large)");
     out.check(
         out.stdout
             .lines()
@@ -689,10 +689,10 @@ fn decimal_location_above_28_does_not_panic() {
     for (places, amount) in [(31, "0.001"), (40, "0.000000000001")] {
         let bank = TestBank::start();
         bank.reply(answer_with_decimal_location(places, amount));
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         // `run` fails the test when treasury panics.
         let out = balances(&env, &["--prior-day", "-f", "csv"]);
-        out.expect_code(0).expect_stderr_empty();
+        out.code(0).stderr_empty();
         let rows = csv_rows(&out.stdout);
         let printed = rows.first().map(|r| r[8].clone()).unwrap_or_default();
         out.check(
@@ -709,13 +709,13 @@ fn new_report_file_gets_the_mode_any_new_file_gets() {
     use std::os::unix::fs::PermissionsExt;
     let bank = TestBank::start();
     bank.reply(one_row());
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     // The mode a plain `> report.csv` would give under this umask (treasury inherits it).
     let probe = env.path().join("probe");
     std::fs::File::create(&probe).unwrap();
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     let out = balances(&env, &["--prior-day", "-o", "report.csv"]);
-    out.expect_code(0).expect_stdout_empty();
+    out.code(0).stdout_empty();
     let report = env.path().join("report.csv");
     out.check(
         mode(&report) == mode(&probe),
@@ -731,10 +731,10 @@ fn new_report_file_gets_the_mode_any_new_file_gets() {
 fn redirects_are_not_followed() {
     let bank = TestBank::start();
     bank.reply(Reply::json(307, "{}").with_header("location", "http://example.com/balance"));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day"]);
-    out.expect_code(6).expect_stdout_empty();
-    out.expect_stderr_has("HTTP 307");
+    out.code(6).stdout_empty();
+    out.stderr_has("HTTP 307");
     assert_eq!(
         bank.requests_to("/balance").len(),
         1,
@@ -749,30 +749,137 @@ fn an_account_with_neither_balances_nor_an_error_is_reported_not_dropped() {
         "bankName": "TEST BANK", "branchId": "",
         "currency": {"code": "USD", "currencySequence": 0, "decimalLocation": 2, "description": "US DOLLAR"}}]});
     bank.reply(Reply::json(200, body.to_string()));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "-f", "json", "--allow-empty"]);
-    out.expect_code(5);
-    out.expect_stderr_has("warning: account B1/111: NO-DATA");
+    out.code(5);
+    out.stderr_has("warning: account B1/111: NO-DATA");
     let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
     assert_eq!(doc["errors"][0]["code"], "NO-DATA");
 }
 
 #[test]
 fn dry_run_refuses_an_output_file_and_login_refuses_the_sandbox() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let dry = run(env
         .bare_cmd()
         .args(["balances", "--dry-run", "-o", "bodies.csv"]));
-    dry.expect_code(2)
-        .expect_stdout_empty()
-        .expect_stderr_has("--dry-run prints the request bodies");
+    dry.code(2)
+        .stdout_empty()
+        .stderr_has("--dry-run prints the request bodies");
     assert!(!env.path().join("bodies.csv").exists());
     let login = run(env.bare_cmd().args(["--sandbox", "login", "--no-input"]));
     login
-        .expect_code(2)
-        .expect_stderr_has("login does not work with --sandbox");
+        .code(2)
+        .stderr_has("login does not work with --sandbox");
     let logout = run(env.bare_cmd().args(["--sandbox", "logout"]));
     logout
-        .expect_code(2)
-        .expect_stderr_has("logout does not work with --sandbox");
+        .code(2)
+        .stderr_has("logout does not work with --sandbox");
+}
+
+// 3 and 4. Retries: the answer is never hidden behind a wait, and Retry-After may be a date.
+
+fn bank_run(env: &support::Home, args: &[&str]) -> support::Run {
+    support::run(env.cmd().arg("balances").args(args))
+}
+
+#[test]
+fn max_wait_0_against_a_500_names_the_500_after_retrying() {
+    let bank = support::TestBank::start();
+    bank.reply(support::Reply::bank_error(
+        500,
+        "GCA-500",
+        "Internal failure",
+    ));
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            == ["error: the bank is failing: GCA-500 Internal failure (HTTP 500)"],
+        "one error line naming the status and the bank's code and text",
+    );
+    out.check(
+        !out.stderr.contains("asked to retry"),
+        "the bank asked for no wait",
+    );
+    out.check(
+        bank.balance_bodies().len() == 3,
+        "our own backoff is no Retry-After: all three attempts were made",
+    );
+}
+
+#[test]
+fn a_retry_after_longer_than_max_wait_names_the_answer_too() {
+    let bank = support::TestBank::start();
+    bank.reply(
+        support::Reply::bank_error(500, "GCA-500", "Internal failure")
+            .with_header("retry-after", "5"),
+    );
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--max-wait", "0", "--prior-day", "-a", "B1/111"]);
+    out.code(6).stdout_empty();
+    let url = format!("{}/balance", bank.base_url());
+    let errors = out.stderr_lines("error");
+    out.check(
+        errors.len() == 1
+            && errors[0].starts_with(&format!("error: the bank is failing: GCA-500 Internal failure (HTTP 500); {url} asked to retry after 5 s, longer than the 0 s we wait: not retried; the bank may be asked again at ")),
+        "one error line with the answer, the wait and when the bank may be asked again",
+    );
+    out.check(
+        out.stderr_lines("hint") == ["hint: try again in 5 s"],
+        "when to try again",
+    );
+    out.check(
+        bank.balance_bodies().len() == 1,
+        "no retry that would be refused again",
+    );
+}
+
+#[test]
+fn a_retry_after_http_date_is_waited_for() {
+    let bank = support::TestBank::start();
+    // Seconds are the date's precision: this asks for a wait of 2 to 3 s.
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(3));
+    bank.reply(
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+            .with_header("retry-after", &date),
+    )
+    .reply(one_row());
+    let env = support::Home::with_bank(&bank);
+    let out = bank_run(&env, &["--prior-day", "-a", "B1/111", "-f", "csv"]);
+    out.code(0).stderr_empty();
+    let calls = bank.requests_to("/balance");
+    out.check(calls.len() == 2, "two balance calls");
+    let gap = calls[1].at - calls[0].at;
+    // Our own first backoff is at most 0.5 s.
+    out.check(
+        gap >= Duration::from_millis(1500),
+        &format!("the retry came {gap:?} after the 503, not at the date {date}"),
+    );
+}
+
+#[test]
+fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
+    let bank = support::TestBank::start();
+    let date = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(600));
+    bank.reply(
+        support::Reply::bank_error(503, "GCA-099", "System is Unavailable")
+            .with_header("retry-after", &date),
+    )
+    .reply(one_row());
+    let env = support::Home::with_bank(&bank);
+    let started = Instant::now();
+    let out = bank_run(&env, &["--max-wait", "5", "--prior-day", "-a", "B1/111"]);
+    out.code(6)
+        .stdout_empty()
+        .stderr_has("GCA-099 System is Unavailable (HTTP 503)")
+        .stderr_has("longer than the 5 s we wait")
+        .stderr_has("hint: try again in ");
+    out.check(
+        out.stderr.contains("after 600 s") || out.stderr.contains("after 599 s"),
+        "the wait the date asks",
+    );
+    out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
+    out.check(bank.balance_bodies().len() == 1, "no retry");
 }

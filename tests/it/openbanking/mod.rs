@@ -1,6 +1,8 @@
 //! The open-banking provider through the built binary and `--sandbox=open-banking` (the
 //! sandbox's pre-authorised consent: no browser, no config).
 
+mod login;
+
 use assert_cmd::Command;
 
 fn treasury(args: &[&str]) -> (i32, String, String) {
@@ -143,12 +145,12 @@ fn very_verbose_logs_interaction_ids_but_no_token() {
 
 // ---- A configured profile against `treasury sandbox serve`: consent record, status, logout ----
 
-use crate::isolated;
+use crate::support;
 
 use std::io::{Read, Write};
 
 use chrono::{Duration as Days, Utc};
-use isolated::{Home, ServedSandbox};
+use support::{Home, ServedSandbox};
 
 const CONSENT: &str = "obc-sandbox-preauthorised";
 const TOKEN: &str = "ob-sandbox-preauthorised-token";

@@ -3,15 +3,14 @@
 //! the browser over HTTP), the code exchange; then data calls renewed with the stored refresh
 //! token. Also a denied authorization, a consent the bank rejects, and what `-vv` never shows.
 
-use crate::chase_common;
-use crate::isolated;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use chase_common::{enc, free_port, hidden, http, Login};
-use isolated::{mode_of, run, Home, Run, ServedSandbox, BIN};
+use support::chase::{enc, free_port, hidden, http, Login};
+use support::{mode_of, run, Home, Run, ServedSandbox, BIN};
 
 /// An open-banking profile `ob` on this sandbox, with a fresh RSA key and certificate to sign
 /// the request object, redirected to a free loopback port.
@@ -387,7 +386,7 @@ fn printed_login_runs(home: &Home, printed: &str, name: &str) -> Run {
     if name.ends_with("chase") || name.ends_with("open-banking") {
         let url = login.authorize_url();
         let landing = if name.ends_with("chase") {
-            chase_common::consent(&url, "approve", chase_common::MAPPED)
+            support::chase::consent(&url, "approve", support::chase::MAPPED)
         } else {
             authorise(&url, "approve").1
         };
@@ -538,7 +537,7 @@ fn a_signing_key_others_can_read_is_refused_before_any_consent_is_created() {
     let home = Home::new();
     let sandbox = ServedSandbox::start(&home, [] as [&str; 0]);
     configure(&home, &sandbox, "sandbox");
-    isolated::set_mode(&home.path().join("client.key"), 0o644);
+    support::set_mode(&home.path().join("client.key"), 0o644);
     let mut cmd = Command::new(BIN);
     env(&mut cmd, &home);
     let out = cmd

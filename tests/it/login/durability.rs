@@ -4,14 +4,13 @@
 //! and `logout` beside other profiles' runs, a symlinked credentials file, the lock's wait
 //! message and bound, a run killed mid-write, SIGTERM while the token answer is on its way.
 
-use crate::chase_common;
-use crate::isolated;
+use crate::support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use chase_common::standin::StandIn;
-use isolated::{mode_of, run, Home, Run, ServedSandbox, BIN};
+use support::chase::standin::StandIn;
+use support::{mode_of, run, Home, Run, ServedSandbox, BIN};
 
 const SECRET: &str = "s3cret-7d2a-durable";
 /// The chase profile's client authentication line: PKCE only.
@@ -42,7 +41,7 @@ fn setup(home: &Home, standin: &StandIn, sandbox: &ServedSandbox, chase_auth: &s
 fn write_credentials(home: &Home, text: &str) {
     let path = home.credentials_path();
     std::fs::write(&path, text).unwrap();
-    isolated::set_mode(&path, 0o600);
+    support::set_mode(&path, 0o600);
 }
 
 fn sandbox(home: &Home) -> ServedSandbox {
@@ -446,7 +445,7 @@ fn status_of_a_browser_login_with_an_unusable_credentials_file_is_exit_3() {
     setup(&home, &standin, &sandbox, NO_AUTH);
     let fine = run(home.cmd().args(["status", "-p", "chase", "-f", "json"]));
     assert_eq!(fine.code(0).json()["logged_in"], true, "{fine}");
-    isolated::set_mode(&home.credentials_path(), 0o644);
+    support::set_mode(&home.credentials_path(), 0o644);
     run(home.cmd().args(["status", "-p", "chase"]))
         .code(3)
         .stderr_has("can be read by others (mode 644)");
@@ -490,7 +489,7 @@ fn a_chase_client_signing_its_token_requests_uses_an_owner_only_key() {
             "{keys:?}"
         );
     }
-    isolated::set_mode(&key_path, 0o644);
+    support::set_mode(&key_path, 0o644);
     run(home.cmd().args(["balances", "-p", "chase", "-f", "csv"]))
         .code(3)
         .stderr_has("can be read by others (mode 644)");

@@ -3,17 +3,17 @@
 //! certificate on every request to an HTTPS sandbox that requires one). Keys and certificates
 //! are generated when the tests run; none is committed.
 
-use crate::isolated;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use isolated::{run, Home, ServedSandbox};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
     KeyPair, KeyUsagePurpose,
 };
+use support::{run, Home, ServedSandbox};
 
 /// The sandbox's default book.
 const ACCOUNTS: usize = 12;
@@ -156,7 +156,7 @@ fn jwt_profile(home: &Home, sandbox: &ServedSandbox, cert: &Path, key: &Path) {
     );
 }
 
-fn prior_day_csv(home: &Home) -> isolated::Run {
+fn prior_day_csv(home: &Home) -> support::Run {
     run(home.cmd().args(["balances", "--prior-day", "-f", "csv"]))
 }
 
@@ -228,7 +228,7 @@ fn a_signing_key_others_can_read_is_refused_before_anything_is_sent() {
     let home = Home::new();
     let pki = pki(&home);
     let sandbox = jwt_sandbox(&home, &pki);
-    isolated::set_mode(&pki.client_key, 0o644);
+    support::set_mode(&pki.client_key, 0o644);
     jwt_profile(&home, &sandbox, &pki.client_cert, &pki.client_key);
     let out = run(home
         .cmd()

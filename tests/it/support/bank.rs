@@ -1,13 +1,9 @@
-//! What the integration tests share: a scripted bank on 127.0.0.1 that records what reaches it,
-//! and an isolated environment (HOME, XDG folders, config file, credentials) to run `treasury` in.
-
-// Each test file uses a different part of this module.
-#![allow(dead_code)]
+//! A scripted J.P. Morgan-shaped bank on 127.0.0.1 that records what reaches it (`TestBank`),
+//! and one spoken to over raw TCP for faults an HTTP framework will not produce (`RawBank`).
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -23,7 +19,7 @@ use serde_json::Value;
 /// J.P. Morgan's own mock answer: 44 accounts, the last-but-some one a GCA-024 error.
 pub const JPM_MOCK: &str = include_str!("../../fixtures/jpm-mock-balances-44-accounts.json");
 
-/// The client secret every `TestEnv` command carries; it must never be printed.
+/// The client secret every command of a `Home::for_test_profile` carries; it must never be printed.
 pub const SECRET: &str = "s3cret";
 
 /// One scripted HTTP answer.
@@ -440,215 +436,6 @@ fn read_request(stream: &mut TcpStream) -> Option<String> {
     head.split_whitespace().nth(1).map(str::to_string)
 }
 
-/// A private HOME with XDG folders and a config file path, removed when dropped.
-pub struct TestEnv {
-    pub dir: tempfile::TempDir,
-}
-
-impl TestEnv {
-    pub fn new() -> TestEnv {
-        let dir = tempfile::tempdir().expect("a temporary HOME");
-        for sub in ["config", "cache"] {
-            std::fs::create_dir_all(dir.path().join(sub)).expect("XDG folders");
-        }
-        TestEnv { dir }
-    }
-
-    /// A test environment with a config profile `test` pointing at `bank`.
-    pub fn with_bank(bank: &TestBank) -> TestEnv {
-        let env = TestEnv::new();
-        env.write_config(&bank.base_url(), &bank.token_url());
-        env
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn config_path(&self) -> PathBuf {
-        self.path()
-            .join("config")
-            .join("treasury")
-            .join("config.toml")
-    }
-
-    /// Writes the profile `test` with these URLs and client id `cid`.
-    pub fn write_config(&self, base_url: &str, token_url: &str) {
-        let text = format!(
-            "[profiles.test]\nbase_url = \"{base_url}\"\ntoken_url = \"{token_url}\"\nclient_id = \"cid\"\n"
-        );
-        let path = self.config_path();
-        std::fs::create_dir_all(path.parent().unwrap()).expect("the config folder");
-        std::fs::write(path, text).expect("the config file");
-    }
-
-    /// `treasury` with nothing of the caller's environment: only this HOME, config and secret.
-    pub fn cmd(&self) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_treasury"));
-        cmd.env_clear()
-            .current_dir(self.path())
-            .env("HOME", self.path())
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("TREASURY_CONFIG", self.config_path())
-            .env("TREASURY_PROFILE", "test")
-            .env("TREASURY_CLIENT_SECRET", SECRET)
-            .env("NO_PROXY", "127.0.0.1,localhost")
-            .timeout(std::time::Duration::from_secs(60));
-        cmd
-    }
-
-    /// `treasury` as a newcomer runs it: no config file, no profile, no credentials.
-    pub fn bare_cmd(&self) -> assert_cmd::Command {
-        let mut cmd = self.cmd();
-        cmd.env_remove("TREASURY_CONFIG")
-            .env_remove("TREASURY_PROFILE")
-            .env_remove("TREASURY_CLIENT_SECRET");
-        cmd
-    }
-}
-
-/// What a run showed the user.
-#[derive(Debug)]
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// Runs the command to the end and returns exit code, stdout and stderr as text.
-pub fn run(cmd: &mut assert_cmd::Command) -> Run {
-    let output = cmd.output().expect("treasury runs");
-    let run = Run {
-        code: output
-            .status
-            .code()
-            .expect("treasury exits, not killed by a signal"),
-        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
-    };
-    assert!(
-        !run.stderr.contains("panicked"),
-        "treasury panicked:\n{}",
-        run.stderr
-    );
-    run
-}
-
-impl Run {
-    /// Fails with everything the user saw, so a failing assertion explains itself.
-    #[track_caller]
-    pub fn check(&self, ok: bool, what: &str) {
-        assert!(ok, "{what}\n{self}");
-    }
-
-    #[track_caller]
-    pub fn expect_code(&self, code: i32) -> &Self {
-        self.check(self.code == code, &format!("expected exit code {code}"));
-        self
-    }
-
-    #[track_caller]
-    pub fn expect_stderr_empty(&self) -> &Self {
-        self.check(self.stderr.is_empty(), "expected an empty stderr");
-        self
-    }
-
-    #[track_caller]
-    pub fn expect_stdout_empty(&self) -> &Self {
-        self.check(self.stdout.is_empty(), "expected an empty stdout");
-        self
-    }
-
-    #[track_caller]
-    pub fn expect_stderr_has(&self, text: &str) -> &Self {
-        self.check(
-            self.stderr.contains(text),
-            &format!("expected stderr to contain {text:?}"),
-        );
-        self
-    }
-
-    #[track_caller]
-    pub fn expect_stdout_has(&self, text: &str) -> &Self {
-        self.check(
-            self.stdout.contains(text),
-            &format!("expected stdout to contain {text:?}"),
-        );
-        self
-    }
-
-    /// The stderr lines starting with `label: ` (`warning`, `error`, `hint`).
-    pub fn stderr_lines(&self, label: &str) -> Vec<&str> {
-        let prefix = format!("{label}: ");
-        self.stderr
-            .lines()
-            .filter(|l| l.starts_with(&prefix))
-            .collect()
-    }
-}
-
-impl std::fmt::Display for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "--- exit code: {}\n--- stdout:\n{}\n--- stderr:\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-}
-
-/// The rows of a CSV report (after its header) as text fields.
-pub fn csv_rows(text: &str) -> Vec<Vec<String>> {
-    text.lines().skip(1).map(split_csv_line).collect()
-}
-
-/// Splits one RFC 4180 line (quoted fields may hold commas, `""` is a quote).
-pub fn split_csv_line(line: &str) -> Vec<String> {
-    let mut fields = vec![String::new()];
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                fields.last_mut().unwrap().push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(String::new()),
-            (c, _) => fields.last_mut().unwrap().push(c),
-        }
-    }
-    fields
-}
-
-pub const CSV_HEADER: &str = "account_id,account_name,bank_id,bank_name,branch_id,currency,as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp";
-
-/// Whether `amount` is written with exactly `places` fraction digits: `-?\d+(\.\d{places})?`.
-pub fn has_exact_places(amount: &str, places: usize) -> bool {
-    let digits = amount.strip_prefix('-').unwrap_or(amount);
-    let (int, frac) = match digits.split_once('.') {
-        Some((int, frac)) => (int, Some(frac)),
-        None => (digits, None),
-    };
-    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    all_digits(int)
-        && match (frac, places) {
-            (None, 0) => true,
-            (Some(frac), n) if n > 0 => frac.len() == n && all_digits(frac),
-            _ => false,
-        }
-}
-
-/// Fraction digits of each currency in the sandbox and the fixture.
-pub fn places_of(currency: &str) -> usize {
-    match currency {
-        "JPY" => 0,
-        "BHD" => 3,
-        _ => 2,
-    }
-}
-
 /// An answer for these accounts (id, bank), each with balances on these dates, in this order.
 pub fn answer_for<D: AsRef<str>>(accounts: &[(&str, &str)], dates: &[D]) -> Reply {
     let list: Vec<Value> = accounts
@@ -681,17 +468,4 @@ pub fn answer_for<D: AsRef<str>>(accounts: &[(&str, &str)], dates: &[D]) -> Repl
         })
         .collect();
     Reply::json(200, serde_json::json!({ "accountList": list }).to_string())
-}
-
-/// `treasury balances ARGS` in this environment.
-pub fn balances(env: &TestEnv, args: &[&str]) -> Run {
-    run(env.cmd().arg("balances").args(args))
-}
-
-/// A CSV report's (account_id, as_of_date) pairs, in order.
-pub fn keys(csv: &str) -> Vec<(String, String)> {
-    csv_rows(csv)
-        .into_iter()
-        .map(|r| (r[0].clone(), r[6].clone()))
-        .collect()
 }

@@ -3,21 +3,21 @@
 //! summary of a partial report and the `--accounts-file -` note. Every test runs the binary
 //! against the scripted bank on 127.0.0.1 (or the built-in sandbox).
 
-use crate::common;
+use crate::support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{answer_for, balances, run, Reply, Run, TestBank, TestEnv, SECRET};
 use serde_json::{json, Value};
+use support::{answer_for, balances, on_a_terminal, run, Home, Reply, Run, TestBank, SECRET};
 
 const BIN: &str = env!("CARGO_BIN_EXE_treasury");
 const OLD: &str = "old report\n";
 
 /// `treasury` as a plain `std::process::Command`, with the same isolated environment as
-/// `TestEnv::cmd` (for spawning, signals and shells, which assert_cmd does not offer).
-fn std_cmd(env: &TestEnv, program: &str) -> Command {
+/// `Home::cmd` (for spawning, signals and shells, which assert_cmd does not offer).
+fn std_cmd(env: &Home, program: &str) -> Command {
     let mut cmd = Command::new(program);
     cmd.env_clear()
         .current_dir(env.path())
@@ -33,7 +33,7 @@ fn std_cmd(env: &TestEnv, program: &str) -> Command {
 }
 
 /// Runs `script` in `sh -c`, where `"$@"` is `treasury ARGS`.
-fn shell(env: &TestEnv, script: &str, args: &[&str]) -> Run {
+fn shell(env: &Home, script: &str, args: &[&str]) -> Run {
     let output = std_cmd(env, "sh")
         .arg("-c")
         .arg(script)
@@ -87,18 +87,18 @@ fn an_empty_answer_leaves_the_old_report_and_exits_4() {
     for body in ["{}", r#"{"accountList": []}"#] {
         let bank = TestBank::start();
         bank.reply(Reply::json(200, body));
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         std::fs::write(env.path().join("r.csv"), OLD).unwrap();
         // Without named accounts an empty answer is "no balances" (exit 4); with named ones,
         // each is a MISSING error and the refusal says so (exit 5): the old file stays either way.
         let named = balances(&env, &["--prior-day", "-a", "B1/111", "-o", "r.csv"]);
-        named.expect_code(5).expect_stdout_empty();
-        named.expect_stderr_has("MISSING");
-        named.expect_stderr_has("every account came back with an error (listed above), so there is no balance to report; r.csv is left as it was");
+        named.code(5).stdout_empty();
+        named.stderr_has("MISSING");
+        named.stderr_has("every account came back with an error (listed above), so there is no balance to report; r.csv is left as it was");
         let out = balances(&env, &["--prior-day", "-o", "r.csv"]);
-        out.expect_code(4).expect_stdout_empty();
-        out.expect_stderr_has("error: the bank returned no balances; r.csv is left as it was");
-        out.expect_stderr_has("hint: pass --allow-empty");
+        out.code(4).stdout_empty();
+        out.stderr_has("error: the bank returned no balances; r.csv is left as it was");
+        out.stderr_has("hint: pass --allow-empty");
         out.check(!out.stderr.contains("Wrote"), "no 'Wrote 0 rows'");
         assert_eq!(
             std::fs::read_to_string(env.path().join("r.csv")).unwrap(),
@@ -107,19 +107,19 @@ fn an_empty_answer_leaves_the_old_report_and_exits_4() {
         assert!(temporaries(env.path()).is_empty());
 
         let to_stdout = balances(&env, &["--prior-day"]);
-        to_stdout.expect_code(4).expect_stdout_empty();
-        to_stdout.expect_stderr_has("error: the bank returned no balances\n");
+        to_stdout.code(4).stdout_empty();
+        to_stdout.stderr_has("error: the bank returned no balances\n");
     }
 }
 
 #[test]
 fn allow_empty_writes_the_header_only_file() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
     let out = balances(&env, &["--prior-day", "-o", "r.csv", "--allow-empty"]);
-    out.expect_code(0).expect_stdout_empty();
-    out.expect_stderr_has("Wrote 0 rows to r.csv");
+    out.code(0).stdout_empty();
+    out.stderr_has("Wrote 0 rows to r.csv");
     let text = std::fs::read_to_string(env.path().join("r.csv")).unwrap();
     assert!(
         text.starts_with("account_id,account_name,") && text.lines().count() == 1,
@@ -134,15 +134,15 @@ fn every_account_failing_leaves_the_old_report_and_exits_5() {
         200,
         json!({"accountList": [account_error("111", "GCA-010", "not found"), account_error("222", "GCA-024", "no balance")]}).to_string(),
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
     let out = balances(
         &env,
         &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-o", "r.csv"],
     );
-    out.expect_code(5).expect_stdout_empty();
+    out.code(5).stdout_empty();
     assert_eq!(out.stderr_lines("warning").len(), 2, "{out}");
-    out.expect_stderr_has("error: every account came back with an error (listed above)");
+    out.stderr_has("error: every account came back with an error (listed above)");
     assert_eq!(
         std::fs::read_to_string(env.path().join("r.csv")).unwrap(),
         OLD
@@ -152,11 +152,11 @@ fn every_account_failing_leaves_the_old_report_and_exits_5() {
 #[test]
 fn an_empty_account_list_is_refused_too() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("a.csv"), OLD).unwrap();
     let out = run(env.cmd().args(["accounts", "--refresh", "-o", "a.csv"]));
-    out.expect_code(4).expect_stdout_empty();
-    out.expect_stderr_has("error: the bank returned no accounts; a.csv is left as it was");
+    out.code(4).stdout_empty();
+    out.stderr_has("error: the bank returned no accounts; a.csv is left as it was");
     assert_eq!(
         std::fs::read_to_string(env.path().join("a.csv")).unwrap(),
         OLD
@@ -167,19 +167,18 @@ fn an_empty_account_list_is_refused_too() {
 
 #[test]
 fn a_closed_stdout_is_an_error_and_dev_null_is_not() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let args = ["--sandbox", "balances", "--prior-day", "-a", "0041000001"];
     let closed = shell(&env, r#"exec "$@" >&-"#, &args);
-    closed.expect_code(1);
-    closed.expect_stderr_has("error: stdout is closed, so the report would go nowhere");
+    closed.code(1);
+    closed.stderr_has("error: stdout is closed, so the report would go nowhere");
     let null = shell(&env, r#"exec "$@" >/dev/null"#, &args);
-    null.expect_code(0).expect_stderr_empty();
+    null.code(0).stderr_empty();
     let full = shell(&env, r#"exec "$@" >/dev/full"#, &args);
-    full.expect_code(1)
-        .expect_stderr_has("error: cannot write to stdout");
+    full.code(1).stderr_has("error: cannot write to stdout");
     // With -o the report goes to the file; a closed stdout does not matter.
     let to_file = shell(&env, r#"exec "$@" -o r.csv >&-"#, &args);
-    to_file.expect_code(0);
+    to_file.code(0);
     assert!(std::fs::read_to_string(env.path().join("r.csv"))
         .unwrap()
         .contains("0041000001"));
@@ -192,7 +191,7 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     let accounts: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "B1")).collect();
     let dates: Vec<String> = (1..=31).map(|d| format!("2026-01-{d:02}")).collect();
     bank.reply(answer_for(&accounts, &dates));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = shell(
         &env,
         r#""$@" -f csv; echo "exit $?" >&2"#,
@@ -217,20 +216,20 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
 fn an_unknown_or_missing_extension_is_refused_before_anything_is_sent() {
     for name in ["r.xlsx", "report"] {
         let bank = TestBank::start();
-        let env = TestEnv::with_bank(&bank);
+        let env = Home::with_bank(&bank);
         let out = balances(&env, &["--prior-day", "-o", name]);
-        out.expect_code(2).expect_stdout_empty();
-        out.expect_stderr_has(&format!(
+        out.code(2).stdout_empty();
+        out.stderr_has(&format!(
             "error: --output {name} has no known extension (.csv, .json, .ndjson, .jsonl, .txt, .bai, .bai2, .sta, .mt940)"
         ));
-        out.expect_stderr_has("hint: name the file with one of those extensions, or pass -f");
+        out.stderr_has("hint: name the file with one of those extensions, or pass -f");
         out.check(bank.requests().is_empty(), "nothing sent");
         assert!(!env.path().join(name).exists() && temporaries(env.path()).is_empty());
         let with_flag = balances(
             &env,
             &["--prior-day", "-o", name, "-f", "table", "--allow-empty"],
         );
-        with_flag.expect_code(0);
+        with_flag.code(0);
         assert_eq!(
             std::fs::read_to_string(env.path().join(name)).unwrap(),
             "No balances.\n"
@@ -240,7 +239,7 @@ fn an_unknown_or_missing_extension_is_refused_before_anything_is_sent() {
 
 #[test]
 fn a_format_that_contradicts_the_extension_warns() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.cmd().args([
         "--sandbox",
         "balances",
@@ -252,8 +251,8 @@ fn a_format_that_contradicts_the_extension_warns() {
         "-o",
         "x.csv",
     ]));
-    out.expect_code(0);
-    out.expect_stderr_has(
+    out.code(0);
+    out.stderr_has(
         "warning: --output x.csv gets JSON (from -f), not what its extension says (CSV)",
     );
     let text = std::fs::read_to_string(env.path().join("x.csv")).unwrap();
@@ -269,7 +268,7 @@ fn a_format_that_contradicts_the_extension_warns() {
         "-o",
         "x.csv",
     ]));
-    agreeing.expect_code(0);
+    agreeing.code(0);
     agreeing.check(agreeing.stderr_lines("warning").is_empty(), "no warning");
 }
 
@@ -278,7 +277,7 @@ fn a_format_that_contradicts_the_extension_warns() {
 #[cfg(unix)]
 #[test]
 fn a_symlink_is_followed_and_its_target_replaced_in_its_folder() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let data = env.path().join("data");
     std::fs::create_dir(&data).unwrap();
     std::fs::write(data.join("real.csv"), OLD).unwrap();
@@ -292,8 +291,7 @@ fn a_symlink_is_followed_and_its_target_replaced_in_its_folder() {
         "-o",
         "link.csv",
     ]));
-    out.expect_code(0)
-        .expect_stderr_has("Wrote 1 row to link.csv");
+    out.code(0).stderr_has("Wrote 1 row to link.csv");
     let link = std::fs::symlink_metadata(env.path().join("link.csv")).unwrap();
     assert!(link.file_type().is_symlink(), "the link stays a link");
     let text = std::fs::read_to_string(data.join("real.csv")).unwrap();
@@ -313,7 +311,7 @@ fn a_symlink_is_followed_and_its_target_replaced_in_its_folder() {
         "-o",
         "dangling.csv",
     ]))
-    .expect_code(0);
+    .code(0);
     assert!(std::fs::read_to_string(data.join("new.csv"))
         .unwrap()
         .contains("0041000001"));
@@ -323,7 +321,7 @@ fn a_symlink_is_followed_and_its_target_replaced_in_its_folder() {
 #[test]
 fn a_fifo_is_written_into_and_stays_a_fifo() {
     use std::os::unix::fs::FileTypeExt;
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let fifo = env.path().join("pipe.csv");
     let made = Command::new("mkfifo")
         .arg(&fifo)
@@ -343,7 +341,7 @@ fn a_fifo_is_written_into_and_stays_a_fifo() {
         "-o",
         "pipe.csv",
     ]));
-    out.expect_code(0);
+    out.code(0);
     let text = reader.join().unwrap();
     assert!(
         text.starts_with("account_id,") && text.contains("0041000001"),
@@ -356,7 +354,7 @@ fn a_fifo_is_written_into_and_stays_a_fifo() {
 #[cfg(target_os = "linux")]
 #[test]
 fn dev_stdout_is_written_directly() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env.cmd().args([
         "--sandbox",
         "balances",
@@ -368,7 +366,7 @@ fn dev_stdout_is_written_directly() {
         "-o",
         "/dev/stdout",
     ]));
-    out.expect_code(0);
+    out.code(0);
     out.check(
         out.stdout.starts_with("account_id,") && out.stdout.contains("0041000001"),
         "the CSV on stdout",
@@ -382,7 +380,7 @@ fn stop_a_slow_run(signal: &str, expected_code: i32) {
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-05"]));
     bank.delay(Duration::from_secs(30));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     std::fs::write(env.path().join("r.csv"), OLD).unwrap();
     let child = std_cmd(&env, BIN)
         .args(["balances", "--prior-day", "-a", "B1/111", "-o", "r.csv"])
@@ -451,9 +449,9 @@ fn sigint_removes_the_temporary_file_and_exits_130() {
 #[test]
 fn a_new_report_gets_the_umask_mode_and_a_replacement_keeps_the_old_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let args = ["--sandbox", "balances", "--prior-day", "-a", "0041000001"];
-    shell(&env, r#"umask 027; exec "$@" -o new.csv"#, &args).expect_code(0);
+    shell(&env, r#"umask 027; exec "$@" -o new.csv"#, &args).code(0);
     let mode = |name: &str| {
         std::fs::metadata(env.path().join(name))
             .unwrap()
@@ -468,7 +466,7 @@ fn a_new_report_gets_the_umask_mode_and_a_replacement_keeps_the_old_mode() {
         std::fs::Permissions::from_mode(0o600),
     )
     .unwrap();
-    shell(&env, r#"umask 022; exec "$@" -o kept.csv"#, &args).expect_code(0);
+    shell(&env, r#"umask 022; exec "$@" -o kept.csv"#, &args).code(0);
     assert_eq!(mode("kept.csv"), 0o600);
 }
 
@@ -506,13 +504,13 @@ fn assert_nothing_forged(text: &str) {
 #[test]
 fn control_characters_are_escaped_in_tables_and_messages() {
     let bank = forged_bank();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = balances(&env, &["--prior-day", "-a", "B1/111", "-a", "B1/222"]);
-    out.expect_code(5);
+    out.code(5);
     assert_nothing_forged(&out.stdout);
     assert_nothing_forged(&out.stderr);
-    out.expect_stdout_has("EVIL\\n error: forged name\\x1b]0;pwned\\x07");
-    out.expect_stderr_has(
+    out.stdout_has("EVIL\\n error: forged name\\x1b]0;pwned\\x07");
+    out.stderr_has(
         "warning: account B1/222: GCA-010 nope\\nerror: forged message\\r\\x1b[2K\\u{9b}\n",
     );
 }
@@ -520,18 +518,18 @@ fn control_characters_are_escaped_in_tables_and_messages() {
 #[test]
 fn csv_and_json_carry_the_bank_text_exactly() {
     let bank = forged_bank();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let csv = balances(
         &env,
         &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "csv"],
     );
-    csv.expect_code(5);
-    csv.expect_stdout_has(&format!("\"{FORGED_NAME}\""));
+    csv.code(5);
+    csv.stdout_has(&format!("\"{FORGED_NAME}\""));
     let json = balances(
         &env,
         &["--prior-day", "-a", "B1/111", "-a", "B1/222", "-f", "json"],
     );
-    json.expect_code(5);
+    json.code(5);
     let doc: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["balances"][0]["account_name"], FORGED_NAME);
     assert_eq!(doc["errors"][0]["message"], FORGED_MESSAGE);
@@ -545,12 +543,12 @@ fn csv_and_json_carry_the_bank_text_exactly() {
 
 #[test]
 fn a_table_fits_columns_and_never_cuts_a_number() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let out = run(env
         .cmd()
         .env("COLUMNS", "80")
         .args(["--sandbox", "balances", "--prior-day"]));
-    out.expect_code(0);
+    out.code(0);
     let header = out.stdout.lines().next().unwrap();
     assert_eq!(
         header.split_whitespace().collect::<Vec<_>>(),
@@ -571,8 +569,8 @@ fn a_table_fits_columns_and_never_cuts_a_number() {
     let csv = run(env
         .cmd()
         .args(["--sandbox", "balances", "--prior-day", "-f", "csv"]));
-    for row in common::csv_rows(&csv.stdout).iter().skip(1) {
-        let grouped = common::csv_rows(&csv.stdout).len();
+    for row in support::csv_rows(&csv.stdout).iter().skip(1) {
+        let grouped = support::csv_rows(&csv.stdout).len();
         assert!(grouped > 1);
         let line = out
             .stdout
@@ -588,13 +586,13 @@ fn a_table_fits_columns_and_never_cuts_a_number() {
             .env("COLUMNS", "100")
             .args(["--sandbox", "balances", "--prior-day"]));
     // Shortened in the middle: the numbered end that tells the accounts apart stays.
-    narrow.expect_stdout_has("…0001");
-    narrow.expect_stdout_has("…0002");
+    narrow.stdout_has("…0001");
+    narrow.stdout_has("…0002");
 }
 
 #[test]
 fn wide_files_and_pipes_show_every_column() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let all = [
         "account_id",
         "account_name",
@@ -620,7 +618,7 @@ fn wide_files_and_pipes_show_every_column() {
         "-o",
         "r.txt",
     ]))
-    .expect_code(0);
+    .code(0);
     let file = std::fs::read_to_string(env.path().join("r.txt")).unwrap();
     for text in [&wide.stdout, &piped.stdout, &file] {
         let header: Vec<&str> = text.lines().next().unwrap().split_whitespace().collect();
@@ -656,7 +654,7 @@ fn a_huge_table_takes_about_the_memory_of_its_csv() {
         let accounts: Vec<(&str, &str)> = ids.iter().map(|id| (id.as_str(), "B1")).collect();
         answer_for(&accounts, &dates)
     });
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let peak_kb = |format: &str| -> u64 {
         let out = shell(
             &env,
@@ -672,7 +670,7 @@ fn a_huge_table_takes_about_the_memory_of_its_csv() {
                 format,
             ],
         );
-        out.expect_code(0);
+        out.code(0);
         let line = out
             .stderr
             .lines()
@@ -695,7 +693,7 @@ fn range_table(totals: Option<&str>) -> Run {
         &[("111", "B1"), ("222", "B1")],
         &["2026-01-05", "2026-01-06", "2026-01-07"],
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let mut args = vec![
         "--from",
         "2026-01-05",
@@ -710,7 +708,7 @@ fn range_table(totals: Option<&str>) -> Run {
         args.extend(["--totals", totals]);
     }
     let out = balances(&env, &args);
-    out.expect_code(0);
+    out.code(0);
     out
 }
 
@@ -748,7 +746,7 @@ fn totals_are_the_last_dates_by_default_each_or_none_on_request() {
 /// What a terminal shows of `treasury ARGS` run on one (util-linux `script`), stdout and
 /// stderr together; fails where there is no `script`.
 #[cfg(target_os = "linux")]
-fn on_terminal(env: &TestEnv, args: &str, input: &[u8]) -> String {
+fn on_terminal(env: &Home, args: &str, input: &[u8]) -> String {
     use std::io::Write;
     let script = Command::new("script").arg("--version").output();
     assert!(
@@ -781,7 +779,7 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
         "111",
         &[("222", "not found"), ("333", "not found")],
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let args = "balances --prior-day -a B1/111 -a B1/222 -a B1/333";
     for extra in ["", " -q"] {
         let screen = on_terminal(&env, &format!("{args}{extra}"), b"");
@@ -811,12 +809,12 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
             "B1/333",
         ],
     );
-    piped.expect_code(5);
+    piped.code(5);
     assert_eq!(piped.stderr.lines().count(), 2, "{piped}");
     // A complete report has no summary.
     let bank = TestBank::start();
     bank.reply(answer_for(&[("111", "B1")], &["2026-01-05"]));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let screen = on_terminal(&env, "balances --prior-day -a B1/111", b"");
     assert!(
         screen.contains("TOTAL") && !screen.contains("listed above"),
@@ -829,7 +827,7 @@ fn a_partial_report_on_a_terminal_ends_with_a_summary_even_with_quiet() {
 #[cfg(target_os = "linux")]
 #[test]
 fn accounts_file_on_a_terminal_says_what_it_waits_for() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let args = "--sandbox balances --prior-day --accounts-file - --dry-run";
     let screen = on_terminal(&env, args, b"0041000001\n\x04");
     assert!(
@@ -851,5 +849,54 @@ fn accounts_file_on_a_terminal_says_what_it_waits_for() {
             "--dry-run",
         ])
         .write_stdin("0041000001\n"));
-    piped.expect_code(0).expect_stderr_empty();
+    piped.code(0).stderr_empty();
+}
+
+// 13. Ctrl-C and -q.
+
+#[test]
+fn ctrl_c_clears_the_progress_bar_before_saying_what_stopped() {
+    let env = Home::for_test_profile();
+    let shown = on_a_terminal(
+        &env,
+        "timeout -s INT 1.5 treasury --sandbox balances --from 2000-01-01 --to 2026-01-01 \
+         --split -f csv -o out.csv",
+    );
+    let stopped = shown
+        .find("error: stopped by SIGINT")
+        .unwrap_or_else(|| panic!("no interruption message:\n{shown:?}"));
+    let bar = shown[..stopped]
+        .rfind(" requests ")
+        .unwrap_or_else(|| panic!("no progress bar was drawn:\n{shown:?}"));
+    let between = &shown[bar..stopped];
+    assert!(
+        between.contains("\x1b[2K"),
+        "the bar is not cleared: {between:?}"
+    );
+    assert!(between.ends_with("\r\x1b[K"), "{between:?}");
+    assert!(!env.path().join("out.csv").exists());
+}
+
+#[test]
+fn quiet_keeps_only_errors_and_the_failed_accounts_of_a_partial_report() {
+    let env = Home::for_test_profile();
+    let out = run(env.bare_cmd().args([
+        "-q",
+        "--sandbox",
+        "balances",
+        "--prior-day",
+        "-a",
+        "CHASGB2L/0041000001",
+        "-a",
+        "99999",
+    ]));
+    out.code(5);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(
+        lines,
+        ["warning: account 99999: GCA-010 The account was not found"],
+        "{out}"
+    );
+    let help = run(env.bare_cmd().arg("--help"));
+    help.stdout_has("Only errors on stderr, and the per-account errors of a partial report");
 }
