@@ -11,6 +11,8 @@ mod mt940;
 mod position;
 mod position_table;
 pub mod sink;
+#[cfg(test)]
+mod sink_tests;
 mod stream;
 mod table;
 mod table_totals;
