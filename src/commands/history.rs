@@ -195,7 +195,7 @@ fn accounts(ctx: &Context, args: &HistoryArgs) -> Result<Vec<AccountRef>> {
         return Ok(Vec::new());
     }
     let book = match (args.profiles.first(), ctx.config_file()) {
-        (Some(name), Ok((file, _))) => config::account_book(&file, name),
+        (Some(name), Ok((file, _))) => config::account_book(file, name),
         _ => ctx.account_book().unwrap_or_default(),
     };
     let named = AccountArgs {
