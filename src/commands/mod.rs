@@ -7,6 +7,7 @@ mod browser_login;
 pub mod check;
 pub mod completions;
 pub mod history;
+mod history_file;
 pub mod login;
 pub mod logout;
 pub mod man;

@@ -26,6 +26,11 @@ impl Sink {
     pub fn is_bank_file(&self) -> bool {
         output::is_bank_file(self.format)
     }
+
+    /// The report's format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
 }
 
 impl Sink {
