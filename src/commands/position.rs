@@ -45,16 +45,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         .as_deref()
         .map(position_since::parse)
         .transpose()?;
-    if since.is_some()
-        && !matches!(
-            ctx.settings.report.format,
-            None | Some(crate::cli::Format::Table)
-        )
-    {
-        return Err(Error::usage_hint(
-            "--since adds its change lines to the table only",
-            "drop -f for the table, or use 'treasury history --change' for machine-readable changes",
-        ));
+    if since.is_some() {
+        position_since::check_format(ctx.reports().format()?, args.totals_only)?;
     }
     let receiver = match chosen.as_slice() {
         [only] => only.name.clone(),
@@ -92,8 +84,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         true => position.total_rows().len(),
         false => position.rows.len(),
     };
-    let refused = ctx.emit(sink, &Document::Position(&position, view), count)?;
-    if let Some(since) = since {
+    let refused = match since {
+        Some(since) if sink.format() != crate::cli::Format::Table => {
+            position_since::emit(ctx, sink, &position, view, since)?;
+            Vec::new()
+        }
+        _ => ctx.emit(sink, &Document::Position(&position, view), count)?,
+    };
+    if let (Some(since), crate::cli::Format::Table) = (since, ctx.reports().format()?) {
         ctx.term.print(&position_since::lines(&position, since)?)?;
     }
     Ok(match verdict {

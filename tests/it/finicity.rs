@@ -629,10 +629,10 @@ fn a_retry_after_beyond_max_wait_ends_at_once_naming_the_answer() {
         Some(finicity_error(503, 10503, "Service unavailable").with_header("retry-after", "120"));
     let env = bank.env(CUSTOMER_ID);
     let failing = run(env.cmd().args(["--max-wait", "5", "balances"]));
-    failing.expect_code(6).expect_stdout_empty();
-    failing.expect_stderr_has("10503 Service unavailable (HTTP 503)");
-    failing.expect_stderr_has("asked to retry after 120 s, longer than the 5 s we wait");
-    failing.expect_stderr_has("try again in 120 s");
+    failing.code(6).stdout_empty();
+    failing.stderr_has("10503 Service unavailable (HTTP 503)");
+    failing.stderr_has("asked to retry after 120 s, longer than the 5 s we wait");
+    failing.stderr_has("try again in 120 s");
     assert_eq!(bank.counts(), (1, 1, 2), "one token, one data call");
 }
 
