@@ -4,10 +4,7 @@
 //! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `common`, and `treasury sandbox serve`.
 
 use crate::support;
-#[path = "../validators/found.rs"]
-mod found;
-#[path = "../validators/readers.rs"]
-mod readers;
+use support::{found, readers};
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;

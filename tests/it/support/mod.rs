@@ -7,7 +7,12 @@
 
 pub mod bank;
 pub mod chase;
+/// The independent readers of bank files (`tests/validators/`) and what they found.
+#[path = "../../validators/found.rs"]
+pub mod found;
 pub mod home;
+#[path = "../../validators/readers.rs"]
+pub mod readers;
 pub mod run;
 pub mod sandbox;
 pub mod served;
