@@ -81,7 +81,7 @@ pub struct LoginArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Which documented J.P. Morgan hosts to use
+    /// Which of the provider's documented hosts to use
     #[arg(long, value_enum)]
     pub environment: Option<crate::config::Environment>,
 
@@ -121,7 +121,7 @@ pub struct LoginArgs {
     #[arg(long, value_name = "ID", help_heading = "Finicity")]
     pub customer_id: Option<String>,
 
-    /// Save without asking the token endpoint whether the credentials work
+    /// Save without one request to the bank proving the credentials work
     #[arg(long)]
     pub no_verify: bool,
 

@@ -1,9 +1,12 @@
-//! The built-in sandbox bank: a loopback HTTP server speaking the Account Balances API contract.
+//! The built-in sandbox bank: one loopback HTTP server speaking every provider's API, each in
+//! its folder here as in `bank/`: J.P. Morgan's Account Balances at the root, Finicity under
+//! `/finicity`, Chase's FDX (with its consent pages) under `/chase`, UK Open Banking under
+//! `/open-banking`.
 //!
-//! `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox` (or to a client
-//! assertion signed for a given certificate); `POST /balance` answers with deterministic balances
-//! for any date, at several banks and currencies. Plain HTTP by default; HTTPS, and mutual TLS in
-//! place of bearer tokens, when given certificates.
+//! At the root, `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox` (or
+//! to a client assertion signed for a given certificate); `POST /balance` answers with
+//! deterministic balances for any date, at several banks and currencies. Plain HTTP by default;
+//! HTTPS, and mutual TLS in place of bearer tokens, when given certificates.
 
 mod auth;
 pub mod authorize;

@@ -1,19 +1,19 @@
 //! `treasury accounts`, the account cache, aliases and groups, against a real server.
 
-use crate::common;
+use crate::support;
 
-use common::{run, Reply, TestBank, TestEnv, JPM_MOCK};
+use support::{run, Home, Reply, TestBank, JPM_MOCK};
 
 const ACCOUNTS_HEADER: &str = "account_id,account_name,bank_id,bank_name,branch_id,currency";
 
-fn bank_with_mock() -> (TestBank, TestEnv) {
+fn bank_with_mock() -> (TestBank, Home) {
     let bank = TestBank::start();
     bank.reply(Reply::json(200, JPM_MOCK));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     (bank, env)
 }
 
-fn cache_file(env: &TestEnv) -> std::path::PathBuf {
+fn cache_file(env: &Home) -> std::path::PathBuf {
     env.path().join("cache/treasury/accounts/test.json")
 }
 
@@ -21,7 +21,7 @@ fn cache_file(env: &TestEnv) -> std::path::PathBuf {
 fn accounts_are_listed_in_every_format_in_the_banks_order() {
     let (_bank, env) = bank_with_mock();
     let csv = run(env.cmd().args(["accounts", "-f", "csv"]));
-    csv.expect_code(0).expect_stderr_empty();
+    csv.code(0).stderr_empty();
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert_eq!(lines[0], ACCOUNTS_HEADER);
     // 44 accounts: the one with a per-account error is still an account.
@@ -32,7 +32,7 @@ fn accounts_are_listed_in_every_format_in_the_banks_order() {
     );
 
     let json = run(env.cmd().args(["accounts", "-f", "json"]));
-    json.expect_code(0).expect_stderr_empty();
+    json.code(0).stderr_empty();
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     let list = doc["accounts"].as_array().expect("an accounts array");
     assert_eq!(list.len(), 44);
@@ -46,25 +46,25 @@ fn accounts_are_listed_in_every_format_in_the_banks_order() {
     );
 
     let ndjson = run(env.cmd().args(["accounts", "-f", "ndjson"]));
-    ndjson.expect_code(0).expect_stderr_empty();
+    ndjson.code(0).stderr_empty();
     assert_eq!(ndjson.stdout.lines().count(), 44);
     for line in ndjson.stdout.lines() {
         serde_json::from_str::<serde_json::Value>(line).expect("each line is an object");
     }
 
     let table = run(env.cmd().args(["accounts"]));
-    table.expect_code(0).expect_stderr_empty();
+    table.code(0).stderr_empty();
     table
-        .expect_stdout_has("000000004045701")
-        .expect_stdout_has("JPMORGAN CHASE");
+        .stdout_has("000000004045701")
+        .stdout_has("JPMORGAN CHASE");
     table.check(table.stdout.is_ascii(), "no box characters off a terminal");
 }
 
 #[test]
 fn the_list_is_cached_for_an_hour_and_refresh_asks_again() {
     let (bank, env) = bank_with_mock();
-    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
-    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
+    run(env.cmd().args(["accounts", "-f", "csv"])).code(0);
+    run(env.cmd().args(["accounts", "-f", "csv"])).code(0);
     assert_eq!(
         bank.balance_bodies().len(),
         1,
@@ -75,7 +75,7 @@ fn the_list_is_cached_for_an_hour_and_refresh_asks_again() {
         serde_json::json!({}),
         "the listing is an empty balance request"
     );
-    run(env.cmd().args(["accounts", "--refresh", "-f", "csv"])).expect_code(0);
+    run(env.cmd().args(["accounts", "--refresh", "-f", "csv"])).code(0);
     assert_eq!(bank.balance_bodies().len(), 2);
     #[cfg(unix)]
     {
@@ -111,7 +111,7 @@ fn aliases_and_groups_resolve_to_the_request_body_in_the_order_typed() {
         "csv",
     ]));
     // The canned answer carries J.P. Morgan's one per-account error.
-    out.expect_code(5);
+    out.code(5);
     let bodies = bank.balance_bodies();
     assert_eq!(
         bodies.last().unwrap(),
@@ -124,15 +124,15 @@ fn aliases_and_groups_resolve_to_the_request_body_in_the_order_typed() {
     );
     let before = bank.requests().len();
     let unknown = run(env.cmd().args(["balances", "-a", "ops-eur"]));
-    unknown.expect_code(2).expect_stdout_empty();
+    unknown.code(2).stdout_empty();
     unknown
-        .expect_stderr_has("unknown account alias 'ops-eur'")
-        .expect_stderr_has("known aliases: ops-gbp, ops-usd");
+        .stderr_has("unknown account alias 'ops-eur'")
+        .stderr_has("known aliases: ops-gbp, ops-usd");
     let group = run(env.cmd().args(["balances", "--group", "apac"]));
     group
-        .expect_code(2)
-        .expect_stderr_has("unknown group 'apac'")
-        .expect_stderr_has("known groups: emea");
+        .code(2)
+        .stderr_has("unknown group 'apac'")
+        .stderr_has("known groups: emea");
     assert_eq!(bank.requests().len(), before, "refused before sending");
 }
 
@@ -144,18 +144,18 @@ fn a_corrupt_cache_is_ignored_with_a_warning_and_rebuilt() {
     let dry = run(env
         .cmd()
         .args(["balances", "--dry-run", "-a", "000000004045701"]));
-    dry.expect_code(0);
-    dry.expect_stderr_has("warning: the account cache")
-        .expect_stderr_has("is corrupt");
+    dry.code(0);
+    dry.stderr_has("warning: the account cache")
+        .stderr_has("is corrupt");
     assert_eq!(dry.stdout, "{\"relativeDateType\":\"CURRENT_DAY\",\"accountList\":[{\"accountId\":\"000000004045701\"}]}\n");
     let listing = run(env.cmd().args(["accounts", "-f", "csv"]));
-    listing.expect_code(0);
-    listing.expect_stderr_has("is corrupt");
+    listing.code(0);
+    listing.stderr_has("is corrupt");
     let after = run(env
         .cmd()
         .args(["balances", "--dry-run", "-a", "000000004045701"]));
-    after.expect_code(0).expect_stderr_empty();
-    after.expect_stdout_has("\"bankId\":\"02100002\"");
+    after.code(0).stderr_empty();
+    after.stdout_has("\"bankId\":\"02100002\"");
 }
 
 #[test]
@@ -166,18 +166,18 @@ fn no_eligible_accounts_is_explained_and_exits_4() {
         "GCA-022",
         "No eligible accounts were found",
     ));
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let out = run(env.cmd().args(["accounts"]));
-    out.expect_code(4).expect_stdout_empty();
-    out.expect_stderr_has("GCA-022 No eligible accounts were found");
-    out.expect_stderr_has("hint: the credentials are not entitled to any cash-reporting account");
+    out.code(4).stdout_empty();
+    out.stderr_has("GCA-022 No eligible accounts were found");
+    out.stderr_has("hint: the credentials are not entitled to any cash-reporting account");
 }
 
 #[test]
 fn the_sandbox_lists_its_accounts_and_they_pipe_into_balances() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let listing = run(env.bare_cmd().args(["--sandbox", "accounts", "-f", "csv"]));
-    listing.expect_code(0).expect_stderr_empty();
+    listing.code(0).stderr_empty();
     let gbp: String = listing
         .stdout
         .lines()
@@ -197,7 +197,7 @@ fn the_sandbox_lists_its_accounts_and_they_pipe_into_balances() {
             "csv",
         ])
         .write_stdin(gbp));
-    out.expect_code(0).expect_stderr_empty();
+    out.code(0).stderr_empty();
     let rows: Vec<&str> = out.stdout.lines().skip(1).collect();
     assert_eq!(rows.len(), 2, "{out}");
     assert!(
@@ -210,16 +210,16 @@ fn the_sandbox_lists_its_accounts_and_they_pipe_into_balances() {
 #[test]
 fn a_new_login_forgets_the_cached_account_list() {
     let (bank, env) = bank_with_mock();
-    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
+    run(env.cmd().args(["accounts", "-f", "csv"])).code(0);
     assert!(cache_file(&env).exists(), "the listing is cached");
     // The new login may share fewer accounts: the old list must not stand in for them.
     run(env
         .cmd()
         .args(["login", "--client-secret-stdin", "--store", "file"])
-        .write_stdin(format!("{}\n", common::SECRET)))
-    .expect_code(0);
+        .write_stdin(format!("{}\n", support::SECRET)))
+    .code(0);
     assert!(!cache_file(&env).exists(), "login dropped the cache");
-    run(env.cmd().args(["accounts", "-f", "csv"])).expect_code(0);
+    run(env.cmd().args(["accounts", "-f", "csv"])).code(0);
     assert_eq!(
         bank.balance_bodies().len(),
         2,

@@ -3,19 +3,16 @@
 //! strict `bai2` parser, the ISO 20022 XSDs and `sta2json --strict`. Every value in a file must
 //! equal the CSV of the same request, digit for digit; absent amounts are left out, zeros kept.
 
-use crate::common;
-#[path = "../validators/found.rs"]
-mod found;
-#[path = "../validators/readers.rs"]
-mod readers;
+use crate::support;
+use support::{found, readers};
 
 use std::path::Path;
 use std::str::FromStr;
 
-use common::{run, Reply, Run, TestBank, TestEnv};
 use found::{found_in_bai2, found_in_camt, found_in_mt940, rows_of_csv, Row, FIELDS};
 use readers::{readers, Camt};
 use serde_json::{json, Value};
+use support::{run, Home, Reply, Run, TestBank};
 const PROVIDERS: [&str; 4] = ["jpmorgan", "finicity", "chase", "open-banking"];
 
 /// A bank-file format, and what the tests need to know of it.
@@ -92,7 +89,7 @@ fn check_file(format: Format, file: &Path, expected: &[Row], refused: &[&str]) -
     value
 }
 
-fn sandbox(env: &TestEnv, provider: &str, args: &[&str]) -> Run {
+fn sandbox(env: &Home, provider: &str, args: &[&str]) -> Run {
     let flag = format!("--sandbox={provider}");
     run(env.bare_cmd().arg(&flag).arg("balances").args(args))
 }
@@ -116,12 +113,7 @@ fn format_errors(out: &Run) -> Vec<String> {
 }
 
 /// Writes `format` for the request and checks it against the CSV of the same request.
-fn compare_with_csv(
-    env: &TestEnv,
-    provider: &str,
-    args: &[&str],
-    format: Format,
-) -> (Run, Vec<Row>) {
+fn compare_with_csv(env: &Home, provider: &str, args: &[&str], format: Format) -> (Run, Vec<Row>) {
     let csv = sandbox(env, provider, &[args, &["-f", "csv"]].concat());
     let expected = rows_of_csv(&csv.stdout, 0);
     assert!(!expected.is_empty(), "{csv}");
@@ -133,8 +125,8 @@ fn compare_with_csv(
     );
     let refused = format_errors(&out);
     let want_code = if refused.is_empty() { csv.code } else { 5 };
-    out.expect_code(want_code);
-    out.expect_stdout_empty();
+    out.code(want_code);
+    out.stdout_empty();
     let refused: Vec<&str> = refused.iter().map(String::as_str).collect();
     check_file(format, &env.path().join(&name), &expected, &refused);
     (out, expected)
@@ -142,15 +134,15 @@ fn compare_with_csv(
 
 #[test]
 fn current_day_reports_of_every_provider_pass_the_readers_in_bai2_and_camt052() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let mut all = Vec::new();
     for provider in PROVIDERS {
         for format in [Format::Bai2, Format::Camt052] {
             let (out, rows) = compare_with_csv(&env, provider, &[], format);
             if provider == "open-banking" {
                 // EUR 1.005: three fraction digits where EUR has two.
-                out.expect_stderr_has("account EUR-0002: FORMAT");
-                out.expect_stderr_has("1.005 has more fraction digits than EUR has (2, ISO 4217)");
+                out.stderr_has("account EUR-0002: FORMAT");
+                out.stderr_has("1.005 has more fraction digits than EUR has (2, ISO 4217)");
             }
             all.extend(rows);
         }
@@ -180,7 +172,7 @@ fn current_day_reports_of_every_provider_pass_the_readers_in_bai2_and_camt052() 
 
 #[test]
 fn prior_day_and_ranges_of_jpmorgan_pass_the_readers_in_every_format() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     for format in [
         Format::Bai2,
         Format::Camt052,
@@ -216,16 +208,16 @@ fn prior_day_and_ranges_of_jpmorgan_pass_the_readers_in_every_format() {
 #[test]
 fn end_of_day_formats_refuse_a_request_for_today_before_anything_is_sent() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     for (format, label) in [("camt053", "camt.053"), ("mt940", "MT940")] {
         for dates in [&[][..], &["--current"][..]] {
             let out = run(env
                 .cmd()
                 .args(["balances", "-f", format, "-o", "r.out"])
                 .args(dates));
-            out.expect_code(2).expect_stdout_empty();
-            out.expect_stderr_has(&format!("error: {label} carries closed days only"));
-            out.expect_stderr_has("hint: write today's balances with -f camt052 or -f bai2");
+            out.code(2).stdout_empty();
+            out.stderr_has(&format!("error: {label} carries closed days only"));
+            out.stderr_has("hint: write today's balances with -f camt052 or -f bai2");
         }
     }
     assert!(bank.requests().is_empty(), "nothing was sent");
@@ -234,8 +226,8 @@ fn end_of_day_formats_refuse_a_request_for_today_before_anything_is_sent() {
         .bare_cmd()
         .args(["--sandbox", "position", "-f", "mt940"]));
     position
-        .expect_code(2)
-        .expect_stderr_has("MT940 carries closed days only");
+        .code(2)
+        .stderr_has("MT940 carries closed days only");
 }
 
 /// A J.P. Morgan answer: one USD account with these balances per as-of date.
@@ -262,7 +254,7 @@ fn reply(accounts: Vec<Value>) -> Reply {
 #[test]
 fn a_current_day_row_in_a_range_is_a_format_error_and_the_rest_is_written() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let n = |v: &str| Value::from_str(v).unwrap();
     let day = |d, current| (d, current, [n("1.00"), n("2.00"), n("3.00"), n("-4.00")]);
     bank.reply(reply(vec![
@@ -279,9 +271,9 @@ fn a_current_day_row_in_a_range_is_a_format_error_and_the_rest_is_written() {
             .cmd()
             .args(["balances", "--from", "2026-01-01", "--to", "2026-01-02"])
             .args(["-f", format.flag(), "-o", &name]));
-        out.expect_code(5);
-        out.expect_stderr_has("account CHASUS33/100: FORMAT");
-        out.expect_stderr_has(
+        out.code(5);
+        out.stderr_has("account CHASUS33/100: FORMAT");
+        out.stderr_has(
             "2026-01-02: a current-day balance, and this format carries closed days only",
         );
         let file = env.path().join(&name);
@@ -301,7 +293,7 @@ fn a_current_day_row_in_a_range_is_a_format_error_and_the_rest_is_written() {
 #[test]
 fn amounts_a_format_cannot_carry_exactly_are_refused_never_rounded() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let n = |v: &str| Value::from_str(v).unwrap();
     let closed = |amounts| [("2026-01-01", false, amounts)];
     bank.reply(reply(vec![
@@ -356,7 +348,7 @@ fn amounts_a_format_cannot_carry_exactly_are_refused_never_rounded() {
             run(env
                 .cmd()
                 .args(["balances", "--prior-day", "-f", format.flag(), "-o", &name]));
-        out.expect_code(5).expect_stderr_has(limit);
+        out.code(5).stderr_has(limit);
         assert_eq!(format_errors(&out), refused, "{out}");
         let csv = run(env.cmd().args(["balances", "--prior-day", "-f", "csv"]));
         check_file(
@@ -371,7 +363,7 @@ fn amounts_a_format_cannot_carry_exactly_are_refused_never_rounded() {
 #[test]
 fn a_report_whose_every_row_is_refused_writes_nothing() {
     let bank = TestBank::start();
-    let env = TestEnv::with_bank(&bank);
+    let env = Home::with_bank(&bank);
     let n = |v: &str| Value::from_str(v).unwrap();
     bank.reply(reply(vec![answer(
         "ONLY",
@@ -380,11 +372,11 @@ fn a_report_whose_every_row_is_refused_writes_nothing() {
     )]));
     std::fs::write(env.path().join("old.sta"), "kept").unwrap();
     let out = run(env.cmd().args(["balances", "--prior-day", "-o", "old.sta"]));
-    out.expect_code(5);
-    out.expect_stderr_has(
+    out.code(5);
+    out.stderr_has(
         "MT940 needs both ledger balances and the bank did not send opening_ledger (:60F:)",
     );
-    out.expect_stderr_has("old.sta is left as it was");
+    out.stderr_has("old.sta is left as it was");
     assert_eq!(
         std::fs::read_to_string(env.path().join("old.sta")).unwrap(),
         "kept"
@@ -393,7 +385,7 @@ fn a_report_whose_every_row_is_refused_writes_nothing() {
 
 #[test]
 fn the_output_extension_picks_bai2_or_mt940_and_xml_needs_a_format() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     for (name, first) in [
         ("r.bai", "01,"),
         ("r.BAI2", "01,"),
@@ -401,23 +393,23 @@ fn the_output_extension_picks_bai2_or_mt940_and_xml_needs_a_format() {
         ("r.mt940", ":20:"),
     ] {
         let out = sandbox(&env, "jpmorgan", &["--prior-day", "-o", name]);
-        out.expect_code(0);
+        out.code(0);
         let text = std::fs::read_to_string(env.path().join(name)).unwrap();
         assert!(text.starts_with(first), "{name}: {text}");
     }
     let out = sandbox(&env, "jpmorgan", &["--prior-day", "-o", "r.xml"]);
-    out.expect_code(2);
-    out.expect_stderr_has("--output r.xml is XML, which is camt.052 or camt.053: say which with -f camt052 or -f camt053");
+    out.code(2);
+    out.stderr_has("--output r.xml is XML, which is camt.052 or camt.053: say which with -f camt052 or -f camt053");
     assert!(!env.path().join("r.xml").exists());
     let accounts = run(env.bare_cmd().args(["--sandbox", "accounts", "-f", "bai2"]));
     accounts
-        .expect_code(2)
-        .expect_stderr_has("BAI2 is a bank file of balances");
+        .code(2)
+        .stderr_has("BAI2 is a bank file of balances");
 }
 
 #[test]
 fn export_ids_name_sender_and_receiver_and_every_camt_file_gets_its_own_message_id() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let config = env.path().join("export.toml");
     std::fs::write(
         &config,
@@ -432,7 +424,7 @@ fn export_ids_name_sender_and_receiver_and_every_camt_file_gets_its_own_message_
             .arg("balances")
             .args(args))
     };
-    with_config(&["-o", "a.bai"]).expect_code(0);
+    with_config(&["-o", "a.bai"]).code(0);
     let bai2 = readers().bai2(&env.path().join("a.bai"));
     assert_eq!(
         (bai2["sender"].as_str(), bai2["receiver"].as_str()),
@@ -440,14 +432,14 @@ fn export_ids_name_sender_and_receiver_and_every_camt_file_gets_its_own_message_
     );
     let mut ids = Vec::new();
     for name in ["a.xml", "b.xml"] {
-        with_config(&["-f", "camt052", "-o", name]).expect_code(0);
+        with_config(&["-f", "camt052", "-o", name]).code(0);
         let camt = readers().camt(Camt::Report052, &env.path().join(name));
         assert_eq!(camt["receiver"], "TMS-1");
         ids.push(camt["message_id"].as_str().unwrap().to_string());
     }
     assert_ne!(ids[0], ids[1], "a new MsgId per file");
     // Without [export]: TREASURY from the profile (`sandbox` with --sandbox).
-    sandbox(&env, "jpmorgan", &["-o", "d.bai"]).expect_code(0);
+    sandbox(&env, "jpmorgan", &["-o", "d.bai"]).code(0);
     let bai2 = readers().bai2(&env.path().join("d.bai"));
     assert_eq!(
         (bai2["sender"].as_str(), bai2["receiver"].as_str()),
@@ -455,18 +447,18 @@ fn export_ids_name_sender_and_receiver_and_every_camt_file_gets_its_own_message_
     );
     std::fs::write(&config, "[export]\nreceiver_id = \"A/B\"\n").unwrap();
     let bad = with_config(&["-o", "e.bai"]);
-    bad.expect_code(2)
-        .expect_stderr_has("[export] receiver_id 'A/B' cannot go in a bank file");
+    bad.code(2)
+        .stderr_has("[export] receiver_id 'A/B' cannot go in a bank file");
 }
 
 #[test]
 fn a_position_is_written_as_a_bank_file_row_by_row() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let position = |args: &[&str]| run(env.bare_cmd().arg("--sandbox").arg("position").args(args));
     let csv = position(&["-f", "csv"]);
     let expected = rows_of_csv(&csv.stdout, 2);
     let out = position(&["-f", "bai2", "-o", "p.bai"]);
-    out.expect_code(5);
+    out.code(5);
     let bai2 = check_file(
         Format::Bai2,
         &env.path().join("p.bai"),
@@ -479,7 +471,7 @@ fn a_position_is_written_as_a_bank_file_row_by_row() {
     );
     let csv = position(&["-p", "jpmorgan", "--prior-day", "-f", "csv"]);
     let expected = rows_of_csv(&csv.stdout, 2);
-    position(&["-p", "jpmorgan", "--prior-day", "-o", "p.sta"]).expect_code(0);
+    position(&["-p", "jpmorgan", "--prior-day", "-o", "p.sta"]).code(0);
     check_file(Format::Mt940, &env.path().join("p.sta"), &expected, &[]);
     position(&[
         "-p",
@@ -490,8 +482,8 @@ fn a_position_is_written_as_a_bank_file_row_by_row() {
         "-o",
         "p.xml",
     ])
-    .expect_code(0);
+    .code(0);
     let camt = check_file(Format::Camt053, &env.path().join("p.xml"), &expected, &[]);
     assert_eq!(camt["receiver"], "jpmorgan", "a position of one profile");
-    position(&["--totals-only", "-f", "bai2"]).expect_code(2);
+    position(&["--totals-only", "-f", "bai2"]).code(2);
 }

@@ -3,13 +3,13 @@
 //! `--changes-only` across runs, a bank that is down, `--from-history` sending nothing, and
 //! bad rules refused before anything is sent.
 
-use crate::common;
+use crate::support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use common::{run, Reply, Run, TestBank, TestEnv};
 use serde_json::json;
+use support::{run, Home, Reply, Run, TestBank};
 
 /// One account's closed day as the bank sends it (`None`: not sent).
 fn day(
@@ -49,7 +49,7 @@ fn reply(accounts: Vec<serde_json::Value>) -> Reply {
 }
 
 /// The test profile with its aliases and groups, and these `[[alerts]]`.
-fn configure(env: &TestEnv, bank: &TestBank, alerts: &str) {
+fn configure(env: &Home, bank: &TestBank, alerts: &str) {
     let text = format!(
         "{alerts}\n[profiles.test]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"cid\"\n\
          [profiles.test.accounts]\nops-usd = \"02100002/111\"\n[profiles.test.groups]\nall-usd = [\"ops-usd\", \"02100002/222\"]\n",
@@ -60,7 +60,7 @@ fn configure(env: &TestEnv, bank: &TestBank, alerts: &str) {
     std::fs::write(env.config_path(), text).unwrap();
 }
 
-fn check(env: &TestEnv, args: &[&str]) -> Run {
+fn check(env: &Home, args: &[&str]) -> Run {
     run(env.cmd().arg("check").args(args))
 }
 
@@ -90,7 +90,7 @@ fn three_accounts() -> Reply {
 #[test]
 fn each_rule_kind_raises_its_line() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(
         &env,
         &bank,
@@ -124,7 +124,7 @@ below = "1.00"
     );
     bank.reply(three_accounts());
     let out = check(&env, &[]);
-    out.expect_code(7);
+    out.code(7);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines,
@@ -139,7 +139,7 @@ below = "1.00"
     );
 
     let out = check(&env, &["-f", "ndjson"]);
-    out.expect_code(7);
+    out.code(7);
     let first: serde_json::Value =
         serde_json::from_str(out.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["kind"], "ALERT");
@@ -155,20 +155,20 @@ below = "1.00"
 #[test]
 fn no_alert_is_exit_0_and_prints_nothing() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(
         &env,
         &bank,
         "[[alerts]]\nname = \"low\"\naccounts = [\"ops-usd\"]\nbelow = \"1.00\"\n",
     );
     bank.reply(three_accounts());
-    check(&env, &[]).expect_code(0).expect_stdout_empty();
+    check(&env, &[]).code(0).stdout_empty();
 }
 
 #[test]
 fn a_bad_rule_is_refused_before_anything_is_sent() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     for (rule, words) in [
         ("accounts = [\"ops-eur\"]\nbelow = \"1\"", "ops-eur"),
         (
@@ -190,9 +190,9 @@ fn a_bad_rule_is_refused_before_anything_is_sent() {
             &format!("[[alerts]]\nname = \"bad one\"\n{rule}\n"),
         );
         check(&env, &[])
-            .expect_code(2)
-            .expect_stderr_has("alert rule 'bad one'")
-            .expect_stderr_has(words);
+            .code(2)
+            .stderr_has("alert rule 'bad one'")
+            .stderr_has(words);
     }
     assert!(bank.requests().is_empty(), "nothing was sent");
 }
@@ -200,7 +200,7 @@ fn a_bad_rule_is_refused_before_anything_is_sent() {
 #[test]
 fn a_bank_that_is_down_is_exit_6_never_no_alert() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(
         &env,
         &bank,
@@ -208,39 +208,38 @@ fn a_bank_that_is_down_is_exit_6_never_no_alert() {
     );
     bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"));
     check(&env, &["--retries", "1"])
-        .expect_code(6)
-        .expect_stdout_empty()
-        .expect_stderr_has("GCA-099");
+        .code(6)
+        .stdout_empty()
+        .stderr_has("GCA-099");
 }
 
 #[test]
 fn from_history_judges_the_recorded_rows_and_sends_nothing() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(
         &env,
         &bank,
         "[[alerts]]\nname = \"ops-usd low\"\naccounts = [\"ops-usd\"]\nbelow = \"1000000.00\"\n",
     );
     check(&env, &["--from-history"])
-        .expect_code(4)
-        .expect_stderr_has("nothing recorded for profile test");
+        .code(4)
+        .stderr_has("nothing recorded for profile test");
     bank.reply(three_accounts());
     run(env
         .cmd()
         .args(["balances", "--from", "2026-03-10", "--to", "2026-03-10"]))
-    .expect_code(0);
+    .code(0);
     let sent = bank.requests().len();
     let out = check(&env, &["--from-history"]);
-    out.expect_code(7)
-        .expect_stdout_has("ALERT ops-usd low: 02100002/111");
+    out.code(7).stdout_has("ALERT ops-usd low: 02100002/111");
     assert_eq!(bank.requests().len(), sent, "--from-history sends nothing");
 }
 
 #[test]
 fn continuity_breaks_only_across_a_weekend_or_less() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(&env, &bank, "");
     bank.respond(|body, _| {
         let date = body["startDate"].as_str().unwrap_or_default().to_string();
@@ -260,10 +259,10 @@ fn continuity_breaks_only_across_a_weekend_or_less() {
         })
     });
     for date in ["2026-03-06", "2026-03-09", "2026-03-05", "2026-03-10"] {
-        run(env.cmd().args(["balances", "--from", date, "--to", date])).expect_code(0);
+        run(env.cmd().args(["balances", "--from", date, "--to", date])).code(0);
     }
     let out = check(&env, &["--from-history"]);
-    out.expect_code(7);
+    out.code(7);
     assert_eq!(
         out.stdout,
         "CONTINUITY 02100002/111: opening_ledger 1,000.00 on 2026-03-09, ending_ledger 900.00 on 2026-03-06\n",
@@ -274,7 +273,7 @@ fn continuity_breaks_only_across_a_weekend_or_less() {
 #[test]
 fn changes_only_raises_once_stays_quiet_then_clears() {
     let bank = TestBank::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     configure(
         &env,
         &bank,
@@ -298,16 +297,14 @@ fn changes_only_raises_once_stays_quiet_then_clears() {
         )])
     });
     let first = check(&env, &["--changes-only"]);
-    first.expect_code(7);
+    first.code(7);
     assert_eq!(
         first.stdout,
         "ALERT ops-usd low: 02100002/111 ending_available 812,000.00 USD below 1,000,000.00\n"
     );
-    check(&env, &["--changes-only"])
-        .expect_code(0)
-        .expect_stdout_empty();
+    check(&env, &["--changes-only"]).code(0).stdout_empty();
     let third = check(&env, &["--changes-only"]);
-    third.expect_code(0);
+    third.code(0);
     assert_eq!(
         third.stdout,
         "CLEARED ops-usd low: 02100002/111 ending_available 1,200,000.00 USD\n"

@@ -4,7 +4,7 @@
 //! match the schemas in `docs/schema/`; and the sandbox-server walkthrough of
 //! `docs/getting-started.md` must work as written.
 
-use crate::chase_common;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -745,7 +745,7 @@ fn getting_started_server_walkthrough_works_as_written() {
     let config = sandbox.dir.path().join(".config/treasury/config.toml");
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     // As printed, but for the loopback port the browser login listens on: a free one here.
-    let port = chase_common::free_port();
+    let port = support::chase::free_port();
     let pasted = printed.replace("127.0.0.1:8976", &format!("127.0.0.1:{port}"));
     std::fs::write(&config, pasted).unwrap();
     let run = |args: &[&str], stdin: &str| {
@@ -806,10 +806,11 @@ fn chase_login_then_cron(sandbox: &Sandbox, run: &dyn Fn(&[&str], &str) -> Strin
         "--store",
         "file",
     ]);
-    let mut login = chase_common::Login::spawn(login);
+    let mut login = support::chase::Login::spawn(login);
     login.paste("sandbox");
-    let landing = chase_common::consent(&login.authorize_url(), "approve", chase_common::MAPPED);
-    assert_eq!(chase_common::http("GET", &landing, "").0, 200);
+    let landing =
+        support::chase::consent(&login.authorize_url(), "approve", support::chase::MAPPED);
+    assert_eq!(support::chase::http("GET", &landing, "").0, 200);
     login.finish().code(0);
     assert!(run(&["-p", "sandbox-chase", "balances"], "").contains("chk-1001"));
 

@@ -2,7 +2,7 @@
 //! in every format, and a small Finicity stand-in, written from Finicity's public spec, for the
 //! answers the sandbox does not give (refused secrets, expired tokens, failing servers, login).
 
-use crate::common;
+use crate::support;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,15 +12,15 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::Router;
-use common::{run, Reply, Run, TestEnv, SECRET};
 use serde_json::Value;
+use support::{run, Home, Reply, Run, SECRET};
 
 // ---------------------------------------------------------------------------------------------
 // The built-in sandbox: customer 1005061234 (src/sandbox/finicity/data.rs), balances captured
 // 2026-01-15T14:30:00Z; 5011648377 stale since 2026-01-09T06:00:00Z; 5011648378 pending.
 // ---------------------------------------------------------------------------------------------
 
-fn sandbox(env: &TestEnv, args: &[&str]) -> Run {
+fn sandbox(env: &Home, args: &[&str]) -> Run {
     run(env.bare_cmd().arg("--sandbox=finicity").args(args))
 }
 
@@ -92,17 +92,17 @@ fn table_row<'a>(run: &'a Run, id: &str) -> Vec<&'a str> {
 
 #[test]
 fn sandbox_accounts_in_every_format() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let csv = sandbox(&env, &["accounts", "-f", "csv"]);
-    csv.expect_code(0).expect_stderr_empty();
+    csv.code(0).stderr_empty();
     assert_eq!(csv.stdout, ACCOUNTS_CSV, "{csv}");
 
     let ndjson = sandbox(&env, &["accounts", "-f", "ndjson"]);
-    ndjson.expect_code(0).expect_stderr_empty();
+    ndjson.code(0).stderr_empty();
     assert_eq!(ndjson.stdout, format!("{}\n", ACCOUNT_OBJECTS.join("\n")));
 
     let json = sandbox(&env, &["accounts", "-f", "json"]);
-    json.expect_code(0).expect_stderr_empty();
+    json.code(0).stderr_empty();
     assert_eq!(
         json.stdout,
         format!("{{\"accounts\": [\n{}]}}\n", ACCOUNT_OBJECTS.join(",\n"))
@@ -111,7 +111,7 @@ fn sandbox_accounts_in_every_format() {
     assert_eq!(parsed["accounts"].as_array().map(Vec::len), Some(8));
 
     let table = sandbox(&env, &["accounts", "-f", "table"]);
-    table.expect_code(0).expect_stderr_empty();
+    table.code(0).stderr_empty();
     assert_eq!(
         table_row(&table, "5011648371"),
         ["5011648371", "Operating Checking", "101732", "USD"]
@@ -131,21 +131,21 @@ fn sandbox_accounts_in_every_format() {
 
 #[test]
 fn sandbox_balances_in_every_format_keep_the_stale_row_and_name_it() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let warnings = format!("{STALE_WARNING}\n{PENDING_WARNING}\n");
 
     let csv = sandbox(&env, &["balances", "-f", "csv"]);
-    csv.expect_code(5);
+    csv.code(5);
     assert_eq!(csv.stdout, BALANCES_CSV, "{csv}");
     assert_eq!(csv.stderr, warnings, "{csv}");
 
     let ndjson = sandbox(&env, &["balances", "-f", "ndjson"]);
-    ndjson.expect_code(5);
+    ndjson.code(5);
     assert_eq!(ndjson.stdout, format!("{}\n", BALANCE_OBJECTS.join("\n")));
     assert_eq!(ndjson.stderr, warnings, "{ndjson}");
 
     let json = sandbox(&env, &["balances", "-f", "json"]);
-    json.expect_code(5);
+    json.code(5);
     assert_eq!(
         json.stdout,
         format!(
@@ -165,7 +165,7 @@ fn sandbox_balances_in_every_format_keep_the_stale_row_and_name_it() {
     assert_eq!(codes, ["AGGREGATION-185", "PENDING"]);
 
     let table = sandbox(&env, &["balances", "-f", "table"]);
-    table.expect_code(5);
+    table.code(5);
     assert_eq!(table.stderr, warnings, "{table}");
     let ending = |id: &str| -> Vec<String> {
         let row = table_row(&table, id);
@@ -187,7 +187,7 @@ fn sandbox_balances_in_every_format_keep_the_stale_row_and_name_it() {
 
 #[test]
 fn sandbox_balances_select_accounts_and_name_an_unknown_one() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let chosen = sandbox(
         &env,
         &[
@@ -200,7 +200,7 @@ fn sandbox_balances_select_accounts_and_name_an_unknown_one() {
             "5011648376",
         ],
     );
-    chosen.expect_code(0).expect_stderr_empty();
+    chosen.code(0).stderr_empty();
     let header = BALANCES_CSV.lines().next().unwrap();
     assert_eq!(
         chosen.stdout,
@@ -216,7 +216,7 @@ fn sandbox_balances_select_accounts_and_name_an_unknown_one() {
         &env,
         &["balances", "-f", "json", "-a", "5011648373", "-a", "999"],
     );
-    unknown.expect_code(5);
+    unknown.code(5);
     assert_eq!(
         unknown.stdout,
         format!(
@@ -366,8 +366,8 @@ impl Finicity {
     }
 
     /// A test environment whose profile `test` is this stand-in's customer `customer`.
-    fn env(&self, customer: &str) -> TestEnv {
-        let env = TestEnv::new();
+    fn env(&self, customer: &str) -> Home {
+        let env = Home::for_test_profile();
         write_profile(&env, &profile_text(&self.base_url(), customer));
         env
     }
@@ -379,7 +379,7 @@ fn profile_text(base_url: &str, customer: &str) -> String {
     )
 }
 
-fn write_profile(env: &TestEnv, text: &str) {
+fn write_profile(env: &Home, text: &str) {
     let path = env.config_path();
     std::fs::create_dir_all(path.parent().unwrap()).expect("the config folder");
     std::fs::write(path, text).expect("the config file");
@@ -500,7 +500,7 @@ fn standin_balances_with_a_good_profile() {
     let bank = Finicity::start();
     let env = bank.env(CUSTOMER_ID);
     let ok = run(env.cmd().args(["balances", "-f", "csv"]));
-    ok.expect_code(0).expect_stderr_empty();
+    ok.code(0).stderr_empty();
     assert_eq!(ok.stdout, STANDIN_CSV, "{ok}");
     assert_eq!(bank.counts(), (1, 1, 2));
     bank.expect_app_key_always_sent();
@@ -514,12 +514,12 @@ fn a_refused_partner_secret_is_tried_once_and_says_why() {
         .cmd()
         .env("TREASURY_CLIENT_SECRET", "not-the-secret")
         .args(["--retries", "5", "balances"]));
-    refused.expect_code(3).expect_stdout_empty();
-    refused.expect_stderr_has(
+    refused.code(3).stdout_empty();
+    refused.stderr_has(
         "Finicity refused the partner authentication: 10001 Invalid credentials (HTTP 401)",
     );
-    refused.expect_stderr_has(LOCK_MESSAGE);
-    refused.expect_stderr_has("treasury login -p test");
+    refused.stderr_has(LOCK_MESSAGE);
+    refused.stderr_has("treasury login -p test");
     assert!(!refused.stderr.contains("not-the-secret"), "{refused}");
     assert_eq!(bank.counts(), (1, 0, 1), "one authentication, no data call");
     bank.expect_app_key_always_sent();
@@ -531,11 +531,9 @@ fn a_failing_authentication_is_not_retried_into_a_lock() {
     bank.lock().auth_failure = Some(finicity_error(500, 10500, "Internal error"));
     let env = bank.env(CUSTOMER_ID);
     let failed = run(env.cmd().args(["--retries", "5", "accounts"]));
-    failed.expect_code(6).expect_stdout_empty();
-    failed.expect_stderr_has(
-        "Finicity's partner authentication failed: 10500 Internal error (HTTP 500)",
-    );
-    failed.expect_stderr_has(LOCK_MESSAGE);
+    failed.code(6).stdout_empty();
+    failed.stderr_has("Finicity's partner authentication failed: 10500 Internal error (HTTP 500)");
+    failed.stderr_has(LOCK_MESSAGE);
     assert_eq!(bank.counts(), (1, 0, 1), "a 500 is not retried either");
 }
 
@@ -545,7 +543,7 @@ fn an_expired_token_is_renewed_once() {
     bank.lock().expired_tokens = 1;
     let env = bank.env(CUSTOMER_ID);
     let renewed = run(env.cmd().args(["balances", "-f", "csv"]));
-    renewed.expect_code(0).expect_stderr_empty();
+    renewed.code(0).stderr_empty();
     assert_eq!(renewed.stdout, STANDIN_CSV, "{renewed}");
     assert_eq!(
         bank.counts(),
@@ -561,8 +559,8 @@ fn a_token_refused_after_its_renewal_is_exit_3() {
     bank.lock().expired_tokens = 5;
     let env = bank.env(CUSTOMER_ID);
     let refused = run(env.cmd().args(["--retries", "5", "balances"]));
-    refused.expect_code(3).expect_stdout_empty();
-    refused.expect_stderr_has(
+    refused.code(3).stdout_empty();
+    refused.stderr_has(
         "Finicity refused the app key or token: 10023 Expired (Finicity-App-Token) (HTTP 401)",
     );
     assert_eq!(bank.counts(), (2, 2, 4), "one renewal, no more");
@@ -581,9 +579,9 @@ fn date_options_are_refused_before_anything_is_sent() {
     ];
     for args in options {
         let refused = run(env.cmd().arg("balances").args(args));
-        refused.expect_code(2).expect_stdout_empty();
-        refused.expect_stderr_has("Finicity gives current balances only");
-        refused.expect_stderr_has("drop --prior-day, --from, --to and --month");
+        refused.code(2).stdout_empty();
+        refused.stderr_has("Finicity gives current balances only");
+        refused.stderr_has("drop --prior-day, --from, --to and --month");
         assert_eq!(bank.total_hits(), 0, "{args:?} sent a request\n{refused}");
     }
 }
@@ -593,8 +591,8 @@ fn an_unknown_customer_names_the_customer() {
     let bank = Finicity::start();
     let env = bank.env("7000999999");
     let missing = run(env.cmd().arg("balances"));
-    missing.expect_code(4).expect_stdout_empty();
-    missing.expect_stderr_has(
+    missing.code(4).stdout_empty();
+    missing.stderr_has(
         "14001 customer 7000999999 not found at Finicity (Customer not found.) (HTTP 404)",
     );
     assert_eq!(
@@ -613,8 +611,8 @@ fn a_failing_data_call_is_retried_then_exit_6() {
         Some(finicity_error(503, 10503, "Service unavailable").with_header("retry-after", "0"));
     let env = bank.env(CUSTOMER_ID);
     let failing = run(env.cmd().args(["--retries", "2", "balances"]));
-    failing.expect_code(6).expect_stdout_empty();
-    failing.expect_stderr_has("Finicity is failing: 10503 Service unavailable (HTTP 503)");
+    failing.code(6).stdout_empty();
+    failing.stderr_has("Finicity is failing: 10503 Service unavailable (HTTP 503)");
     assert_eq!(
         bank.counts(),
         (1, 2, 3),
@@ -622,8 +620,24 @@ fn a_failing_data_call_is_retried_then_exit_6() {
     );
 }
 
+/// The one retry loop of every provider: a `Retry-After` beyond `--max-wait` is not waited, and
+/// the error names Finicity's answer and when to try again.
+#[test]
+fn a_retry_after_beyond_max_wait_ends_at_once_naming_the_answer() {
+    let bank = Finicity::start();
+    bank.lock().data_failure =
+        Some(finicity_error(503, 10503, "Service unavailable").with_header("retry-after", "120"));
+    let env = bank.env(CUSTOMER_ID);
+    let failing = run(env.cmd().args(["--max-wait", "5", "balances"]));
+    failing.code(6).stdout_empty();
+    failing.stderr_has("10503 Service unavailable (HTTP 503)");
+    failing.stderr_has("asked to retry after 120 s, longer than the 5 s we wait");
+    failing.stderr_has("try again in 120 s");
+    assert_eq!(bank.counts(), (1, 1, 2), "one token, one data call");
+}
+
 /// `treasury login -p test --provider finicity ...` against the stand-in, the secret on stdin.
-fn login(env: &TestEnv, bank: &Finicity, secret: &str) -> Run {
+fn login(env: &Home, bank: &Finicity, secret: &str) -> Run {
     run(env
         .bare_cmd()
         .env("TREASURY_NO_KEYRING", "1")
@@ -635,16 +649,16 @@ fn login(env: &TestEnv, bank: &Finicity, secret: &str) -> Run {
         .write_stdin(format!("{secret}\n")))
 }
 
-fn credentials_path(env: &TestEnv) -> std::path::PathBuf {
+fn credentials_path(env: &Home) -> std::path::PathBuf {
     env.path().join("config/treasury/credentials.toml")
 }
 
 #[test]
 fn login_stores_a_verified_secret_and_the_profile_keys() {
     let bank = Finicity::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let ok = login(&env, &bank, SECRET);
-    ok.expect_code(0).expect_stdout_empty();
+    ok.code(0).stdout_empty();
     assert!(!ok.stderr.contains(SECRET), "{ok}");
     assert_eq!(bank.counts(), (1, 0, 1), "exactly one authentication");
     bank.expect_app_key_always_sent();
@@ -677,7 +691,7 @@ fn login_stores_a_verified_secret_and_the_profile_keys() {
         .bare_cmd()
         .env("TREASURY_NO_KEYRING", "1")
         .args(["-p", "test", "balances", "-f", "csv"]));
-    later.expect_code(0).expect_stderr_empty();
+    later.code(0).stderr_empty();
     assert_eq!(later.stdout, STANDIN_CSV, "{later}");
     assert_eq!(bank.counts(), (2, 1, 3));
 }
@@ -685,11 +699,11 @@ fn login_stores_a_verified_secret_and_the_profile_keys() {
 #[test]
 fn login_with_a_refused_secret_stores_nothing() {
     let bank = Finicity::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let refused = login(&env, &bank, "wrong-partner-secret");
-    refused.expect_code(3).expect_stdout_empty();
-    refused.expect_stderr_has("10001 Invalid credentials (HTTP 401)");
-    refused.expect_stderr_has(LOCK_MESSAGE);
+    refused.code(3).stdout_empty();
+    refused.stderr_has("10001 Invalid credentials (HTTP 401)");
+    refused.stderr_has(LOCK_MESSAGE);
     assert!(
         !refused.stderr.contains("wrong-partner-secret"),
         "{refused}"
@@ -705,11 +719,11 @@ fn verbose_logs_never_show_the_app_key_secret_or_token() {
     bank.lock().expired_tokens = 1;
     let env = bank.env(CUSTOMER_ID);
     let verbose = run(env.cmd().args(["-vv", "balances", "-f", "csv"]));
-    verbose.expect_code(0);
+    verbose.code(0);
     assert_eq!(verbose.stdout, STANDIN_CSV, "{verbose}");
     // The log is there (so the test can see what it would leak) ...
-    verbose.expect_stderr_has(&format!("{}{ACCOUNTS_PATH}", bank.base_url()));
-    verbose.expect_stderr_has(AUTH_PATH);
+    verbose.stderr_has(&format!("{}{ACCOUNTS_PATH}", bank.base_url()));
+    verbose.stderr_has(AUTH_PATH);
     // ... and holds none of the credentials, through both tokens.
     assert_eq!(bank.counts(), (2, 2, 4));
     for secret in [APP_KEY, SECRET, TOKEN_PREFIX] {
@@ -721,7 +735,7 @@ fn verbose_logs_never_show_the_app_key_secret_or_token() {
 #[test]
 fn another_providers_profile_key_is_refused() {
     let bank = Finicity::start();
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let text = format!(
         "{}token_url = \"{}/oauth2/token\"\n",
         profile_text(&bank.base_url(), CUSTOMER_ID),
@@ -729,17 +743,17 @@ fn another_providers_profile_key_is_refused() {
     );
     write_profile(&env, &text);
     let refused = run(env.cmd().arg("balances"));
-    refused.expect_code(2).expect_stdout_empty();
-    refused.expect_stderr_has("sets token_url, which provider 'finicity' does not read");
-    refused.expect_stderr_has("app_key, partner_id, customer_id");
+    refused.code(2).stdout_empty();
+    refused.stderr_has("sets token_url, which provider 'finicity' does not read");
+    refused.stderr_has("app_key, partner_id, customer_id");
     assert_eq!(bank.total_hits(), 0, "nothing sent\n{refused}");
 }
 
 #[test]
 fn live_balances_only_when_asked_and_only_where_a_provider_has_them() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let listed = sandbox(&env, &["balances", "-f", "csv", "-a", "5011648371"]);
-    listed.expect_code(0);
+    listed.code(0);
     assert!(
         listed
             .stdout
@@ -751,19 +765,19 @@ fn live_balances_only_when_asked_and_only_where_a_provider_has_them() {
         &env,
         &["balances", "-f", "csv", "-a", "5011648371", "--live"],
     );
-    live.expect_code(0);
+    live.code(0);
     assert!(live.stdout.contains(",1200.55,1250.10,"), "{live}");
     assert!(!live.stdout.contains("2026-01-15T14:30:00Z"), "{live}");
     let jpm = run(env.bare_cmd().args(["--sandbox", "balances", "--live"]));
-    jpm.expect_code(2).expect_stdout_empty();
-    jpm.expect_stderr_has("error: provider 'jpmorgan' has no separate live balance");
+    jpm.code(2).stdout_empty();
+    jpm.stderr_has("error: provider 'jpmorgan' has no separate live balance");
 }
 
 #[test]
 fn status_names_the_sandbox_provider_asked_for() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let status = sandbox(&env, &["status", "-f", "json"]);
-    status.expect_code(0).expect_stderr_empty();
+    status.code(0).stderr_empty();
     let fields: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(fields["provider"], "finicity", "{status}");
     assert_eq!(fields["credential_source"], "sandbox", "{status}");
@@ -774,8 +788,8 @@ fn status_names_the_sandbox_provider_asked_for() {
 // ---------------------------------------------------------------------------------------------
 
 /// Six profiles of the one partner, each its own customer.
-fn six_profiles(bank: &Finicity) -> TestEnv {
-    let env = TestEnv::new();
+fn six_profiles(bank: &Finicity) -> Home {
+    let env = Home::for_test_profile();
     let text: String = (0..6)
         .map(|n| {
             profile_text(&bank.base_url(), &format!("700012345{}", 6 + n))
@@ -787,7 +801,7 @@ fn six_profiles(bank: &Finicity) -> TestEnv {
     env
 }
 
-fn refusal_memory(env: &TestEnv) -> std::path::PathBuf {
+fn refusal_memory(env: &Home) -> std::path::PathBuf {
     env.path()
         .join(".local/state/treasury/finicity/refused-partners.json")
 }
@@ -810,7 +824,7 @@ fn profiles_sharing_a_partner_authenticate_once_per_run_at_any_concurrency() {
         let ok = run(env
             .cmd()
             .args(["position", "--concurrency", concurrency, "-f", "json"]));
-        ok.expect_code(0);
+        ok.code(0);
         assert_eq!(
             bank.hits(AUTH_PATH),
             before + 1,
@@ -824,7 +838,7 @@ fn profiles_sharing_a_partner_authenticate_once_per_run_at_any_concurrency() {
             .env("TREASURY_CLIENT_SECRET", format!("wrong-{concurrency}"))
             .args(["position", "--concurrency", concurrency]));
         assert_ne!(refused.code, 0, "{refused}");
-        refused.expect_stderr_has("Finicity refused the partner authentication");
+        refused.stderr_has("Finicity refused the partner authentication");
         assert_eq!(
             bank.hits(AUTH_PATH),
             before + 1,
@@ -845,16 +859,16 @@ fn a_refused_secret_is_remembered_until_it_changes_or_login_is_run() {
             .args(args))
     };
     let first = wrong(&["balances"]);
-    first.expect_code(3);
-    first.expect_stderr_has("This refusal is remembered");
+    first.code(3);
+    first.stderr_has("This refusal is remembered");
     assert_eq!(bank.hits(AUTH_PATH), 1);
     // A cron job every 15 minutes: the same refused secret is never sent again.
     for _ in 0..6 {
         let again = wrong(&["accounts"]);
-        again.expect_code(3).expect_stdout_empty();
-        again.expect_stderr_has("not sending the partner secret of profile 'test'");
-        again.expect_stderr_has(&format!("for partner {PARTNER_ID}"));
-        again.expect_stderr_has("treasury login -p test");
+        again.code(3).stdout_empty();
+        again.stderr_has("not sending the partner secret of profile 'test'");
+        again.stderr_has(&format!("for partner {PARTNER_ID}"));
+        again.stderr_has("treasury login -p test");
         assert!(!again.stderr.contains("rotated-away"), "{again}");
     }
     assert_eq!(bank.hits(AUTH_PATH), 1, "nothing more was sent");
@@ -876,14 +890,14 @@ fn a_refused_secret_is_remembered_until_it_changes_or_login_is_run() {
     }
     // A changed secret is tried at once.
     let right = run(env.cmd().args(["balances", "-f", "csv"]));
-    right.expect_code(0);
+    right.code(0);
     assert_eq!(bank.hits(AUTH_PATH), 2);
     // `login` tries even a secret refused before, once.
     let refused_login = login(&env, &bank, "rotated-away");
-    refused_login.expect_code(3);
+    refused_login.code(3);
     assert_eq!(bank.hits(AUTH_PATH), 3);
     let retried = login(&env, &bank, "rotated-away");
-    retried.expect_code(3);
+    retried.code(3);
     assert_eq!(bank.hits(AUTH_PATH), 4, "login sends it again");
     not_locked(&bank);
 }
@@ -923,7 +937,7 @@ fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
     let env = bank.env(CUSTOMER_ID);
     let started = std::time::Instant::now();
     let waited = run(env.cmd().args(["balances", "-f", "csv"]));
-    waited.expect_code(0);
+    waited.code(0);
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(1),
         "{waited}"
@@ -937,9 +951,9 @@ fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
     }
     let env = bank.env(CUSTOMER_ID);
     let limited = run(env.cmd().args(["balances"]));
-    limited.expect_code(6).expect_stdout_empty();
-    limited.expect_stderr_has("rate limit");
-    limited.expect_stderr_has("try again in 120 s");
+    limited.code(6).stdout_empty();
+    limited.stderr_has("rate limit");
+    limited.stderr_has("try again in 120 s");
     assert!(!limited.stderr.contains("check app_key"), "{limited}");
     assert_eq!(
         bank.hits(AUTH_PATH),
@@ -956,9 +970,9 @@ fn a_429_on_authentication_is_a_rate_limit_that_honours_retry_after() {
 /// account (dated 2026-01-09) is in the USD total, and a note names it.
 #[test]
 fn the_usd_total_covers_every_usd_account_shown_and_names_the_older_one() {
-    let env = TestEnv::new();
+    let env = Home::for_test_profile();
     let table = sandbox(&env, &["balances", "-f", "table"]);
-    table.expect_code(5);
+    table.code(5);
     let usd: Vec<&str> = table
         .stdout
         .lines()
@@ -976,7 +990,7 @@ fn the_usd_total_covers_every_usd_account_shown_and_names_the_older_one() {
     // no available balance: left out of that sum and counted.
     assert!(usd_total.contains("323,467.91"), "{table}");
     assert!(usd_total.contains("349,190.55 (2 absent)"), "{table}");
-    table.expect_stdout_has(
+    table.stdout_has(
         "Note: the USD total adds each account's latest balance; not dated 2026-01-15: 101732/5011648377 as of 2026-01-09",
     );
 }
@@ -986,7 +1000,7 @@ fn the_usd_total_covers_every_usd_account_shown_and_names_the_older_one() {
 // ---------------------------------------------------------------------------------------------
 
 /// A stand-in answering the accounts list with `accounts` (a JSON array's items).
-fn standin_with(accounts: &str) -> (Finicity, TestEnv) {
+fn standin_with(accounts: &str) -> (Finicity, Home) {
     let bank = Finicity::start();
     bank.lock().data_failure = Some(Reply::json(200, format!(r#"{{"accounts":[{accounts}]}}"#)));
     let env = bank.env(CUSTOMER_ID);
@@ -1000,9 +1014,9 @@ fn one_malformed_record_is_one_unreadable_account_and_the_rest_are_reported() {
     let bad = r#"{"id":"9100000009","name":"Bad","balance":"12.00","status":"active","balanceDate":1770026400,"currency":"USD"}"#;
     let (_bank, env) = standin_with(&format!("{CHECKING},{bad}"));
     let out = run(env.cmd().args(["balances", "-f", "csv"]));
-    out.expect_code(5);
-    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
-    out.expect_stderr_has("account 9100000009: UNREADABLE");
+    out.code(5);
+    out.stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.stderr_has("account 9100000009: UNREADABLE");
 }
 
 #[test]
@@ -1014,14 +1028,14 @@ fn an_error_body_with_a_200_is_not_an_empty_customer() {
     ));
     let env = bank.env(CUSTOMER_ID);
     let balances = run(env.cmd().args(["balances", "-f", "csv", "--allow-empty"]));
-    balances.expect_code(4).expect_stdout_empty();
-    balances.expect_stderr_has("Aggregation in progress");
+    balances.code(4).stdout_empty();
+    balances.stderr_has("Aggregation in progress");
     let position = run(env.cmd().args(["position", "-p", "test", "-f", "json"]));
     position.check(
         position.code != 0,
         "a position over a failed bank is not complete",
     );
-    position.expect_stderr_has("Aggregation in progress");
+    position.stderr_has("Aggregation in progress");
 }
 
 #[test]
@@ -1041,7 +1055,7 @@ fn one_account_listed_twice_is_counted_once_in_a_position() {
     // The newest balance (2026-02-02, 1000.00), once; never 2005.00.
     assert_eq!(usd["ending_ledger"].to_string(), "1000.00", "{out}");
     assert_eq!(usd["rows"], 1, "{out}");
-    out.expect_stderr_has("account 9100000001 came back 2 times");
+    out.stderr_has("account 9100000001 came back 2 times");
 }
 
 #[test]
@@ -1055,16 +1069,16 @@ fn balance_dates_in_milliseconds_zero_or_negative_are_never_1970_or_year_58011()
         .replace("1770026400", "-1");
     let (_bank, env) = standin_with(&format!("{millis},{zero},{negative}"));
     let out = run(env.cmd().args(["balances", "-f", "csv"]));
-    out.expect_code(5);
-    out.expect_stdout_has(
+    out.code(5);
+    out.stdout_has(
         "9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,2026-02-02T10:00:00Z",
     );
     assert!(
         !out.stdout.contains("1970") && !out.stdout.contains("1969"),
         "{out}"
     );
-    out.expect_stderr_has("account 4222/9100000002: BAD-DATE");
-    out.expect_stderr_has("account 4222/9100000003: BAD-DATE");
+    out.stderr_has("account 4222/9100000002: BAD-DATE");
+    out.stderr_has("account 4222/9100000003: BAD-DATE");
 }
 
 #[test]
@@ -1074,9 +1088,9 @@ fn a_pending_record_with_a_balance_date_is_not_summed() {
         .replace("\"active\"", "\"pending\"");
     let (_bank, env) = standin_with(&format!("{CHECKING},{pending}"));
     let out = run(env.cmd().args(["balances", "-f", "csv"]));
-    out.expect_code(5);
+    out.code(5);
     assert!(!out.stdout.contains("9100000004"), "{out}");
-    out.expect_stderr_has("9100000004: PENDING");
+    out.stderr_has("9100000004: PENDING");
 }
 
 #[test]
@@ -1086,10 +1100,10 @@ fn a_failing_live_call_is_sent_once_and_loses_only_that_accounts_live_read() {
     let out = run(env
         .cmd()
         .args(["--retries", "3", "balances", "-f", "csv", "--live"]));
-    out.expect_code(5);
+    out.code(5);
     // The listed balance stays.
-    out.expect_stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
-    out.expect_stderr_has("LIVE-10503");
+    out.stdout_has("9100000001,Checking,4222,,,USD,2026-02-02,true,,,900.00,1000.00,");
+    out.stderr_has("LIVE-10503");
     let live_calls: usize = bank
         .lock()
         .hits
@@ -1105,12 +1119,12 @@ fn bidi_override_characters_from_the_bank_are_escaped_on_the_terminal_side() {
     let named = CHECKING.replace("\"Checking\"", "\"Pay\\u202eroll\"");
     let (_bank, env) = standin_with(&named);
     let table = run(env.cmd().args(["balances", "-f", "table"]));
-    table.expect_code(0);
+    table.code(0);
     assert!(!table.stdout.contains('\u{202e}'), "{table}");
-    table.expect_stdout_has("Pay\\u{202e}roll");
+    table.stdout_has("Pay\\u{202e}roll");
     // CSV carries the text exactly as the bank sent it.
     let csv = run(env.cmd().args(["balances", "-f", "csv"]));
-    csv.expect_stdout_has("Pay\u{202e}roll");
+    csv.stdout_has("Pay\u{202e}roll");
 }
 
 #[test]
@@ -1125,8 +1139,8 @@ fn a_position_names_accounts_without_a_currency_and_refuses_a_rate_it_would_roun
     let out = run(env
         .cmd()
         .args(["position", "-p", "test", "--in", "EUR", "--rates", rates]));
-    out.expect_code(2);
-    out.expect_stderr_has("accounts without a currency (9100000005)");
+    out.code(2);
+    out.stderr_has("accounts without a currency (9100000005)");
     assert!(!out.stderr.contains("no rate for ,"), "{out}");
 
     std::fs::write(
@@ -1137,6 +1151,6 @@ fn a_position_names_accounts_without_a_currency_and_refuses_a_rate_it_would_roun
     let rounded = run(env
         .cmd()
         .args(["position", "-p", "test", "--in", "EUR", "--rates", rates]));
-    rounded.expect_code(2);
-    rounded.expect_stderr_has("more significant digits than an exact decimal holds (28)");
+    rounded.code(2);
+    rounded.stderr_has("more significant digits than an exact decimal holds (28)");
 }

@@ -1,11 +1,11 @@
 //! `--help` of `treasury` and of each command, as snapshots: the flags, defaults, examples and
 //! exit codes a user reads before anything else (100 columns, no colour).
 
-use crate::isolated::{run, Home};
 use crate::support::snapshot;
+use crate::support::{run, Home};
 
 /// `treasury ARGS` at 100 columns; its help must exit 0 with nothing on stderr.
-fn help(home: &Home, args: &[&str]) -> crate::isolated::Run {
+fn help(home: &Home, args: &[&str]) -> crate::support::Run {
     let out = run(home
         .cmd()
         .env("COLUMNS", "100")

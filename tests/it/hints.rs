@@ -2,9 +2,9 @@
 //! binary prints: each hint leads somewhere that works (a login where a login is the fix, the
 //! environments the provider has, `-p NAME` in every login it suggests).
 
-use crate::isolated;
+use crate::support;
 
-use isolated::{run, Home, Run};
+use support::{run, Home, Run};
 
 /// The config path and today's date vary: both become placeholders.
 fn settings(home: &Home) -> insta::Settings {
@@ -235,7 +235,7 @@ fn a_profile_without_a_bank_address_says_what_to_add() {
 }
 
 /// A profile `test` on `bank`, client id `cid`.
-fn home_on(bank: &crate::common::TestBank) -> Home {
+fn home_on(bank: &crate::support::TestBank) -> Home {
     let home = Home::new();
     home.write_config(&format!(
         "[profiles.test]\nbase_url = \"{}\"\ntoken_url = \"{}\"\nclient_id = \"cid\"\n",
@@ -247,7 +247,7 @@ fn home_on(bank: &crate::common::TestBank) -> Home {
 
 #[test]
 fn a_profile_without_a_secret_is_told_how_to_log_in() {
-    let bank = crate::common::TestBank::start();
+    let bank = crate::support::TestBank::start();
     let home = home_on(&bank);
     snapshot_of(
         "error_missing_credentials",
@@ -263,8 +263,8 @@ fn a_profile_without_a_secret_is_told_how_to_log_in() {
 
 #[test]
 fn credentials_the_bank_refuses_exit_3() {
-    let bank = crate::common::TestBank::start();
-    bank.fail_token(crate::common::Reply::json(
+    let bank = crate::support::TestBank::start();
+    bank.fail_token(crate::support::Reply::json(
         401,
         r#"{"error":"invalid_client","error_description":"bad client credentials"}"#,
     ));
@@ -274,7 +274,7 @@ fn credentials_the_bank_refuses_exit_3() {
         &home,
         3,
         home.cmd()
-            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .env("TREASURY_CLIENT_SECRET", crate::support::SECRET)
             .args(["-p", "test", "balances", "--prior-day"]),
     );
 }
@@ -315,18 +315,18 @@ fn a_bank_that_is_down_or_failing_exits_6() {
         &home,
         6,
         home.cmd()
-            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .env("TREASURY_CLIENT_SECRET", crate::support::SECRET)
             .args(["-p", "test", "--retries", "1", "balances", "--prior-day"]),
     );
-    let bank = crate::common::TestBank::start();
-    bank.reply(crate::common::Reply::json(503, "Service Unavailable"));
+    let bank = crate::support::TestBank::start();
+    bank.reply(crate::support::Reply::json(503, "Service Unavailable"));
     let home = home_on(&bank);
     snapshot_of(
         "error_bank_failing",
         &home,
         6,
         home.cmd()
-            .env("TREASURY_CLIENT_SECRET", crate::common::SECRET)
+            .env("TREASURY_CLIENT_SECRET", crate::support::SECRET)
             .args(["-p", "test", "--retries", "1", "balances", "--prior-day"]),
     );
 }

@@ -1,39 +1,34 @@
-//! The integration tests, in one binary (one link in CI): each module runs the built `treasury`
-//! against a real HTTP server on 127.0.0.1 (the sandbox or a scripted bank).
+//! The integration tests, in one binary (one link in CI). A module per command (`balances`,
+//! `position`, `login`, ...) and per provider (`jpmorgan`, `finicity`, `chase`, `openbanking`),
+//! each running the built `treasury` against a real HTTP server on 127.0.0.1 (the sandbox or a
+//! scripted bank); `support` holds what they share. Snapshots are in `snapshots/`.
 
-mod chase_common;
-mod common;
-mod isolated;
 mod support;
 
+// Commands.
 mod accounts;
-mod auth_modes;
-mod balances_sandbox;
-mod balances_server;
-mod bank_files;
-mod chase;
-mod chase_refresh;
+mod balances;
 mod check;
-mod commands;
+mod completions;
 mod credentials;
-mod docs;
-mod faults;
-mod finicity;
-mod generated;
-mod hardening_creds;
-mod hardening_data;
-mod hardening_output;
 mod help;
-mod hints;
 mod history;
-mod login_durability;
-mod openbanking;
-mod openbanking_login;
+mod login;
+mod man;
 mod position;
-mod position_properties;
-mod position_schema;
+mod sandbox;
+mod status;
+
+// Providers.
+mod chase;
+mod finicity;
+mod jpmorgan;
+mod openbanking;
+
+// Across commands: bank files, docs, errors with hints, tables, properties of the library.
+mod bank_files;
+mod docs;
+mod hints;
 mod properties;
 mod streaming;
-mod streaming_runs;
 mod tables;
-mod validation;

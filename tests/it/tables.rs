@@ -3,11 +3,11 @@
 //! real terminal (a pty from `script`), where rules are drawn and must not be wider than the
 //! table. Only data with fixed dates is used (J.P. Morgan's current day moves with the clock).
 
-use crate::isolated;
+use crate::support;
 
 use std::process::Command;
 
-use isolated::{run, Home, BIN};
+use support::{run, Home, BIN};
 
 const WIDTHS: [usize; 3] = [80, 100, 120];
 /// The ECB layout, for `position --in`.
