@@ -77,9 +77,12 @@ pub(super) fn check_keys(
         Some(key) => {
             let mut keys: Vec<&str> = SHARED_KEYS.to_vec();
             keys.extend(provider.profile_keys);
+            let line = line_of_key(path, name, key)
+                .map(|line| format!(" (line {line})"))
+                .unwrap_or_default();
             Err(Error::usage_hint(
                 format!(
-                    "profile '{name}' in {} sets {key}, which provider '{}' does not read",
+                    "profile '{name}' in {}{line} sets {key}, which provider '{}' does not read",
                     path.display(),
                     provider.name
                 ),
@@ -90,6 +93,17 @@ pub(super) fn check_keys(
             ))
         }
     }
+}
+
+/// The line of `key` in the `[profiles.NAME]` table of the file at `path`, read again for the
+/// message (only on this refusal); none when it cannot be found.
+fn line_of_key(path: &Path, name: &str, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let document = toml_edit::Document::parse(text.as_str()).ok()?;
+    let profile = document.get("profiles")?.get(name)?.as_table_like()?;
+    let (found, _) = profile.get_key_value(key)?;
+    let start = found.span()?.start;
+    Some(text[..start.min(text.len())].matches('\n').count() + 1)
 }
 
 /// The provider-specific settings of a profile, as text; a value that is neither text nor a

@@ -303,3 +303,14 @@ mod handed_registry {
         );
     }
 }
+
+#[test]
+fn a_stray_key_is_refused_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let text = "[profiles.b]\nenvironment = \"uat\"\n\n[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+    std::fs::write(&path, text).unwrap();
+    let file = parse(text);
+    let message = usage(bank::resolve(&file, "a", &path).unwrap_err());
+    assert!(message.contains("(line 6) sets base_ur"), "{message}");
+}
