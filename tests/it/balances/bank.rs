@@ -1,6 +1,6 @@
 //! `treasury balances` against a scripted bank on 127.0.0.1 through a config profile: the bank's
 //! own mock answer, odd orders, whole-request errors, retries, unreadable answers, what is sent,
-//! and what must never be printed.
+//! and what must never be printed. (A failing bank and its retries: `balances::failing_bank`.)
 
 use crate::support;
 
