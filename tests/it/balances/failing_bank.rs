@@ -722,3 +722,83 @@ fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
     out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
     out.check(bank.balance_bodies().len() == 1, "no retry");
 }
+
+// Retries of 503s, a 429 asking for too long a wait, a bank nobody answers for.
+
+#[test]
+fn unavailable_503_is_tried_three_times_then_exits_6() {
+    let bank = TestBank::start();
+    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"));
+    let env = Home::with_bank(&bank);
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            .first()
+            .is_some_and(|l| l.contains("GCA-099 System is Unavailable")),
+        "the error line carries the bank's code and text",
+    );
+    out.check(
+        bank.balance_bodies().len() == 3,
+        "three attempts reached the bank",
+    );
+}
+
+#[test]
+fn one_503_then_an_answer_recovers_silently() {
+    let bank = TestBank::start();
+    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
+        .reply(answer_for(&[("111", "B1")], &["2026-01-01"]));
+    let env = Home::with_bank(&bank);
+    let out = balances(
+        &env,
+        &["--from", "2026-01-01", "--to", "2026-01-01", "-f", "csv"],
+    );
+    out.code(0).stderr_empty();
+    out.check(
+        csv_rows(&out.stdout).len() == 1,
+        "the row of the second answer",
+    );
+    let bodies = bank.balance_bodies();
+    out.check(
+        bodies.len() == 2 && bodies[0] == bodies[1],
+        "the same body sent twice",
+    );
+}
+
+#[test]
+fn rate_limit_asking_for_a_longer_wait_than_allowed_exits_6_at_once() {
+    let bank = TestBank::start();
+    bank.reply(
+        Reply::bank_error(429, "GCA-429", "Too Many Requests").with_header("retry-after", "3600"),
+    );
+    let env = Home::with_bank(&bank);
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.stderr_has("3600");
+    out.check(bank.balance_bodies().len() == 1, "no pointless retry");
+}
+
+#[test]
+fn unreachable_bank_exits_6_naming_the_host_after_retries() {
+    let bank = TestBank::start();
+    // A port that was free a moment ago: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let env = Home::for_test_profile();
+    env.write_bank_profile(&format!("http://{closed}"), &bank.token_url());
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            .first()
+            .is_some_and(|l| l.contains("cannot connect to 127.0.0.1")),
+        "the error names the host it could not reach",
+    );
+    out.check(
+        out.stderr_lines("hint").len() == 1,
+        "a hint about the network",
+    );
+}

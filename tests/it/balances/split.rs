@@ -568,3 +568,65 @@ fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order(
     out.check(distinct.len() == rows.len(), "no row twice");
     out.check(rows == ids, "one row per account, in the file's order");
 }
+
+#[test]
+fn split_range_is_fetched_in_windows_and_merged_in_date_order() {
+    let bank = TestBank::start();
+    // Whichever window gets which answer, the report comes out in date order.
+    for dates in [
+        ["2026-03-31", "2026-03-06"],
+        ["2026-03-05", "2026-02-02"],
+        ["2026-02-01", "2026-01-01"],
+    ] {
+        bank.reply(answer_for(&[("111", "B1")], &dates));
+    }
+    let env = Home::with_bank(&bank);
+    let out = balances(
+        &env,
+        &[
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-03-31",
+            "--split",
+            "-a",
+            "111",
+            "-f",
+            "csv",
+        ],
+    );
+    out.code(0).stderr_empty();
+    let dates: Vec<String> = keys(&out.stdout).into_iter().map(|(_, d)| d).collect();
+    out.check(
+        dates
+            == [
+                "2026-01-01",
+                "2026-02-01",
+                "2026-02-02",
+                "2026-03-05",
+                "2026-03-06",
+                "2026-03-31",
+            ],
+        "dates ascending across windows",
+    );
+    let mut windows: Vec<(String, String)> = bank
+        .balance_bodies()
+        .iter()
+        .map(|b| {
+            (
+                b["startDate"].as_str().unwrap().to_string(),
+                b["endDate"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    windows.sort();
+    out.check(
+        windows
+            == [
+                ("2026-01-01".to_string(), "2026-02-01".to_string()),
+                ("2026-02-02".to_string(), "2026-03-05".to_string()),
+                ("2026-03-06".to_string(), "2026-03-31".to_string()),
+            ],
+        "three windows of at most 31 days",
+    );
+}
