@@ -203,17 +203,17 @@ mod tests {
 
     #[test]
     fn login_hints_name_the_profile_once() {
-        let hint = |h: &str| match Error::auth("m", h).for_profile("chase") {
+        let hint = |h: &str| match Error::auth("m", h).for_profile("bank") {
             Error::Auth { hint, .. } => hint.unwrap(),
             _ => unreachable!(),
         };
         assert_eq!(
             hint("run 'treasury login' again"),
-            "run 'treasury login -p chase' again"
+            "run 'treasury login -p bank' again"
         );
         assert_eq!(
             hint("use 'treasury login --store file'"),
-            "use 'treasury login -p chase --store file'"
+            "use 'treasury login -p bank --store file'"
         );
         assert_eq!(
             hint("run 'treasury login -p other'"),

@@ -84,7 +84,7 @@ pub struct GlobalArgs {
         value_name = "PROVIDER",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "jpmorgan",
+        default_missing_value = crate::bank::DEFAULT_PROVIDER,
         add = ArgValueCompleter::new(crate::complete::sandbox_providers)
     )]
     pub sandbox: Option<String>,

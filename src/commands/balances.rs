@@ -22,7 +22,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
     let accounts: AccountList = select_accounts(ctx, args)?.into();
     let requests = query::plan(span, &accounts, args.split, &provider.limits)?;
     if args.dry_run {
-        if ctx.global.output.is_some() {
+        if ctx.settings.report.output.is_some() {
             return Err(Error::usage_hint(
                 "--dry-run prints the request bodies on stdout and writes no report",
                 "drop --output, or redirect stdout: treasury balances --dry-run ... > bodies.ndjson",

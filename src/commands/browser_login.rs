@@ -35,8 +35,8 @@ pub async fn run(
     store: Store,
 ) -> Result<Outcome> {
     let mut profile = profile.clone();
-    if let Some(secs) = ctx.global.timeout {
-        profile.timeout = Duration::from_secs(secs);
+    if let Some(timeout) = ctx.settings.timeout {
+        profile.timeout = timeout;
     }
     let given = client_secret(ctx, args, &profile)?;
     let login = (flow.endpoints)(&profile)?;

@@ -59,7 +59,7 @@ fn verdict(gathered: &Gathered, alerts: bool) -> Outcome {
 }
 
 fn output_format(ctx: &Context) -> Result<Format> {
-    match ctx.global.format {
+    match ctx.settings.report.format {
         None | Some(Format::Table) => Ok(Format::Table),
         Some(Format::Json) => Ok(Format::Json),
         Some(Format::Ndjson) => Ok(Format::Ndjson),
@@ -74,11 +74,11 @@ fn output_format(ctx: &Context) -> Result<Format> {
 /// rules name, else the default profile.
 fn load_rules(ctx: &Context, args: &CheckArgs) -> Result<(Vec<Rule>, Vec<String>)> {
     let (file, path) = ctx.config_file()?;
-    let default = match &ctx.global.sandbox {
-        Some(_) => ctx.provider()?.name.to_string(),
-        None => config::profile_name(crate::env::text(crate::env::PROFILE).as_deref(), &file),
+    let sandbox = ctx.is_sandbox();
+    let default = match sandbox {
+        true => ctx.provider()?.name.to_string(),
+        false => config::profile_name(crate::env::text(crate::env::PROFILE).as_deref(), file),
     };
-    let sandbox = ctx.global.sandbox.is_some();
     let mut rules = alerts::parse_rules(&file.alerts, &default, |profile, names| {
         if !sandbox && !file.profiles.contains_key(profile) {
             return Err(Error::usage(format!(
@@ -86,7 +86,7 @@ fn load_rules(ctx: &Context, args: &CheckArgs) -> Result<(Vec<Rule>, Vec<String>
                 path.display()
             )));
         }
-        resolve_accounts(&file, profile, names)
+        resolve_accounts(file, profile, names)
     })?;
     let mut profiles: Vec<String> = match args.profiles.is_empty() {
         true => rules.iter().map(|r| r.profile.clone()).collect(),
@@ -176,10 +176,10 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
     profiles
         .iter()
         .map(|name| {
-            let mut chosen = match ctx.global.sandbox.is_some() {
+            let mut chosen = match ctx.is_sandbox() {
                 true => {
                     let spec = crate::bank::spec(name)
-                        .filter(|s| crate::sandbox::SERVED.contains(&s.name))
+                        .filter(|s| crate::sandbox::part(s.name).is_some())
                         .ok_or_else(|| {
                             Error::usage(format!("the sandbox has no profile '{name}'"))
                         })?;

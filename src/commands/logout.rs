@@ -1,8 +1,7 @@
 //! `treasury logout`: forget a profile's (or every profile's) stored secret and cached token,
 //! wherever they are.
 
-use crate::bank::openbanking::{self, state};
-use crate::bank::provider::LoginKind;
+use crate::bank::provider::{LoginKind, Said};
 use crate::cli::LogoutArgs;
 use crate::commands::Context;
 use crate::config::{self, ConfigFile};
@@ -19,10 +18,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
         true => config_file.profiles.keys().cloned().collect(),
         false => vec![name.clone()],
     };
-    // The consent goes first: deleting it at the bank needs the client secret forgotten below.
+    // The bank's part goes first: deleting a consent there needs the client secret forgotten below.
     let mut removed_any = false;
     for profile in &profiles {
-        removed_any |= forget_consent(ctx, &config_file, profile).await?;
+        removed_any |= end_at_bank(ctx, &config_file, profile).await?;
         revoke_login(ctx, &config_file, profile).await;
     }
     let removed_from_file = file::remove(&credentials_path, (!args.all).then_some(name.as_str()))?;
@@ -113,37 +112,21 @@ async fn revoke_login(ctx: &Context<'_>, file: &ConfigFile, name: &str) {
     }
 }
 
-/// An open-banking profile's recorded consent: deleted at the bank, then forgotten here, also
-/// when the bank cannot be reached (said so: the consent then ends on its own at its expiry).
-async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
-    let is_open_banking =
-        crate::bank::provider_of_named(file, name).is_ok_and(|spec| spec.name == openbanking::NAME);
-    if !is_open_banking {
-        return Ok(false);
-    }
-    let Some(recorded) = state::load(name)? else {
+/// What the profile's provider ends at the bank (open banking: the consent), through its `Spec`
+/// hook; whether there was anything to end.
+async fn end_at_bank(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
+    let Some(step) = crate::bank::provider_of_named(file, name)
+        .ok()
+        .and_then(|spec| spec.logout)
+    else {
         return Ok(false);
     };
-    let consents = ctx.profile_named(name).and_then(|profile| {
-        credentials::client_access(&profile)
-            .and_then(|access| openbanking::consents(&profile, access, ctx.retry_policy()))
-    });
-    for id in std::iter::once(&recorded.consent_id).chain(&recorded.orphans) {
-        let deleted = match &consents {
-            Ok(consents) => consents.delete(id).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match deleted {
-            Ok(()) => ctx
-                .term
-                .note(&format!("Deleted consent {id} of profile '{name}' at the bank")),
-            Err(e) => ctx.term.warn(&format!(
-                "could not delete consent {id} of profile '{name}' at the bank ({e}); it is forgotten here only and ends at its expiry unless revoked at the bank"
-            )),
+    let said = step(name, ctx.profile_named(name), ctx.retry_policy()).await?;
+    for line in &said {
+        match line {
+            Said::Note(text) => ctx.term.note(text),
+            Said::Warn(text) => ctx.term.warn(text),
         }
     }
-    state::forget(name)?;
-    ctx.term
-        .note(&format!("Forgot the consent record of profile '{name}'"));
-    Ok(true)
+    Ok(!said.is_empty())
 }

@@ -32,7 +32,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         .map(position::parse_duration)
         .transpose()?;
     if args.dry_run {
-        if ctx.global.output.is_some() {
+        if ctx.settings.report.output.is_some() {
             return Err(Error::usage_hint(
                 "--dry-run prints the request bodies on stdout and writes no report",
                 "drop --output, or redirect stdout: treasury position --dry-run ... > bodies.ndjson",
@@ -45,11 +45,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         .as_deref()
         .map(position_since::parse)
         .transpose()?;
-    if since.is_some() && !matches!(ctx.global.format, None | Some(crate::cli::Format::Table)) {
-        return Err(Error::usage_hint(
-            "--since adds its change lines to the table only",
-            "drop -f for the table, or use 'treasury history --change' for machine-readable changes",
-        ));
+    if since.is_some() {
+        position_since::check_format(ctx.reports().format()?, args.totals_only)?;
     }
     let receiver = match chosen.as_slice() {
         [only] => only.name.clone(),
@@ -87,8 +84,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         true => position.total_rows().len(),
         false => position.rows.len(),
     };
-    let refused = ctx.emit(sink, &Document::Position(&position, view), count)?;
-    if let Some(since) = since {
+    let refused = match since {
+        Some(since) if sink.format() != crate::cli::Format::Table => {
+            position_since::emit(ctx, sink, &position, view, since)?;
+            Vec::new()
+        }
+        _ => ctx.emit(sink, &Document::Position(&position, view), count)?,
+    };
+    if let (Some(since), crate::cli::Format::Table) = (since, ctx.reports().format()?) {
         ctx.term.print(&position_since::lines(&position, since)?)?;
     }
     Ok(match verdict {
@@ -99,7 +102,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
 
 /// The profiles to fetch, each resolved and checked against what the query needs.
 fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chosen>> {
-    let chosen = match ctx.global.sandbox.is_some() {
+    let chosen = match ctx.is_sandbox() {
         true => sandbox_profiles(&args.profiles)?,
         false => config_profiles(ctx, &args.profiles)?,
     };
@@ -123,7 +126,7 @@ fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chos
 
 /// With `--sandbox` the profiles are the providers the sandbox serves, named by provider.
 fn sandbox_profiles(names: &[String]) -> Result<Vec<Chosen>> {
-    let served = crate::sandbox::SERVED;
+    let served = crate::sandbox::served();
     let names: Vec<String> = match names.is_empty() {
         true => served.iter().map(|s| s.to_string()).collect(),
         false => names.to_vec(),
@@ -163,8 +166,8 @@ fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
     let chosen: Vec<Chosen> = names
         .into_iter()
         .map(|name| {
-            let profile = crate::bank::resolve(&file, &name, &path)?;
-            let book = config::account_book(&file, &name);
+            let profile = crate::bank::resolve(file, &name, path)?;
+            let book = config::account_book(file, &name);
             Ok(Chosen::new(
                 name,
                 crate::bank::spec_of(&profile)?,

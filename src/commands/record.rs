@@ -60,11 +60,11 @@ impl Context<'_> {
     /// The recorder of the single-profile run: the profile in use, or the sandbox's part.
     pub fn run_recorder(&self) -> Option<Recorder> {
         let provider = self.provider().ok()?;
-        match self.global.sandbox.is_some() {
+        match self.is_sandbox() {
             true => self.recorder(provider.name, provider.name, sandbox_origin(provider.name)),
             false => {
-                let profile = self.profile().ok()?;
-                self.recorder(&profile.name, provider.name, origin_of(&profile))
+                let profile = self.configured().ok()?;
+                self.recorder(&profile.name, provider.name, origin_of(profile))
             }
         }
     }
@@ -114,7 +114,7 @@ pub fn status_fields(ctx: &Context, profile: Option<&Profile>) -> Vec<crate::out
         number("history_bytes", crate::history::size_of(&path)),
         Field::flag("history_recording", ctx.records_history()),
     ];
-    let budget = profile.and_then(|p| budget_of(p, ctx.global.sandbox.is_some()));
+    let budget = profile.and_then(|p| budget_of(p, ctx.is_sandbox()));
     let state = budget.and_then(|b| b.state(Utc::now()).ok().flatten());
     let time = |at: chrono::DateTime<Utc>| at.to_rfc3339_opts(SecondsFormat::Secs, true);
     fields.extend([

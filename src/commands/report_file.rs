@@ -1,10 +1,9 @@
 //! Balance reports as bank files: which requests a format refuses before anything is sent,
 //! who a file is from and for (`[export]`), and a position written row by row.
 
-use super::report::Sink;
 use super::Context;
 use crate::error::Result;
-use crate::model::AccountError;
+use crate::output::sink::Sink;
 use crate::output::{self, FileIds};
 use crate::query::{self, DateSpan};
 
@@ -22,27 +21,26 @@ impl Context<'_> {
     /// Resolves the format and opens `--output`'s temporary file for a balance report; a bank
     /// file gets its ids, and camt.053 and MT940 refuse a request for today's balances.
     pub fn open_report_sink(&self, scope: ReportScope) -> Result<Sink> {
-        let format = self.report_format()?;
+        let reports = self.reports();
+        let format = reports.format()?;
         if !output::is_bank_file(format) {
-            return self.open_file(format, None);
+            return reports.open_file(format, None);
         }
         if output::closed_days_only(format) {
             query::check_closed_days(scope.span, output::format_label(format))?;
         }
-        let ids = self.file_ids(&scope)?;
-        self.open_file(format, Some(ids))
+        let ids = self.file_ids(scope.receiver, scope.profile)?;
+        reports.open_file(format, Some(ids))
     }
 
-    /// Who a bank file is from and for: `[export]`, else `TREASURY` and the receiver given.
-    fn file_ids(&self, scope: &ReportScope) -> Result<FileIds> {
+    /// Who a bank file is from and for: `[export]`, else `TREASURY` and the receiver given;
+    /// `profile` is the originator of rows without a bank id.
+    pub(super) fn file_ids(&self, receiver: &str, profile: &str) -> Result<FileIds> {
         let (file, _) = self.config()?;
         let export = crate::config::export(file.export.as_ref())?;
         let receiver = match export.receiver_id {
             Some(id) => id,
-            None => crate::config::check_id(
-                "receiver_id (the profile name by default)",
-                scope.receiver,
-            )?,
+            None => crate::config::check_id("receiver_id (the profile name by default)", receiver)?,
         };
         let sender = export
             .sender_id
@@ -50,7 +48,7 @@ impl Context<'_> {
         Ok(FileIds::new(
             &sender,
             &receiver,
-            scope.profile,
+            profile,
             chrono::Utc::now(),
         ))
     }
@@ -58,42 +56,14 @@ impl Context<'_> {
     /// The name of the profile in use, as a bank file's default receiver and originator:
     /// `sandbox` with `--sandbox`.
     pub fn report_profile_name(&self) -> String {
-        if self.global.sandbox.is_some() {
+        if self.is_sandbox() {
             return "sandbox".to_string();
         }
-        match self.config_and_name() {
-            Ok((_, _, name)) => name,
+        match self.profile_name() {
+            Ok(name) => name.to_string(),
             Err(_) => {
-                crate::config::profile_name(self.global.profile.as_deref(), &Default::default())
+                crate::config::profile_name(self.settings.profile.as_deref(), &Default::default())
             }
         }
-    }
-
-    /// A position as a bank file: its rows, each from its own profile; the rows the file
-    /// cannot carry are warned about and returned.
-    pub(super) fn emit_position_file(
-        &self,
-        sink: Sink,
-        position: &crate::position::Position,
-    ) -> Result<Vec<AccountError>> {
-        let mut writer = self.report_writer(sink);
-        for entry in &position.rows {
-            writer.rows_from(vec![entry.row.clone()], Some(&entry.profile))?;
-        }
-        let refused = writer.refused().to_vec();
-        for error in &refused {
-            let account = match error.bank_id.is_empty() {
-                true => error.account_id.clone(),
-                false => format!("{}/{}", error.bank_id, error.account_id),
-            };
-            self.term.problem(&format!(
-                "account {account}: {} {}",
-                error.code, error.message
-            ));
-        }
-        let mut errors = refused.clone();
-        errors.extend(position.account_errors.iter().map(|e| e.error.clone()));
-        writer.finish(&errors)?;
-        Ok(refused)
     }
 }

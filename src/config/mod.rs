@@ -14,6 +14,7 @@ mod tests;
 
 pub use alerts::AlertFile;
 pub use export::{check_id, export, Export, ExportFile};
+pub use keys::text_of;
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
 pub use provider::{ProfileSpec, Providers};
@@ -49,9 +50,9 @@ pub struct ConfigFile {
     pub alerts: Vec<AlertFile>,
 }
 
-/// One `[profiles.NAME]` table as written.
+/// One `[profiles.NAME]` table as written: the keys config resolves itself, typed, and the
+/// provider's own keys as a map, checked against the keys its provider declares.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ProfileFile {
     pub provider: Option<String>,
     pub environment: Option<Environment>,
@@ -67,29 +68,16 @@ pub struct ProfileFile {
     pub timeout_secs: Option<u64>,
     pub client_secret_command: Option<String>,
     pub client_secret_command_timeout_secs: Option<u64>,
-    /// Finicity: the app key (sent on every call, redacted in logs), partner and customer.
-    pub app_key: Option<String>,
-    pub partner_id: Option<String>,
-    pub customer_id: Option<String>,
-    /// Browser logins (Chase, open banking): where the account holder authorizes and where the
-    /// browser is sent back; open banking: the `x-fapi-financial-id` some banks want, and how
-    /// long the consent asked for lasts.
-    pub authorize_url: Option<String>,
-    pub financial_id: Option<String>,
-    pub redirect_uri: Option<String>,
-    pub consent_days: Option<u32>,
-    /// Reads allowed per account per 24 hours (open banking: default 4; 0 = no budget).
+    /// Reads allowed per account per 24 hours (0 = no budget; the provider may have a default).
     pub daily_reads: Option<u32>,
-    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
-    /// key id registered in the directory (the `kid` of what the profile signs).
-    pub issuer: Option<String>,
-    pub signing_kid: Option<String>,
-    /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
-    pub revoke_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<String>>,
+    /// Every other key (`app_key`, `redirect_uri`, `consent_days`...), as written: text or a
+    /// whole number, read only where the profile's provider declares it (`ProfileSpec`).
+    #[serde(flatten)]
+    pub provider_keys: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -330,7 +318,7 @@ pub fn resolve(
         ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
         client_secret_command: secret_command(name, raw)?,
-        settings: provider_settings(raw, provider),
+        settings: provider_settings(name, raw, provider)?,
         book: account_book(file, name),
         daily_reads: raw.daily_reads,
     })
@@ -418,7 +406,7 @@ fn provider_of(
 
 /// The client id: `client_id`, or the provider's key that plays its part.
 fn client_id(raw: &ProfileFile, provider: &ProfileSpec) -> Option<String> {
-    let stand_in = || provider.client_id_key.and_then(|key| keys::text(raw, key));
+    let stand_in = || provider.client_id_key.and_then(|key| text_of(raw, key));
     raw.client_id.clone().or_else(stand_in)
 }
 

@@ -162,7 +162,7 @@ fn saving_a_profile_keeps_comments_and_other_profiles() {
 
 #[test]
 fn config_errors_point_at_the_right_line() {
-    let text = "[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+    let text = "[profiles.a]\nenvironment = \"uat\"\ntimeout_secs = \"x\"\n";
     let err = toml::from_str::<ConfigFile>(text).unwrap_err();
     let hint = config_error_hint(text, &err);
     assert!(hint.starts_with("see line 3"), "{hint}");
@@ -170,7 +170,15 @@ fn config_errors_point_at_the_right_line() {
 
 #[test]
 fn unknown_keys_and_providers_are_refused() {
-    assert!(toml::from_str::<ConfigFile>("[profiles.a]\nbase_ur = \"x\"\n").is_err());
+    // A key no provider reads loads (the file is shared by every profile), and is refused
+    // when its profile is used, naming the keys the provider reads.
+    let typo = parse("[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n");
+    let text = usage(bank::resolve(&typo, "a", Path::new("c")).unwrap_err());
+    assert!(
+        text.contains("sets base_ur, which provider 'jpmorgan' does not read")
+            && text.contains("the keys of this provider are: provider, base_url"),
+        "{text}"
+    );
     let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
     assert!(
         usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())

@@ -10,14 +10,18 @@ mod json;
 mod mt940;
 mod position;
 mod position_table;
+pub mod sink;
+#[cfg(test)]
+mod sink_tests;
 mod stream;
 mod table;
 mod table_totals;
 
+/// The terminal's escaping and table style, which every renderer uses.
+pub use crate::term::{printable, TableStyle};
 pub use bank_file::{FileIds, DEFAULT_SENDER, FORMAT_CODE};
 pub use stream::BalanceWriter;
 
-use std::borrow::Cow;
 use std::io::Write;
 use std::path::Path;
 
@@ -110,13 +114,6 @@ impl Field {
             other => other.to_string(),
         }
     }
-}
-
-/// How a table looks: box characters on a terminal, plain aligned columns elsewhere.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TableStyle {
-    Terminal,
-    Plain,
 }
 
 /// How a table is laid out: its style, the width to fit (none: every column), which totals.
@@ -254,40 +251,6 @@ fn format_name(format: Format) -> &'static str {
         Format::Camt053 => "camt.053",
         Format::Mt940 => "MT940",
     }
-}
-
-/// Text with its control characters (C0, DEL, C1: newlines, escape sequences) written as
-/// escapes, so what the bank sends cannot move the cursor, retitle the terminal or forge a
-/// line. `\n`, `\r` and `\t` as such, others as `\x1b` (C0, DEL) or `\u{9b}` (C1).
-pub fn printable(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x80 && c.is_control() => {
-                out.push_str(&format!("\\x{:02x}", c as u32));
-            }
-            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// Control characters, and the bidirectional formatting ones (U+202A-U+202E, U+2066-U+2069,
-/// U+200E, U+200F, U+061C) that would make a terminal show text in another order than sent
-/// (an account id written backwards, an amount's digits moved).
-fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}'
-        )
 }
 
 /// Writes a document in a format; tables plain, with every column and the last date's totals.

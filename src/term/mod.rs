@@ -5,8 +5,10 @@
 mod streams;
 #[cfg(test)]
 mod tests;
+mod text;
 
 pub use streams::{Buffers, Stdout, TestTerm};
+pub use text::printable;
 
 use std::io::{self, IsTerminal, Write};
 
@@ -18,10 +20,16 @@ use tracing_subscriber::util::SubscriberInitExt;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::error::Error;
-use crate::output::{printable, TableStyle};
 
 /// What `--accounts-file -` says when it waits for a person to type.
 pub const STDIN_NOTE: &str = "reading account ids from stdin, one per line; end with Ctrl-D";
+
+/// How a table looks: box characters on a terminal, plain aligned columns elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableStyle {
+    Terminal,
+    Plain,
+}
 
 /// The terminal as it was when the run started, checked once.
 pub struct Term {

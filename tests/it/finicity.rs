@@ -620,6 +620,22 @@ fn a_failing_data_call_is_retried_then_exit_6() {
     );
 }
 
+/// The one retry loop of every provider: a `Retry-After` beyond `--max-wait` is not waited, and
+/// the error names Finicity's answer and when to try again.
+#[test]
+fn a_retry_after_beyond_max_wait_ends_at_once_naming_the_answer() {
+    let bank = Finicity::start();
+    bank.lock().data_failure =
+        Some(finicity_error(503, 10503, "Service unavailable").with_header("retry-after", "120"));
+    let env = bank.env(CUSTOMER_ID);
+    let failing = run(env.cmd().args(["--max-wait", "5", "balances"]));
+    failing.code(6).stdout_empty();
+    failing.stderr_has("10503 Service unavailable (HTTP 503)");
+    failing.stderr_has("asked to retry after 120 s, longer than the 5 s we wait");
+    failing.stderr_has("try again in 120 s");
+    assert_eq!(bank.counts(), (1, 1, 2), "one token, one data call");
+}
+
 /// `treasury login -p test --provider finicity ...` against the stand-in, the secret on stdin.
 fn login(env: &Home, bank: &Finicity, secret: &str) -> Run {
     run(env

@@ -17,7 +17,7 @@ use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
@@ -29,8 +29,6 @@ pub const PAGE_LIMIT: u32 = 100;
 pub const MAX_PAGES: usize = 1_000;
 /// `GET /accounts/{accountId}` requests in flight at once.
 pub const DETAIL_CONCURRENCY: usize = 4;
-
-const INTERACTION_ID: &str = "x-fapi-interaction-id";
 
 /// A client of one Chase login. Clones share the tokens.
 #[derive(Debug, Clone)]
@@ -238,13 +236,8 @@ impl Client {
         self.http.send(Method::GET, url, &headers, None, true).await
     }
 
-    /// The base URL with path segments appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.base_url, segments)
     }
 }
 
@@ -312,36 +305,4 @@ fn detail_failed(asked: &Descriptor, error: &Error) -> AccountError {
         &code,
         format!("Chase's details of this account failed: {error}"),
     )
-}
-
-/// A random UUID (version 4), as FDX asks for each request.
-pub fn interaction_id() -> String {
-    let mut bytes = [0u8; 16];
-    // The system's random source failing is not worth failing a request over: an all-zero
-    // id is still well-formed, and the id only helps support find the request.
-    let _ = aws_lc_rs::rand::fill(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn interaction_ids_are_fresh_v4_uuids() {
-        let a = super::interaction_id();
-        let b = super::interaction_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!("89ab".contains(&a[19..20]), "{a}");
-    }
 }

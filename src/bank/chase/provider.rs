@@ -56,6 +56,10 @@ pub static SPEC: Spec = Spec {
     none_found_code: None,
     live_balances: false,
     ending_warning: None,
+    login_settings: None,
+    secret_label: "client secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

@@ -1,5 +1,6 @@
-//! The Finicity client: the partner's one token (shared by every profile of the partner in
-//! this run, see `partner`), the accounts list, and the billable live balance only when asked for.
+//! The Finicity client: its data calls with the partner's token (`auth::PartnerToken`, shared
+//! by every profile of the partner in this run) through `oauth::send_authorized`, the accounts
+//! list, and the billable live balance only when asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +15,7 @@ use crate::bank::records::{read_list, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{join, Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
@@ -74,7 +75,7 @@ impl Client {
             ));
         }
         let settings = Arc::new(settings);
-        let url = url_of(
+        let url = join(
             &settings.base_url,
             &["aggregation", "v2", "partners", "authentication"],
         );
@@ -279,15 +280,6 @@ impl Client {
     }
 
     fn url(&self, segments: &[&str]) -> Url {
-        url_of(&self.settings.base_url, segments)
+        join(&self.settings.base_url, segments)
     }
-}
-
-/// The base URL with path segments appended, each percent-encoded.
-fn url_of(base_url: &Url, segments: &[&str]) -> Url {
-    let mut url = base_url.clone();
-    if let Ok(mut path) = url.path_segments_mut() {
-        path.pop_if_empty().extend(segments);
-    }
-    url
 }

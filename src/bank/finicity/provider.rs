@@ -44,6 +44,10 @@ pub static SPEC: Spec = Spec {
     none_found_code: None,
     live_balances: true,
     ending_warning: None,
+    login_settings: Some(super::login::settings),
+    secret_label: "partner secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

@@ -87,7 +87,7 @@ fn rounds() -> NonZeroU32 {
 
 /// Where the refusals are kept.
 pub fn path() -> Result<PathBuf> {
-    crate::config::finicity_refusals_path()
+    crate::config::provider_state_path(super::NAME, "refused-partners.json")
 }
 
 /// The remembered refusal of exactly these credentials, if any.

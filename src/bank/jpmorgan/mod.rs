@@ -1,5 +1,6 @@
 //! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
 
+mod login;
 mod provider;
 mod wire;
 

@@ -55,6 +55,10 @@ pub static SPEC: Spec = Spec {
     none_found_code: Some("GCA-009"),
     live_balances: false,
     ending_warning: None,
+    login_settings: Some(super::login::settings),
+    secret_label: "client secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };

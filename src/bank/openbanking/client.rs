@@ -19,12 +19,11 @@ use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
 
-pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
 pub const FINANCIAL_ID: &str = "x-fapi-financial-id";
 
 /// More pages than any bank's accounts need: a listing that does not end stops here
@@ -71,11 +70,7 @@ impl Channel {
 
     /// The base URL with path segments appended, each percent-encoded.
     pub fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.settings.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.settings.base_url, segments)
     }
 
     /// One request with a bearer token (renewed once on 401 where it can be) and a fresh
@@ -94,7 +89,7 @@ impl Channel {
         body: Option<&[u8]>,
         bearer: Option<Secret>,
     ) -> Result<Answer> {
-        let id = interaction_id()?;
+        let id = interaction_id();
         tracing::info!(target: "treasury::http", "{method} {url}: {INTERACTION_ID} {id}");
         let authorization = bearer.map(|t| Secret::new(format!("Bearer {}", t.expose())));
         let mut headers = vec![(INTERACTION_ID, HeaderText::Plain(&id))];
@@ -130,24 +125,6 @@ impl Channel {
         }
         serde_json::from_slice(&answer.body).map_err(|e| WORDING.unreadable(what, &answer, &e))
     }
-}
-
-/// A UUID v4 from the system's randomness.
-pub fn interaction_id() -> Result<String> {
-    let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut bytes)
-        .map_err(|_| Error::Internal(anyhow::anyhow!("no randomness")))?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    ))
 }
 
 /// The data client of one consent, and the profile's read budget.

@@ -6,6 +6,7 @@ mod channel;
 pub mod client;
 pub mod consent;
 pub mod errors;
+mod lifecycle;
 pub mod login;
 pub mod mapping;
 mod provider;

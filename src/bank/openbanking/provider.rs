@@ -64,6 +64,10 @@ pub static SPEC: Spec = Spec {
         endpoints: super::login::endpoints,
         prepare: super::login::prepare,
     }),
+    login_settings: None,
+    secret_label: "client secret",
+    status_fields: Some(super::lifecycle::status_fields),
+    logout: Some(super::lifecycle::logout),
     connect,
     plan,
 };

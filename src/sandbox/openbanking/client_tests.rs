@@ -126,7 +126,7 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
     .unwrap();
     let mut profile = Profile::with_defaults(
         "ob",
-        &crate::bank::openbanking::SPEC,
+        &crate::bank::openbanking::SPEC.profile,
         Url::parse(&format!("{root}/v3.1/aisp")).unwrap(),
     );
     profile.token_url = Some(Url::parse(&format!("{root}/token")).unwrap());

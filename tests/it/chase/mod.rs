@@ -655,6 +655,35 @@ fn an_error_body_with_a_200_and_a_malformed_record_are_told_apart() {
         .stderr_has("account B2: UNREADABLE");
 }
 
+/// One retry loop for every provider: `--max-wait` weighs only a wait the bank asked for, so a
+/// 503 without `Retry-After` is retried with the short backoff even at `--max-wait 0`, and a
+/// body that is not an accounts list names the status and Chase's support.
+#[test]
+fn a_503_without_retry_after_is_retried_at_max_wait_0_and_an_unreadable_list_names_its_status() {
+    let calls = std::sync::atomic::AtomicUsize::new(0);
+    let fdx = Fdx::start(
+        move |_| match calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => (503, r#"{"code":"503","message":"Busy"}"#.into()),
+            _ => one_page(&deposit("A1", "1.00")),
+        },
+        |_| (404, "{}".into()),
+    );
+    let (home, _sandbox) = logged_in_against(&fdx);
+    run(home
+        .cmd()
+        .args(["-p", "chase", "balances", "-f", "csv", "--max-wait", "0"]))
+    .code(0)
+    .stdout_has("A1,A1,");
+    assert_eq!(fdx.hits("/accounts"), 2);
+
+    let fdx = Fdx::start(|_| (200, "<html>".into()), |_| (404, "{}".into()));
+    let (home, _sandbox) = logged_in_against(&fdx);
+    balances_csv(&home)
+        .code(6)
+        .stderr_has("error: Chase answered HTTP 200 with a body that is not an accounts list")
+        .stderr_has("contact Chase's API support with the excerpt above");
+}
+
 #[test]
 fn lower_case_chase_ids_are_ids_as_typed_or_with_the_slash_escape() {
     let home = Home::new();

@@ -477,7 +477,7 @@ fn dry_run_prints_each_profiles_plan_and_the_global_p_stays_single_elsewhere() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     // One plan per provider the sandbox serves, J.P. Morgan first.
-    assert_eq!(lines.len(), treasury::sandbox::SERVED.len(), "{out}");
+    assert_eq!(lines.len(), treasury::sandbox::served().len(), "{out}");
     assert_eq!(lines[0]["profile"], "jpmorgan");
     assert_eq!(lines[0]["body"]["relativeDateType"], "CURRENT_DAY");
     assert_eq!(lines[1]["provider"], "finicity");

@@ -6,25 +6,47 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::Context;
 use crate::atomic::AtomicFile;
-use crate::cli::Format;
+use crate::cli::{Format, Totals};
 use crate::error::{Error, Result};
 use crate::model::{AccountError, BalanceRow, Report};
 use crate::output::{self, BalanceWriter, Document, FileIds, TableOptions};
+use crate::term::Term;
+
+/// The report flags, as typed values: `-f`, `-o`, `--allow-empty`, `--wide`, `--totals`.
+#[derive(Debug, Clone)]
+pub struct SinkSettings {
+    pub format: Option<Format>,
+    pub output: Option<PathBuf>,
+    pub allow_empty: bool,
+    pub wide: bool,
+    pub totals: Totals,
+}
+
+/// Reports written to the terminal or to `-o`, as the settings say.
+#[derive(Clone, Copy)]
+pub struct Reports<'s> {
+    pub term: &'s Term,
+    pub settings: &'s SinkSettings,
+}
 
 /// Where a report goes, opened before anything is fetched so a bad path fails early.
 pub struct Sink {
     format: Format,
     file: Option<(PathBuf, AtomicFile)>,
     /// Who a bank file is from and for; bank-file formats only.
-    pub(super) ids: Option<FileIds>,
+    ids: Option<FileIds>,
 }
 
 impl Sink {
     /// Whether the report is a bank file (BAI2, camt, MT940).
     pub fn is_bank_file(&self) -> bool {
         output::is_bank_file(self.format)
+    }
+
+    /// The report's format.
+    pub fn format(&self) -> Format {
+        self.format
     }
 }
 
@@ -35,15 +57,15 @@ impl Sink {
     }
 }
 
-impl<'a> Context<'a> {
+impl<'s> Reports<'s> {
     /// Resolves the format and opens `--output`'s temporary file, for documents that are not
     /// balance reports: bank files are refused.
     pub fn open_sink(&self) -> Result<Sink> {
-        let format = self.report_format()?;
+        let format = self.format()?;
         if output::is_bank_file(format) {
             return Err(Error::usage_hint(
                 format!(
-                    "{} is a bank file of balances: only 'balances' and 'position' write it",
+                    "{} is a bank file of balances: only 'balances', 'position' and 'history' write it",
                     output::format_label(format)
                 ),
                 "pick -f table, csv, json or ndjson for this command",
@@ -52,15 +74,17 @@ impl<'a> Context<'a> {
         self.open_file(format, None)
     }
 
-    pub(super) fn report_format(&self) -> Result<Format> {
+    /// The report's format: `-f`, else the `-o` extension, else `TREASURY_FORMAT`, else a
+    /// table; a clash between `-f` and the extension is warned about.
+    pub fn format(&self) -> Result<Format> {
         let env = crate::env::text(crate::env::FORMAT);
         let format = output::resolve_format(
-            self.global.format,
-            self.global.output.as_deref(),
+            self.settings.format,
+            self.settings.output.as_deref(),
             env.as_deref(),
         )
-        .map_err(|message| match self.global.output.as_deref() {
-            Some(path) if self.global.format.is_none() && env.is_none() => Error::usage_hint(
+        .map_err(|message| match self.settings.output.as_deref() {
+            Some(path) if self.settings.format.is_none() && env.is_none() => Error::usage_hint(
                 message,
                 format!(
                     "name the file with one of those extensions, or pass -f table|csv|json|ndjson|bai2|camt052|camt053|mt940: treasury ... -f csv -o {}",
@@ -70,15 +94,17 @@ impl<'a> Context<'a> {
             _ => Error::usage_hint(message, "unset TREASURY_FORMAT or pass -f FORMAT"),
         })?;
         if let Some(warning) =
-            output::format_mismatch(self.global.format, self.global.output.as_deref())
+            output::format_mismatch(self.settings.format, self.settings.output.as_deref())
         {
             self.term.warn(&warning);
         }
         Ok(format)
     }
 
-    pub(super) fn open_file(&self, format: Format, ids: Option<FileIds>) -> Result<Sink> {
-        let file = match &self.global.output {
+    /// Opens `--output`'s temporary file (none: stdout) for a report in `format`, with the ids
+    /// of a bank file.
+    pub fn open_file(&self, format: Format, ids: Option<FileIds>) -> Result<Sink> {
+        let file = match &self.settings.output {
             None => None,
             Some(path) if path.is_dir() => {
                 return Err(Error::usage_hint(
@@ -106,7 +132,7 @@ impl<'a> Context<'a> {
         if let (true, Document::Position(position, _)) = (sink.is_bank_file(), document) {
             return self.emit_position_file(sink, position);
         }
-        if count == 0 && !self.global.allow_empty {
+        if count == 0 && !self.settings.allow_empty {
             if let Some(refusal) = empty_refusal(document, sink.file.as_ref().map(|f| &f.0)) {
                 return Err(refusal);
             }
@@ -116,7 +142,7 @@ impl<'a> Context<'a> {
                 output::render_with(
                     document,
                     sink.format,
-                    &TableOptions::plain_with(self.global.totals),
+                    &TableOptions::plain_with(self.settings.totals),
                     &mut file,
                 )
                 .and_then(|()| file.commit())
@@ -135,9 +161,37 @@ impl<'a> Context<'a> {
         Ok(Vec::new())
     }
 
+    /// A position as a bank file: its rows, each from its own profile; the rows the file
+    /// cannot carry are warned about and returned.
+    fn emit_position_file(
+        &self,
+        sink: Sink,
+        position: &crate::position::Position,
+    ) -> Result<Vec<AccountError>> {
+        let mut writer = self.writer(sink);
+        for entry in &position.rows {
+            writer.rows_from(vec![entry.row.clone()], Some(&entry.profile))?;
+        }
+        let refused = writer.refused().to_vec();
+        for error in &refused {
+            let account = match error.bank_id.is_empty() {
+                true => error.account_id.clone(),
+                false => format!("{}/{}", error.bank_id, error.account_id),
+            };
+            self.term.problem(&format!(
+                "account {account}: {} {}",
+                error.code, error.message
+            ));
+        }
+        let mut errors = refused.clone();
+        errors.extend(position.account_errors.iter().map(|e| e.error.clone()));
+        writer.finish(&errors)?;
+        Ok(refused)
+    }
+
     /// A balance report written as its rows arrive, into the sink: stdout (nothing before the
     /// first row, so an empty report can still be refused), or the temporary `-o` file.
-    pub fn report_writer<'s>(&'s self, sink: Sink) -> ReportWriter<'s> {
+    pub fn writer(self, sink: Sink) -> ReportWriter<'s> {
         let ids = sink.ids;
         let target = match sink.file {
             Some((path, file)) => Target::File(
@@ -145,7 +199,7 @@ impl<'a> Context<'a> {
                 identified(
                     BalanceWriter::new(
                         sink.format,
-                        TableOptions::plain_with(self.global.totals),
+                        TableOptions::plain_with(self.settings.totals),
                         file,
                     ),
                     ids,
@@ -165,7 +219,7 @@ impl<'a> Context<'a> {
         };
         let terminal = self.term.table_style() == output::TableStyle::Terminal;
         ReportWriter {
-            ctx: self,
+            reports: self,
             target,
             with_rows: terminal.then(HashSet::new),
         }
@@ -174,8 +228,8 @@ impl<'a> Context<'a> {
     fn stdout_table_options(&self) -> TableOptions {
         TableOptions {
             style: self.term.table_style(),
-            width: self.term.table_width(self.global.wide),
-            totals: self.global.totals,
+            width: self.term.table_width(self.settings.wide),
+            totals: self.settings.totals,
         }
     }
 
@@ -236,7 +290,7 @@ impl<'a> Context<'a> {
 
 /// A balance report being written as its rows arrive; `finish` ends and commits it.
 pub struct ReportWriter<'s> {
-    ctx: &'s Context<'s>,
+    reports: Reports<'s>,
     target: Target<'s>,
     /// The accounts with rows, for the summary line under a terminal's table.
     with_rows: Option<HashSet<(String, String)>>,
@@ -281,7 +335,7 @@ impl ReportWriter<'_> {
             }
             .map_err(|e| write_error(path, e)),
             Target::Stdout(writer) => {
-                if self.ctx.term.stdout_closed() {
+                if self.reports.term.stdout_closed() {
                     return Err(crate::term::stdout_closed_error());
                 }
                 match origin {
@@ -296,12 +350,12 @@ impl ReportWriter<'_> {
     /// Ends the report with its errors: refused when it has no rows (unless `--allow-empty`),
     /// leaving any `-o` file as it was; else the `-o` file is committed.
     pub fn finish(self, errors: &[AccountError]) -> Result<()> {
-        let ctx = self.ctx;
+        let reports = self.reports;
         let count = match &self.target {
             Target::File(_, writer) => writer.count(),
             Target::Stdout(writer) => writer.count(),
         };
-        if count == 0 && !ctx.global.allow_empty {
+        if count == 0 && !reports.settings.allow_empty {
             let report = Report {
                 rows: Vec::new(),
                 errors: errors.to_vec(),
@@ -320,18 +374,18 @@ impl ReportWriter<'_> {
                     .finish(errors)
                     .and_then(AtomicFile::commit)
                     .map_err(|e| write_error(&path, e))?;
-                ctx.term.note(&format!(
+                reports.term.note(&format!(
                     "Wrote {count} {} to {}",
                     if count == 1 { "row" } else { "rows" },
                     path.display()
                 ));
             }
             Target::Stdout(writer) => {
-                if ctx.term.stdout_closed() {
+                if reports.term.stdout_closed() {
                     return Err(crate::term::stdout_closed_error());
                 }
                 writer.finish(errors).map_err(stdout_error)?;
-                ctx.summarize_account_errors(errors, &self.with_rows.unwrap_or_default());
+                reports.summarize_account_errors(errors, &self.with_rows.unwrap_or_default());
             }
         }
         Ok(())
