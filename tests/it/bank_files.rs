@@ -4,10 +4,7 @@
 //! equal the CSV of the same request, digit for digit; absent amounts are left out, zeros kept.
 
 use crate::support;
-#[path = "../validators/found.rs"]
-mod found;
-#[path = "../validators/readers.rs"]
-mod readers;
+use crate::support::{found, readers};
 
 use std::path::Path;
 use std::str::FromStr;

@@ -7,7 +7,13 @@
 
 pub mod bank;
 pub mod chase;
+/// The fields the independent bank-file readers found (`tests/validators/`).
+#[path = "../../validators/found.rs"]
+pub mod found;
 pub mod home;
+/// The independent bank-file readers, installed on first use (`tests/validators/`).
+#[path = "../../validators/readers.rs"]
+pub mod readers;
 pub mod run;
 pub mod sandbox;
 pub mod served;
