@@ -101,7 +101,7 @@ pub struct Consented {
     /// that fails, records it for `logout`; says which. No consent is left unknown.
     pub discard: Box<dyn FnOnce() -> BoxFuture<'static, String> + Send>,
     /// The `nonce` the authorization request carried: an ID token that comes back must carry it.
-    pub nonce: Option<crate::credentials::Secret>,
+    pub nonce: Option<crate::secret::Secret>,
 }
 
 /// One field `status` shows: its name and value (none: shown empty, `null` in JSON).

@@ -6,8 +6,9 @@ use crate::bank::{self, Bank};
 use crate::cli::{LoginArgs, StoreKind};
 use crate::commands::Context;
 use crate::config::{self, AuthMode, ConfigFile, Profile, ProfileFile, ProfileUpdate};
-use crate::credentials::{self, keyring, Access, KeyringError, Secret, Source, Store};
+use crate::credentials::{self, keyring, Access, KeyringError, Source, Store};
 use crate::error::{Error, Outcome, Result};
+use crate::secret::Secret;
 
 pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("login")?;

@@ -227,3 +227,79 @@ fn environments_are_checked_per_provider() {
         parse("[profiles.a]\nenvironment = \"uat\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
     assert!(bank::resolve(&jpm_redirect, "a", Path::new("c")).is_err());
 }
+
+/// Config resolves against whatever registry it is handed: a provider of its own here, so the
+/// checks are tested without any bank.
+mod handed_registry {
+    use super::*;
+
+    static PLAIN: ProfileSpec = ProfileSpec {
+        name: "plain",
+        title: "A plain provider",
+        profile_keys: &[
+            "environment",
+            "auth",
+            "token_url",
+            "client_id",
+            "partner",
+            "rounds",
+        ],
+        environments: &[Environment::Uat],
+        default_base_url: |env, _| {
+            env.and_then(|_| Url::parse("https://uat.plain.example/api").ok())
+        },
+        browser_login: false,
+        public_client: false,
+        client_id_key: Some("partner"),
+        daily_reads: Some(2),
+    };
+
+    static PROVIDERS: Providers = Providers {
+        default: "plain",
+        all: || vec![&PLAIN],
+    };
+
+    fn resolved(text: &str) -> Result<Profile> {
+        resolve(&parse(text), "a", Path::new("c.toml"), &PROVIDERS)
+    }
+
+    #[test]
+    fn the_default_provider_its_host_and_its_keys_come_from_the_registry() {
+        let profile =
+            resolved("[profiles.a]\nenvironment = \"uat\"\npartner = \"p-1\"\nrounds = 3\n")
+                .unwrap();
+        assert_eq!(profile.provider.name, "plain");
+        assert_eq!(profile.base_url.as_str(), "https://uat.plain.example/api");
+        assert_eq!(profile.client_id.as_deref(), Some("p-1"));
+        assert_eq!(profile.settings["partner"], "p-1");
+        assert_eq!(profile.settings["rounds"], "3");
+    }
+
+    #[test]
+    fn keys_environments_and_names_it_does_not_know_are_refused() {
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\napp_key = \"k\"\n")
+                .unwrap_err(),
+        );
+        assert!(
+            text.contains("sets app_key, which provider 'plain' does not read"),
+            "{text}"
+        );
+        let text = usage(resolved("[profiles.a]\nenvironment = \"prod\"\n").unwrap_err());
+        assert!(text.contains("use one of: uat"), "{text}");
+        let text = usage(resolved("[profiles.a]\nprovider = \"other\"\n").unwrap_err());
+        assert!(text.contains("the known providers are: plain"), "{text}");
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\nauth = \"none\"\n")
+                .unwrap_err(),
+        );
+        assert!(text.contains("does not take"), "{text}");
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\nrounds = -1\n").unwrap_err(),
+        );
+        assert!(
+            text.contains("rounds = -1 in profile 'a' is not valid"),
+            "{text}"
+        );
+    }
+}

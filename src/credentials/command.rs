@@ -6,8 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 pub use crate::config::{SecretCommand, DEFAULT_SECRET_COMMAND_TIMEOUT as DEFAULT_TIMEOUT};
 

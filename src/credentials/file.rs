@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lock::{self, CredentialsLock};
-use super::Secret;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
+use crate::secret::check_private;
+use crate::secret::Secret;
 
 #[derive(Default, Serialize, Deserialize)]
 struct FileContents {
@@ -65,8 +66,6 @@ impl Stored {
         self.client_secret.is_none() && self.access_token.is_none() && self.refresh_token.is_none()
     }
 }
-
-pub use crate::secret::check_private;
 
 fn read(path: &Path) -> Result<FileContents> {
     if !path.exists() {

@@ -18,7 +18,8 @@ use crate::error::{Error, Result};
 
 pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
-pub use crate::secret::{read_key_file, unreadable_key_file, unusable_key_file, Secret};
+// `Secret` lives in `crate::secret`; this path stays for code written before it moved.
+pub use crate::secret::Secret;
 
 pub const CLIENT_SECRET_ENV: &str = crate::env::CLIENT_SECRET;
 pub const ACCESS_TOKEN_ENV: &str = crate::env::ACCESS_TOKEN;
@@ -158,7 +159,7 @@ pub fn own_credentials(profile: &Profile) -> Result<Access> {
 /// refusing a key that others can read.
 pub fn key_access(profile: &Profile) -> Result<Access> {
     let (cert, key) = cert_and_key(profile)?;
-    file::check_private(&key, "private key")?;
+    crate::secret::check_private(&key, "private key")?;
     match profile.auth {
         AuthMode::Mtls => Ok(Access::Mtls),
         _ => Ok(Access::PrivateKeyJwt {

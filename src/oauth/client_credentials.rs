@@ -13,9 +13,10 @@ use tokio::sync::Mutex;
 use super::source::{ReadyToken, TokenFuture, TokenSource};
 use super::{assertion, fapi, AccessToken, TokenAnswer, DEFAULT_LIFETIME_SECS};
 use crate::config::Profile;
-use crate::credentials::{Access, Secret, Store};
+use crate::credentials::{Access, Store};
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::secret::Secret;
 
 #[derive(Deserialize)]
 struct TokenError {

@@ -20,7 +20,7 @@ pub use client_credentials::{client_credentials, ClientCredentials};
 pub use renew::send_authorized;
 pub use source::{ReadyToken, TokenFuture, TokenSource};
 
-use crate::credentials::Secret;
+use crate::secret::Secret;
 
 /// Lifetime assumed when the token endpoint does not say.
 const DEFAULT_LIFETIME_SECS: i64 = 300;

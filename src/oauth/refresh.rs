@@ -9,9 +9,10 @@ use super::authcode::{self, BrowserLogin, Refusal};
 use super::source::{TokenFuture, TokenSource};
 use crate::credentials::lock;
 use crate::credentials::login::{Renewal, StoredLogin};
-use crate::credentials::{Secret, Store};
+use crate::credentials::Store;
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::secret::Secret;
 
 /// The bearer tokens of one run from a stored browser login. (A ready token in its place is a
 /// `ReadyToken`.)

@@ -7,8 +7,8 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::AccessToken;
-use crate::credentials::Secret;
 use crate::error::Result;
+use crate::secret::Secret;
 
 /// A token source's answer; boxed so the trait can be used as `dyn TokenSource`.
 pub type TokenFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T>> + Send + 'a>>;

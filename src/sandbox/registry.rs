@@ -12,7 +12,8 @@ use super::printed::Printing;
 use super::server::Bank;
 use super::{chase, finicity, jpmorgan, openbanking, Sandbox};
 use crate::config::Profile;
-use crate::credentials::{Access, Secret, Source};
+use crate::credentials::{Access, Source};
+use crate::secret::Secret;
 
 /// The lines a part adds to its printed profile, given the ready profile and the demo key.
 pub type PrintedSettings = fn(&Profile, &anyhow::Result<DemoKeys>) -> Vec<String>;

@@ -4,7 +4,7 @@
 //! equal the CSV of the same request, digit for digit; absent amounts are left out, zeros kept.
 
 use crate::support;
-use crate::support::{found, readers};
+use support::{found, readers};
 
 use std::path::Path;
 use std::str::FromStr;

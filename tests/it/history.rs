@@ -4,7 +4,7 @@
 //! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `support`, and `treasury sandbox serve`.
 
 use crate::support;
-use crate::support::{found, readers};
+use support::{found, readers};
 
 use std::io::{Read, Write};
 use std::os::unix::fs::PermissionsExt;

@@ -15,12 +15,12 @@ use super::mapping;
 use super::wire::{Descriptor, Entry, Page};
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 use serde::Deserialize;
 
 /// Accounts asked for per page; the server may send fewer.

@@ -59,7 +59,7 @@ pub static SPEC: Spec = Spec {
     login_settings: None,
     secret_label: "client secret",
     status_fields: None,
-    logout: None,
+    logout: Some(super::logout::logout),
     connect,
     plan,
 };

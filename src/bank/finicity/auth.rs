@@ -13,10 +13,10 @@ use super::errors::{authentication_error, bank_error};
 use super::partner::{self, Failure, Partner, Slot};
 use super::refusals::{self, Credentials, Refusal};
 use super::wire::{AccessToken, PartnerCredentials};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::{Answer, HeaderText, Http};
 use crate::oauth::{TokenFuture, TokenSource};
+use crate::secret::Secret;
 
 const APP_KEY: &str = "Finicity-App-Key";
 

@@ -12,13 +12,13 @@ use super::wire::{AvailableBalance, CustomerAccounts};
 use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list, text_of, ListAnswer};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
 use crate::http::{join, Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 use reqwest::{Method, Url};
 
 /// `balance_cache_interval` sent with every live call: 0 reads from the institution itself.

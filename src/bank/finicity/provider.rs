@@ -9,12 +9,13 @@ use super::{Client, Settings, DEFAULT_BASE_URL, NAME};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
 use crate::config::Profile;
 use crate::config::ProfileSpec;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
 use crate::oauth::AccessToken;
 use crate::query::{BalanceRequest, Limits};
+use crate::secret::Secret;
 
 /// Current balances only; no limit on accounts (they are filtered from one listing).
 pub const LIMITS: Limits = Limits {

@@ -72,7 +72,7 @@ fn connect(
     // Mutual TLS presents the certificate on every request, even with a ready token.
     let client_cert = match (profile.auth, &profile.cert, &profile.key) {
         (AuthMode::Mtls, Some(cert), Some(key)) => {
-            crate::credentials::file::check_private(key, "private key")?;
+            crate::secret::check_private(key, "private key")?;
             Some((cert.as_path(), key.as_path()))
         }
         _ => None,

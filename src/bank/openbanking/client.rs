@@ -16,13 +16,13 @@ use super::wire::{AccountRecord, AccountsPage, BalanceRecord};
 use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
 use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
 use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 
 pub const FINANCIAL_ID: &str = "x-fapi-financial-id";
 

@@ -13,11 +13,11 @@ use super::mapping::utc_of;
 use super::state::ConsentState;
 use super::wire::{ConsentAnswer, ConsentData, ConsentRequest, ConsentRequestData};
 use super::PERMISSIONS;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::oauth::assertion;
 use crate::oauth::authcode::{self, BrowserLogin};
+use crate::secret::Secret;
 
 /// How long a signed request object is valid: one authorization, no longer (FAPI 1.0 Advanced
 /// allows at most 60 minutes from `nbf` to `exp`).
@@ -193,7 +193,7 @@ pub fn authorization_url(
             },
         }),
     };
-    crate::credentials::file::check_private(request.key, "private key")?;
+    crate::secret::check_private(request.key, "private key")?;
     let signed = crate::oauth::fapi::sign_claims(
         &claims,
         request.key,

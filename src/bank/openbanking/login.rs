@@ -60,7 +60,7 @@ pub fn prepare<'a>(
             ));
         };
         // Checked before the consent is created: a key others can read signs nothing.
-        credentials::file::check_private(key, "private key")?;
+        crate::secret::check_private(key, "private key")?;
         let consents = consents(profile, credentials::own_credentials(profile)?, retry)?;
         let now = Utc::now();
         let days = profile
@@ -94,7 +94,7 @@ pub fn prepare<'a>(
             url,
             keep: Box::new(move || Box::pin(keep(kept.0, kept.1, kept.2))),
             discard: Box::new(move || Box::pin(discard(name, record, consents))),
-            nonce: Some(crate::credentials::Secret::new(nonce)),
+            nonce: Some(crate::secret::Secret::new(nonce)),
         })
     })
 }

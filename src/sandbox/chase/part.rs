@@ -8,10 +8,11 @@ use reqwest::Url;
 use super::{router, Chase, CLIENT_ID, DATA_PATH, DEMO_ACCESS_TOKEN};
 use crate::bank::chase::{AUTHORIZE_PATH, SPEC, TOKEN_PATH};
 use crate::config::Profile;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::sandbox::printed::{self, Printing};
 use crate::sandbox::registry::Part;
 use crate::sandbox::{Sandbox, CLIENT_SECRET};
+use crate::secret::Secret;
 
 pub static PART: Part = Part {
     name: SPEC.profile.name,

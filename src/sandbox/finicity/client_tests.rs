@@ -13,10 +13,10 @@ use tokio::net::TcpListener;
 
 use super::{self as sandbox, data, Finicity, Options};
 use crate::bank::finicity::{Client, Settings};
-use crate::credentials::Secret;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{format_amount, Report};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 
 /// Serves `app` on a free loopback port; returns its base URL.
 async fn serve(app: Router) -> String {

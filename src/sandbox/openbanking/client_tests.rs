@@ -9,10 +9,11 @@ use reqwest::Url;
 use crate::bank::openbanking::client::{Channel, Client, Settings};
 use crate::bank::openbanking::consent::Consents;
 use crate::config::Profile;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::oauth::ReadyToken;
 use crate::sandbox::openbanking::{self, OpenBanking, PREAUTHORISED_CONSENT, PREAUTHORISED_TOKEN};
+use crate::secret::Secret;
 
 async fn serve() -> (String, Arc<OpenBanking>) {
     let state = OpenBanking::new();

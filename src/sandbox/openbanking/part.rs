@@ -6,11 +6,12 @@ use reqwest::Url;
 use super::{router, OpenBanking, API, CLIENT_SECRET, PREAUTHORISED_TOKEN};
 use crate::bank::openbanking::SPEC;
 use crate::config::Profile;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::sandbox::demo_keys::DemoKeys;
 use crate::sandbox::printed::{self, Printing};
 use crate::sandbox::registry::Part;
 use crate::sandbox::{Sandbox, CLIENT_ID};
+use crate::secret::Secret;
 
 pub static PART: Part = Part {
     name: SPEC.profile.name,

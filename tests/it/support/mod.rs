@@ -7,11 +7,10 @@
 
 pub mod bank;
 pub mod chase;
-/// The fields the independent bank-file readers found (`tests/validators/`).
+/// The independent readers of bank files (`tests/validators/`) and what they found.
 #[path = "../../validators/found.rs"]
 pub mod found;
 pub mod home;
-/// The independent bank-file readers, installed on first use (`tests/validators/`).
 #[path = "../../validators/readers.rs"]
 pub mod readers;
 pub mod run;
