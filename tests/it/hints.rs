@@ -3,35 +3,20 @@
 //! environments the provider has, `-p NAME` in every login it suggests).
 
 use crate::support;
+use crate::support::snapshot;
 
 use support::{run, Home, Run};
 
-/// The config path and today's date vary: both become placeholders.
+/// The config path and today's date vary: both become placeholders (see `support::snapshot`).
 fn settings(home: &Home) -> insta::Settings {
-    let mut settings = insta::Settings::clone_current();
-    settings.add_filter(&regex_escape(&home.path().display().to_string()), "[HOME]");
+    let mut settings = snapshot::settings(home.path());
     settings.add_filter(r"\d{4}-\d{2}-\d{2}", "[DATE]");
     settings.add_filter(r"\(Secret Service: [^)]*\)", "([keyring detail])");
-    settings.set_prepend_module_to_snapshot(false);
     settings
 }
 
-fn regex_escape(text: &str) -> String {
-    text.chars()
-        .map(
-            |c| match c.is_ascii_alphanumeric() || c == '/' || c == '_' {
-                true => c.to_string(),
-                false => format!("\\{c}"),
-            },
-        )
-        .collect()
-}
-
 fn shown(out: &Run) -> String {
-    format!(
-        "exit {}\n--- stdout\n{}--- stderr\n{}",
-        out.code, out.stdout, out.stderr
-    )
+    snapshot::shown(out.code, &out.stdout, &out.stderr)
 }
 
 #[test]
@@ -168,7 +153,7 @@ fn a_stale_age_beyond_two_days_reads_in_days() {
 fn snapshot_of(name: &str, home: &Home, code: i32, cmd: &mut assert_cmd::Command) {
     let out = run(cmd.env("COLUMNS", "100").env("NO_COLOR", "1"));
     out.code(code);
-    crate::support::snapshot::assert_run(name, home.path(), out.code, &out.stdout, &out.stderr);
+    snapshot::assert_run(name, home.path(), out.code, &out.stdout, &out.stderr);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `treasury history` and what feeds it: every balances run recorded in the owner-only
 //! SQLite history, `--change` across simulated days, overlapping runs, history turned off or
 //! unwritable, and the open-banking read budget counted in the same store. Real binary, real
-//! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `common`, and `treasury sandbox serve`.
+//! HTTP on 127.0.0.1: the scripted J.P. Morgan bank of `support`, and `treasury sandbox serve`.
 
 use crate::support;
 use support::{found, readers};

@@ -1,4 +1,4 @@
-//! The key-based authentication modes for real: `private-key-jwt` (a client assertion signed with
+//! J.P. Morgan's key-based authentication modes for real: `private-key-jwt` (a client assertion signed with
 //! the profile's key, checked by the sandbox against its `--client-cert`) and `mtls` (a client
 //! certificate on every request to an HTTPS sandbox that requires one). Keys and certificates
 //! are generated when the tests run; none is committed.

@@ -1,6 +1,6 @@
 //! `treasury balances` against a scripted bank on 127.0.0.1 through a config profile: the bank's
-//! own mock answer, odd orders, whole-request errors, retries, unreadable answers, what is sent,
-//! and what must never be printed.
+//! own mock answer, odd orders, whole-request errors, unreadable answers, what is sent,
+//! and what must never be printed. (A failing bank and its retries: `balances::failing_bank`.)
 
 use crate::support;
 
@@ -206,60 +206,6 @@ fn bad_request_400_exits_4_naming_the_banks_code_and_text() {
         "the hint shows how to see the body",
     );
     out.check(bank.balance_bodies().len() == 1, "a 400 is not retried");
-}
-
-#[test]
-fn unavailable_503_is_tried_three_times_then_exits_6() {
-    let bank = TestBank::start();
-    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"));
-    let env = Home::with_bank(&bank);
-    let out = balances(&env, &["--prior-day"]);
-    out.code(6).stdout_empty();
-    out.check(
-        out.stderr_lines("error")
-            .first()
-            .is_some_and(|l| l.contains("GCA-099 System is Unavailable")),
-        "the error line carries the bank's code and text",
-    );
-    out.check(
-        bank.balance_bodies().len() == 3,
-        "three attempts reached the bank",
-    );
-}
-
-#[test]
-fn one_503_then_an_answer_recovers_silently() {
-    let bank = TestBank::start();
-    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
-        .reply(answer_for(&[("111", "B1")], &["2026-01-01"]));
-    let env = Home::with_bank(&bank);
-    let out = balances(
-        &env,
-        &["--from", "2026-01-01", "--to", "2026-01-01", "-f", "csv"],
-    );
-    out.code(0).stderr_empty();
-    out.check(
-        csv_rows(&out.stdout).len() == 1,
-        "the row of the second answer",
-    );
-    let bodies = bank.balance_bodies();
-    out.check(
-        bodies.len() == 2 && bodies[0] == bodies[1],
-        "the same body sent twice",
-    );
-}
-
-#[test]
-fn rate_limit_asking_for_a_longer_wait_than_allowed_exits_6_at_once() {
-    let bank = TestBank::start();
-    bank.reply(
-        Reply::bank_error(429, "GCA-429", "Too Many Requests").with_header("retry-after", "3600"),
-    );
-    let env = Home::with_bank(&bank);
-    let out = balances(&env, &["--prior-day"]);
-    out.code(6).stdout_empty();
-    out.stderr_has("3600");
-    out.check(bank.balance_bodies().len() == 1, "no pointless retry");
 }
 
 #[test]
@@ -588,92 +534,6 @@ fn amounts_are_printed_exactly_as_sent_padded_to_the_currency_never_rounded() {
     ] {
         table.stdout_has(cell);
     }
-}
-
-#[test]
-fn split_range_is_fetched_in_windows_and_merged_in_date_order() {
-    let bank = TestBank::start();
-    // Whichever window gets which answer, the report comes out in date order.
-    for dates in [
-        ["2026-03-31", "2026-03-06"],
-        ["2026-03-05", "2026-02-02"],
-        ["2026-02-01", "2026-01-01"],
-    ] {
-        bank.reply(answer_for(&[("111", "B1")], &dates));
-    }
-    let env = Home::with_bank(&bank);
-    let out = balances(
-        &env,
-        &[
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-03-31",
-            "--split",
-            "-a",
-            "111",
-            "-f",
-            "csv",
-        ],
-    );
-    out.code(0).stderr_empty();
-    let dates: Vec<String> = keys(&out.stdout).into_iter().map(|(_, d)| d).collect();
-    out.check(
-        dates
-            == [
-                "2026-01-01",
-                "2026-02-01",
-                "2026-02-02",
-                "2026-03-05",
-                "2026-03-06",
-                "2026-03-31",
-            ],
-        "dates ascending across windows",
-    );
-    let mut windows: Vec<(String, String)> = bank
-        .balance_bodies()
-        .iter()
-        .map(|b| {
-            (
-                b["startDate"].as_str().unwrap().to_string(),
-                b["endDate"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    windows.sort();
-    out.check(
-        windows
-            == [
-                ("2026-01-01".to_string(), "2026-02-01".to_string()),
-                ("2026-02-02".to_string(), "2026-03-05".to_string()),
-                ("2026-03-06".to_string(), "2026-03-31".to_string()),
-            ],
-        "three windows of at most 31 days",
-    );
-}
-
-#[test]
-fn unreachable_bank_exits_6_naming_the_host_after_retries() {
-    let bank = TestBank::start();
-    // A port that was free a moment ago: nothing listens there.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
-    let env = Home::for_test_profile();
-    env.write_bank_profile(&format!("http://{closed}"), &bank.token_url());
-    let out = balances(&env, &["--prior-day"]);
-    out.code(6).stdout_empty();
-    out.check(
-        out.stderr_lines("error")
-            .first()
-            .is_some_and(|l| l.contains("cannot connect to 127.0.0.1")),
-        "the error names the host it could not reach",
-    );
-    out.check(
-        out.stderr_lines("hint").len() == 1,
-        "a hint about the network",
-    );
 }
 
 #[test]

@@ -1,12 +1,12 @@
-//! `treasury balances` against a bank that fails in the ways real ones do: 503s and 429s that
-//! pass, a Retry-After too long to wait for, answers slower than the timeout, connections cut
-//! mid-body, HTML error pages, 4xx that must not be retried, whole-request errors in a 200, a
-//! cached token the bank no longer accepts, and split runs with a failing window, a concurrency
-//! limit and 450 accounts. Each test runs the real binary and checks exit code, stdout and stderr.
+//! `treasury balances` against a bank that fails in the ways real ones do, and its retries: 503s
+//! and 429s that pass, a Retry-After too long to wait for (in seconds or as a date), a 500 not
+//! hidden behind its retries, answers slower than the timeout, connections cut mid-body, HTML
+//! error pages, 4xx that must not be retried, whole-request errors in a 200, and a cached token
+//! the bank no longer accepts (also in every window of a split run). Each test runs the real
+//! binary and checks exit code, stdout and stderr.
 
 use crate::support;
 
-use std::collections::HashSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -36,7 +36,7 @@ fn dates_of(body: &Value) -> Vec<String> {
 
 /// An answer to a request body, as a bank would give it: each requested account (bank `B1` where
 /// the request gave none) on each requested date, the accounts in reverse order.
-fn answer_to(body: &Value) -> Reply {
+pub(super) fn answer_to(body: &Value) -> Reply {
     let accounts: Vec<(String, String)> = body["accountList"]
         .as_array()
         .map(Vec::as_slice)
@@ -73,7 +73,7 @@ fn expect_one_row_report(out: &support::Run) {
     );
 }
 
-fn listing(dir: &Path) -> Vec<String> {
+pub(super) fn listing(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -452,167 +452,6 @@ fn cached_token_refused_in_every_window_of_a_split_run_is_renewed_once() {
     out.check(retried == 3, "each window answered with the new token");
 }
 
-#[test]
-fn one_failing_window_of_a_split_run_exits_6_and_leaves_the_old_report() {
-    let bank = TestBank::start();
-    bank.respond(|body, _| {
-        if body["startDate"] == "2026-02-02" {
-            Reply::bank_error(500, "GCA-099", "System is Unavailable")
-        } else {
-            answer_to(body)
-        }
-    });
-    let env = Home::with_bank(&bank);
-    let reports = env.path().join("reports");
-    std::fs::create_dir(&reports).unwrap();
-    let old = b"account_id,as_of_date\r\n111,2025-12-31\nkept byte for byte \xe2\x82\xac\n";
-    std::fs::write(reports.join("old.csv"), old).unwrap();
-    let out = balances(
-        &env,
-        &[
-            "--split",
-            "--from",
-            "2026-01-01",
-            "--to",
-            "2026-03-31",
-            "-a",
-            "B1/111",
-            "--retries",
-            "1",
-            "-o",
-            "reports/old.csv",
-        ],
-    );
-    out.code(6).stdout_empty();
-    let errors = out.stderr_lines("error");
-    out.check(
-        errors.len() == 1
-            && errors[0].contains("GCA-099 System is Unavailable")
-            && errors[0].contains("HTTP 500"),
-        "one error line naming the failing window's answer",
-    );
-    out.check(!out.stderr.contains("Wrote"), "no report written");
-    out.check(
-        std::fs::read(reports.join("old.csv")).unwrap() == old,
-        "the previous report is byte-identical",
-    );
-    out.check(
-        listing(&reports) == ["old.csv"],
-        "no temporary file left beside it",
-    );
-    out.check(
-        bank.balance_bodies()
-            .iter()
-            .filter(|b| b["startDate"] == "2026-02-02")
-            .count()
-            == 1,
-        "the failing window tried once, as asked",
-    );
-}
-
-#[test]
-fn concurrency_2_over_6_windows_never_has_more_than_2_requests_in_flight() {
-    let bank = TestBank::start();
-    bank.respond(|body, _| answer_to(body))
-        .delay(Duration::from_millis(300));
-    let env = Home::with_bank(&bank);
-    // 192 days: six windows of 32 dates each.
-    let out = balances(
-        &env,
-        &[
-            "--split",
-            "--concurrency",
-            "2",
-            "--from",
-            "2025-01-01",
-            "--to",
-            "2025-07-11",
-            "-a",
-            "B1/111",
-            "-f",
-            "csv",
-        ],
-    );
-    out.code(0).stderr_empty();
-    let bodies = bank.balance_bodies();
-    out.check(bodies.len() == 6, "six windows");
-    let dates: Vec<String> = keys(&out.stdout).into_iter().map(|(_, d)| d).collect();
-    let expected: Vec<String> = NaiveDate::from_ymd_opt(2025, 1, 1)
-        .unwrap()
-        .iter_days()
-        .take(192)
-        .map(|d| d.to_string())
-        .collect();
-    out.check(dates == expected, "every date once, ascending");
-    let most = bank.max_in_flight();
-    out.check(
-        most <= 2,
-        &format!("{most} requests were in flight at once"),
-    );
-    out.check(
-        most == 2,
-        &format!("two requests overlapped at some point (at most {most} did)"),
-    );
-}
-
-#[test]
-fn split_of_450_accounts_from_a_file_sends_200_200_50_and_keeps_the_files_order() {
-    let bank = TestBank::start();
-    bank.respond(|body, _| answer_to(body));
-    let env = Home::with_bank(&bank);
-    // A scrambled order, half of the accounts with their bank id.
-    let ids: Vec<String> = (0..450usize)
-        .map(|i| format!("ACC-{:04}", (i * 263) % 450))
-        .collect();
-    let lines: Vec<String> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| match i % 2 {
-            0 => format!("B{}/{id}", i % 3),
-            _ => id.clone(),
-        })
-        .collect();
-    std::fs::write(env.path().join("ids.txt"), lines.join("\n") + "\n").unwrap();
-    let out = balances(
-        &env,
-        &[
-            "--split",
-            "--prior-day",
-            "--accounts-file",
-            "ids.txt",
-            "-f",
-            "csv",
-        ],
-    );
-    out.code(0).stderr_empty();
-
-    let mut batches: Vec<Vec<String>> = bank
-        .balance_bodies()
-        .iter()
-        .map(|b| {
-            b["accountList"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| a["accountId"].as_str().unwrap().to_string())
-                .collect()
-        })
-        .collect();
-    // Requests run concurrently: put them back in the file's order before comparing.
-    batches.sort_by_key(|batch| ids.iter().position(|id| *id == batch[0]));
-    let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
-    out.check(sizes == [200, 200, 50], &format!("bodies of {sizes:?}"));
-    out.check(
-        batches.concat() == ids,
-        "the batches are consecutive slices of the file",
-    );
-
-    let rows: Vec<String> = keys(&out.stdout).into_iter().map(|(id, _)| id).collect();
-    let distinct: HashSet<&String> = rows.iter().collect();
-    out.check(distinct.len() == rows.len(), "no row twice");
-    out.check(rows == ids, "one row per account, in the file's order");
-}
-
 /// Two USD accounts whose opening available amounts (5 * 10^28 each) are within the exact
 /// decimal range, but whose sum is not.
 fn answer_near_the_decimal_limit() -> Reply {
@@ -882,4 +721,84 @@ fn a_retry_after_http_date_beyond_max_wait_gives_up_at_once() {
     );
     out.check(started.elapsed() < Duration::from_secs(30), "no long sleep");
     out.check(bank.balance_bodies().len() == 1, "no retry");
+}
+
+// Retries of 503s, a 429 asking for too long a wait, a bank nobody answers for.
+
+#[test]
+fn unavailable_503_is_tried_three_times_then_exits_6() {
+    let bank = TestBank::start();
+    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"));
+    let env = Home::with_bank(&bank);
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            .first()
+            .is_some_and(|l| l.contains("GCA-099 System is Unavailable")),
+        "the error line carries the bank's code and text",
+    );
+    out.check(
+        bank.balance_bodies().len() == 3,
+        "three attempts reached the bank",
+    );
+}
+
+#[test]
+fn one_503_then_an_answer_recovers_silently() {
+    let bank = TestBank::start();
+    bank.reply(Reply::bank_error(503, "GCA-099", "System is Unavailable"))
+        .reply(answer_for(&[("111", "B1")], &["2026-01-01"]));
+    let env = Home::with_bank(&bank);
+    let out = balances(
+        &env,
+        &["--from", "2026-01-01", "--to", "2026-01-01", "-f", "csv"],
+    );
+    out.code(0).stderr_empty();
+    out.check(
+        csv_rows(&out.stdout).len() == 1,
+        "the row of the second answer",
+    );
+    let bodies = bank.balance_bodies();
+    out.check(
+        bodies.len() == 2 && bodies[0] == bodies[1],
+        "the same body sent twice",
+    );
+}
+
+#[test]
+fn rate_limit_asking_for_a_longer_wait_than_allowed_exits_6_at_once() {
+    let bank = TestBank::start();
+    bank.reply(
+        Reply::bank_error(429, "GCA-429", "Too Many Requests").with_header("retry-after", "3600"),
+    );
+    let env = Home::with_bank(&bank);
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.stderr_has("3600");
+    out.check(bank.balance_bodies().len() == 1, "no pointless retry");
+}
+
+#[test]
+fn unreachable_bank_exits_6_naming_the_host_after_retries() {
+    let bank = TestBank::start();
+    // A port that was free a moment ago: nothing listens there.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let env = Home::for_test_profile();
+    env.write_bank_profile(&format!("http://{closed}"), &bank.token_url());
+    let out = balances(&env, &["--prior-day"]);
+    out.code(6).stdout_empty();
+    out.check(
+        out.stderr_lines("error")
+            .first()
+            .is_some_and(|l| l.contains("cannot connect to 127.0.0.1")),
+        "the error names the host it could not reach",
+    );
+    out.check(
+        out.stderr_lines("hint").len() == 1,
+        "a hint about the network",
+    );
 }

@@ -1,7 +1,8 @@
-//! Issue 14, output and files: empty reports, closed stdout, unknown extensions, symlinks and
-//! FIFOs, signals, file modes, control characters, terminal width, huge tables, totals, the
-//! summary of a partial report and the `--accounts-file -` note. Every test runs the binary
-//! against the scripted bank on 127.0.0.1 (or the built-in sandbox).
+//! What `balances` writes, to files, pipes and terminals: empty reports, closed stdout, unknown
+//! extensions, symlinks and FIFOs, signals, file modes, control characters, terminal width, huge
+//! tables, totals, the summary of a partial report, the `--accounts-file -` note, the progress
+//! bar cleared on Ctrl-C, and `-q`. Every test runs the binary against the scripted bank on
+//! 127.0.0.1 (or the built-in sandbox).
 
 use crate::support;
 

@@ -1,6 +1,7 @@
-//! Data correctness at the edges (issue 14): every requested account ends as a row or an error,
-//! duplicates are dropped or refused, the account cache belongs to one bank, `--split` batches
-//! fail on their own, dates stay in the API's range, and quoted input stays short.
+//! The rows of a `balances` report: every requested account ends as a row or an error,
+//! duplicates are dropped or refused, the account cache belongs to one bank, dates stay in the
+//! API's range, quoted input stays short, and an amount the bank did not send is absent, never
+//! zero. (`--split` batches and windows failing on their own are in `balances::split`.)
 
 use crate::support;
 
