@@ -138,6 +138,10 @@ fn insert(
     written: &mut Written,
     rows: &[BalanceRow],
 ) -> rusqlite::Result<()> {
+    // The ids of the accounts of earlier batches are not kept: a batch holds its accounts'
+    // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
+    // account seen again is upserted again, which gives the same id.
+    written.accounts.clear();
     let tx = store.conn.transaction()?;
     {
         let run = match written.run {
