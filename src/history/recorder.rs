@@ -132,6 +132,10 @@ fn insert(
     rows: &[BalanceRow],
     span: &mut SpanText,
 ) -> rusqlite::Result<()> {
+    // The ids of the accounts of earlier batches are not kept: a batch holds its accounts'
+    // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
+    // account seen again is upserted again, which gives the same id.
+    written.accounts.clear();
     let tx = store.conn.transaction()?;
     {
         let run = match written.run {
