@@ -8,8 +8,10 @@ mod login;
 mod refresh;
 
 use crate::support;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::{Duration, Instant};
+
 use support::chase::*;
 use support::{mode_of, run, Home, ServedSandbox};

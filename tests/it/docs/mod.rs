@@ -9,13 +9,15 @@ mod getting_started;
 mod schemas;
 
 use crate::support;
-use assert_cmd::Command;
-use serde_json::Value;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

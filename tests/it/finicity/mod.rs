@@ -9,14 +9,16 @@ mod records;
 mod sandbox;
 
 use crate::support;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
 use support::{run, Home, Reply, Run, SECRET};
 
 // ---------------------------------------------------------------------------------------------

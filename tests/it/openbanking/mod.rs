@@ -6,7 +6,13 @@ mod faults;
 mod login;
 mod sandbox;
 
+use crate::support;
+
+use std::io::{Read, Write};
+
 use assert_cmd::Command;
+use chrono::{Duration as Days, Utc};
+use support::{Home, ServedSandbox};
 
 fn treasury(args: &[&str]) -> (i32, String, String) {
     let home = tempfile::tempdir().unwrap();
@@ -27,11 +33,6 @@ fn treasury(args: &[&str]) -> (i32, String, String) {
 }
 
 // ---- A configured profile against `treasury sandbox serve`: consent record, status, logout ----
-
-use crate::support;
-use chrono::{Duration as Days, Utc};
-use std::io::{Read, Write};
-use support::{Home, ServedSandbox};
 
 const CONSENT: &str = "obc-sandbox-preauthorised";
 

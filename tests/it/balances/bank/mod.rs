@@ -7,5 +7,6 @@ mod errors;
 mod requests;
 
 use crate::support;
+
 use serde_json::{json, Value};
 use support::{answer_for, balances, csv_rows, keys, run, Home, Reply, TestBank, JPM_MOCK, SECRET};

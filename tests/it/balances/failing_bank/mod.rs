@@ -11,10 +11,12 @@ mod retries;
 mod tokens;
 
 use crate::support;
-use chrono::NaiveDate;
-use serde_json::{json, Value};
+
 use std::path::Path;
 use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use serde_json::{json, Value};
 use support::{
     answer_for, balances, csv_rows, keys, run, Home, RawBank, Reply, TestBank, CSV_HEADER,
     JPM_MOCK, SECRET,

@@ -10,10 +10,12 @@ mod tables;
 mod terminal;
 
 use crate::support;
-use serde_json::{json, Value};
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
 use support::{answer_for, balances, on_a_terminal, run, Home, Reply, Run, TestBank, SECRET};
 
 const BIN: &str = env!("CARGO_BIN_EXE_treasury");

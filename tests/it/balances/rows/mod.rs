@@ -8,6 +8,7 @@ mod amounts;
 mod limits;
 
 use crate::support;
+
 use serde_json::Value;
 use support::{answer_for, balances, csv_rows, keys, run, Home, Reply, TestBank, CSV_HEADER};
 

@@ -8,6 +8,7 @@ mod selection;
 
 use crate::support;
 use crate::support::snapshot;
+
 use serde_json::Value;
 use support::{csv_rows, has_exact_places, places_of, run, split_csv_line, Home, CSV_HEADER};
 

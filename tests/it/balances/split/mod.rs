@@ -8,14 +8,17 @@ mod batches;
 mod streaming;
 mod windows;
 
-use super::failing_bank::{answer_to, listing};
-use super::rows::{answer_of, balances_of, entries_for, DAY};
 use crate::support;
-use chrono::NaiveDate;
-use serde_json::Value;
+
 use std::collections::HashSet;
 use std::time::Duration;
+
+use chrono::NaiveDate;
+use serde_json::Value;
 use support::{answer_for, balances, csv_rows, keys, run, Home, Reply, ServedSandbox, TestBank};
+
+use super::failing_bank::{answer_to, listing};
+use super::rows::{answer_of, balances_of, entries_for, DAY};
 
 /// A `treasury sandbox serve` process, stopped when dropped.
 fn serve(env: &Home, accounts: usize) -> ServedSandbox {

@@ -9,8 +9,10 @@ mod clients;
 mod interrupted;
 
 use crate::support;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
 use support::chase::standin::StandIn;
 use support::{mode_of, run, Home, Run, ServedSandbox, BIN};
 

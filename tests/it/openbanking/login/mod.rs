@@ -9,9 +9,11 @@ mod fapi;
 mod printed;
 
 use crate::support;
+
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
+
 use support::chase::{enc, free_port, hidden, http, Login};
 use support::{mode_of, run, Home, Run, ServedSandbox, BIN};
 
