@@ -124,27 +124,6 @@ impl Error {
         }
     }
 
-    /// Classifies a whole-request error by what the user can do about it.
-    pub fn from_bank(bank: BankError, profile: &str) -> Self {
-        match bank.status {
-            401 | 403 => Error::Auth {
-                message: format!("the bank refused the credentials: {bank}"),
-                hint: Some(format!(
-                    "check the client id and secret of profile '{profile}'"
-                )),
-            },
-            429 | 500..=599 => Error::Unavailable {
-                message: format!("the bank is failing: {bank}"),
-                hint: Some("try again later".into()),
-            },
-            400..=499 => Error::Rejected(bank),
-            _ => Error::Unavailable {
-                message: format!("the bank gave an unexpected answer: {bank}"),
-                hint: None,
-            },
-        }
-    }
-
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Internal(_) => 1,
@@ -224,17 +203,17 @@ mod tests {
 
     #[test]
     fn login_hints_name_the_profile_once() {
-        let hint = |h: &str| match Error::auth("m", h).for_profile("chase") {
+        let hint = |h: &str| match Error::auth("m", h).for_profile("bank") {
             Error::Auth { hint, .. } => hint.unwrap(),
             _ => unreachable!(),
         };
         assert_eq!(
             hint("run 'treasury login' again"),
-            "run 'treasury login -p chase' again"
+            "run 'treasury login -p bank' again"
         );
         assert_eq!(
             hint("use 'treasury login --store file'"),
-            "use 'treasury login -p chase --store file'"
+            "use 'treasury login -p bank --store file'"
         );
         assert_eq!(
             hint("run 'treasury login -p other'"),

@@ -22,4 +22,7 @@ pub mod output;
 pub mod position;
 pub mod query;
 pub mod sandbox;
+#[cfg(test)]
+mod seam_tests;
+pub mod secret;
 pub mod term;

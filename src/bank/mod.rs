@@ -14,10 +14,15 @@ mod merge_tests;
 pub mod openbanking;
 pub mod provider;
 pub mod records;
+mod registry;
+pub mod status;
 mod stream;
 
 pub use merge::{complete, dedupe_rows, merge, request_label, Fetched, MISSING};
 pub use provider::{Options, Provider, Spec};
+pub use registry::{
+    provider_of_named, resolve, spec, spec_of, DEFAULT_PROVIDER, PROVIDERS, REGISTRY,
+};
 pub use stream::{Flush, Stream};
 
 use std::sync::Arc;
@@ -32,19 +37,6 @@ use crate::model::{Account, AccountError};
 use crate::oauth::AccessToken;
 use crate::query::{AccountRef, BalanceRequest};
 use merge::{batch_not_found, in_request, not_found_report};
-
-/// Every provider, by its `provider =` name. A new provider adds its line here.
-pub static PROVIDERS: &[&Spec] = &[
-    &jpmorgan::SPEC,
-    &finicity::SPEC,
-    &chase::SPEC,
-    &openbanking::SPEC,
-];
-
-/// The provider named `name`, if this version knows it.
-pub fn spec(name: &str) -> Option<&'static Spec> {
-    PROVIDERS.iter().copied().find(|spec| spec.name == name)
-}
 
 /// A connected bank: credentials exchanged, ready for requests.
 #[derive(Debug, Clone)]
@@ -61,11 +53,9 @@ impl Bank {
         retry: RetryPolicy,
         options: Options,
     ) -> Result<Bank> {
-        let client = (profile.provider.connect)(profile, access, retry, options)?;
-        Ok(Bank {
-            client,
-            spec: profile.provider,
-        })
+        let spec = spec_of(profile)?;
+        let client = (spec.connect)(profile, access, retry, options)?;
+        Ok(Bank { client, spec })
     }
 
     /// Proves the credentials work with one request: a token request, or where there is no

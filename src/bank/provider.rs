@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use reqwest::Url;
 
-use crate::config::{AuthMode, Environment, Profile};
+use crate::config::{Profile, ProfileFile, ProfileSpec, ProfileUpdate};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::RetryPolicy;
@@ -67,6 +67,14 @@ impl LoginKind {
     }
 }
 
+/// Asks the person at the terminal for a setting: `(label, the flag that gives it)`.
+pub type Ask<'a> = &'a dyn Fn(&str, &str) -> Result<String>;
+
+/// How `treasury login` gathers a client-credentials profile's settings: from what the flags
+/// gave (the shared flags, and the provider's own keys by name), what the profile already
+/// holds, and questions on the terminal for what is missing and needed.
+pub type LoginSettings = fn(ProfileUpdate, &ProfileFile, Ask<'_>) -> Result<ProfileUpdate>;
+
 /// A browser login that authorizes a consent created just before it.
 #[derive(Debug, Clone, Copy)]
 pub struct ConsentLogin {
@@ -93,8 +101,29 @@ pub struct Consented {
     /// that fails, records it for `logout`; says which. No consent is left unknown.
     pub discard: Box<dyn FnOnce() -> BoxFuture<'static, String> + Send>,
     /// The `nonce` the authorization request carried: an ID token that comes back must carry it.
-    pub nonce: Option<crate::credentials::Secret>,
+    pub nonce: Option<crate::secret::Secret>,
 }
+
+/// One field `status` shows: its name and value (none: shown empty, `null` in JSON).
+pub type StatusField = (&'static str, Option<String>);
+
+/// The fields `status` adds for a profile of the provider beyond the shared ones (open
+/// banking: its consent, as the bank has it). May make one request.
+pub type StatusFields =
+    for<'a> fn(&'a Profile, RetryPolicy) -> BoxFuture<'a, Result<Vec<StatusField>>>;
+
+/// What a hook tells the person, in order: a note, or a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    Note(String),
+    Warn(String),
+}
+
+/// What `logout` does at the bank for a profile of the provider before its secrets are
+/// forgotten (open banking: deletes the consent), given the profile's name and the profile
+/// as resolved; says what it did, nothing when there was nothing to end.
+pub type LogoutStep =
+    for<'a> fn(&'a str, Result<Profile>, RetryPolicy) -> BoxFuture<'a, Result<Vec<Said>>>;
 
 /// How a provider's client is built from a resolved profile and its credentials.
 pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn Provider>>;
@@ -102,37 +131,45 @@ pub type Connect = fn(&Profile, Access, RetryPolicy, Options) -> Result<Arc<dyn 
 /// The warning a provider gives when a profile's consent ends soon (profile name, now).
 pub type EndingWarning = fn(&str, chrono::DateTime<chrono::Utc>) -> Option<String>;
 
-/// One provider, as data: its name, what it can serve, and how to connect to it.
+/// One provider, as data: its profiles (what config checks), what it can serve, and how to
+/// connect to it. Its `ProfileSpec` fields (name, keys, environments...) read through `Deref`.
 pub struct Spec {
-    /// The `provider =` value of a profile.
-    pub name: &'static str,
-    /// What `status` and the docs call it.
-    pub title: &'static str,
+    /// What config knows of it: name, title, profile keys, environments, default host.
+    pub profile: ProfileSpec,
     /// Date modes, limits and id rules, checked locally before anything is sent.
     pub limits: Limits,
-    /// Profile keys this provider reads beyond the common ones (provider, base_url, timeout...).
-    pub profile_keys: &'static [&'static str],
-    /// The `environment =` values it has documented hosts for.
-    pub environments: &'static [Environment],
     /// How `treasury login` gets the credentials: a client secret, or a person in a browser.
     pub login: LoginKind,
-    /// The API root when the profile gives no `base_url`: from its environment, or the one host.
-    pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
+    /// How `treasury login` gathers the settings of a client-credentials profile; none: the
+    /// profile's settings come from the config file alone.
+    pub login_settings: Option<LoginSettings>,
+    /// What the provider calls the secret the secret chain holds ("client secret").
+    pub secret_label: &'static str,
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:
     /// with `--split` it is that batch's accounts that are unknown, not the whole run.
     pub none_found_code: Option<&'static str>,
     /// Whether `balances --live` means something: a separate (billed) live-balance endpoint.
     pub live_balances: bool,
-    /// Reads allowed per account per 24 hours when the profile sets no `daily_reads`.
-    pub daily_reads: Option<u32>,
     /// The one-line warning every command gives when the profile's consent ends soon, if the
     /// provider has consents (open banking); given the profile name and the time now.
     pub ending_warning: Option<EndingWarning>,
+    /// The fields `status` adds for a profile of this provider, if any.
+    pub status_fields: Option<StatusFields>,
+    /// What `logout` ends at the bank before forgetting the secrets, if anything.
+    pub logout: Option<LogoutStep>,
     /// Connects a resolved profile with its credentials.
     pub connect: Connect,
     /// The request `--dry-run` prints for one planned request, as one JSON value.
     /// (The profile is there when one is configured: a dry run needs none.)
     pub plan: fn(&BalanceRequest, Option<&Profile>) -> serde_json::Value,
+}
+
+impl std::ops::Deref for Spec {
+    type Target = ProfileSpec;
+
+    fn deref(&self) -> &ProfileSpec {
+        &self.profile
+    }
 }
 
 impl Debug for Spec {

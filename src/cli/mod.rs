@@ -75,16 +75,15 @@ pub struct GlobalArgs {
     )]
     pub config: Option<PathBuf>,
 
-    /// Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed);
-    /// --sandbox=finicity picks another provider [default: jpmorgan]
     #[arg(
         long,
+        help = sandbox_help(),
         global = true,
         help_heading = "Global options",
         value_name = "PROVIDER",
         num_args = 0..=1,
         require_equals = true,
-        default_missing_value = "jpmorgan",
+        default_missing_value = crate::bank::DEFAULT_PROVIDER,
         add = ArgValueCompleter::new(crate::complete::sandbox_providers)
     )]
     pub sandbox: Option<String>,
@@ -295,6 +294,20 @@ fn named_in_order(matches: &clap::ArgMatches) -> Vec<AccountName> {
     named.extend(values("groups", AccountName::Group));
     named.sort_by_key(|(index, _)| *index);
     named.into_iter().map(|(_, name)| name).collect()
+}
+
+/// The help of `--sandbox`, from the provider registry: its default, and another to pick.
+fn sandbox_help() -> String {
+    let other = crate::bank::PROVIDERS
+        .iter()
+        .map(|spec| spec.name)
+        .find(|name| *name != crate::bank::DEFAULT_PROVIDER)
+        .unwrap_or(crate::bank::DEFAULT_PROVIDER);
+    format!(
+        "Talk to the built-in sandbox bank on 127.0.0.1 (no config or credentials needed); \
+         --sandbox={other} picks another provider [default: {}]",
+        crate::bank::DEFAULT_PROVIDER
+    )
 }
 
 #[cfg(test)]

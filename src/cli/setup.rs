@@ -62,8 +62,7 @@ pub enum StoreKind {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The bank's API [default: the profile's, else jpmorgan]
-    #[arg(long, value_name = "PROVIDER", value_parser = provider_names())]
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), help = provider_help())]
     pub provider: Option<String>,
 
     /// OAuth client id
@@ -82,7 +81,7 @@ pub struct LoginArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// Which documented J.P. Morgan hosts to use
+    /// Which of the provider's documented hosts to use
     #[arg(long, value_enum)]
     pub environment: Option<crate::config::Environment>,
 
@@ -122,7 +121,7 @@ pub struct LoginArgs {
     #[arg(long, value_name = "ID", help_heading = "Finicity")]
     pub customer_id: Option<String>,
 
-    /// Save without asking the token endpoint whether the credentials work
+    /// Save without one request to the bank proving the credentials work
     #[arg(long)]
     pub no_verify: bool,
 
@@ -134,6 +133,28 @@ pub struct LoginArgs {
     /// Browser logins: seconds to wait for the browser to come back with the answer
     #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
     pub wait: u64,
+}
+
+impl LoginArgs {
+    /// The provider keys given by their own flags (`--app-key` sets `app_key`...), by key.
+    pub fn provider_keys(&self) -> Vec<(&'static str, String)> {
+        [
+            ("app_key", &self.app_key),
+            ("partner_id", &self.partner_id),
+            ("customer_id", &self.customer_id),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.clone()?)))
+        .collect()
+    }
+}
+
+/// The help of `--provider`: the registry's default named.
+fn provider_help() -> String {
+    format!(
+        "The bank's API [default: the profile's, else {}]",
+        crate::bank::DEFAULT_PROVIDER
+    )
 }
 
 /// The provider names `--provider` takes: every provider this version knows, from its registry.

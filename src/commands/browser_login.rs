@@ -12,12 +12,13 @@ use crate::cli::LoginArgs;
 use crate::commands::Context;
 use crate::config::{AuthMode, Profile};
 use crate::credentials::login::Renewal;
-use crate::credentials::{self, keyring, Access, Secret, Store};
+use crate::credentials::{self, keyring, Access, Store};
 use crate::error::{Error, Outcome, Result};
 use crate::http::{Http, TlsSettings};
 use crate::oauth::authcode::{self, Attempt, BrowserLogin, TokenSet};
 use crate::oauth::browser;
 use crate::oauth::loopback::{self, Listener};
+use crate::secret::Secret;
 
 /// The provider's part of a browser login: its endpoints, and the consent it creates first
 /// (open banking), if any.

@@ -179,7 +179,7 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
             let mut chosen = match ctx.is_sandbox() {
                 true => {
                     let spec = crate::bank::spec(name)
-                        .filter(|s| crate::sandbox::SERVED.contains(&s.name))
+                        .filter(|s| crate::sandbox::part(s.name).is_some())
                         .ok_or_else(|| {
                             Error::usage(format!("the sandbox has no profile '{name}'"))
                         })?;
@@ -188,7 +188,12 @@ fn choose(ctx: &Context, profiles: &[String], span: query::DateSpan) -> Result<V
                 false => {
                     let profile = ctx.profile_named(name)?;
                     let book = profile.book.clone();
-                    Chosen::new(name.clone(), profile.provider, Some(profile), book)
+                    Chosen::new(
+                        name.clone(),
+                        crate::bank::spec_of(&profile)?,
+                        Some(profile),
+                        book,
+                    )
                 }
             };
             if span == query::DateSpan::PriorDay && !chosen.provider.limits.prior_day {

@@ -140,7 +140,7 @@ impl<'a> Context<'a> {
             return Ok(profile);
         }
         let (file, path) = self.config()?;
-        let profile = config::resolve(file, self.profile_name()?, path)?;
+        let profile = crate::bank::resolve(file, self.profile_name()?, path)?;
         Ok(self.profile.get_or_init(|| profile))
     }
 
@@ -173,7 +173,7 @@ impl<'a> Context<'a> {
             }
             Target::Configured => {
                 let (file, _) = self.config()?;
-                config::provider_of_named(file, self.profile_name()?)
+                crate::bank::provider_of_named(file, self.profile_name()?)
             }
         }
     }
@@ -260,7 +260,7 @@ impl<'a> Context<'a> {
     /// A named configured profile, resolved (no credentials looked up).
     pub fn profile_named(&self, name: &str) -> Result<Profile> {
         let (file, path) = self.config()?;
-        config::resolve(file, name, path)
+        crate::bank::resolve(file, name, path)
     }
 
     /// The config file and its path, for commands that use several of its profiles.
@@ -280,8 +280,7 @@ impl<'a> Context<'a> {
         if let Access::Login { store, .. } = &access {
             self.warn_login_ending(store, &name);
         }
-        if let Some(warning) = profile
-            .provider
+        if let Some(warning) = crate::bank::spec_of(&profile)?
             .ending_warning
             .and_then(|warning| warning(&name, Utc::now()))
         {
@@ -390,11 +389,11 @@ fn profile_name_of(ctx: &Context) -> Result<String> {
 /// The provider `--sandbox=NAME` names, if the sandbox serves it.
 fn sandbox_provider(name: &str) -> Result<&'static Spec> {
     crate::bank::spec(name)
-        .filter(|spec| crate::sandbox::SERVED.contains(&spec.name))
+        .filter(|spec| crate::sandbox::part(spec.name).is_some())
         .ok_or_else(|| {
             Error::usage_hint(
                 format!("the sandbox does not serve provider '{name}'"),
-                format!("pick one of: {}", crate::sandbox::SERVED.join(", ")),
+                format!("pick one of: {}", crate::sandbox::served().join(", ")),
             )
         })
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::cli::{Format, HistoryArgs, HistoryCommand, PruneArgs};
-use crate::commands::Context;
+use crate::commands::{history_file, Context};
 use crate::config;
 use crate::error::{Error, Outcome, Result};
 use crate::history::{Filter, Store, StoreError, StoredRow};
@@ -48,17 +48,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &HistoryArgs) -> Result<Outcome> {
         to: wanted.to,
         closed_only: false,
     };
+    let format = ctx.reports().format()?;
+    if crate::output::is_bank_file(format) {
+        return history_file::write(ctx, args, &path, filter, format, || {
+            nothing_recorded(args, &wanted)
+        });
+    }
     let sink = ctx.open_sink()?;
     let (format, file) = sink.into_parts();
-    if !matches!(
-        format,
-        Format::Table | Format::Csv | Format::Json | Format::Ndjson
-    ) {
-        return Err(Error::usage_hint(
-            "history prints table, csv, json or ndjson",
-            "pass -f csv (bank files of recorded rows are not written yet)",
-        ));
-    }
     let Some(store) = Store::open_existing(&path).map_err(read_error)? else {
         return Err(nothing_recorded(args, &wanted));
     };
@@ -233,7 +230,7 @@ fn nothing_recorded(args: &HistoryArgs, wanted: &Wanted) -> Error {
     }
 }
 
-fn read_error(e: StoreError) -> Error {
+pub(super) fn read_error(e: StoreError) -> Error {
     Error::Internal(anyhow::anyhow!("cannot read the {e}"))
 }
 

@@ -2,12 +2,13 @@
 //! then save them. A failed verification saves nothing.
 
 use crate::bank::provider::LoginKind;
-use crate::bank::Bank;
+use crate::bank::{self, Bank};
 use crate::cli::{LoginArgs, StoreKind};
 use crate::commands::Context;
 use crate::config::{self, AuthMode, ConfigFile, Profile, ProfileFile, ProfileUpdate};
-use crate::credentials::{self, keyring, Access, KeyringError, Secret, Source, Store};
+use crate::credentials::{self, keyring, Access, KeyringError, Source, Store};
 use crate::error::{Error, Outcome, Result};
+use crate::secret::Secret;
 
 pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("login")?;
@@ -16,14 +17,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         StoreKind::Keyring => Store::Keyring,
         StoreKind::File => Store::File(config::credentials_path()?),
     };
-    let (endpoints, consent) = match config::provider_of_named(&file, &name)?.login {
+    let (endpoints, consent) = match crate::bank::provider_of_named(&file, &name)?.login {
         LoginKind::Browser(endpoints) => (Some(endpoints), None),
         LoginKind::Consent(consent) => (Some(consent.endpoints), Some(consent)),
         LoginKind::ClientCredentials => (None, None),
     };
     if let Some(endpoints) = endpoints {
         refuse_secret_flags(args, &name)?;
-        let profile = config::resolve(&file, &name, &path)?;
+        let profile = crate::bank::resolve(&file, &name, &path)?;
         if args.client_secret_stdin && profile.auth != AuthMode::ClientSecret {
             return Err(Error::usage_hint(
                 format!(
@@ -58,7 +59,7 @@ pub async fn run(ctx: &mut Context<'_>, args: &LoginArgs) -> Result<Outcome> {
         profiles: [(name.clone(), raw)].into(),
         ..ConfigFile::default()
     };
-    let profile = config::resolve(&trial, &name, &path)?;
+    let profile = crate::bank::resolve(&trial, &name, &path)?;
     let (access, secret) = match profile.auth {
         AuthMode::ClientSecret => {
             let secret = read_secret(ctx, args, secret_label(&profile))?;
@@ -130,59 +131,24 @@ fn forget_accounts(ctx: &Context, profile: &str) {
     }
 }
 
-/// The settings from the flags, asking on the terminal for what is missing and needed.
+/// The settings from the flags, asking on the terminal for what is missing and needed: the
+/// provider's `login_settings` hook decides which. A new profile names the provider it is for.
 fn settings(ctx: &Context, args: &LoginArgs, existing: &ProfileFile) -> Result<ProfileUpdate> {
-    let provider = args.provider.clone().or(existing.provider.clone());
-    match provider.as_deref() {
-        Some("finicity") => finicity_settings(ctx, args, existing),
-        None | Some("jpmorgan") => jpmorgan_settings(ctx, args, existing),
-        // An unknown name is refused by config::resolve, naming the known ones.
-        Some(_) => Ok(ProfileUpdate {
-            provider,
-            ..ProfileUpdate::default()
-        }),
-    }
-}
-
-/// Finicity: app key, partner id and customer id; the host has a default.
-fn finicity_settings(
-    ctx: &Context,
-    args: &LoginArgs,
-    existing: &ProfileFile,
-) -> Result<ProfileUpdate> {
-    let needed = |flag: &Option<String>, saved: &Option<String>, label, name| match flag {
-        Some(value) => Ok(Some(value.clone())),
-        None if saved.is_some() => Ok(None),
-        None => ask(ctx, label, name).map(Some),
+    let named = args.provider.clone().or(existing.provider.clone());
+    let provider = match existing.provider {
+        None => Some(named.clone().unwrap_or(bank::DEFAULT_PROVIDER.to_string())),
+        Some(_) => args.provider.clone(),
     };
-    Ok(ProfileUpdate {
-        provider: Some("finicity".into()),
-        base_url: args.base_url.clone(),
-        app_key: needed(&args.app_key, &existing.app_key, "App key", "--app-key KEY")?,
-        partner_id: needed(
-            &args.partner_id,
-            &existing.partner_id,
-            "Partner id",
-            "--partner-id ID",
-        )?,
-        customer_id: needed(
-            &args.customer_id,
-            &existing.customer_id,
-            "Customer id",
-            "--customer-id ID",
-        )?,
-        ..ProfileUpdate::default()
-    })
-}
-
-/// J.P. Morgan: the environment or host, the client and how it authenticates.
-fn jpmorgan_settings(
-    ctx: &Context,
-    args: &LoginArgs,
-    existing: &ProfileFile,
-) -> Result<ProfileUpdate> {
-    let mut update = ProfileUpdate {
-        provider: args.provider.clone(),
+    let wanted = named.as_deref().unwrap_or(bank::DEFAULT_PROVIDER);
+    // An unknown name is refused by config::resolve, naming the known ones.
+    let Some(hook) = bank::spec(wanted).and_then(|spec| spec.login_settings) else {
+        return Ok(ProfileUpdate {
+            provider: named,
+            ..ProfileUpdate::default()
+        });
+    };
+    let given = ProfileUpdate {
+        provider,
         environment: args.environment,
         base_url: args.base_url.clone(),
         auth: args.auth,
@@ -192,47 +158,13 @@ fn jpmorgan_settings(
         resource: args.resource.clone(),
         cert: args.cert.clone(),
         key: args.key.clone(),
-        ..ProfileUpdate::default()
+        provider_keys: args
+            .provider_keys()
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
     };
-    let auth = update
-        .auth
-        .or(existing.auth)
-        .unwrap_or(AuthMode::ClientSecret);
-    let has = |flag: bool, saved: bool| flag || saved;
-    if !has(
-        update.environment.is_some() || update.base_url.is_some(),
-        existing.environment.is_some() || existing.base_url.is_some(),
-    ) {
-        let answer = ask(
-            ctx,
-            "Environment (uat or prod) or API base URL",
-            "--environment uat|prod or --base-url URL",
-        )?;
-        match answer.as_str() {
-            "uat" => update.environment = Some(config::Environment::Uat),
-            "prod" => update.environment = Some(config::Environment::Prod),
-            url => update.base_url = Some(url.to_string()),
-        }
-    }
-    let needs_token = auth != AuthMode::Mtls;
-    if needs_token && !has(update.client_id.is_some(), existing.client_id.is_some()) {
-        update.client_id = Some(ask(ctx, "Client id", "--client-id ID")?);
-    }
-    if needs_token && !has(update.token_url.is_some(), existing.token_url.is_some()) {
-        update.token_url = Some(ask(ctx, "Token URL", "--token-url URL")?);
-    }
-    if auth != AuthMode::ClientSecret {
-        if !has(update.cert.is_some(), existing.cert.is_some()) {
-            update.cert = Some(ask(ctx, "Certificate file (PEM)", "--cert FILE")?.into());
-        }
-        if !has(update.key.is_some(), existing.key.is_some()) {
-            update.key = Some(ask(ctx, "Private key file (PEM)", "--key FILE")?.into());
-        }
-    }
-    if update.auth.is_none() && existing.auth.is_none() {
-        update.auth = Some(auth);
-    }
-    Ok(update)
+    hook(given, existing, &|label, flag| ask(ctx, label, flag))
 }
 
 fn ask(ctx: &Context, label: &str, flag: &str) -> Result<String> {
@@ -257,10 +189,7 @@ fn ask(ctx: &Context, label: &str, flag: &str) -> Result<String> {
 
 /// What the provider calls the secret that goes through the secret chain.
 fn secret_label(profile: &Profile) -> &'static str {
-    match profile.provider.name {
-        "finicity" => "partner secret",
-        _ => "client secret",
-    }
+    bank::spec_of(profile).map_or("client secret", |spec| spec.secret_label)
 }
 
 pub(super) fn read_secret(ctx: &Context, args: &LoginArgs, label: &str) -> Result<Secret> {

@@ -1,15 +1,12 @@
-//! `treasury logout`: forget a profile's (or every profile's) stored secret and cached token,
-//! wherever they are.
+//! `treasury logout`: what the profile's provider ends at the bank first (its `Spec` hook: a
+//! consent deleted, a login revoked), then the stored secrets and tokens forgotten, wherever they are.
 
-use crate::bank::openbanking::{self, state};
-use crate::bank::provider::LoginKind;
+use crate::bank::provider::Said;
 use crate::cli::LogoutArgs;
 use crate::commands::Context;
 use crate::config::{self, ConfigFile};
-use crate::credentials::{self, file, keyring, Store};
+use crate::credentials::{self, file, keyring};
 use crate::error::{Outcome, Result};
-use crate::http::{Http, TlsSettings};
-use crate::oauth::authcode;
 
 pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     ctx.refuse_sandbox("logout")?;
@@ -19,11 +16,10 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
         true => config_file.profiles.keys().cloned().collect(),
         false => vec![name.clone()],
     };
-    // The consent goes first: deleting it at the bank needs the client secret forgotten below.
+    // The bank's part goes first: deleting a consent there needs the client secret forgotten below.
     let mut removed_any = false;
     for profile in &profiles {
-        removed_any |= forget_consent(ctx, &config_file, profile).await?;
-        revoke_login(ctx, &config_file, profile).await;
+        removed_any |= end_at_bank(ctx, &config_file, profile).await?;
     }
     let removed_from_file = file::remove(&credentials_path, (!args.all).then_some(name.as_str()))?;
     for profile in &removed_from_file {
@@ -65,84 +61,21 @@ pub async fn run(ctx: &mut Context<'_>, args: &LogoutArgs) -> Result<Outcome> {
     Ok(Outcome::Complete)
 }
 
-/// A browser login (Chase) ends at the bank too where the profile names an RFC 7009
-/// revocation endpoint (`revoke_url`); otherwise the person is told it lives on there.
-async fn revoke_login(ctx: &Context<'_>, file: &ConfigFile, name: &str) {
-    let Ok(LoginKind::Browser(endpoints)) = config::provider_of_named(file, name).map(|s| s.login)
+/// What the profile's provider ends at the bank (open banking: the consent; Chase: the login,
+/// revoked), through its `Spec` hook; whether it said anything.
+async fn end_at_bank(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
+    let Some(step) = crate::bank::provider_of_named(file, name)
+        .ok()
+        .and_then(|spec| spec.logout)
     else {
-        return;
-    };
-    let Ok(profile) = ctx.profile_named(name) else {
-        return;
-    };
-    let stored = [
-        Some(Store::Keyring),
-        config::credentials_path().ok().map(Store::File),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(|store| store.load_login(name).ok().flatten());
-    let Some(stored) = stored else {
-        return;
-    };
-    let ends = stored.refresh_expires_at.map_or_else(
-        || "until it expires".to_string(),
-        |at| format!("until {}", at.format("%Y-%m-%d")),
-    );
-    let Some(revoke_url) = profile.settings.get("revoke_url") else {
-        ctx.term.warn(&format!(
-            "profile '{name}' has no revoke_url, so its login lives on at the bank {ends} unless you revoke the app's access there; it is forgotten here"
-        ));
-        return;
-    };
-    let revoked = async {
-        let url = config::checked_url(name, "revoke_url", revoke_url)?;
-        let login = endpoints(&profile)?;
-        let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
-        let http = Http::new(profile.timeout, ctx.retry_policy(), &tls)?;
-        authcode::revoke(&http, &login, &url, &stored.refresh_token).await
-    };
-    match revoked.await {
-        Ok(()) => ctx.term.note(&format!(
-            "Revoked the login of profile '{name}' at the bank"
-        )),
-        Err(e) => ctx.term.warn(&format!(
-            "could not revoke the login of profile '{name}' at the bank ({e}); it lives on there {ends} unless you revoke the app's access there; it is forgotten here"
-        )),
-    }
-}
-
-/// An open-banking profile's recorded consent: deleted at the bank, then forgotten here, also
-/// when the bank cannot be reached (said so: the consent then ends on its own at its expiry).
-async fn forget_consent(ctx: &Context<'_>, file: &ConfigFile, name: &str) -> Result<bool> {
-    let is_open_banking =
-        config::provider_of_named(file, name).is_ok_and(|spec| spec.name == openbanking::NAME);
-    if !is_open_banking {
-        return Ok(false);
-    }
-    let Some(recorded) = state::load(name)? else {
         return Ok(false);
     };
-    let consents = ctx.profile_named(name).and_then(|profile| {
-        credentials::client_access(&profile)
-            .and_then(|access| openbanking::consents(&profile, access, ctx.retry_policy()))
-    });
-    for id in std::iter::once(&recorded.consent_id).chain(&recorded.orphans) {
-        let deleted = match &consents {
-            Ok(consents) => consents.delete(id).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        match deleted {
-            Ok(()) => ctx
-                .term
-                .note(&format!("Deleted consent {id} of profile '{name}' at the bank")),
-            Err(e) => ctx.term.warn(&format!(
-                "could not delete consent {id} of profile '{name}' at the bank ({e}); it is forgotten here only and ends at its expiry unless revoked at the bank"
-            )),
+    let said = step(name, ctx.profile_named(name), ctx.retry_policy()).await?;
+    for line in &said {
+        match line {
+            Said::Note(text) => ctx.term.note(text),
+            Said::Warn(text) => ctx.term.warn(text),
         }
     }
-    state::forget(name)?;
-    ctx.term
-        .note(&format!("Forgot the consent record of profile '{name}'"));
-    Ok(true)
+    Ok(!said.is_empty())
 }

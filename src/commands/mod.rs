@@ -8,6 +8,7 @@ pub mod check;
 pub mod completions;
 mod context;
 pub mod history;
+mod history_file;
 pub mod login;
 pub mod logout;
 pub mod man;

@@ -45,16 +45,8 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         .as_deref()
         .map(position_since::parse)
         .transpose()?;
-    if since.is_some()
-        && !matches!(
-            ctx.settings.report.format,
-            None | Some(crate::cli::Format::Table)
-        )
-    {
-        return Err(Error::usage_hint(
-            "--since adds its change lines to the table only",
-            "drop -f for the table, or use 'treasury history --change' for machine-readable changes",
-        ));
+    if since.is_some() {
+        position_since::check_format(ctx.reports().format()?, args.totals_only)?;
     }
     let receiver = match chosen.as_slice() {
         [only] => only.name.clone(),
@@ -92,8 +84,14 @@ pub async fn run(ctx: &mut Context<'_>, args: &PositionArgs) -> Result<Outcome> 
         true => position.total_rows().len(),
         false => position.rows.len(),
     };
-    let refused = ctx.emit(sink, &Document::Position(&position, view), count)?;
-    if let Some(since) = since {
+    let refused = match since {
+        Some(since) if sink.format() != crate::cli::Format::Table => {
+            position_since::emit(ctx, sink, &position, view, since)?;
+            Vec::new()
+        }
+        _ => ctx.emit(sink, &Document::Position(&position, view), count)?,
+    };
+    if let (Some(since), crate::cli::Format::Table) = (since, ctx.reports().format()?) {
         ctx.term.print(&position_since::lines(&position, since)?)?;
     }
     Ok(match verdict {
@@ -128,7 +126,7 @@ fn choose(ctx: &Context, args: &PositionArgs, span: DateSpan) -> Result<Vec<Chos
 
 /// With `--sandbox` the profiles are the providers the sandbox serves, named by provider.
 fn sandbox_profiles(names: &[String]) -> Result<Vec<Chosen>> {
-    let served = crate::sandbox::SERVED;
+    let served = crate::sandbox::served();
     let names: Vec<String> = match names.is_empty() {
         true => served.iter().map(|s| s.to_string()).collect(),
         false => names.to_vec(),
@@ -168,9 +166,14 @@ fn config_profiles(ctx: &Context, names: &[String]) -> Result<Vec<Chosen>> {
     let chosen: Vec<Chosen> = names
         .into_iter()
         .map(|name| {
-            let profile = config::resolve(file, &name, path)?;
+            let profile = crate::bank::resolve(file, &name, path)?;
             let book = config::account_book(file, &name);
-            Ok(Chosen::new(name, profile.provider, Some(profile), book))
+            Ok(Chosen::new(
+                name,
+                crate::bank::spec_of(&profile)?,
+                Some(profile),
+                book,
+            ))
         })
         .collect::<Result<_>>()?;
     refuse_same_bank_twice(&chosen)?;

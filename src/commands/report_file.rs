@@ -29,20 +29,18 @@ impl Context<'_> {
         if output::closed_days_only(format) {
             query::check_closed_days(scope.span, output::format_label(format))?;
         }
-        let ids = self.file_ids(&scope)?;
+        let ids = self.file_ids(scope.receiver, scope.profile)?;
         reports.open_file(format, Some(ids))
     }
 
-    /// Who a bank file is from and for: `[export]`, else `TREASURY` and the receiver given.
-    fn file_ids(&self, scope: &ReportScope) -> Result<FileIds> {
+    /// Who a bank file is from and for: `[export]`, else `TREASURY` and the receiver given;
+    /// `profile` is the originator of rows without a bank id.
+    pub(super) fn file_ids(&self, receiver: &str, profile: &str) -> Result<FileIds> {
         let (file, _) = self.config()?;
         let export = crate::config::export(file.export.as_ref())?;
         let receiver = match export.receiver_id {
             Some(id) => id,
-            None => crate::config::check_id(
-                "receiver_id (the profile name by default)",
-                scope.receiver,
-            )?,
+            None => crate::config::check_id("receiver_id (the profile name by default)", receiver)?,
         };
         let sender = export
             .sender_id
@@ -50,7 +48,7 @@ impl Context<'_> {
         Ok(FileIds::new(
             &sender,
             &receiver,
-            scope.profile,
+            profile,
             chrono::Utc::now(),
         ))
     }

@@ -38,7 +38,7 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
          {}\n{}Press Ctrl-C to stop.",
         sandbox.base_url(),
         args.accounts,
-        jpmorgan_profile(&sandbox, args, &secret),
+        root_profile(&sandbox, args, &secret),
         printed::other_profiles(&sandbox, &secret, &demo),
     ));
     sandbox
@@ -116,16 +116,17 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     ways.join("; ")
 }
 
-/// The J.P. Morgan profile for this sandbox, in the mode its flags enable, under a comment saying
-/// how clients prove who they are and how to log in.
-fn jpmorgan_profile(sandbox: &Sandbox, args: &SandboxServeArgs, secret: &str) -> String {
+/// The profile of the sandbox's root part (the contract's API, J.P. Morgan's), in the mode its
+/// flags enable, under a comment saying how clients prove who they are and how to log in.
+fn root_profile(sandbox: &Sandbox, args: &SandboxServeArgs, secret: &str) -> String {
     let show = |path: &Option<std::path::PathBuf>| {
         path.as_ref()
             .map_or_else(String::new, |p| p.display().to_string())
     };
     let mut lines = vec![
         format!(
-            "# J.P. Morgan Account Balances: {}. Log in once with",
+            "# {}: {}. Log in once with",
+            root_title(),
             authentication(args, secret)
         ),
         format!("#   {}", login_command(args, secret)),
@@ -151,7 +152,16 @@ fn jpmorgan_profile(sandbox: &Sandbox, args: &SandboxServeArgs, secret: &str) ->
     lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
-/// How to log in to the J.P. Morgan profile once: with the public secret when it is the one.
+/// What the root part's provider is called (J.P. Morgan Account Balances).
+fn root_title() -> &'static str {
+    crate::sandbox::PARTS
+        .iter()
+        .find(|part| part.mount.is_empty())
+        .and_then(|part| crate::bank::spec(part.name))
+        .map_or("The sandbox", |spec| spec.title)
+}
+
+/// How to log in to the root part's profile once: with the public secret when it is the one.
 fn login_command(args: &SandboxServeArgs, secret: &str) -> String {
     let with_certificate = args.client_ca.is_some() || args.client_cert.is_some();
     match secret {

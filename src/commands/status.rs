@@ -1,6 +1,6 @@
 //! `treasury status`: the profile in use, where its credential comes from and when its cached
-//! token expires; for open banking also its consent, as the bank has it (the one request
-//! status makes) or as recorded when the bank cannot be reached. Never the secret or the token.
+//! token expires; what its provider adds (open banking: its consent, as the bank has it (the one request
+//! status makes, or as recorded when the bank cannot be reached). Never the secret or the token.
 
 use chrono::Utc;
 
@@ -16,7 +16,7 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
         sandbox_fields(ctx.provider()?.name)
     } else {
         let mut fields = profile_fields(ctx)?;
-        fields.extend(consent_fields(ctx).await?);
+        fields.extend(provider_fields(ctx).await?);
         fields
     };
     // The history store and the profile's read budget (docs/history.md).
@@ -31,8 +31,8 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
 
 fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
     let (file, path, name) = ctx.config_and_name()?;
-    let profile = config::resolve(&file, &name, &path)?;
-    if profile.provider.login.is_browser() {
+    let profile = crate::bank::resolve(&file, &name, &path)?;
+    if profile.provider.browser_login {
         return login_fields(&name, &path, &profile);
     }
     let status = credentials::status(&profile)?;
@@ -122,7 +122,7 @@ fn login_fields(
 
 /// The built-in sandbox's part for `provider` (`--sandbox[=NAME]`); the same fields as a profile.
 fn sandbox_fields(provider: &str) -> Vec<Field> {
-    let jpmorgan = provider == crate::bank::jpmorgan::SPEC.name;
+    let client_id = crate::sandbox::part(provider).and_then(|part| part.status_client_id);
     vec![
         Field::text("profile", "sandbox"),
         Field::maybe("config_file", None),
@@ -130,7 +130,7 @@ fn sandbox_fields(provider: &str) -> Vec<Field> {
         Field::maybe("environment", None),
         Field::text("base_url", "http://127.0.0.1 (started for each command)"),
         Field::text("auth", "client-secret"),
-        Field::maybe("client_id", jpmorgan.then_some(crate::sandbox::CLIENT_ID)),
+        Field::maybe("client_id", client_id),
         Field::text("credential_source", Source::Sandbox.name()),
         Field::flag("token_cached", false),
         Field::maybe("token_expires_at", None),
@@ -139,53 +139,15 @@ fn sandbox_fields(provider: &str) -> Vec<Field> {
     ]
 }
 
-/// An open-banking profile's consent: id, status and expiry from
-/// `GET /account-access-consents/{id}`, else the recorded expiry, saying why.
-async fn consent_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
-    use crate::bank::openbanking::{self, state};
+/// The fields the profile's provider adds (open banking: its consent), through its `Spec` hook.
+async fn provider_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
     let profile = ctx.profile()?;
-    if profile.provider.name != openbanking::NAME {
+    let Some(fields) = crate::bank::spec_of(&profile)?.status_fields else {
         return Ok(Vec::new());
-    }
-    let time = |t: chrono::DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let Some(recorded) = state::load(&profile.name)? else {
-        return Ok(vec![
-            Field::maybe("consent_id", None),
-            Field::text("consent_status", "none recorded: run 'treasury login'"),
-            Field::maybe("consent_expires_at", None),
-        ]);
     };
-    let asked = match credentials::client_access(&profile) {
-        Ok(access) => match openbanking::consents(&profile, access, ctx.retry_policy()) {
-            Ok(consents) => consents.get(&recorded.consent_id).await,
-            Err(e) => Err(e),
-        },
-        Err(e) => Err(e),
-    };
-    if let Ok(consent) = &asked {
-        state::note_bank_expiry(
-            &profile.name,
-            &recorded,
-            consent.expiration_date_time.as_deref(),
-        );
-    }
-    let (status, expires) = match asked {
-        Ok(consent) => (
-            consent.status,
-            consent
-                .expiration_date_time
-                .or(recorded.expires_at.map(time)),
-        ),
-        Err(e) => (
-            format!(
-                "unknown (the bank could not be asked: {e}); the expiry shown is the recorded one"
-            ),
-            recorded.expires_at.map(time),
-        ),
-    };
-    Ok(vec![
-        Field::text("consent_id", &recorded.consent_id),
-        Field::text("consent_status", &status),
-        Field::maybe("consent_expires_at", expires.as_deref()),
-    ])
+    Ok(fields(&profile, ctx.retry_policy())
+        .await?
+        .into_iter()
+        .map(|(name, value)| Field::maybe(name, value.as_deref()))
+        .collect())
 }

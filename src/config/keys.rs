@@ -1,18 +1,16 @@
 //! Which keys a profile sets, and whether its provider reads them: a key of another provider
-//! is refused, naming the keys this one reads.
+//! (or of none) is refused, naming the keys this one reads.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::bank::Spec;
 use crate::error::{Error, Result};
 
-/// The keys a profile sets, each with its value where it is text.
-fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
+/// The keys config resolves itself that a profile sets, each with its value where it is text.
+fn typed_keys(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
     let text = |key, value: &Option<String>| value.as_ref().map(|v| (key, Some(v.clone())));
     let other = |key, set: bool| set.then_some((key, None));
-    let consent_days = raw.consent_days.map(|days| days.to_string());
     [
         other("provider", raw.provider.is_some()),
         other("environment", raw.environment.is_some()),
@@ -31,17 +29,7 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
             "client_secret_command_timeout_secs",
             raw.client_secret_command_timeout_secs.is_some(),
         ),
-        text("app_key", &raw.app_key),
-        text("partner_id", &raw.partner_id),
-        text("customer_id", &raw.customer_id),
-        text("authorize_url", &raw.authorize_url),
-        text("financial_id", &raw.financial_id),
-        text("redirect_uri", &raw.redirect_uri),
-        text("consent_days", &consent_days),
         other("daily_reads", raw.daily_reads.is_some()),
-        text("issuer", &raw.issuer),
-        text("signing_kid", &raw.signing_kid),
-        text("revoke_url", &raw.revoke_url),
         other("accounts", !raw.accounts.is_empty()),
         other("groups", !raw.groups.is_empty()),
     ]
@@ -50,22 +38,51 @@ fn keys_set(raw: &ProfileFile) -> Vec<(&'static str, Option<String>)> {
     .collect()
 }
 
+/// Every key a profile sets, the provider's own included.
+fn keys_set(raw: &ProfileFile) -> Vec<&str> {
+    let typed = typed_keys(raw).into_iter().map(|(key, _)| key);
+    typed
+        .chain(raw.provider_keys.keys().map(String::as_str))
+        .collect()
+}
+
+/// The value of a text key of the profile as written (a whole number as its digits).
+pub fn text_of(raw: &ProfileFile, key: &str) -> Option<String> {
+    if let Some(value) = raw.provider_keys.get(key) {
+        return value_text(value);
+    }
+    typed_keys(raw)
+        .into_iter()
+        .find(|(set, _)| *set == key)
+        .and_then(|(_, value)| value)
+}
+
+fn value_text(value: &toml::Value) -> Option<String> {
+    match value {
+        toml::Value::String(text) => Some(text.clone()),
+        toml::Value::Integer(n) if u32::try_from(*n).is_ok() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// Refuses a key that belongs to another provider, naming the keys this one reads.
 pub(super) fn check_keys(
     name: &str,
     raw: &ProfileFile,
-    provider: &Spec,
+    provider: &ProfileSpec,
     path: &Path,
 ) -> Result<()> {
-    let known = |key: &str| SHARED_KEYS.contains(&key) || provider.profile_keys.contains(&key);
-    match keys_set(raw).into_iter().find(|(key, _)| !known(key)) {
+    match keys_set(raw).into_iter().find(|key| !provider.reads(key)) {
         None => Ok(()),
-        Some((key, _)) => {
+        Some(key) => {
             let mut keys: Vec<&str> = SHARED_KEYS.to_vec();
             keys.extend(provider.profile_keys);
+            let line = line_of_key(path, name, key)
+                .map(|line| format!(" (line {line})"))
+                .unwrap_or_default();
             Err(Error::usage_hint(
                 format!(
-                    "profile '{name}' in {} sets {key}, which provider '{}' does not read",
+                    "profile '{name}' in {}{line} sets {key}, which provider '{}' does not read",
                     path.display(),
                     provider.name
                 ),
@@ -78,23 +95,46 @@ pub(super) fn check_keys(
     }
 }
 
-/// The provider-specific text settings of a profile.
-pub(super) fn provider_settings(
-    raw: &ProfileFile,
-    provider: &Spec,
-) -> BTreeMap<&'static str, String> {
-    keys_set(raw)
-        .into_iter()
-        .filter(|(key, _)| provider.profile_keys.contains(key))
-        .filter_map(|(key, value)| Some((key, value?)))
-        .collect()
+/// The line of `key` in the `[profiles.NAME]` table of the file at `path`, read again for the
+/// message (only on this refusal); none when it cannot be found.
+fn line_of_key(path: &Path, name: &str, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let document = toml_edit::Document::parse(text.as_str()).ok()?;
+    let profile = document.get("profiles")?.get(name)?.as_table_like()?;
+    let (found, _) = profile.get_key_value(key)?;
+    let start = found.span()?.start;
+    Some(text[..start.min(text.len())].matches('\n').count() + 1)
 }
 
-/// Refuses an environment the provider has no hosts for (J.P. Morgan: prod, uat; Chase: prod, qa).
+/// The provider-specific settings of a profile, as text; a value that is neither text nor a
+/// whole number is refused, naming the key.
+pub(super) fn provider_settings(
+    name: &str,
+    raw: &ProfileFile,
+    provider: &ProfileSpec,
+) -> Result<BTreeMap<&'static str, String>> {
+    let mut settings = BTreeMap::new();
+    for key in provider.profile_keys {
+        if let Some(value) = raw.provider_keys.get(*key) {
+            let text = value_text(value).ok_or_else(|| {
+                Error::usage_hint(
+                    format!("{key} = {value} in profile '{name}' is not valid"),
+                    format!("write {key} as text in quotes, or as a whole number"),
+                )
+            })?;
+            settings.insert(*key, text);
+        } else if let Some(text) = text_of(raw, key) {
+            settings.insert(*key, text);
+        }
+    }
+    Ok(settings)
+}
+
+/// Refuses an environment the provider has no hosts for.
 pub(super) fn check_environment(
     name: &str,
     environment: Option<Environment>,
-    provider: &Spec,
+    provider: &ProfileSpec,
     path: &Path,
 ) -> Result<()> {
     match environment {
@@ -115,9 +155,14 @@ pub(super) fn check_environment(
 }
 
 /// Refuses `auth = "none"` (PKCE only) where the provider's token endpoint needs the client to
-/// authenticate: only a Chase browser login can be a public client.
-pub(super) fn check_auth(name: &str, auth: AuthMode, provider: &Spec, path: &Path) -> Result<()> {
-    if auth != AuthMode::None || provider.name == crate::bank::chase::NAME {
+/// authenticate: only a provider that takes public clients (a browser login) allows it.
+pub(super) fn check_auth(
+    name: &str,
+    auth: AuthMode,
+    provider: &ProfileSpec,
+    path: &Path,
+) -> Result<()> {
+    if auth != AuthMode::None || provider.public_client {
         return Ok(());
     }
     Err(Error::usage_hint(

@@ -6,15 +6,20 @@ mod alerts;
 mod export;
 mod keys;
 mod paths;
+mod provider;
 mod save;
+mod secret_command;
 #[cfg(test)]
 mod tests;
 
 pub use alerts::AlertFile;
 pub use export::{check_id, export, Export, ExportFile};
+pub use keys::text_of;
 use keys::{check_auth, check_environment, check_keys, provider_settings};
 pub use paths::*;
+pub use provider::{ProfileSpec, Providers};
 pub use save::*;
+pub use secret_command::{SecretCommand, DEFAULT_SECRET_COMMAND_TIMEOUT};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -23,8 +28,6 @@ use std::time::Duration;
 use reqwest::Url;
 use serde::Deserialize;
 
-use crate::bank::{self, jpmorgan, Spec};
-use crate::credentials::SecretCommand;
 use crate::error::{Error, Result};
 use crate::query::AccountBook;
 
@@ -47,9 +50,9 @@ pub struct ConfigFile {
     pub alerts: Vec<AlertFile>,
 }
 
-/// One `[profiles.NAME]` table as written.
+/// One `[profiles.NAME]` table as written: the keys config resolves itself, typed, and the
+/// provider's own keys as a map, checked against the keys its provider declares.
 #[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ProfileFile {
     pub provider: Option<String>,
     pub environment: Option<Environment>,
@@ -65,29 +68,16 @@ pub struct ProfileFile {
     pub timeout_secs: Option<u64>,
     pub client_secret_command: Option<String>,
     pub client_secret_command_timeout_secs: Option<u64>,
-    /// Finicity: the app key (sent on every call, redacted in logs), partner and customer.
-    pub app_key: Option<String>,
-    pub partner_id: Option<String>,
-    pub customer_id: Option<String>,
-    /// Browser logins (Chase, open banking): where the account holder authorizes and where the
-    /// browser is sent back; open banking: the `x-fapi-financial-id` some banks want, and how
-    /// long the consent asked for lasts.
-    pub authorize_url: Option<String>,
-    pub financial_id: Option<String>,
-    pub redirect_uri: Option<String>,
-    pub consent_days: Option<u32>,
-    /// Reads allowed per account per 24 hours (open banking: default 4; 0 = no budget).
+    /// Reads allowed per account per 24 hours (0 = no budget; the provider may have a default).
     pub daily_reads: Option<u32>,
-    /// Open banking: the authorization server's issuer (the request object's `aud`), and the
-    /// key id registered in the directory (the `kid` of what the profile signs).
-    pub issuer: Option<String>,
-    pub signing_kid: Option<String>,
-    /// Chase: the RFC 7009 revocation endpoint `logout` revokes the refresh token at.
-    pub revoke_url: Option<String>,
     #[serde(default)]
     pub accounts: BTreeMap<String, String>,
     #[serde(default)]
     pub groups: BTreeMap<String, Vec<String>>,
+    /// Every other key (`app_key`, `redirect_uri`, `consent_days`...), as written: text or a
+    /// whole number, read only where the profile's provider declares it (`ProfileSpec`).
+    #[serde(flatten)]
+    pub provider_keys: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -137,8 +127,9 @@ impl Environment {
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
-    /// The provider the profile names (`provider =`, default jpmorgan).
-    pub provider: &'static Spec,
+    /// The provider the profile names (`provider =`, else the registry's default), as config
+    /// knows it; `bank::spec_of` gives the rest.
+    pub provider: &'static ProfileSpec,
     pub environment: Option<Environment>,
     pub base_url: Url,
     pub auth: AuthMode,
@@ -160,7 +151,7 @@ pub struct Profile {
 
 impl Profile {
     /// A profile with every default: client-secret auth, 30 s timeout, no files, no aliases.
-    pub fn with_defaults(name: &str, provider: &'static Spec, base_url: Url) -> Profile {
+    pub fn with_defaults(name: &str, provider: &'static ProfileSpec, base_url: Url) -> Profile {
         Profile {
             name: name.to_string(),
             provider,
@@ -252,7 +243,7 @@ pub fn account_book(file: &ConfigFile, name: &str) -> AccountBook {
 
 /// What a profile without `base_url` can add: the environments its provider documents an API
 /// host for (Chase's `qa` has none), else `base_url` alone.
-fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
+fn hosted_environments(provider: &ProfileSpec, auth: AuthMode) -> String {
     let hosted: Vec<String> = provider
         .environments
         .iter()
@@ -265,12 +256,17 @@ fn hosted_environments(provider: &Spec, auth: AuthMode) -> String {
     }
 }
 
-/// Resolves a named profile of the file into a usable one.
-pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
+/// Resolves a named profile of the file into a usable one, its provider one of `providers`.
+pub fn resolve(
+    file: &ConfigFile,
+    name: &str,
+    path: &Path,
+    providers: &Providers,
+) -> Result<Profile> {
     let Some(raw) = file.profiles.get(name) else {
         return Err(missing_profile(file, name, path));
     };
-    let provider = provider_of(name, raw)?;
+    let provider = provider_of(name, raw, providers)?;
     check_keys(name, raw, provider, path)?;
     check_environment(name, raw.environment, provider, path)?;
     let auth = raw.auth.unwrap_or(AuthMode::ClientSecret);
@@ -314,8 +310,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         base_url,
         auth,
         token_url,
-        // Finicity's partner id plays the client id's part in the secret chain.
-        client_id: raw.client_id.clone().or_else(|| raw.partner_id.clone()),
+        client_id: client_id(raw, provider),
         scope: raw.scope.clone(),
         resource: raw.resource.clone(),
         cert: raw.cert.clone(),
@@ -323,7 +318,7 @@ pub fn resolve(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
         ca_cert: raw.ca_cert.clone(),
         timeout: Duration::from_secs(timeout_secs(name, raw.timeout_secs)?),
         client_secret_command: secret_command(name, raw)?,
-        settings: provider_settings(raw, provider),
+        settings: provider_settings(name, raw, provider)?,
         book: account_book(file, name),
         daily_reads: raw.daily_reads,
     })
@@ -344,7 +339,7 @@ fn secret_command(profile: &str, raw: &ProfileFile) -> Result<Option<SecretComma
             "client_secret_command_timeout_secs",
             secs,
         )?),
-        None => crate::credentials::command::DEFAULT_TIMEOUT,
+        None => DEFAULT_SECRET_COMMAND_TIMEOUT,
     };
     Ok(raw
         .client_secret_command
@@ -381,24 +376,38 @@ fn missing_profile(file: &ConfigFile, name: &str, path: &Path) -> Error {
     Error::usage_hint(format!("no profile '{name}' in {}", path.display()), hint)
 }
 
-/// The provider of the named profile; jpmorgan when there is no such profile or it names none.
-pub fn provider_of_named(file: &ConfigFile, name: &str) -> Result<&'static Spec> {
+/// The provider of the named profile; the default one when there is no such profile or it
+/// names none.
+pub fn provider_of_named(
+    file: &ConfigFile,
+    name: &str,
+    providers: &Providers,
+) -> Result<&'static ProfileSpec> {
     match file.profiles.get(name) {
-        Some(raw) => provider_of(name, raw),
-        None => Ok(&jpmorgan::SPEC),
+        Some(raw) => provider_of(name, raw, providers),
+        None => Ok(providers.default_spec()),
     }
 }
 
-/// The provider a profile names; jpmorgan when it names none.
-fn provider_of(name: &str, raw: &ProfileFile) -> Result<&'static Spec> {
-    let wanted = raw.provider.as_deref().unwrap_or("jpmorgan");
-    bank::spec(wanted).ok_or_else(|| {
-        let known: Vec<&str> = bank::PROVIDERS.iter().map(|p| p.name).collect();
+/// The provider a profile names; the default one when it names none.
+fn provider_of(
+    name: &str,
+    raw: &ProfileFile,
+    providers: &Providers,
+) -> Result<&'static ProfileSpec> {
+    let wanted = raw.provider.as_deref().unwrap_or(providers.default);
+    providers.find(wanted).ok_or_else(|| {
         Error::usage_hint(
             format!("profile '{name}' names provider '{wanted}', which this version does not know"),
-            format!("the known providers are: {}", known.join(", ")),
+            format!("the known providers are: {}", providers.names().join(", ")),
         )
     })
+}
+
+/// The client id: `client_id`, or the provider's key that plays its part.
+fn client_id(raw: &ProfileFile, provider: &ProfileSpec) -> Option<String> {
+    let stand_in = || provider.client_id_key.and_then(|key| text_of(raw, key));
+    raw.client_id.clone().or_else(stand_in)
 }
 
 /// Parses a URL, refusing a user name or password in it (they would be printed by `status`

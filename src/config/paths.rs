@@ -54,14 +54,11 @@ pub fn sandbox_state_dir() -> Result<PathBuf> {
     xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| dir.join("treasury").join("sandbox"))
 }
 
-/// Where refused Finicity partner credentials are remembered (partner ids and salted hashes of
-/// the secrets, never a secret): the XDG state folder, owner-only.
-pub fn finicity_refusals_path() -> Result<PathBuf> {
-    xdg_dir(env::XDG_STATE_HOME, ".local/state").map(|dir| {
-        dir.join("treasury")
-            .join("finicity")
-            .join("refused-partners.json")
-    })
+/// Where a provider keeps what it remembers between runs (never a secret): a file of its own
+/// under the XDG state folder, `treasury/<provider>/<file>` (Finicity: refused partners).
+pub fn provider_state_path(provider: &str, file: &str) -> Result<PathBuf> {
+    xdg_dir(env::XDG_STATE_HOME, ".local/state")
+        .map(|dir| dir.join("treasury").join(provider).join(file))
 }
 
 /// A profile name as a file name, one to one: letters, digits and `-` stay, anything else is

@@ -1,12 +1,14 @@
 //! What `login` writes into a profile, saved with the comments, other keys and other profiles
 //! of the file kept as they were, atomically.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::error::{Error, Result};
 
-/// Non-secret settings `login` writes into a profile; `None` leaves a setting as it is.
+/// Non-secret settings `login` writes into a profile; `None` leaves a setting as it is. A new
+/// profile gets its `provider` from the login, which names the registry's default where none is given.
 #[derive(Debug, Default, Clone)]
 pub struct ProfileUpdate {
     pub provider: Option<String>,
@@ -19,16 +21,14 @@ pub struct ProfileUpdate {
     pub resource: Option<String>,
     pub cert: Option<PathBuf>,
     pub key: Option<PathBuf>,
-    pub app_key: Option<String>,
-    pub partner_id: Option<String>,
-    pub customer_id: Option<String>,
+    /// The provider's own keys the login sets (`ProfileSpec::profile_keys`), as text.
+    pub provider_keys: BTreeMap<String, String>,
 }
 
 impl ProfileUpdate {
     /// The profile as it will be once saved.
     pub fn apply(&self, raw: &mut ProfileFile) {
         set(&mut raw.provider, self.provider.clone());
-        raw.provider.get_or_insert_with(|| "jpmorgan".to_string());
         set(&mut raw.environment, self.environment);
         set(&mut raw.base_url, self.base_url.clone());
         set(&mut raw.auth, self.auth);
@@ -38,12 +38,13 @@ impl ProfileUpdate {
         set(&mut raw.resource, self.resource.clone());
         set(&mut raw.cert, self.cert.clone());
         set(&mut raw.key, self.key.clone());
-        set(&mut raw.app_key, self.app_key.clone());
-        set(&mut raw.partner_id, self.partner_id.clone());
-        set(&mut raw.customer_id, self.customer_id.clone());
+        for (key, value) in &self.provider_keys {
+            let value = toml::Value::String(value.clone());
+            raw.provider_keys.insert(key.clone(), value);
+        }
     }
 
-    fn entries(&self) -> Vec<(&'static str, String)> {
+    fn entries(&self) -> Vec<(&str, String)> {
         let path = |p: &Option<PathBuf>| p.as_ref().map(|p| p.display().to_string());
         [
             ("provider", self.provider.clone()),
@@ -59,12 +60,14 @@ impl ProfileUpdate {
             ("resource", self.resource.clone()),
             ("cert", path(&self.cert)),
             ("key", path(&self.key)),
-            ("app_key", self.app_key.clone()),
-            ("partner_id", self.partner_id.clone()),
-            ("customer_id", self.customer_id.clone()),
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| (k, v)))
+        .chain(
+            self.provider_keys
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.clone())),
+        )
         .collect()
     }
 }
@@ -108,9 +111,6 @@ pub fn save_profile(path: &Path, name: &str, update: &ProfileUpdate) -> Result<(
     let profile = &mut profiles[name];
     if profile.is_none() {
         *profile = toml_edit::table();
-    }
-    if profile.get("provider").is_none() {
-        profile["provider"] = toml_edit::value("jpmorgan");
     }
     for (key, value) in update.entries() {
         profile[key] = toml_edit::value(value);

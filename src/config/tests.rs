@@ -1,6 +1,7 @@
 //! Unit tests of the config file: profiles, keys, URLs, saving.
 
 use super::*;
+use crate::bank;
 
 fn parse(text: &str) -> ConfigFile {
     toml::from_str(text).unwrap()
@@ -33,7 +34,7 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
     );
     let name = profile_name(None, &file);
     assert_eq!(name, "uat");
-    let profile = resolve(&file, &name, Path::new("c.toml")).unwrap();
+    let profile = bank::resolve(&file, &name, Path::new("c.toml")).unwrap();
     assert_eq!(
         profile.base_url.as_str(),
         "https://openbankinguat.jpmorgan.com/accessapi"
@@ -47,7 +48,7 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
 
 #[test]
 fn environments_map_to_documented_hosts() {
-    let host = |env, auth| jpmorgan::documented_host(env, auth).to_string();
+    let host = |env, auth| bank::jpmorgan::documented_host(env, auth).to_string();
     assert_eq!(
         host(Environment::Prod, AuthMode::ClientSecret),
         "https://openbanking.jpmorgan.com/accessapi"
@@ -115,12 +116,13 @@ fn user_names_and_passwords_in_urls_are_refused_unquoted() {
 fn missing_profiles_list_the_known_ones() {
     let file =
         parse("[profiles.uat]\nenvironment = \"uat\"\n[profiles.prod]\nenvironment = \"prod\"\n");
-    let text = usage(resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
+    let text = usage(bank::resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
     assert!(
         text.contains("no profile 'dev' in c.toml") && text.contains("known profiles: prod, uat"),
         "{text}"
     );
-    let text = usage(resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
+    let text =
+        usage(bank::resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
     assert!(text.contains("--sandbox"), "{text}");
 }
 
@@ -160,7 +162,7 @@ fn saving_a_profile_keeps_comments_and_other_profiles() {
 
 #[test]
 fn config_errors_point_at_the_right_line() {
-    let text = "[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+    let text = "[profiles.a]\nenvironment = \"uat\"\ntimeout_secs = \"x\"\n";
     let err = toml::from_str::<ConfigFile>(text).unwrap_err();
     let hint = config_error_hint(text, &err);
     assert!(hint.starts_with("see line 3"), "{hint}");
@@ -168,34 +170,47 @@ fn config_errors_point_at_the_right_line() {
 
 #[test]
 fn unknown_keys_and_providers_are_refused() {
-    assert!(toml::from_str::<ConfigFile>("[profiles.a]\nbase_ur = \"x\"\n").is_err());
+    // A key no provider reads loads (the file is shared by every profile), and is refused
+    // when its profile is used, naming the keys the provider reads.
+    let typo = parse("[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n");
+    let text = usage(bank::resolve(&typo, "a", Path::new("c")).unwrap_err());
+    assert!(
+        text.contains("sets base_ur, which provider 'jpmorgan' does not read")
+            && text.contains("the keys of this provider are: provider, base_url"),
+        "{text}"
+    );
     let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
-    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err()).contains("provider 'finicity'"));
+    assert!(
+        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
+            .contains("provider 'finicity'")
+    );
     let file = parse("[profiles.a]\nclient_id = \"x\"\n");
-    assert!(usage(resolve(&file, "a", Path::new("c")).unwrap_err())
-        .contains("neither base_url nor environment"));
+    assert!(
+        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
+            .contains("neither base_url nor environment")
+    );
 }
 
 #[test]
 fn environments_are_checked_per_provider() {
     let jpm_qa = parse("[profiles.a]\nenvironment = \"qa\"\n");
-    let text = usage(resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("environment = \"qa\", which provider 'jpmorgan' does not have")
             && text.contains("use one of: prod, uat"),
         "{text}"
     );
     let chase_uat = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"uat\"\n");
-    let text = usage(resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
     assert!(text.contains("use one of: prod, qa"), "{text}");
     let chase_qa = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"qa\"\n");
-    let text = usage(resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("documents no API host for environment 'qa'"),
         "{text}"
     );
     let chase = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    let profile = resolve(&chase, "a", Path::new("c")).unwrap();
+    let profile = bank::resolve(&chase, "a", Path::new("c")).unwrap();
     assert_eq!(
         profile.base_url.as_str(),
         "https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4"
@@ -203,12 +218,99 @@ fn environments_are_checked_per_provider() {
     assert_eq!(profile.settings["redirect_uri"], "http://127.0.0.1:1/cb");
     let foreign =
         parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\napp_key = \"k\"\n");
-    let text = usage(resolve(&foreign, "a", Path::new("c")).unwrap_err());
+    let text = usage(bank::resolve(&foreign, "a", Path::new("c")).unwrap_err());
     assert!(
         text.contains("sets app_key, which provider 'chase' does not read"),
         "{text}"
     );
     let jpm_redirect =
         parse("[profiles.a]\nenvironment = \"uat\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    assert!(resolve(&jpm_redirect, "a", Path::new("c")).is_err());
+    assert!(bank::resolve(&jpm_redirect, "a", Path::new("c")).is_err());
+}
+
+/// Config resolves against whatever registry it is handed: a provider of its own here, so the
+/// checks are tested without any bank.
+mod handed_registry {
+    use super::*;
+
+    static PLAIN: ProfileSpec = ProfileSpec {
+        name: "plain",
+        title: "A plain provider",
+        profile_keys: &[
+            "environment",
+            "auth",
+            "token_url",
+            "client_id",
+            "partner",
+            "rounds",
+        ],
+        environments: &[Environment::Uat],
+        default_base_url: |env, _| {
+            env.and_then(|_| Url::parse("https://uat.plain.example/api").ok())
+        },
+        browser_login: false,
+        public_client: false,
+        client_id_key: Some("partner"),
+        daily_reads: Some(2),
+    };
+
+    static PROVIDERS: Providers = Providers {
+        default: "plain",
+        all: || vec![&PLAIN],
+    };
+
+    fn resolved(text: &str) -> Result<Profile> {
+        resolve(&parse(text), "a", Path::new("c.toml"), &PROVIDERS)
+    }
+
+    #[test]
+    fn the_default_provider_its_host_and_its_keys_come_from_the_registry() {
+        let profile =
+            resolved("[profiles.a]\nenvironment = \"uat\"\npartner = \"p-1\"\nrounds = 3\n")
+                .unwrap();
+        assert_eq!(profile.provider.name, "plain");
+        assert_eq!(profile.base_url.as_str(), "https://uat.plain.example/api");
+        assert_eq!(profile.client_id.as_deref(), Some("p-1"));
+        assert_eq!(profile.settings["partner"], "p-1");
+        assert_eq!(profile.settings["rounds"], "3");
+    }
+
+    #[test]
+    fn keys_environments_and_names_it_does_not_know_are_refused() {
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\napp_key = \"k\"\n")
+                .unwrap_err(),
+        );
+        assert!(
+            text.contains("sets app_key, which provider 'plain' does not read"),
+            "{text}"
+        );
+        let text = usage(resolved("[profiles.a]\nenvironment = \"prod\"\n").unwrap_err());
+        assert!(text.contains("use one of: uat"), "{text}");
+        let text = usage(resolved("[profiles.a]\nprovider = \"other\"\n").unwrap_err());
+        assert!(text.contains("the known providers are: plain"), "{text}");
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\nauth = \"none\"\n")
+                .unwrap_err(),
+        );
+        assert!(text.contains("does not take"), "{text}");
+        let text = usage(
+            resolved("[profiles.a]\nbase_url = \"https://x.example\"\nrounds = -1\n").unwrap_err(),
+        );
+        assert!(
+            text.contains("rounds = -1 in profile 'a' is not valid"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_stray_key_is_refused_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let text = "[profiles.b]\nenvironment = \"uat\"\n\n[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
+    std::fs::write(&path, text).unwrap();
+    let file = parse(text);
+    let message = usage(bank::resolve(&file, "a", &path).unwrap_err());
+    assert!(message.contains("(line 6) sets base_ur"), "{message}");
 }

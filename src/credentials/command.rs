@@ -6,32 +6,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use super::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
-/// How long a command may take when the profile does not say (`client_secret_command_timeout_secs`).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub use crate::config::{SecretCommand, DEFAULT_SECRET_COMMAND_TIMEOUT as DEFAULT_TIMEOUT};
+
 /// A secret is a line; more than this is not one, and is not kept in memory.
 const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
 const POLL: Duration = Duration::from_millis(10);
-
-/// A profile's `client_secret_command` and how long it may run.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecretCommand {
-    pub command: String,
-    pub timeout: Duration,
-}
-
-impl SecretCommand {
-    /// The program the command starts, for messages: its first word that is not a variable
-    /// assignment (which could hold a secret).
-    pub fn program(&self) -> &str {
-        self.command
-            .split_whitespace()
-            .find(|w| !w.contains('='))
-            .unwrap_or("sh")
-    }
-}
 
 /// Runs the command and returns the first line it printed.
 pub fn run(profile: &str, command: &SecretCommand) -> Result<Secret> {
@@ -128,13 +110,6 @@ mod tests {
             command: text.into(),
             timeout: Duration::from_secs(secs),
         }
-    }
-
-    #[test]
-    fn the_program_is_the_first_word_that_is_no_assignment() {
-        assert_eq!(command("pass show x", 1).program(), "pass");
-        assert_eq!(command("TOKEN=abc op read x", 1).program(), "op");
-        assert_eq!(command("A=1", 1).program(), "sh");
     }
 
     #[test]

@@ -9,9 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::lock::{self, CredentialsLock};
-use super::Secret;
 use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
+use crate::secret::check_private;
+use crate::secret::Secret;
 
 #[derive(Default, Serialize, Deserialize)]
 struct FileContents {
@@ -64,31 +65,6 @@ impl Stored {
     fn is_empty(&self) -> bool {
         self.client_secret.is_none() && self.access_token.is_none() && self.refresh_token.is_none()
     }
-}
-
-/// Refuses a secrets file that group or others can read or write.
-pub fn check_private(path: &Path, what: &str) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Error::auth(
-                format!("cannot read {what} {}: {e}", path.display()),
-                "check the path in the profile",
-            )
-        })?;
-        let mode = meta.permissions().mode() & 0o777;
-        if mode & 0o077 != 0 {
-            return Err(Error::auth(
-                format!(
-                    "{what} {} can be read by others (mode {mode:o}); refusing to use it",
-                    path.display()
-                ),
-                format!("run: chmod 600 {}", path.display()),
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn read(path: &Path) -> Result<FileContents> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use keyring::Entry;
 
-use super::Secret;
+use crate::secret::Secret;
 
 const SERVICE: &str = "treasury";
 const TIMEOUT: Duration = Duration::from_secs(5);

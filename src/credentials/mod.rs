@@ -9,8 +9,7 @@ pub mod lock;
 pub mod login;
 mod store;
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -19,38 +18,13 @@ use crate::error::{Error, Result};
 
 pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
+// `Secret` lives in `crate::secret`; this path stays for code written before it moved.
+pub use crate::secret::Secret;
 
 pub const CLIENT_SECRET_ENV: &str = crate::env::CLIENT_SECRET;
 pub const ACCESS_TOKEN_ENV: &str = crate::env::ACCESS_TOKEN;
 /// A cached token is not used in its last minute.
 const EXPIRY_MARGIN: Duration = Duration::seconds(60);
-
-/// A secret value (client secret, access token). Its `Debug` and `Display` never show it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that must send or store it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(redacted)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(redacted)")
-    }
-}
 
 /// Where a credential came from, for `status` and for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +119,7 @@ pub fn resolve(profile: &Profile) -> Result<Access> {
         tracing::info!("access token from {ACCESS_TOKEN_ENV}");
         return Ok(Access::Token(token));
     }
-    if profile.provider.login.is_browser() {
+    if profile.provider.browser_login {
         return login::find(profile);
     }
     own_credentials(profile)
@@ -185,7 +159,7 @@ pub fn own_credentials(profile: &Profile) -> Result<Access> {
 /// refusing a key that others can read.
 pub fn key_access(profile: &Profile) -> Result<Access> {
     let (cert, key) = cert_and_key(profile)?;
-    file::check_private(&key, "private key")?;
+    crate::secret::check_private(&key, "private key")?;
     match profile.auth {
         AuthMode::Mtls => Ok(Access::Mtls),
         _ => Ok(Access::PrivateKeyJwt {
@@ -195,27 +169,6 @@ pub fn key_access(profile: &Profile) -> Result<Access> {
             resource: profile.resource.clone(),
         }),
     }
-}
-
-/// Reads a certificate or key named by the profile. Every path (mutual TLS, client
-/// assertions, the permission check) gives the same exit code (3) for the same problem.
-pub fn read_key_file(path: &Path, what: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| unreadable_key_file(path, what, &e))
-}
-
-pub fn unreadable_key_file(path: &Path, what: &str, err: &std::io::Error) -> Error {
-    Error::auth(
-        format!("cannot read {what} {}: {err}", path.display()),
-        "check the cert and key paths in the profile",
-    )
-}
-
-/// A certificate or key that was read but cannot be used, and why.
-pub fn unusable_key_file(path: &Path, what: &str, why: &str) -> Error {
-    Error::auth(
-        format!("cannot use {what} {}: {why}", path.display()),
-        "check cert and key in the profile (PEM files)",
-    )
 }
 
 pub fn client_id(profile: &Profile) -> Result<String> {
@@ -400,13 +353,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn secrets_never_print() {
+    fn access_never_prints_its_token() {
         let secret = Secret::new("hunter2");
-        assert_eq!(format!("{secret}"), "(redacted)");
-        assert_eq!(format!("{secret:?}"), "Secret(redacted)");
         let access = Access::Token(secret.clone());
         assert!(!format!("{access:?}").contains("hunter2"));
-        assert_eq!(secret.expose(), "hunter2");
     }
 
     #[test]

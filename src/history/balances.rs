@@ -1,16 +1,14 @@
-//! Balance rows in the store: recorded as a run fetches them (one transaction per batch, one
-//! prepared statement), read back in key order without holding them all.
+//! Balance rows in the store, read back from their spans (`spans.rs`, written by `recorder.rs`)
+//! in key order, one account at a time, each day as it was last fetched.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::path::PathBuf;
-use std::str::FromStr;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::{params, Row};
 use rust_decimal::Decimal;
 
+use super::spans::{parse_line, write_date, Line, SpanText};
 use super::{Store, StoreError, StoreResult};
 use crate::model::{Account, Balance, BalanceRow, Currency};
 
@@ -23,188 +21,6 @@ pub struct Source {
     pub provider: String,
     /// When the run fetched them (RFC 3339, UTC).
     pub fetched_at: String,
-}
-
-/// Records a run's rows as they arrive, on a thread of its own: the report never waits for
-/// the disk. The store is opened at the first batch; a store that cannot be opened or written
-/// is remembered as one warning, and the run goes on.
-pub struct Recorder {
-    path: PathBuf,
-    sender: Option<std::sync::mpsc::SyncSender<Vec<BalanceRow>>>,
-    worker: Option<std::thread::JoinHandle<Option<StoreError>>>,
-}
-
-/// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
-const QUEUED_BATCHES: usize = 4;
-
-const INSERT: &str = "INSERT OR REPLACE INTO balances (account, as_of_date, current_day, run,
-    opening_available, opening_ledger, ending_available, ending_ledger, record_timestamp)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-/// An account's row, its names refreshed by each fetch; gives its id.
-const UPSERT_ACCOUNT: &str = "INSERT INTO accounts (origin, bank_id, account_id, account_name,
-    bank_name, branch_id, currency, decimal_places) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-    ON CONFLICT (origin, bank_id, account_id) DO UPDATE SET account_name = excluded.account_name,
-    bank_name = excluded.bank_name, branch_id = excluded.branch_id, currency = excluded.currency,
-    decimal_places = excluded.decimal_places RETURNING id";
-
-/// What the writer knows of the run: its id, and the ids of the accounts it has written.
-#[derive(Default)]
-struct Written {
-    run: Option<i64>,
-    accounts: HashMap<(String, String), i64>,
-}
-
-impl Recorder {
-    pub fn new(path: PathBuf, source: Source) -> Recorder {
-        let (sender, batches) = std::sync::mpsc::sync_channel(QUEUED_BATCHES);
-        let worker_path = path.clone();
-        let worker = std::thread::Builder::new()
-            .name("history".into())
-            .spawn(move || write_batches(&worker_path, &source, batches))
-            .ok();
-        Recorder {
-            path,
-            sender: worker.as_ref().map(|_| sender),
-            worker,
-        }
-    }
-
-    /// Hands one batch of rows to the writer (one transaction each).
-    pub fn record(&mut self, rows: &[BalanceRow]) {
-        if rows.is_empty() {
-            return;
-        }
-        if let Some(sender) = &self.sender {
-            if sender.send(rows.to_vec()).is_err() {
-                // The writer stopped at an error it reports in `finish`.
-                self.sender = None;
-            }
-        }
-    }
-
-    /// Waits for the writer; the warning to give when something could not be recorded,
-    /// naming the file and why.
-    pub fn finish(mut self) -> Option<String> {
-        drop(self.sender.take());
-        let failed = match self.worker.take() {
-            Some(worker) => worker.join().unwrap_or_else(|_| {
-                Some(StoreError {
-                    path: self.path.clone(),
-                    reason: "the history writer stopped".into(),
-                })
-            }),
-            None => Some(StoreError {
-                path: self.path.clone(),
-                reason: "no thread could be started to write it".into(),
-            }),
-        };
-        failed.map(|e| {
-            format!(
-                "could not record this run's balances in the history {}: {}; the report itself is complete",
-                e.path.display(),
-                e.reason
-            )
-        })
-    }
-}
-
-/// The writer thread: every batch in its own transaction, until the run ends or one fails.
-fn write_batches(
-    path: &std::path::Path,
-    source: &Source,
-    batches: std::sync::mpsc::Receiver<Vec<BalanceRow>>,
-) -> Option<StoreError> {
-    let mut store: Option<Store> = None;
-    let mut written = Written::default();
-    for rows in batches {
-        let open = match &mut store {
-            Some(store) => store,
-            None => match Store::open(path) {
-                Ok(opened) => store.insert(opened),
-                Err(e) => return Some(e),
-            },
-        };
-        if let Err(e) = insert(open, source, &mut written, &rows) {
-            return Some(open.error(e));
-        }
-    }
-    None
-}
-
-fn insert(
-    store: &mut Store,
-    source: &Source,
-    written: &mut Written,
-    rows: &[BalanceRow],
-) -> rusqlite::Result<()> {
-    // The ids of the accounts of earlier batches are not kept: a batch holds its accounts'
-    // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
-    // account seen again is upserted again, which gives the same id.
-    written.accounts.clear();
-    let tx = store.conn.transaction()?;
-    {
-        let run = match written.run {
-            Some(run) => run,
-            None => {
-                tx.execute(
-                    "INSERT INTO runs (profile, provider, fetched_at) VALUES (?1, ?2, ?3)",
-                    params![source.profile, source.provider, source.fetched_at],
-                )?;
-                *written.run.insert(tx.last_insert_rowid())
-            }
-        };
-        let mut statement = tx.prepare_cached(INSERT)?;
-        let mut upsert = tx.prepare_cached(UPSERT_ACCOUNT)?;
-        let mut date = String::with_capacity(10);
-        let mut texts: [String; 4] = Default::default();
-        for row in rows {
-            let (a, b) = (&row.account, &row.balance);
-            let key = (a.bank_id.clone(), a.account_id.clone());
-            let account = match written.accounts.get(&key) {
-                Some(id) => *id,
-                None => {
-                    let id: i64 = upsert.query_row(
-                        params![
-                            source.origin,
-                            a.bank_id,
-                            a.account_id,
-                            a.account_name,
-                            a.bank_name,
-                            a.branch_id,
-                            a.currency.code,
-                            a.currency.decimal_places,
-                        ],
-                        |r| r.get(0),
-                    )?;
-                    written.accounts.insert(key, id);
-                    id
-                }
-            };
-            date.clear();
-            write_date(&mut date, b.as_of_date);
-            let amounts = amounts_of(b);
-            for (text, amount) in texts.iter_mut().zip(amounts) {
-                text.clear();
-                if let Some(amount) = amount {
-                    crate::model::write_amount(text, amount, 0);
-                }
-            }
-            let amount = |i: usize| amounts[i].map(|_| texts[i].as_str());
-            statement.execute(params![
-                account,
-                date,
-                b.current_day,
-                run,
-                amount(0),
-                amount(1),
-                amount(2),
-                amount(3),
-                b.record_timestamp,
-            ])?;
-        }
-    }
-    tx.commit()
 }
 
 /// The four amounts of a balance in report order (opening available, opening ledger, ending
@@ -235,16 +51,6 @@ fn balance_of(
         ending_ledger: el,
         record_timestamp,
     }
-}
-
-fn write_date(text: &mut String, date: NaiveDate) {
-    let _ = write!(
-        text,
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month(),
-        date.day()
-    );
 }
 
 /// A stored row: the report row and who fetched it, when.
@@ -293,130 +99,267 @@ impl Filter {
     }
 }
 
-const SELECT: &str = "SELECT a.origin, a.bank_id, a.account_id, b.as_of_date, b.current_day,
-    u.profile, u.provider, a.account_name, a.bank_name, a.branch_id, a.currency, a.decimal_places,
-    b.opening_available, b.opening_ledger, b.ending_available, b.ending_ledger, b.record_timestamp,
-    u.fetched_at FROM balances b JOIN accounts a ON a.id = b.account JOIN runs u ON u.id = b.run";
+/// Every span with its account, in the accounts' key order; spans of one account in the order
+/// they were written. The date bounds (`?1`, `?2`) keep only spans that reach into the range.
+const SELECT: &str = "SELECT a.id, a.origin, a.bank_id, a.account_id, a.account_name, a.bank_name,
+    a.branch_id, a.currency, a.decimal_places, s.run, s.lines
+    FROM accounts a JOIN balance_spans s ON s.account = a.id
+    WHERE s.last_date >= ?1 AND s.first_date <= ?2
+    ORDER BY a.origin, a.bank_id, a.account_id, s.id";
+
+const SELECT_RUN: &str = "SELECT profile, provider, fetched_at FROM runs WHERE id = ?1";
 
 impl Store {
     /// Every stored row the filter takes, in key order (origin, bank, account, as-of date,
-    /// closed day before current day), handed to `each` one at a time.
+    /// closed day before current day), handed to `each` one at a time. Of the days several
+    /// spans hold, the one written last counts; an account's rows are held until its last
+    /// span is read, never more than one account's.
     pub fn each_row<E: From<StoreError>>(
         &self,
         filter: &Filter,
         mut each: impl FnMut(StoredRow) -> Result<(), E>,
     ) -> Result<(), E> {
-        let (sql, values) = query(filter);
-        let mut statement = self.conn.prepare(&sql).map_err(|e| self.error(e))?;
+        let bound = |date: Option<NaiveDate>, default: &str| {
+            date.map_or(default.to_string(), |d| {
+                let mut text = String::with_capacity(10);
+                write_date(&mut text, d);
+                text
+            })
+        };
+        let range = [
+            bound(filter.from, "0000-00-00"),
+            bound(filter.to, "9999-99-99"),
+        ];
+        let mut statement = self.conn.prepare(SELECT).map_err(|e| self.error(e))?;
         let mut rows = statement
-            .query(rusqlite::params_from_iter(values.iter()))
+            .query(params![range[0], range[1]])
             .map_err(|e| self.error(e))?;
-        let mut last: Option<Arc<Account>> = None;
+        let mut account = AccountDays::default();
+        let mut runs = Runs::default();
         while let Some(row) = rows.next().map_err(|e| self.error(e))? {
-            let stored = read_row(row, &mut last).map_err(|e| self.error(e))?;
-            let a = &stored.row.account;
-            if filter.wants_account(&a.bank_id, &a.account_id) {
-                each(stored)?;
+            let id: i64 = row.get(0).map_err(|e| self.error(e))?;
+            if account.id != Some(id) {
+                account.flush(filter, &mut each)?;
+                account.start(id, row, filter).map_err(|e| self.error(e))?;
             }
+            if !account.wanted {
+                continue;
+            }
+            let run = runs.get(&self.conn, row.get(9).map_err(|e| self.error(e))?);
+            let run = run.map_err(|e| self.error(e))?;
+            let lines = row.get_ref(10).and_then(|v| Ok(v.as_str()?));
+            account
+                .read(lines.map_err(|e| self.error(e))?, &run, filter)
+                .map_err(|e| self.error(e))?;
+        }
+        account.flush(filter, &mut each)
+    }
+
+    /// Deletes the rows with an as-of date before `date`; returns how many. Spans that reach
+    /// past it keep their later days.
+    pub fn prune_before(&self, date: NaiveDate) -> StoreResult<usize> {
+        let mut text = String::new();
+        write_date(&mut text, date);
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(|e| self.error(e))?;
+        let deleted = prune(&tx, &text).and_then(|deleted| tx.commit().map(|()| deleted));
+        deleted.map_err(|e| self.error(e))
+    }
+}
+
+/// Deletes the days before `date`: whole spans, and the early lines of spans that reach past
+/// it. Returns how many rows went (a day fetched twice counts once).
+fn prune(tx: &rusqlite::Transaction, date: &str) -> rusqlite::Result<usize> {
+    let mut gone: HashSet<(i64, String)> = HashSet::new();
+    let mut note = |account: i64, line: &str| {
+        // The key of a line: its date and current_day flag, `2026-03-02,0`.
+        gone.insert((account, line.get(..12).unwrap_or(line).to_string()));
+    };
+    let mut select = tx.prepare("SELECT account, lines FROM balance_spans WHERE last_date < ?1")?;
+    let mut rows = select.query([date])?;
+    while let Some(row) = rows.next()? {
+        let account: i64 = row.get(0)?;
+        row.get_ref(1)?
+            .as_str()?
+            .lines()
+            .for_each(|line| note(account, line));
+    }
+    tx.execute("DELETE FROM balance_spans WHERE last_date < ?1", [date])?;
+    let mut straddling = tx.prepare(
+        "SELECT id, account, lines FROM balance_spans WHERE first_date < ?1 AND last_date >= ?1",
+    )?;
+    let mut kept: Vec<(i64, SpanText)> = Vec::new();
+    let mut rows = straddling.query([date])?;
+    while let Some(row) = rows.next()? {
+        let account: i64 = row.get(1)?;
+        let mut span = SpanText::default();
+        for line in row.get_ref(2)?.as_str()?.lines() {
+            match line.get(..10).is_some_and(|day| day >= date) {
+                true => {
+                    let parsed = parse_line(line).ok_or_else(|| unreadable(line))?;
+                    span.push(&balance_of(
+                        parsed.as_of_date,
+                        parsed.current_day,
+                        parsed.amounts,
+                        parsed.record_timestamp,
+                    ));
+                }
+                false => note(account, line),
+            }
+        }
+        kept.push((row.get(0)?, span));
+    }
+    for (id, span) in kept {
+        let (Some(first), Some(last)) = (span.first, span.last) else {
+            continue;
+        };
+        let (mut first_text, mut last_text) = (String::new(), String::new());
+        write_date(&mut first_text, first);
+        write_date(&mut last_text, last);
+        tx.execute(
+            "UPDATE balance_spans SET first_date = ?2, last_date = ?3, kinds = ?4, full = ?5,
+                lines = ?6 WHERE id = ?1",
+            params![
+                id,
+                first_text,
+                last_text,
+                span.kinds(),
+                span.full(),
+                span.lines
+            ],
+        )?;
+    }
+    Ok(gone.len())
+}
+
+/// Who wrote a span: the run's profile, provider and time, read once per run.
+#[derive(Default)]
+struct Runs {
+    known: HashMap<i64, Arc<Run>>,
+}
+
+struct Run {
+    profile: String,
+    provider: String,
+    fetched_at: String,
+}
+
+impl Runs {
+    fn get(&mut self, conn: &rusqlite::Connection, id: i64) -> rusqlite::Result<Arc<Run>> {
+        if let Some(run) = self.known.get(&id) {
+            return Ok(Arc::clone(run));
+        }
+        let run = conn.prepare_cached(SELECT_RUN)?.query_row([id], |r| {
+            Ok(Arc::new(Run {
+                profile: r.get(0)?,
+                provider: r.get(1)?,
+                fetched_at: r.get(2)?,
+            }))
+        })?;
+        self.known.insert(id, Arc::clone(&run));
+        Ok(run)
+    }
+}
+
+/// The days of one account, gathered from its spans: each day once, the last written.
+#[derive(Default)]
+struct AccountDays {
+    id: Option<i64>,
+    wanted: bool,
+    origin: String,
+    account: Option<Arc<Account>>,
+    days: Vec<(Line, Arc<Run>)>,
+}
+
+impl AccountDays {
+    fn start(&mut self, id: i64, row: &Row, filter: &Filter) -> rusqlite::Result<()> {
+        let account = Account {
+            account_id: row.get(3)?,
+            account_name: row.get(4)?,
+            bank_id: row.get(2)?,
+            bank_name: row.get(5)?,
+            branch_id: row.get(6)?,
+            currency: Currency {
+                code: row.get(7)?,
+                decimal_places: row.get(8)?,
+            },
+        };
+        self.id = Some(id);
+        self.wanted = filter.wants_account(&account.bank_id, &account.account_id);
+        self.origin = row.get(1)?;
+        self.account = Some(Arc::new(account));
+        self.days.clear();
+        Ok(())
+    }
+
+    /// The span's days within the filter's dates.
+    fn read(&mut self, lines: &str, run: &Arc<Run>, filter: &Filter) -> rusqlite::Result<()> {
+        for line in lines.lines() {
+            let date = super::spans::date_of(line).ok_or_else(|| unreadable(line))?;
+            let outside = filter.from.is_some_and(|from| date < from)
+                || filter.to.is_some_and(|to| date > to);
+            if outside {
+                continue;
+            }
+            let parsed = parse_line(line).ok_or_else(|| unreadable(line))?;
+            if filter.closed_only && parsed.current_day {
+                continue;
+            }
+            self.days.push((parsed, Arc::clone(run)));
         }
         Ok(())
     }
 
-    /// Deletes the rows with an as-of date before `date`; returns how many.
-    pub fn prune_before(&self, date: NaiveDate) -> StoreResult<usize> {
-        let mut text = String::new();
-        write_date(&mut text, date);
-        self.conn
-            .execute("DELETE FROM balances WHERE as_of_date < ?1", [text])
-            .map_err(|e| self.error(e))
-    }
-}
-
-fn query(filter: &Filter) -> (String, Vec<String>) {
-    let mut clauses = Vec::new();
-    let mut values = Vec::new();
-    if !filter.profiles.is_empty() {
-        let marks: Vec<String> = filter
-            .profiles
-            .iter()
-            .map(|p| {
-                values.push(p.clone());
-                format!("?{}", values.len())
-            })
-            .collect();
-        clauses.push(format!("u.profile IN ({})", marks.join(", ")));
-    }
-    for (date, op) in [(filter.from, ">="), (filter.to, "<=")] {
-        if let Some(date) = date {
-            let mut text = String::new();
-            write_date(&mut text, date);
-            values.push(text);
-            clauses.push(format!("b.as_of_date {op} ?{}", values.len()));
-        }
-    }
-    if filter.closed_only {
-        clauses.push("b.current_day = 0".into());
-    }
-    let mut sql = SELECT.to_string();
-    if !clauses.is_empty() {
-        sql.push_str(" WHERE ");
-        sql.push_str(&clauses.join(" AND "));
-    }
-    sql.push_str(" ORDER BY a.origin, a.bank_id, a.account_id, b.as_of_date, b.current_day");
-    (sql, values)
-}
-
-/// One stored row; the account is shared with the previous row when it is the same.
-fn read_row(row: &Row, last: &mut Option<Arc<Account>>) -> rusqlite::Result<StoredRow> {
-    let account = Account {
-        account_id: row.get(2)?,
-        account_name: row.get(7)?,
-        bank_id: row.get(1)?,
-        bank_name: row.get(8)?,
-        branch_id: row.get(9)?,
-        currency: Currency {
-            code: row.get(10)?,
-            decimal_places: row.get(11)?,
-        },
-    };
-    let account = match last {
-        Some(shared) if **shared == account => Arc::clone(shared),
-        _ => {
-            let fresh = Arc::new(account);
-            *last = Some(Arc::clone(&fresh));
-            fresh
-        }
-    };
-    let date: String = row.get(3)?;
-    let as_of_date = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
-    })?;
-    let mut amounts = [None; 4];
-    for (i, amount) in amounts.iter_mut().enumerate() {
-        let text: Option<String> = row.get(12 + i)?;
-        *amount = text
-            .map(|t| Decimal::from_str(&t))
-            .transpose()
-            .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(
-                    12 + i,
-                    rusqlite::types::Type::Text,
-                    Box::new(e),
-                )
+    /// Hands on the account's days in order, each the last written of its day.
+    fn flush<E: From<StoreError>>(
+        &mut self,
+        filter: &Filter,
+        each: &mut impl FnMut(StoredRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(account) = self.account.take() else {
+            return Ok(());
+        };
+        self.days
+            .sort_by_key(|(line, _)| (line.as_of_date, line.current_day));
+        let mut days = std::mem::take(&mut self.days).into_iter().peekable();
+        while let Some((line, run)) = days.next() {
+            let replaced = days.peek().is_some_and(|(next, _)| {
+                (next.as_of_date, next.current_day) == (line.as_of_date, line.current_day)
+            });
+            let by_profile = filter.profiles.is_empty() || filter.profiles.contains(&run.profile);
+            if replaced || !by_profile {
+                continue;
+            }
+            each(StoredRow {
+                row: BalanceRow {
+                    account: Arc::clone(&account),
+                    balance: balance_of(
+                        line.as_of_date,
+                        line.current_day,
+                        line.amounts,
+                        line.record_timestamp,
+                    ),
+                },
+                amounts: line.amounts,
+                origin: self.origin.clone(),
+                profile: run.profile.clone(),
+                provider: run.provider.clone(),
+                fetched_at: run.fetched_at.clone(),
             })?;
+        }
+        Ok(())
     }
-    let current_day: bool = row.get(4)?;
-    Ok(StoredRow {
-        row: BalanceRow {
-            account,
-            balance: balance_of(as_of_date, current_day, amounts, row.get(16)?),
-        },
-        amounts,
-        origin: row.get(0)?,
-        profile: row.get(5)?,
-        provider: row.get(6)?,
-        fetched_at: row.get(17)?,
-    })
+}
+
+fn unreadable(line: &str) -> rusqlite::Error {
+    let shown: String = line.chars().take(40).collect();
+    rusqlite::Error::FromSqlConversionFailure(
+        10,
+        rusqlite::types::Type::Text,
+        format!("a stored day cannot be read: {shown:?}").into(),
+    )
 }
 
 /// Each account's newest row: the latest as-of date, its closed day before its current day.

@@ -1,6 +1,8 @@
 //! Unit tests of the balance rows of the history store.
 
 use super::*;
+use crate::history::Recorder;
+use std::str::FromStr;
 
 fn row(id: &str, date: &str, ending: &str) -> BalanceRow {
     let d = |t: &str| Decimal::from_str(t).unwrap();
@@ -80,4 +82,113 @@ fn an_unwritable_store_is_one_warning() {
         warning.contains(&dir.path().display().to_string()),
         "{warning}"
     );
+}
+
+#[test]
+fn a_store_of_the_first_schema_is_migrated_and_its_rows_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(super::super::schema::FIRST).unwrap();
+        conn.execute_batch(
+            "PRAGMA user_version = 1;
+            INSERT INTO accounts VALUES (1, 'jpmorgan http://x', 'B1', 'A', 'Ops', 'Bank', '', 'USD', 2);
+            INSERT INTO runs VALUES (1, 'p', 'jpmorgan', '2026-03-01T00:00:00Z');
+            INSERT INTO balances VALUES (1, '2026-03-02', 0, 1, NULL, '0.00', '5.10', '9007199254740993.01', 'a\\b');
+            INSERT INTO balances VALUES (1, '2026-03-02', 1, 1, '1', NULL, NULL, '2', '');
+            INSERT INTO balances VALUES (1, '2026-03-01', 0, 1, NULL, NULL, '4', NULL, 'x
+y');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    store
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push(r);
+            Ok(())
+        })
+        .unwrap();
+    let days: Vec<(String, bool)> = seen
+        .iter()
+        .map(|r| {
+            (
+                r.row.balance.as_of_date.to_string(),
+                r.row.balance.current_day,
+            )
+        })
+        .collect();
+    assert_eq!(
+        days,
+        [
+            ("2026-03-01".to_string(), false),
+            ("2026-03-02".to_string(), false),
+            ("2026-03-02".to_string(), true)
+        ]
+    );
+    assert_eq!(seen[0].row.balance.record_timestamp, "x\ny");
+    assert_eq!(seen[1].row.balance.record_timestamp, "a\\b");
+    assert_eq!(seen[1].amounts[0], None, "absent stays absent");
+    assert_eq!(seen[1].amounts[1].unwrap().to_string(), "0.00");
+    assert_eq!(
+        seen[1].amounts[3].unwrap().to_string(),
+        "9007199254740993.01"
+    );
+    assert_eq!(seen[2].amounts[0].unwrap().to_string(), "1");
+    assert_eq!(seen[0].profile, "p");
+    assert_eq!(seen[0].origin, "jpmorgan http://x");
+}
+
+#[test]
+fn a_span_that_holds_every_day_of_an_earlier_one_replaces_it_and_partial_ones_are_settled_when_read(
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&[row("A", "2026-03-01", "1"), row("A", "2026-03-02", "1")]);
+    recorder.record(&[row("A", "2026-03-02", "2"), row("A", "2026-03-03", "2")]);
+    recorder.record(&[row("A", "2026-03-01", "3"), row("A", "2026-03-02", "3")]);
+    assert_eq!(recorder.finish(), None);
+    let store = Store::open(&path).unwrap();
+    let spans: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM balance_spans", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(spans, 2, "the first span's days are all in the third");
+    let mut seen = Vec::new();
+    store
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push((
+                r.row.balance.as_of_date.to_string(),
+                r.row.balance.ending_available.unwrap().to_string(),
+            ));
+            Ok(())
+        })
+        .unwrap();
+    let want = [
+        ("2026-03-01", "3"),
+        ("2026-03-02", "3"),
+        ("2026-03-03", "2"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(d, a)| (d.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(seen, want);
+    // 03-01 and 03-02 go (03-02 was fetched twice: one row); 03-03 stays.
+    assert_eq!(
+        store
+            .prune_before(NaiveDate::from_ymd_opt(2026, 3, 3).unwrap())
+            .unwrap(),
+        2
+    );
+    let mut left = 0;
+    store
+        .each_row::<StoreError>(&Filter::default(), |_| {
+            left += 1;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(left, 1);
 }

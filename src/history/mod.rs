@@ -5,11 +5,14 @@
 mod balances;
 mod budget;
 mod checks;
+mod recorder;
 mod schema;
+mod spans;
 
-pub use balances::{amounts_of, newest_per_account, Filter, Recorder, Source, StoredRow};
+pub use balances::{amounts_of, newest_per_account, Filter, Source, StoredRow};
 pub use budget::{Budget, BudgetState, Refusal};
 pub use checks::RaisedAlert;
+pub use recorder::Recorder;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -18,6 +21,9 @@ use rusqlite::Connection;
 
 /// How long a run waits for another run's write to end before giving up on the store.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The page size of a new store, in bytes.
+const PAGE_SIZE: u32 = 16384;
 
 /// Why the store could not be used: the file and the reason, for one warning line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +78,10 @@ impl Store {
 
     fn configure(&self) -> rusqlite::Result<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Pages that hold several spans of a month (a span is some 2.5 kB): a new file only,
+        // SQLite keeps an existing file's page size.
+        self.conn
+            .execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE};"))?;
         // WAL: readers never block the writer, and overlapping cron runs queue their writes.
         self.conn
             .query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;

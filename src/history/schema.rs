@@ -4,10 +4,11 @@
 use rusqlite::Connection;
 
 /// Every migration, in order; the database's `user_version` is how many it has had.
-const MIGRATIONS: &[&str] = &[
-    // 1: accounts, runs and their balances (one row per account, as-of date and current_day),
-    // read counts, check state.
-    "CREATE TABLE accounts (
+const MIGRATIONS: &[&str] = &[FIRST, SPANS];
+
+/// 1: accounts, runs and their balances (one row per account, as-of date and current_day),
+/// read counts, check state.
+pub(super) const FIRST: &str = "CREATE TABLE accounts (
         id INTEGER PRIMARY KEY,
         origin TEXT NOT NULL,
         bank_id TEXT NOT NULL,
@@ -50,8 +51,31 @@ const MIGRATIONS: &[&str] = &[
         profile TEXT NOT NULL,
         line TEXT NOT NULL,
         raised_at TEXT NOT NULL
-    ) WITHOUT ROWID;",
-];
+    ) WITHOUT ROWID;";
+
+/// 2: balances kept as spans, one row per account and fetched batch holding that batch's
+/// days as text lines (`spans.rs`): recording writes one row per account instead of one per
+/// day, and a later span replaces an earlier one's days when it is read. Each old row becomes
+/// a span of one line.
+const SPANS: &str = "CREATE TABLE balance_spans (
+        id INTEGER PRIMARY KEY,
+        account INTEGER NOT NULL REFERENCES accounts (id),
+        run INTEGER NOT NULL REFERENCES runs (id),
+        first_date TEXT NOT NULL,
+        last_date TEXT NOT NULL,
+        kinds INTEGER NOT NULL,
+        full INTEGER NOT NULL,
+        lines TEXT NOT NULL
+    );
+    CREATE INDEX balance_spans_by_account ON balance_spans (account);
+    INSERT INTO balance_spans (account, run, first_date, last_date, kinds, full, lines)
+        SELECT account, run, as_of_date, as_of_date, 1 << current_day, 1 << current_day,
+            as_of_date || ',' || current_day || ',' || coalesce(opening_available, '') || ','
+            || coalesce(opening_ledger, '') || ',' || coalesce(ending_available, '') || ','
+            || coalesce(ending_ledger, '') || ','
+            || replace(replace(record_timestamp, '\\', '\\\\'), char(10), '\\n') || char(10)
+        FROM balances ORDER BY account, as_of_date, current_day;
+    DROP TABLE balances;";
 
 /// Brings the database up to the newest schema; a database newer than this program is refused.
 pub fn migrate(conn: &Connection) -> rusqlite::Result<()> {

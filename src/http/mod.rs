@@ -6,7 +6,7 @@ mod daily;
 mod send;
 mod tls;
 
-pub use send::HeaderText;
+pub use send::{interaction_id, join, HeaderText, INTERACTION_ID};
 pub use tls::TlsSettings;
 use tls::{root_cause, tls_error, tls_failure};
 
@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, StatusCode, Url};
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// The largest answer we read; anything bigger is not a balance report.
 pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
@@ -38,6 +38,17 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// An answer with no headers, for tests of the code that reads answers.
+    #[cfg(test)]
+    pub fn new(status: u16, body: Vec<u8>) -> Answer {
+        Answer {
+            status,
+            body,
+            headers: Default::default(),
+            retry_after: None,
+        }
+    }
+
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
@@ -99,14 +110,14 @@ impl Http {
         })
     }
 
-    /// The same client sending each request once: for requests that spend something single-use
-    /// (an authorization code, a refresh token the server rotates), where a retry after a lost
-    /// answer would be refused and lose the login.
     /// How many attempts a request gets and the longest wait it accepts.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
     }
 
+    /// The same client sending each request once: for requests that spend something single-use
+    /// (an authorization code, a refresh token the server rotates), where a retry after a lost
+    /// answer would be refused and lose the login.
     pub fn once(&self) -> Http {
         let mut once = self.clone();
         once.retry.attempts = 1;
@@ -128,7 +139,7 @@ impl Http {
     ) -> Result<Answer> {
         let body = serde_json::to_vec(body).map_err(|e| Error::Internal(e.into()))?;
         tracing::debug!(target: "treasury::http", "request body: {}", String::from_utf8_lossy(&body));
-        self.send_with_retries(url, || {
+        self.send_with_retries(&reqwest::Method::POST, url, true, || {
             let request = self
                 .client
                 .post(url.clone())
@@ -151,7 +162,7 @@ impl Http {
         form: &[(&str, String)],
         basic: Option<(&str, &Secret)>,
     ) -> Result<Answer> {
-        self.send_with_retries(url, || {
+        self.send_with_retries(&reqwest::Method::POST, url, true, || {
             let request = self
                 .client
                 .post(url.clone())
@@ -168,28 +179,37 @@ impl Http {
         .await
     }
 
+    /// Sends the request `build` makes until it is answered, retrying failed exchanges and,
+    /// when `retry_answers`, 429 and 5xx answers; a 429 that speaks of a daily limit is not
+    /// retried. Only a wait the bank asked for is weighed against --max-wait: our own backoff
+    /// is short, and the answer that prompted it must not be hidden behind it.
     async fn send_with_retries(
         &self,
+        method: &reqwest::Method,
         url: &Url,
+        retry_answers: bool,
         build: impl Fn() -> RequestBuilder,
     ) -> Result<Answer> {
         let mut attempt = 1;
         loop {
-            tracing::info!(target: "treasury::http", "POST {url} (attempt {attempt})");
+            tracing::info!(target: "treasury::http", "{method} {url} (attempt {attempt})");
             let result = self.send_once(url, build()).await;
-            if let Some(refused) = result.as_ref().ok().and_then(|a| self.daily_limit(url, a)) {
+            if let Some(refused) = result
+                .as_ref()
+                .ok()
+                .filter(|_| retry_answers)
+                .and_then(|a| self.daily_limit(url, a))
+            {
                 return Err(refused);
             }
             let wait = match &result {
-                Ok(answer) if answer.is_transient() => answer.retry_after,
+                Ok(answer) if retry_answers && answer.is_transient() => answer.retry_after,
                 Err(failure) if failure.retryable => None,
                 _ => return result.map_err(|f| f.error),
             };
             if attempt >= self.retry.attempts {
                 return result.map_err(|f| f.error);
             }
-            // Only a wait the bank asked for is weighed against --max-wait: our own backoff is
-            // short, and the answer that prompted it must not be hidden behind it.
             let wait = match (wait, &result) {
                 (Some(asked), Ok(answer)) if asked > self.retry.max_wait => {
                     return Err(self.wait_refused(url, answer, asked))

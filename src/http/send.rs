@@ -1,15 +1,13 @@
-//! Requests with any method and headers (Finicity and the providers after it), retried like
-//! every request; credential headers are marked sensitive and never logged.
+//! Requests with any method and headers (the providers' data calls, through
+//! `oauth::send_authorized`), retried by the same loop as every request, with the choice of
+//! whether HTTP answers (429, 5xx) may be retried at all; credential headers are marked
+//! sensitive and never logged.
 
 use reqwest::Url;
 
 use super::*;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
-
-// ---- Requests with any method and headers (used by the Finicity provider) ----
-// Kept as its own block: the retry loop mirrors `send_with_retries`, with the method in the log
-// and the choice of whether HTTP answers (429, 5xx) may be retried at all.
+use crate::secret::Secret;
 
 /// A header value for [`Http::send`]: plain text, or a credential whose value is never logged.
 #[derive(Clone, Copy)]
@@ -19,9 +17,9 @@ pub enum HeaderText<'a> {
 }
 
 impl Http {
-    /// Sends one request (JSON accepted, an optional JSON body), retrying transport failures
-    /// and, when `retry_http_errors`, 429 and 5xx answers. Only header names are ever logged,
-    /// and never a body: bodies may carry a partner secret.
+    /// Sends one request (JSON accepted, an optional JSON body), retrying failed exchanges
+    /// and, when `retry_http_errors`, 429 and 5xx answers (`send_with_retries`). Only header
+    /// names are ever logged, and never a body: bodies may carry a partner secret.
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -44,43 +42,8 @@ impl Http {
                 None => request,
             }
         };
-        let mut attempt = 1;
-        loop {
-            tracing::info!(target: "treasury::http", "{method} {url} (attempt {attempt})");
-            let result = self.send_once(url, build()).await;
-            if let Some(refused) = result
-                .as_ref()
-                .ok()
-                .filter(|_| retry_http_errors)
-                .and_then(|a| self.daily_limit(url, a))
-            {
-                return Err(refused);
-            }
-            let wait = match &result {
-                Ok(answer) if retry_http_errors && answer.is_transient() => {
-                    answer.retry_after.unwrap_or_else(|| backoff(attempt))
-                }
-                Err(failure) if failure.retryable => backoff(attempt),
-                _ => return result.map_err(|f| f.error),
-            };
-            if attempt >= self.retry.attempts {
-                return result.map_err(|f| f.error);
-            }
-            if wait > self.retry.max_wait {
-                return Err(Error::Unavailable {
-                    message: format!(
-                        "{url} asked to retry after {} s, longer than the {} s we wait: not retried; the bank may be asked again at {}",
-                        wait.as_secs(),
-                        self.retry.max_wait.as_secs(),
-                        super::daily::at(wait)
-                    ),
-                    hint: Some(format!("try again in {} s", wait.as_secs())),
-                });
-            }
-            tracing::info!(target: "treasury::http", "{}; retrying in {} ms", describe(&result), wait.as_millis());
-            tokio::time::sleep(wait).await;
-            attempt += 1;
-        }
+        self.send_with_retries(&method, url, retry_http_errors, build)
+            .await
     }
 }
 
@@ -103,4 +66,58 @@ fn header_map(headers: &[(&'static str, HeaderText<'_>)]) -> Result<reqwest::hea
         map.insert(*name, value);
     }
     Ok(map)
+}
+
+/// The FAPI header naming each request for the bank's support (Chase, open banking).
+pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
+
+/// A random UUID (version 4), as FAPI asks for each request's `x-fapi-interaction-id`. The
+/// system's random source failing is not worth failing a request over: an all-zero id is still
+/// well-formed, and the id only helps support find the request.
+pub fn interaction_id() -> String {
+    let mut bytes = [0u8; 16];
+    let _ = aws_lc_rs::rand::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// `base` with path segments appended, each percent-encoded.
+pub fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn interaction_ids_are_fresh_v4_uuids() {
+        let a = super::interaction_id();
+        let b = super::interaction_id();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "4");
+        assert!("89ab".contains(&a[19..20]), "{a}");
+    }
+
+    #[test]
+    fn segments_are_appended_percent_encoded() {
+        let base = reqwest::Url::parse("https://bank.example/api/v1/").unwrap();
+        let url = super::join(&base, &["accounts", "a/b c"]);
+        assert_eq!(
+            url.as_str(),
+            "https://bank.example/api/v1/accounts/a%2Fb%20c"
+        );
+    }
 }

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::credentials;
 use crate::error::{Error, Result};
+use crate::secret;
 
 /// Extra trusted roots and a client certificate, from the profile.
 #[derive(Clone, Default)]
@@ -43,25 +43,22 @@ impl TlsSettings {
 fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
     use rustls_pki_types::pem::PemObject;
     use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let cert_pem = credentials::read_key_file(cert, "certificate")?;
-    let key_pem = credentials::read_key_file(key, "private key")?;
+    let cert_pem = secret::read_key_file(cert, "certificate")?;
+    let key_pem = secret::read_key_file(key, "private key")?;
     let chain = CertificateDer::pem_slice_iter(&cert_pem)
         .collect::<std::result::Result<Vec<_>, _>>()
-        .map_err(|e| {
-            credentials::unusable_key_file(cert, "certificate", &format!("not PEM ({e})"))
-        })?;
+        .map_err(|e| secret::unusable_key_file(cert, "certificate", &format!("not PEM ({e})")))?;
     let Some(leaf) = chain.first() else {
-        return Err(credentials::unusable_key_file(
+        return Err(secret::unusable_key_file(
             cert,
             "certificate",
             "it holds no PEM certificate",
         ));
     };
-    webpki::EndEntityCert::try_from(leaf).map_err(|e| {
-        credentials::unusable_key_file(cert, "certificate", &certificate_problem(&e))
-    })?;
+    webpki::EndEntityCert::try_from(leaf)
+        .map_err(|e| secret::unusable_key_file(cert, "certificate", &certificate_problem(&e)))?;
     let private = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|e| {
-        credentials::unusable_key_file(
+        secret::unusable_key_file(
             key,
             "private key",
             &format!("it holds no PEM private key (PKCS#8, PKCS#1 or SEC1): {e}"),
@@ -77,13 +74,13 @@ fn client_identity(cert: &Path, key: &Path) -> Result<reqwest::Identity> {
             ),
             "set cert and key in the profile to a certificate and the key it was issued for",
         ),
-        other => credentials::unusable_key_file(key, "private key", &other.to_string()),
+        other => secret::unusable_key_file(key, "private key", &other.to_string()),
     })?;
     let mut pem = cert_pem;
     pem.push(b'\n');
     pem.extend(key_pem);
     reqwest::Identity::from_pem(&pem)
-        .map_err(|e| credentials::unusable_key_file(cert, "certificate", &root_cause(&e)))
+        .map_err(|e| secret::unusable_key_file(cert, "certificate", &root_cause(&e)))
 }
 
 fn certificate_problem(err: &webpki::Error) -> String {

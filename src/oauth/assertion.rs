@@ -11,8 +11,8 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use serde::{Deserialize, Serialize};
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 pub const ASSERTION_TYPE: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 /// How long an assertion is valid: long enough for one token request, no longer.
@@ -101,11 +101,11 @@ pub fn unique_id() -> Result<String> {
 }
 
 fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
-    crate::credentials::read_key_file(path, what)
+    crate::secret::read_key_file(path, what)
 }
 
 fn bad_file(path: &Path, what: &str, why: &str) -> Error {
-    crate::credentials::unusable_key_file(path, what, why)
+    crate::secret::unusable_key_file(path, what, why)
 }
 
 /// The furthest ahead an assertion may expire: servers refuse long-lived assertions.

@@ -18,9 +18,10 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::Lifetime;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::secret::Secret;
 
 /// How long a login waits for the browser unless `login --wait` says otherwise.
 pub const DEFAULT_WAIT: std::time::Duration = std::time::Duration::from_secs(300);

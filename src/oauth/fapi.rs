@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use super::assertion;
 use crate::config::Profile;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// The algorithms FAPI 1.0 Advanced allows.
 pub const ALGORITHMS: [&str; 2] = ["PS256", "ES256"];
@@ -66,16 +66,16 @@ pub fn sign_claims(
     let Signing::Fapi { kid } = signing else {
         return assertion::sign_claims(claims, key, cert, what);
     };
-    let cert_pem = crate::credentials::read_key_file(cert, "certificate")?;
-    let key_pem = crate::credentials::read_key_file(key, "private key")?;
+    let cert_pem = crate::secret::read_key_file(cert, "certificate")?;
+    let key_pem = crate::secret::read_key_file(key, "private key")?;
     let thumbprint = assertion::thumbprint(&cert_pem)
-        .map_err(|why| crate::credentials::unusable_key_file(cert, "certificate", &why))?;
+        .map_err(|why| crate::secret::unusable_key_file(cert, "certificate", &why))?;
     let (algorithm, encoding) = match EncodingKey::from_rsa_pem(&key_pem) {
         Ok(rsa) => (Algorithm::PS256, rsa),
         Err(_) => match EncodingKey::from_ec_pem(&key_pem) {
             Ok(ec) => (Algorithm::ES256, ec),
             Err(e) => {
-                return Err(crate::credentials::unusable_key_file(
+                return Err(crate::secret::unusable_key_file(
                     key,
                     "private key",
                     &format!("not an RSA or EC (P-256) private key in PEM ({e})"),

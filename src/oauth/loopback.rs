@@ -18,8 +18,8 @@ use reqwest::Url;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// How long a connection has to send its whole request head.
 const HEAD_DEADLINE: Duration = Duration::from_secs(10);

@@ -6,107 +6,82 @@ use chrono::Utc;
 use tokio::sync::Mutex;
 
 use super::authcode::{self, BrowserLogin, Refusal};
+use super::source::{TokenFuture, TokenSource};
 use crate::credentials::lock;
 use crate::credentials::login::{Renewal, StoredLogin};
-use crate::credentials::{Secret, Store};
+use crate::credentials::Store;
 use crate::error::{Error, Result};
 use crate::http::Http;
+use crate::secret::Secret;
 
-#[derive(Debug)]
-enum Source {
-    /// A ready token (the sandbox's, or `TREASURY_ACCESS_TOKEN`): never renewed.
-    Fixed(Secret),
-    Stored {
-        http: Http,
-        login: Box<BrowserLogin>,
-        profile: String,
-        store: Store,
-    },
-}
-
-/// Supplies the bearer token of every request of one run.
+/// The bearer tokens of one run from a stored browser login. (A ready token in its place is a
+/// `ReadyToken`.)
 #[derive(Debug)]
 pub struct LoginTokens {
-    source: Source,
+    http: Http,
+    login: Box<BrowserLogin>,
+    profile: String,
+    store: Store,
     current: Mutex<Option<Secret>>,
 }
 
 impl LoginTokens {
-    pub fn fixed(token: Secret) -> LoginTokens {
-        LoginTokens {
-            source: Source::Fixed(token),
-            current: Mutex::new(None),
-        }
-    }
-
     pub fn stored(http: Http, login: BrowserLogin, profile: &str, store: Store) -> LoginTokens {
         LoginTokens {
-            source: Source::Stored {
-                http,
-                login: Box::new(login),
-                profile: profile.to_string(),
-                store,
-            },
+            http,
+            login: Box::new(login),
+            profile: profile.to_string(),
+            store,
             current: Mutex::new(None),
         }
     }
+}
 
+impl TokenSource for LoginTokens {
     /// The token in use, the cached one while it lasts, or a renewed one.
-    pub async fn bearer(&self) -> Result<Secret> {
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref() {
-            return Ok(token.clone());
-        }
-        let token = match &self.source {
-            Source::Fixed(token) => token.clone(),
-            Source::Stored { store, profile, .. } => {
-                let cached = load(store, profile)?
-                    .access
-                    .filter(|t| t.is_usable(Utc::now()));
-                match cached {
-                    Some(cached) => {
-                        tracing::info!(
-                            "using the cached access token (expires {})",
-                            cached.expires_at
-                        );
-                        cached.token
-                    }
-                    None => self.renew_stored(None).await?,
-                }
+    fn token(&self) -> TokenFuture<'_, Option<Secret>> {
+        Box::pin(async move {
+            let mut current = self.current.lock().await;
+            if let Some(token) = current.as_ref() {
+                return Ok(Some(token.clone()));
             }
-        };
-        *current = Some(token.clone());
-        Ok(token)
+            let cached = load(&self.store, &self.profile)?
+                .access
+                .filter(|t| t.is_usable(Utc::now()));
+            let token = match cached {
+                Some(cached) => {
+                    tracing::info!(
+                        "using the cached access token (expires {})",
+                        cached.expires_at
+                    );
+                    cached.token
+                }
+                None => self.renew_stored(None).await?,
+            };
+            *current = Some(token.clone());
+            Ok(Some(token))
+        })
     }
 
-    /// After a 401 to `rejected`: a renewed token, or `None` where there is no way to renew.
-    pub async fn renew(&self, rejected: &Secret) -> Result<Option<Secret>> {
-        if matches!(self.source, Source::Fixed(_)) {
-            return Ok(None);
-        }
-        let mut current = self.current.lock().await;
-        if let Some(token) = current.as_ref().filter(|t| *t != rejected) {
-            return Ok(Some(token.clone()));
-        }
-        let token = self.renew_stored(Some(rejected)).await?;
-        *current = Some(token.clone());
-        Ok(Some(token))
+    /// After a 401 to `rejected`: the token another request renewed meanwhile, else a renewed one.
+    fn renew<'a>(&'a self, rejected: &'a Secret) -> TokenFuture<'a, Option<Secret>> {
+        Box::pin(async move {
+            let mut current = self.current.lock().await;
+            if let Some(token) = current.as_ref().filter(|t| *t != rejected) {
+                return Ok(Some(token.clone()));
+            }
+            let token = self.renew_stored(Some(rejected)).await?;
+            *current = Some(token.clone());
+            Ok(Some(token))
+        })
     }
+}
 
+impl LoginTokens {
     /// Under the login lock: the token another run saved meanwhile, else a refresh grant whose
     /// answer is saved before the lock is let go.
     async fn renew_stored(&self, rejected: Option<&Secret>) -> Result<Secret> {
-        let Source::Stored {
-            http,
-            login,
-            profile,
-            store,
-        } = &self.source
-        else {
-            return Err(Error::Internal(anyhow::anyhow!(
-                "a fixed token cannot be renewed"
-            )));
-        };
+        let (http, login, profile, store) = (&self.http, &self.login, &self.profile, &self.store);
         let held = lock::lock()?;
         let stored = load(store, profile)?;
         let fresh = stored

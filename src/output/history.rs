@@ -46,6 +46,7 @@ pub struct HistoryWriter<W: Write> {
     /// The table's cells, until the end: its columns need every row's width.
     held: Vec<Vec<(String, bool)>>,
     buf: Vec<u8>,
+    text: String,
 }
 
 impl<W: Write> HistoryWriter<W> {
@@ -57,6 +58,7 @@ impl<W: Write> HistoryWriter<W> {
             count: 0,
             held: Vec::new(),
             buf: Vec::with_capacity(64 * 1024),
+            text: String::with_capacity(64),
         }
     }
 
@@ -76,9 +78,13 @@ impl<W: Write> HistoryWriter<W> {
     /// Writes one row after every row written before.
     pub fn row(&mut self, row: &HistoryRow) -> io::Result<()> {
         let places = row.stored.row.account.currency.decimal_places;
+        if self.format == Format::Csv {
+            self.csv_row(row, places)?;
+            self.count += 1;
+            return Ok(());
+        }
         let values = values_of(row, self.change);
         match self.format {
-            Format::Csv => self.csv_row(&values, places)?,
             Format::Table => self.held.push(
                 values
                     .iter()
@@ -100,24 +106,45 @@ impl<W: Write> HistoryWriter<W> {
         Ok(())
     }
 
-    fn csv_row(&mut self, values: &[Value], places: u32) -> io::Result<()> {
+    /// One CSV line, written field by field into the buffer (the hot path of a long history).
+    fn csv_row(&mut self, row: &HistoryRow, places: u32) -> io::Result<()> {
         if self.count == 0 {
             let names = self.names().join(",");
             self.buf.extend_from_slice(names.as_bytes());
             self.buf.push(b'\n');
         }
-        for (i, value) in values.iter().enumerate() {
-            if i > 0 {
-                self.buf.push(b',');
-            }
-            match value {
-                Value::Text(t) => csv_field(&mut self.buf, t),
-                Value::Flag(f) => self.buf.extend_from_slice(f.to_string().as_bytes()),
-                Value::Amount(Some(a)) => self
-                    .buf
-                    .extend_from_slice(format_amount(*a, places).as_bytes()),
-                Value::Amount(None) => {}
-            }
+        let stored = &row.stored;
+        let (a, b) = (&stored.row.account, &stored.row.balance);
+        for text in [
+            &a.account_id,
+            &a.account_name,
+            &a.bank_id,
+            &a.bank_name,
+            &a.branch_id,
+            &a.currency.code,
+        ] {
+            csv_field(&mut self.buf, text);
+            self.buf.push(b',');
+        }
+        self.text.clear();
+        super::csv::write_date(&mut self.text, b.as_of_date);
+        self.buf.extend_from_slice(self.text.as_bytes());
+        self.buf.extend_from_slice(match b.current_day {
+            true => b",true",
+            false => b",false",
+        });
+        self.amounts(&stored.amounts, places);
+        for text in [
+            &b.record_timestamp,
+            &stored.profile,
+            &stored.provider,
+            &stored.fetched_at,
+        ] {
+            self.buf.push(b',');
+            csv_field(&mut self.buf, text);
+        }
+        if self.change {
+            self.amounts(&row.changes.unwrap_or_default(), places);
         }
         self.buf.push(b'\n');
         if self.buf.len() >= 60 * 1024 {
@@ -125,6 +152,18 @@ impl<W: Write> HistoryWriter<W> {
             self.buf.clear();
         }
         Ok(())
+    }
+
+    /// Four amounts, each after a comma; an absent one is an empty field.
+    fn amounts(&mut self, amounts: &[Option<Decimal>; 4], places: u32) {
+        for amount in amounts {
+            self.buf.push(b',');
+            if let Some(amount) = amount {
+                self.text.clear();
+                crate::model::write_amount(&mut self.text, *amount, places);
+                self.buf.extend_from_slice(self.text.as_bytes());
+            }
+        }
     }
 
     fn json_row(&mut self, values: &[Value], places: u32) -> io::Result<()> {

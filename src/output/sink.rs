@@ -43,6 +43,11 @@ impl Sink {
     pub fn is_bank_file(&self) -> bool {
         output::is_bank_file(self.format)
     }
+
+    /// The report's format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
 }
 
 impl Sink {
@@ -60,7 +65,7 @@ impl<'s> Reports<'s> {
         if output::is_bank_file(format) {
             return Err(Error::usage_hint(
                 format!(
-                    "{} is a bank file of balances: only 'balances' and 'position' write it",
+                    "{} is a bank file of balances: only 'balances', 'position' and 'history' write it",
                     output::format_label(format)
                 ),
                 "pick -f table, csv, json or ndjson for this command",

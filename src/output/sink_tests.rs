@@ -154,5 +154,5 @@ fn bank_files_are_refused_for_documents_that_are_not_balances() {
     assert_eq!(refused.exit_code(), 2);
     assert!(refused
         .to_string()
-        .contains("only 'balances' and 'position'"));
+        .contains("only 'balances', 'position' and 'history'"));
 }

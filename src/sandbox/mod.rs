@@ -1,9 +1,12 @@
-//! The built-in sandbox bank: a loopback HTTP server speaking the Account Balances API contract.
+//! The built-in sandbox bank: one loopback HTTP server speaking every provider's API, each in
+//! its folder here as in `bank/`: J.P. Morgan's Account Balances at the root, Finicity under
+//! `/finicity`, Chase's FDX (with its consent pages) under `/chase`, UK Open Banking under
+//! `/open-banking`.
 //!
-//! `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox` (or to a client
-//! assertion signed for a given certificate); `POST /balance` answers with deterministic balances
-//! for any date, at several banks and currencies. Plain HTTP by default; HTTPS, and mutual TLS in
-//! place of bearer tokens, when given certificates.
+//! At the root, `POST /oauth2/token` issues bearer tokens to the client `sandbox`/`sandbox` (or
+//! to a client assertion signed for a given certificate); `POST /balance` answers with
+//! deterministic balances for any date, at several banks and currencies. Plain HTTP by default;
+//! HTTPS, and mutual TLS in place of bearer tokens, when given certificates.
 
 mod auth;
 pub mod authorize;
@@ -13,7 +16,7 @@ pub mod finicity;
 mod jpmorgan;
 pub mod openbanking;
 pub mod printed;
-mod profiles;
+mod registry;
 mod server;
 mod tls;
 
@@ -30,7 +33,7 @@ use tokio::task::JoinHandle;
 
 pub use auth::ClientCert;
 pub use jpmorgan::accounts::MAX_GENERATED as MAX_SANDBOX_ACCOUNTS;
-pub use profiles::{profile, secret_of, SERVED};
+pub use registry::{part, profile, secret_of, served, Part, PARTS};
 pub use tls::ServerTls;
 
 pub const CLIENT_ID: &str = "sandbox";

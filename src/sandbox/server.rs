@@ -38,23 +38,27 @@ pub struct Bank {
     pub mtls: bool,
 }
 
+/// Every part's routes, each under its mount (J.P. Morgan's at the root), over one state.
 pub fn router(bank: Arc<Bank>) -> Router {
-    let chase = Arc::new(super::chase::Chase::with_secret(&bank.client_secret));
+    let mut app = Router::new();
+    for part in super::registry::PARTS {
+        let routes = (part.routes)(&bank);
+        app = match part.mount {
+            "" => app.merge(routes),
+            mount => app.nest(mount, routes),
+        };
+    }
+    app.fallback(unknown_path)
+        .layer(middleware::from_fn(log_request))
+        .with_state(bank)
+}
+
+/// The contract's own API at the root: what it is, the token endpoint, the balance inquiry.
+pub(super) fn root_routes() -> Router<Arc<Bank>> {
     Router::new()
         .route("/", get(about))
         .route("/oauth2/token", post(issue_token))
         .route("/balance", post(balance))
-        .nest("/finicity", super::finicity::router(Default::default()))
-        .nest("/chase", super::chase::router(chase))
-        .nest(
-            "/open-banking",
-            super::openbanking::router(super::openbanking::OpenBanking::registering(
-                bank.client_cert.clone(),
-            )),
-        )
-        .fallback(unknown_path)
-        .layer(middleware::from_fn(log_request))
-        .with_state(bank)
 }
 
 /// One log line per request (`-v`): method, path and status, never a header or a body.

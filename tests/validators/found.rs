@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use crate::common::csv_rows;
+use crate::support::csv_rows;
 
 pub const FIELDS: [&str; 4] = [
     "opening_available",

@@ -10,16 +10,17 @@ use reqwest::{Method, Url};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::errors::{data_error, unreadable};
+use super::errors::{data_error, WORDING};
 use super::mapping;
 use super::wire::{Descriptor, Entry, Page};
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
 use crate::error::{Error, Result};
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
-use crate::oauth::refresh::LoginTokens;
+use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 use serde::Deserialize;
 
 /// Accounts asked for per page; the server may send fewer.
@@ -29,23 +30,21 @@ pub const MAX_PAGES: usize = 1_000;
 /// `GET /accounts/{accountId}` requests in flight at once.
 pub const DETAIL_CONCURRENCY: usize = 4;
 
-const INTERACTION_ID: &str = "x-fapi-interaction-id";
-
 /// A client of one Chase login. Clones share the tokens.
 #[derive(Debug, Clone)]
 pub struct Client {
     http: Http,
     base_url: Url,
-    tokens: Arc<LoginTokens>,
+    tokens: Arc<dyn TokenSource>,
     profile: String,
 }
 
 impl Client {
-    pub fn new(http: Http, base_url: Url, tokens: LoginTokens, profile: &str) -> Client {
+    pub fn new(http: Http, base_url: Url, tokens: Arc<dyn TokenSource>, profile: &str) -> Client {
         Client {
             http,
             base_url,
-            tokens: Arc::new(tokens),
+            tokens,
             profile: profile.to_string(),
         }
     }
@@ -127,7 +126,7 @@ impl Client {
         }
         let answer = self.get(&url).await?;
         let value: serde_json::Value = serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("an accounts list", &answer.body, &e))?;
+            .map_err(|e| WORDING.unreadable("an accounts list", &answer, &e))?;
         let paging: Page = value
             .get("page")
             .and_then(|p| Page::deserialize(p).ok())
@@ -206,7 +205,7 @@ impl Client {
     async fn detail(&self, entry: &Entry) -> Result<Descriptor> {
         let url = self.url(&["accounts", &entry.account.account_id]);
         let answer = self.get(&url).await?;
-        let unread = |e: serde_json::Error| unreadable("an account", &answer.body, &e);
+        let unread = |e: serde_json::Error| WORDING.unreadable("an account", &answer, &e);
         let value: serde_json::Value = serde_json::from_slice(&answer.body).map_err(unread)?;
         let inner = match value.as_object() {
             Some(object) if object.len() == 1 && object.contains_key(&entry.kind) => {
@@ -219,38 +218,26 @@ impl Client {
 
     /// A data call; a 401 gets one renewed token and one more try; any failure is an error.
     async fn get(&self, url: &Url) -> Result<Answer> {
-        let token = self.tokens.bearer().await?;
-        let mut answer = self.send_get(url, &token).await?;
-        if answer.status == 401 {
-            tracing::info!(target: "treasury::http", "Chase refused the access token; renewing it once");
-            if let Some(renewed) = self.tokens.renew(&token).await? {
-                answer = self.send_get(url, &renewed).await?;
-            }
-        }
+        let answer = send_authorized(&*self.tokens, |token| self.send_get(url, token)).await?;
         match answer.is_success() {
             true => Ok(answer),
             false => Err(data_error(answer.status, &answer.body, &self.profile)),
         }
     }
 
-    async fn send_get(&self, url: &Url, token: &crate::credentials::Secret) -> Result<Answer> {
+    async fn send_get(&self, url: &Url, token: Option<Secret>) -> Result<Answer> {
         let interaction = interaction_id();
         tracing::info!(target: "treasury::http", "GET {} {INTERACTION_ID}: {interaction}", url.path());
-        let bearer = crate::credentials::Secret::new(format!("Bearer {}", token.expose()));
-        let headers = [
-            ("authorization", HeaderText::Secret(&bearer)),
-            (INTERACTION_ID, HeaderText::Plain(&interaction)),
-        ];
+        let bearer = token.map(|t| Secret::new(format!("Bearer {}", t.expose())));
+        let mut headers = vec![(INTERACTION_ID, HeaderText::Plain(&interaction))];
+        if let Some(bearer) = &bearer {
+            headers.insert(0, ("authorization", HeaderText::Secret(bearer)));
+        }
         self.http.send(Method::GET, url, &headers, None, true).await
     }
 
-    /// The base URL with path segments appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.base_url, segments)
     }
 }
 
@@ -318,36 +305,4 @@ fn detail_failed(asked: &Descriptor, error: &Error) -> AccountError {
         &code,
         format!("Chase's details of this account failed: {error}"),
     )
-}
-
-/// A random UUID (version 4), as FDX asks for each request.
-pub fn interaction_id() -> String {
-    let mut bytes = [0u8; 16];
-    // The system's random source failing is not worth failing a request over: an all-zero
-    // id is still well-formed, and the id only helps support find the request.
-    let _ = aws_lc_rs::rand::fill(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn interaction_ids_are_fresh_v4_uuids() {
-        let a = super::interaction_id();
-        let b = super::interaction_id();
-        assert_ne!(a, b);
-        assert_eq!(a.len(), 36);
-        assert_eq!(&a[14..15], "4");
-        assert!("89ab".contains(&a[19..20]), "{a}");
-    }
 }

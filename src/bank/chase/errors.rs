@@ -1,41 +1,27 @@
 //! Chase's FDX error bodies (`code`, `message`) as the CLI's errors, with the bank's own text.
 
+use crate::bank::status::Wording;
 use crate::error::{BankError, Error};
-use crate::http::body_excerpt;
 
 /// Chase's code and message of an error answer, whatever shape its body has.
 pub fn bank_error(status: u16, body: &[u8]) -> BankError {
     crate::bank::code_message::bank_error("Chase", status, body)
 }
 
+/// How Chase's failures are worded.
+pub const WORDING: Wording = Wording {
+    bank: "Chase",
+    refused: "the login",
+    forbidden: None,
+    refused_hint: |profile| {
+        format!("the consent may have been revoked or changed: run 'treasury login -p {profile}'")
+    },
+    support: "Chase's API support",
+};
+
 /// A data call that failed (after the one renewal a 401 gets, and the retries of 429 and 5xx).
 pub fn data_error(status: u16, body: &[u8], profile: &str) -> Error {
-    let bank = bank_error(status, body);
-    match status {
-        401 | 403 => Error::auth(
-            format!("Chase refused the login: {bank}"),
-            format!(
-                "the consent may have been revoked or changed: run 'treasury login -p {profile}'"
-            ),
-        ),
-        429 | 500..=599 => Error::Unavailable {
-            message: format!("Chase is failing: {bank}"),
-            hint: Some("try again later".into()),
-        },
-        400..=499 => Error::Rejected(bank),
-        _ => Error::unavailable(format!("Chase gave an unexpected answer: {bank}")),
-    }
-}
-
-/// A 2xx answer whose body is not what the endpoint returns.
-pub fn unreadable(what: &str, body: &[u8], why: &serde_json::Error) -> Error {
-    Error::Unavailable {
-        message: format!(
-            "Chase answered with a body that is not {what} ({why}): {}",
-            body_excerpt(body)
-        ),
-        hint: Some("this is not a passing failure: the answer is not in a shape treasury reads; contact Chase's API support with the excerpt above".into()),
-    }
+    WORDING.error(bank_error(status, body), profile)
 }
 
 #[cfg(test)]

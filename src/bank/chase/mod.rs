@@ -4,6 +4,7 @@
 
 pub mod client;
 pub mod errors;
+mod logout;
 pub mod mapping;
 mod provider;
 pub mod wire;

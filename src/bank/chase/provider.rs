@@ -7,6 +7,7 @@ use reqwest::Url;
 
 use super::{oauth_host, Client, AUTHORIZE_PATH, NAME, TOKEN_PATH};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
+use crate::config::ProfileSpec;
 use crate::config::{checked_url, AuthMode, Environment, Profile};
 use crate::credentials::{self, Access};
 use crate::error::{Error, Result};
@@ -14,7 +15,7 @@ use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
 use crate::oauth::authcode::{BrowserLogin, ClientAuth};
 use crate::oauth::refresh::LoginTokens;
-use crate::oauth::AccessToken;
+use crate::oauth::{AccessToken, ReadyToken, TokenSource};
 use crate::query::{BalanceRequest, Limits};
 
 /// Current balances only; accounts are filtered from the one (paged) listing.
@@ -29,27 +30,36 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Chase aggregator (FDX)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Chase aggregator (FDX)",
+        profile_keys: &[
+            "environment",
+            "client_id",
+            "redirect_uri",
+            "authorize_url",
+            "token_url",
+            "auth",
+            "cert",
+            "key",
+            "revoke_url",
+        ],
+        environments: &[Environment::Prod, Environment::Qa],
+        default_base_url: |env, _| env.and_then(super::data_host),
+        daily_reads: None,
+        browser_login: true,
+        public_client: true,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "environment",
-        "client_id",
-        "redirect_uri",
-        "authorize_url",
-        "token_url",
-        "auth",
-        "cert",
-        "key",
-        "revoke_url",
-    ],
-    environments: &[Environment::Prod, Environment::Qa],
     login: LoginKind::Browser(browser_login),
-    default_base_url: |env, _| env.and_then(super::data_host),
     none_found_code: None,
     live_balances: false,
-    daily_reads: None,
     ending_warning: None,
+    login_settings: None,
+    secret_label: "client secret",
+    status_fields: None,
+    logout: Some(super::logout::logout),
     connect,
     plan,
 };
@@ -113,12 +123,7 @@ fn missing(profile: &str, key: &str, what: &str) -> Error {
     )
 }
 
-/// The client of a Chase profile: a fixed token, or the stored login renewed as it expires.
-#[derive(Debug)]
-struct Connected {
-    client: Client,
-}
-
+/// The client of a Chase profile: a ready token, or the stored login renewed as it expires.
 fn connect(
     profile: &Profile,
     access: Access,
@@ -128,11 +133,14 @@ fn connect(
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::errors::bank_error(status, body).to_string());
-    let tokens = match access {
-        Access::Token(token) => LoginTokens::fixed(token),
-        Access::Login { store, .. } => {
-            LoginTokens::stored(http.clone(), browser_login(profile)?, &profile.name, store)
-        }
+    let tokens: Arc<dyn TokenSource> = match access {
+        Access::Token(token) => Arc::new(ReadyToken(Some(token))),
+        Access::Login { store, .. } => Arc::new(LoginTokens::stored(
+            http.clone(),
+            browser_login(profile)?,
+            &profile.name,
+            store,
+        )),
         _ => {
             return Err(Error::auth(
                 format!(
@@ -143,9 +151,12 @@ fn connect(
             ))
         }
     };
-    Ok(Arc::new(Connected {
-        client: Client::new(http, profile.base_url.clone(), tokens, &profile.name),
-    }))
+    Ok(Arc::new(Client::new(
+        http,
+        profile.base_url.clone(),
+        tokens,
+        &profile.name,
+    )))
 }
 
 /// A dry run prints the listing the request becomes, and the accounts kept from it.
@@ -158,16 +169,17 @@ fn plan(request: &BalanceRequest, _: Option<&Profile>) -> serde_json::Value {
     })
 }
 
-impl Provider for Connected {
+impl Provider for Client {
+    /// One page of the accounts list: there is no token of its own to show.
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
-        Box::pin(async move { self.client.verify().await.map(|()| None) })
+        Box::pin(async move { Client::verify(self).await.map(|()| None) })
     }
 
     fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>> {
-        Box::pin(self.client.accounts())
+        Box::pin(Client::accounts(self))
     }
 
     fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>> {
-        Box::pin(self.client.balances(&request.accounts))
+        Box::pin(Client::balances(self, &request.accounts))
     }
 }

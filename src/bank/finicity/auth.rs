@@ -1,20 +1,104 @@
-//! Partner authentication, `POST /aggregation/v2/partners/authentication`: sent once (never
-//! resent after a timeout or a refusal: five failures lock the partner), not sent at all with
-//! credentials Finicity refused before (`refusals`), and a 429 treated as the rate limit it is.
+//! The partner's token as a token source, and partner authentication,
+//! `POST /aggregation/v2/partners/authentication`: sent once (never resent after a timeout or a
+//! refusal: five failures lock the partner), not sent at all with credentials Finicity refused
+//! before (`refusals`), and a 429 treated as the rate limit it is.
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use reqwest::{Method, Url};
 
 use super::client::Settings;
 use super::errors::{authentication_error, bank_error};
+use super::partner::{self, Failure, Partner, Slot};
 use super::refusals::{self, Credentials, Refusal};
 use super::wire::{AccessToken, PartnerCredentials};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::{Answer, HeaderText, Http};
+use crate::oauth::{TokenFuture, TokenSource};
+use crate::secret::Secret;
 
 const APP_KEY: &str = "Finicity-App-Key";
+
+/// The spec: a token lasts two hours; take a new one once it is older than 90 minutes.
+pub const TOKEN_MAX_AGE: Duration = Duration::from_secs(90 * 60);
+
+/// The token of a profile's partner credentials, shared by every profile of the partner in this
+/// run (`partner`): the one token while it is young enough, else a new one; the error of this
+/// run's failed authentication again, with nothing sent.
+#[derive(Debug, Clone)]
+pub struct PartnerToken {
+    http: Http,
+    settings: Arc<Settings>,
+    /// `POST /aggregation/v2/partners/authentication`.
+    url: Url,
+    partner: Partner,
+    /// How old a token may get before a new one is fetched: `TOKEN_MAX_AGE`.
+    pub max_age: Duration,
+}
+
+impl PartnerToken {
+    pub fn new(http: Http, settings: Arc<Settings>, url: Url) -> PartnerToken {
+        let partner = partner::partner(
+            settings.base_url.as_str(),
+            &settings.partner_id,
+            &settings.app_key,
+            &settings.partner_secret,
+        );
+        PartnerToken {
+            http,
+            settings,
+            url,
+            partner,
+            max_age: TOKEN_MAX_AGE,
+        }
+    }
+
+    /// One partner authentication; its outcome goes in the slot, a failure for good.
+    async fn authenticate(&self, slot: &mut Slot) -> Result<Secret> {
+        match authenticate(&self.http, &self.settings, &self.url).await {
+            Ok(token) => {
+                *slot = Slot::Token(token.clone(), Instant::now());
+                Ok(token)
+            }
+            Err(error) => {
+                *slot = Slot::Failed(Failure::of(&error));
+                Err(error)
+            }
+        }
+    }
+}
+
+impl TokenSource for PartnerToken {
+    /// The lock is held across the authentication, so that concurrent callers (and profiles)
+    /// share one.
+    fn token(&self) -> TokenFuture<'_, Option<Secret>> {
+        Box::pin(async move {
+            let mut slot = self.partner.lock().await;
+            match &*slot {
+                Slot::Token(token, at) if at.elapsed() < self.max_age => {
+                    return Ok(Some(token.clone()))
+                }
+                Slot::Failed(failure) => return Err(failure.error()),
+                _ => {}
+            }
+            self.authenticate(&mut slot).await.map(Some)
+        })
+    }
+
+    /// A new token in place of `rejected`, unless another caller already replaced it.
+    fn renew<'a>(&'a self, rejected: &'a Secret) -> TokenFuture<'a, Option<Secret>> {
+        Box::pin(async move {
+            let mut slot = self.partner.lock().await;
+            match &*slot {
+                Slot::Token(token, _) if token != rejected => return Ok(Some(token.clone())),
+                Slot::Failed(failure) => return Err(failure.error()),
+                _ => {}
+            }
+            self.authenticate(&mut slot).await.map(Some)
+        })
+    }
+}
 
 /// A new partner token. `login` (the person is giving the secret now) tries credentials that
 /// were refused before; any other run refuses them without sending anything.

@@ -1,27 +1,25 @@
-//! The Finicity client: the partner's one token (shared by every profile of the partner in
-//! this run, see `partner`), the accounts list, and the billable live balance only when asked for.
+//! The Finicity client: its data calls with the partner's token (`auth::PartnerToken`, shared
+//! by every profile of the partner in this run) through `oauth::send_authorized`, the accounts
+//! list, and the billable live balance only when asked for.
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use super::errors::{bank_error, data_error, unreadable};
+use super::auth::PartnerToken;
+use super::errors::{bank_error, data_error, WORDING};
 use super::mapping::{self, LIVE_TYPES};
-use super::partner::{self, Failure, Partner, Slot};
 use super::wire::{AvailableBalance, CustomerAccounts};
 use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list, text_of, ListAnswer};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{join, Answer, HeaderText, Http};
 use crate::model::{Account, AccountError, Report};
+use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 use reqwest::{Method, Url};
-
-/// The spec: a token lasts two hours; take a new one once it is older than 90 minutes.
-pub const TOKEN_MAX_AGE: Duration = Duration::from_secs(90 * 60);
 
 /// `balance_cache_interval` sent with every live call: 0 reads from the institution itself.
 /// Always sent, since its default changed (0 before 30 June 2026, 30 minutes after).
@@ -55,9 +53,9 @@ pub struct Settings {
 pub struct Client {
     http: Http,
     settings: Arc<Settings>,
-    partner: Partner,
-    /// How old a token may get before a new one is fetched: `TOKEN_MAX_AGE`.
-    pub token_max_age: Duration,
+    tokens: Arc<PartnerToken>,
+    /// Ask the billed live balance of each deposit account (`balances --live`).
+    live: bool,
     /// Counts each billed live read (and refuses those over `daily_reads`, when set).
     pub budget: Option<Arc<Budget>>,
 }
@@ -76,17 +74,16 @@ impl Client {
                 "set customer_id to the Finicity customer whose accounts are reported",
             ));
         }
-        let partner = partner::partner(
-            settings.base_url.as_str(),
-            &settings.partner_id,
-            &settings.app_key,
-            &settings.partner_secret,
+        let settings = Arc::new(settings);
+        let url = join(
+            &settings.base_url,
+            &["aggregation", "v2", "partners", "authentication"],
         );
         Ok(Client {
+            tokens: Arc::new(PartnerToken::new(http.clone(), Arc::clone(&settings), url)),
             http,
-            settings: Arc::new(settings),
-            partner,
-            token_max_age: TOKEN_MAX_AGE,
+            settings,
+            live: false,
             budget: None,
         })
     }
@@ -97,12 +94,31 @@ impl Client {
 
     /// Proves the credentials work: one partner authentication (the token is kept).
     pub async fn verify(&self) -> Result<()> {
-        self.token().await.map(|_| ())
+        self.tokens.token().await.map(|_| ())
     }
 
-    /// Counts each live read against `budget`.
-    pub fn with_budget(self, budget: Option<Arc<Budget>>) -> Client {
-        Client { budget, ..self }
+    /// Reads live balances (billed) when `live`, counting each against `budget`.
+    pub fn reading_live(self, live: bool, budget: Option<Arc<Budget>>) -> Client {
+        Client {
+            live,
+            budget: budget.filter(|_| live),
+            ..self
+        }
+    }
+
+    /// Whether balances are read live (`balances --live`).
+    pub fn live(&self) -> bool {
+        self.live
+    }
+
+    /// Takes a new partner token once the one in use is older than `age`.
+    pub fn with_token_max_age(self, age: std::time::Duration) -> Client {
+        let mut tokens = (*self.tokens).clone();
+        tokens.max_age = age;
+        Client {
+            tokens: Arc::new(tokens),
+            ..self
+        }
     }
 
     /// Every account of the customer, pending ones marked, in Finicity's order.
@@ -154,7 +170,7 @@ impl Client {
                 answer.status,
                 &answer.body,
             )),
-            Err(e) => Err(unreadable("a customer accounts list", &answer.body, &e)),
+            Err(e) => Err(WORDING.unreadable("a customer accounts list", &answer, &e)),
         }
     }
 
@@ -231,73 +247,27 @@ impl Client {
         }
         serde_json::from_slice(&answer.body)
             .map(Ok)
-            .map_err(|e| unreadable("an available balance", &answer.body, &e))
+            .map_err(|e| WORDING.unreadable("an available balance", &answer, &e))
     }
 
-    /// A data call with the cached token; a 401 gets one new token and one more try.
+    /// A data call with the partner's token; a 401 gets one new token and one more try.
     async fn get(&self, url: &Url) -> Result<Answer> {
         self.get_with(url, true).await
     }
 
     /// `get`, retrying 429 and 5xx answers only when `retry`.
     async fn get_with(&self, url: &Url, retry: bool) -> Result<Answer> {
-        let token = self.token().await?;
-        let answer = self.send_get(url, &token, retry).await?;
-        if answer.status != 401 {
-            return Ok(answer);
-        }
-        tracing::info!(target: "treasury::http", "Finicity refused the token; renewing it once");
-        let renewed = self.renew(&token).await?;
-        self.send_get(url, &renewed, retry).await
+        send_authorized(&*self.tokens, |token| self.send_get(url, token, retry)).await
     }
 
-    async fn send_get(&self, url: &Url, token: &Secret, retry: bool) -> Result<Answer> {
-        let headers = [
-            (APP_KEY, HeaderText::Secret(&self.settings.app_key)),
-            (APP_TOKEN, HeaderText::Secret(token)),
-        ];
+    async fn send_get(&self, url: &Url, token: Option<Secret>, retry: bool) -> Result<Answer> {
+        let mut headers = vec![(APP_KEY, HeaderText::Secret(&self.settings.app_key))];
+        if let Some(token) = &token {
+            headers.push((APP_TOKEN, HeaderText::Secret(token)));
+        }
         self.http
             .send(Method::GET, url, &headers, None, retry)
             .await
-    }
-
-    /// The partner's token while it is young enough, else a new one; the error of this run's
-    /// failed authentication again, with nothing sent. The lock is held across the
-    /// authentication so that concurrent callers (and profiles) share one.
-    async fn token(&self) -> Result<Secret> {
-        let mut slot = self.partner.lock().await;
-        match &*slot {
-            Slot::Token(token, at) if at.elapsed() < self.token_max_age => return Ok(token.clone()),
-            Slot::Failed(failure) => return Err(failure.error()),
-            _ => {}
-        }
-        self.authenticate(&mut slot).await
-    }
-
-    /// A new token in place of `rejected`, unless another caller already replaced it.
-    async fn renew(&self, rejected: &Secret) -> Result<Secret> {
-        let mut slot = self.partner.lock().await;
-        match &*slot {
-            Slot::Token(token, _) if token != rejected => return Ok(token.clone()),
-            Slot::Failed(failure) => return Err(failure.error()),
-            _ => {}
-        }
-        self.authenticate(&mut slot).await
-    }
-
-    /// One partner authentication; its outcome goes in the slot, a failure for good.
-    async fn authenticate(&self, slot: &mut Slot) -> Result<Secret> {
-        let url = self.url(&["aggregation", "v2", "partners", "authentication"]);
-        match super::auth::authenticate(&self.http, &self.settings, &url).await {
-            Ok(token) => {
-                *slot = Slot::Token(token.clone(), Instant::now());
-                Ok(token)
-            }
-            Err(error) => {
-                *slot = Slot::Failed(Failure::of(&error));
-                Err(error)
-            }
-        }
     }
 
     fn data_error(&self, answer: &Answer) -> Error {
@@ -309,12 +279,7 @@ impl Client {
         )
     }
 
-    /// The base URL with path segments appended, each percent-encoded.
     fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.settings.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.settings.base_url, segments)
     }
 }

@@ -1,8 +1,8 @@
 //! Finicity's error answers as the CLI's errors: a refused partner authentication (never
 //! retried), refused tokens and keys, unknown customers, failing servers.
 
+use crate::bank::status::Wording;
 use crate::error::{BankError, Error};
-use crate::http::body_excerpt;
 
 /// Finicity's own code and message of an error answer, whatever shape its body has.
 pub fn bank_error(status: u16, body: &[u8]) -> BankError {
@@ -30,17 +30,22 @@ pub fn authentication_error(status: u16, body: &[u8], profile: &str) -> Error {
     }
 }
 
+/// How Finicity's failures of data calls are worded.
+pub const WORDING: Wording = Wording {
+    bank: "Finicity",
+    refused: "the app key or token",
+    forbidden: None,
+    refused_hint: |profile| {
+        format!("check app_key and partner_id of profile '{profile}': the partner must be allowed to read this customer")
+    },
+    support: "Finicity support",
+};
+
 /// A data call that failed (after the one token renewal a 401 gets, and the retries of 429 and
-/// 5xx that `Http` makes).
+/// 5xx that `Http` makes); a 404 names the customer that is not there.
 pub fn data_error(status: u16, body: &[u8], customer_id: &str, profile: &str) -> Error {
     let bank = bank_error(status, body);
     match status {
-        401 | 403 => Error::Auth {
-            message: format!("Finicity refused the app key or token: {bank}"),
-            hint: Some(format!(
-                "check app_key and partner_id of profile '{profile}': the partner must be allowed to read this customer"
-            )),
-        },
         404 => Error::Rejected(BankError {
             message: format!(
                 "customer {customer_id} not found at Finicity ({})",
@@ -48,26 +53,7 @@ pub fn data_error(status: u16, body: &[u8], customer_id: &str, profile: &str) ->
             ),
             ..bank
         }),
-        429 | 500..=599 => Error::Unavailable {
-            message: format!("Finicity is failing: {bank}"),
-            hint: Some("try again later".into()),
-        },
-        400..=499 => Error::Rejected(bank),
-        _ => Error::Unavailable {
-            message: format!("Finicity gave an unexpected answer: {bank}"),
-            hint: None,
-        },
-    }
-}
-
-/// A 2xx answer whose body is not what the endpoint returns.
-pub fn unreadable(what: &str, body: &[u8], why: &serde_json::Error) -> Error {
-    Error::Unavailable {
-        message: format!(
-            "Finicity answered with a body that is not {what} ({why}): {}",
-            body_excerpt(body)
-        ),
-        hint: Some("this is not a passing failure: the answer is not in a shape treasury reads; contact Finicity support with the excerpt above".into()),
+        _ => WORDING.error(bank, profile),
     }
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 pub mod client;
 pub mod errors;
+mod login;
 pub mod mapping;
 mod partner;
 mod provider;

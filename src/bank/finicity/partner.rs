@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Instant;
 
-use crate::credentials::Secret;
 use crate::error::Error;
+use crate::secret::Secret;
 
 /// What a partner's one authentication of this run gave.
 #[derive(Debug, Default)]

@@ -8,12 +8,14 @@ use reqwest::Url;
 use super::{Client, Settings, DEFAULT_BASE_URL, NAME};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
 use crate::config::Profile;
-use crate::credentials::{Access, Secret};
+use crate::config::ProfileSpec;
+use crate::credentials::Access;
 use crate::error::{Error, Result};
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
 use crate::oauth::AccessToken;
 use crate::query::{BalanceRequest, Limits};
+use crate::secret::Secret;
 
 /// Current balances only; no limit on accounts (they are filtered from one listing).
 pub const LIMITS: Limits = Limits {
@@ -27,27 +29,29 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Finicity (Mastercard Open Banking US)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Finicity (Mastercard Open Banking US)",
+        profile_keys: &["app_key", "partner_id", "customer_id"],
+        environments: &[],
+        default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
+        daily_reads: None,
+        browser_login: false,
+        public_client: false,
+        client_id_key: Some("partner_id"),
+    },
     limits: LIMITS,
-    profile_keys: &["app_key", "partner_id", "customer_id"],
-    environments: &[],
     login: LoginKind::ClientCredentials,
-    default_base_url: |_, _| Url::parse(DEFAULT_BASE_URL).ok(),
     none_found_code: None,
     live_balances: true,
-    daily_reads: None,
     ending_warning: None,
+    login_settings: Some(super::login::settings),
+    secret_label: "partner secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };
-
-/// The client of a Finicity profile, with the partner secret from the secret chain.
-#[derive(Debug)]
-struct Connected {
-    client: Client,
-    live: bool,
-}
 
 fn connect(
     profile: &Profile,
@@ -88,10 +92,9 @@ fn connect(
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), None)?;
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::errors::bank_error(status, body).to_string());
-    Ok(Arc::new(Connected {
-        client: Client::new(http, settings)?.with_budget(options.budget.filter(|_| options.live)),
-        live: options.live,
-    }))
+    Ok(Arc::new(
+        Client::new(http, settings)?.reading_live(options.live, options.budget),
+    ))
 }
 
 /// A dry run prints the one listing the request becomes, and the accounts kept from it.
@@ -107,16 +110,17 @@ fn plan(request: &BalanceRequest, profile: Option<&Profile>) -> serde_json::Valu
     })
 }
 
-impl Provider for Connected {
+impl Provider for Client {
+    /// One partner authentication: its token is not one to store.
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
-        Box::pin(async move { self.client.verify().await.map(|()| None) })
+        Box::pin(async move { Client::verify(self).await.map(|()| None) })
     }
 
     fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>> {
-        Box::pin(self.client.accounts())
+        Box::pin(Client::accounts(self))
     }
 
     fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>> {
-        Box::pin(self.client.balances(&request.accounts, self.live))
+        Box::pin(Client::balances(self, &request.accounts, self.live()))
     }
 }

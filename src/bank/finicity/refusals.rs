@@ -12,8 +12,8 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// PBKDF2-HMAC-SHA256 rounds: a stolen file does not give the secret away cheaply.
 const ROUNDS: u32 = 100_000;
@@ -87,7 +87,7 @@ fn rounds() -> NonZeroU32 {
 
 /// Where the refusals are kept.
 pub fn path() -> Result<PathBuf> {
-    crate::config::finicity_refusals_path()
+    crate::config::provider_state_path(super::NAME, "refused-partners.json")
 }
 
 /// The remembered refusal of exactly these credentials, if any.

@@ -1,5 +1,6 @@
 //! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
 
+mod login;
 mod provider;
 mod wire;
 
@@ -11,18 +12,28 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
+use crate::bank::status::Wording;
 use crate::error::{BankError, Error, Result};
 use crate::http::{body_excerpt, Http};
 use crate::model::{Account, AccountError, Balance, BalanceRow, Currency, Report};
-use crate::oauth::Authorizer;
+use crate::oauth::{send_authorized, TokenSource};
 use crate::query::{BalanceRequest, DateSpan};
+
+/// How J.P. Morgan's failures are worded.
+pub const WORDING: Wording = Wording {
+    bank: "the bank",
+    refused: "the credentials",
+    forbidden: None,
+    refused_hint: |profile| format!("check the client id and secret of profile '{profile}'"),
+    support: "the bank's API support",
+};
 
 /// A client of one J.P. Morgan Account Balances endpoint.
 #[derive(Debug, Clone)]
 pub struct Client {
     pub http: Http,
     pub endpoint: reqwest::Url,
-    pub auth: Arc<Authorizer>,
+    pub tokens: Arc<dyn TokenSource>,
     pub profile: String,
 }
 
@@ -31,7 +42,7 @@ impl Client {
     pub fn new(
         http: Http,
         base_url: &reqwest::Url,
-        auth: Arc<Authorizer>,
+        tokens: Arc<dyn TokenSource>,
         profile: &str,
     ) -> Result<Client> {
         let endpoint = format!("{}/balance", base_url.as_str().trim_end_matches('/'));
@@ -39,7 +50,7 @@ impl Client {
         Ok(Client {
             http,
             endpoint,
-            auth,
+            tokens,
             profile: profile.to_string(),
         })
     }
@@ -55,28 +66,17 @@ impl Client {
     }
 
     async fn post(&self, body: &RequestBody) -> Result<ResponseBody> {
-        let answer = self
-            .auth
-            .send_authorized(|bearer| async move {
-                self.http
-                    .post_json(&self.endpoint, body, bearer.as_ref())
-                    .await
-            })
-            .await?;
+        let answer = send_authorized(&*self.tokens, |bearer| async move {
+            self.http
+                .post_json(&self.endpoint, body, bearer.as_ref())
+                .await
+        })
+        .await?;
         if !answer.is_success() {
-            return Err(Error::from_bank(
-                bank_error(answer.status, &answer.body),
-                &self.profile,
-            ));
+            return Err(WORDING.error(bank_error(answer.status, &answer.body), &self.profile));
         }
-        let body = parse_body(&answer.body).map_err(|e| Error::Unavailable {
-            message: format!(
-                "the bank answered HTTP {} with a body that is not a balance report ({e}): {}",
-                answer.status,
-                body_excerpt(&answer.body)
-            ),
-            hint: Some("try again later; if it persists, contact the bank's API support".into()),
-        })?;
+        let body = parse_body(&answer.body)
+            .map_err(|e| WORDING.unreadable("a balance report", &answer, &e))?;
         match body.errors.first() {
             Some(error) if body.account_list.is_empty() => Err(Error::Rejected(BankError {
                 status: answer.status,

@@ -7,12 +7,13 @@ use reqwest::Url;
 
 use super::{request_body, Client};
 use crate::bank::provider::{BoxFuture, LoginKind, Options, Provider, Spec};
+use crate::config::ProfileSpec;
 use crate::config::{AuthMode, Environment, Profile};
 use crate::credentials::Access;
 use crate::error::Result;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{Account, Report};
-use crate::oauth::{AccessToken, Authorizer};
+use crate::oauth::{client_credentials, AccessToken};
 use crate::query::{BalanceRequest, Limits};
 
 /// What one request may ask for: every date mode, 31 days, 200 accounts, ids of 35 characters.
@@ -27,28 +28,37 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: "jpmorgan",
-    title: "J.P. Morgan Account Balances",
+    profile: ProfileSpec {
+        name: "jpmorgan",
+        title: "J.P. Morgan Account Balances",
+        profile_keys: &[
+            "environment",
+            "auth",
+            "token_url",
+            "client_id",
+            "scope",
+            "resource",
+            "cert",
+            "key",
+            "ca_cert",
+            "client_secret_command",
+        ],
+        environments: &[Environment::Prod, Environment::Uat],
+        default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
+        daily_reads: None,
+        browser_login: false,
+        public_client: false,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "environment",
-        "auth",
-        "token_url",
-        "client_id",
-        "scope",
-        "resource",
-        "cert",
-        "key",
-        "ca_cert",
-        "client_secret_command",
-    ],
-    environments: &[Environment::Prod, Environment::Uat],
     login: LoginKind::ClientCredentials,
-    default_base_url: |env, auth| env.map(|env| documented_host(env, auth)),
     none_found_code: Some("GCA-009"),
     live_balances: false,
-    daily_reads: None,
     ending_warning: None,
+    login_settings: Some(super::login::settings),
+    secret_label: "client secret",
+    status_fields: None,
+    logout: None,
     connect,
     plan,
 };
@@ -62,7 +72,7 @@ fn connect(
     // Mutual TLS presents the certificate on every request, even with a ready token.
     let client_cert = match (profile.auth, &profile.cert, &profile.key) {
         (AuthMode::Mtls, Some(cert), Some(key)) => {
-            crate::credentials::file::check_private(key, "private key")?;
+            crate::secret::check_private(key, "private key")?;
             Some((cert.as_path(), key.as_path()))
         }
         _ => None,
@@ -70,11 +80,11 @@ fn connect(
     let tls = TlsSettings::load(profile.ca_cert.as_deref(), client_cert)?;
     let http = Http::new(profile.timeout, retry, &tls)?
         .describing(|status, body| super::bank_error(status, body).to_string());
-    let auth = Arc::new(Authorizer::new(http.clone(), profile, access)?);
+    let tokens = client_credentials(&http, profile, access)?;
     Ok(Arc::new(Client::new(
         http,
         &profile.base_url,
-        auth,
+        tokens,
         &profile.name,
     )?))
 }
@@ -86,11 +96,11 @@ fn plan(request: &BalanceRequest, _: Option<&Profile>) -> serde_json::Value {
 impl Provider for Client {
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
         Box::pin(async move {
-            // Mutual TLS has no token endpoint: an account listing proves the certificate.
-            if self.auth.has_token_endpoint() {
-                return self.auth.fetch().await.map(Some);
+            // A ready token or mutual TLS has no token endpoint: an account listing proves it.
+            match self.tokens.issue().await? {
+                Some(token) => Ok(Some(token)),
+                None => self.accounts().await.map(|_| None),
             }
-            self.accounts().await.map(|_| None)
         })
     }
 

@@ -10,21 +10,20 @@ use std::sync::Arc;
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 
-use super::errors::{bank_error, data_error, unreadable};
+use super::errors::{bank_error, data_error, WORDING};
 use super::mapping::{self, same_origin};
 use super::wire::{AccountRecord, AccountsPage, BalanceRecord};
 use crate::bank::budget;
 use crate::bank::code_message::no_list;
 use crate::bank::records::{read_list_value, text_of, ListAnswer};
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::history::Budget;
-use crate::http::{Answer, HeaderText, Http};
+use crate::http::{interaction_id, join, Answer, HeaderText, Http, INTERACTION_ID};
 use crate::model::{Account, AccountError, Report};
-use crate::oauth::Authorizer;
+use crate::oauth::{send_authorized, TokenSource};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 
-pub const INTERACTION_ID: &str = "x-fapi-interaction-id";
 pub const FINANCIAL_ID: &str = "x-fapi-financial-id";
 
 /// More pages than any bank's accounts need: a listing that does not end stops here
@@ -42,16 +41,16 @@ pub struct Settings {
     pub profile: String,
 }
 
-/// Requests to one bank with the FAPI headers; the token comes from `authorizer`.
+/// Requests to one bank with the FAPI headers; the token comes from `tokens`.
 #[derive(Debug, Clone)]
 pub struct Channel {
     http: Http,
     settings: Arc<Settings>,
-    authorizer: Arc<Authorizer>,
+    tokens: Arc<dyn TokenSource>,
 }
 
 impl Channel {
-    pub fn new(http: Http, settings: Settings, authorizer: Authorizer) -> Result<Channel> {
+    pub fn new(http: Http, settings: Settings, tokens: Arc<dyn TokenSource>) -> Result<Channel> {
         if settings.base_url.cannot_be_a_base() {
             return Err(Error::usage(format!(
                 "base_url {} of profile '{}' is not an http(s) address",
@@ -61,7 +60,7 @@ impl Channel {
         Ok(Channel {
             http,
             settings: Arc::new(settings),
-            authorizer: Arc::new(authorizer),
+            tokens,
         })
     }
 
@@ -71,19 +70,16 @@ impl Channel {
 
     /// The base URL with path segments appended, each percent-encoded.
     pub fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.settings.base_url.clone();
-        if let Ok(mut path) = url.path_segments_mut() {
-            path.pop_if_empty().extend(segments);
-        }
-        url
+        join(&self.settings.base_url, segments)
     }
 
     /// One request with a bearer token (renewed once on 401 where it can be) and a fresh
     /// interaction id; an echoed id that differs is logged with both ids, never refused.
     pub async fn call(&self, method: Method, url: &Url, body: Option<&[u8]>) -> Result<Answer> {
-        self.authorizer
-            .send_authorized(|bearer| self.send_once(method.clone(), url, body, bearer))
-            .await
+        send_authorized(&*self.tokens, |bearer| {
+            self.send_once(method.clone(), url, body, bearer)
+        })
+        .await
     }
 
     async fn send_once(
@@ -93,7 +89,7 @@ impl Channel {
         body: Option<&[u8]>,
         bearer: Option<Secret>,
     ) -> Result<Answer> {
-        let id = interaction_id()?;
+        let id = interaction_id();
         tracing::info!(target: "treasury::http", "{method} {url}: {INTERACTION_ID} {id}");
         let authorization = bearer.map(|t| Secret::new(format!("Bearer {}", t.expose())));
         let mut headers = vec![(INTERACTION_ID, HeaderText::Plain(&id))];
@@ -127,26 +123,8 @@ impl Channel {
         if !answer.is_success() {
             return Err(self.data_error(&answer));
         }
-        serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))
+        serde_json::from_slice(&answer.body).map_err(|e| WORDING.unreadable(what, &answer, &e))
     }
-}
-
-/// A UUID v4 from the system's randomness.
-pub fn interaction_id() -> Result<String> {
-    let mut bytes = [0u8; 16];
-    aws_lc_rs::rand::fill(&mut bytes)
-        .map_err(|_| Error::Internal(anyhow::anyhow!("no randomness")))?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    ))
 }
 
 /// The data client of one consent, and the profile's read budget.
@@ -358,8 +336,8 @@ impl Client {
         if !answer.is_success() {
             return Err(self.channel.data_error(answer));
         }
-        let value: serde_json::Value =
-            serde_json::from_slice(&answer.body).map_err(|e| unreadable(what, &answer.body, &e))?;
+        let value: serde_json::Value = serde_json::from_slice(&answer.body)
+            .map_err(|e| WORDING.unreadable(what, answer, &e))?;
         let next = value
             .get("Links")
             .and_then(|l| l.get("Next"))

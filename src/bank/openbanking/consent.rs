@@ -8,16 +8,16 @@ use reqwest::{Method, Url};
 use serde::{Deserialize, Serialize};
 
 use super::client::Channel;
-use super::errors::{bank_error, data_error, unreadable};
+use super::errors::{bank_error, data_error, WORDING};
 use super::mapping::utc_of;
 use super::state::ConsentState;
 use super::wire::{ConsentAnswer, ConsentData, ConsentRequest, ConsentRequestData};
 use super::PERMISSIONS;
-use crate::credentials::Secret;
 use crate::error::{Error, Result};
 use crate::http::Http;
 use crate::oauth::assertion;
 use crate::oauth::authcode::{self, BrowserLogin};
+use crate::secret::Secret;
 
 /// How long a signed request object is valid: one authorization, no longer (FAPI 1.0 Advanced
 /// allows at most 60 minutes from `nbf` to `exp`).
@@ -61,7 +61,7 @@ impl Consents {
             return Err(self.refused(answer.status, &answer.body, "create the consent"));
         }
         let consent: ConsentAnswer = serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("a consent", &answer.body, &e))?;
+            .map_err(|e| WORDING.unreadable("a consent", &answer, &e))?;
         if consent.data.status == "Rejected" {
             return Err(Error::auth(
                 format!("the bank rejected consent {}", consent.data.consent_id),
@@ -79,7 +79,7 @@ impl Consents {
             return Err(self.refused(answer.status, &answer.body, "read the consent"));
         }
         let consent: ConsentAnswer = serde_json::from_slice(&answer.body)
-            .map_err(|e| unreadable("a consent", &answer.body, &e))?;
+            .map_err(|e| WORDING.unreadable("a consent", &answer, &e))?;
         Ok(consent.data)
     }
 
@@ -193,7 +193,7 @@ pub fn authorization_url(
             },
         }),
     };
-    crate::credentials::file::check_private(request.key, "private key")?;
+    crate::secret::check_private(request.key, "private key")?;
     let signed = crate::oauth::fapi::sign_claims(
         &claims,
         request.key,

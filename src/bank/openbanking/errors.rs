@@ -3,6 +3,7 @@
 //! failing servers. The bank's codes are always in the message.
 
 use super::wire::ErrorResponse;
+use crate::bank::status::Wording;
 use crate::error::{BankError, Error};
 use crate::http::body_excerpt;
 
@@ -46,43 +47,22 @@ pub fn renew_hint(profile: &str) -> String {
     format!("run 'treasury login -p {profile}' to renew the consent")
 }
 
-/// A data call that failed (after the one token renewal a 401 gets, and the retries of 429 and
-/// 5xx that `Http` makes). A 403 is the spec's answer for a consent that is not, or no longer,
-/// authorised (revoked, expired): exit 3 with the way to a new one.
-pub fn data_error(status: u16, body: &[u8], profile: &str) -> Error {
-    let bank = bank_error(status, body);
-    match status {
-        401 => Error::Auth {
-            message: format!("the bank refused the access token: {bank}"),
-            hint: Some(renew_hint(profile)),
-        },
-        403 => Error::Auth {
-            message: format!(
-                "the bank refused access: the consent is not (or no longer) authorised, e.g. revoked or expired: {bank}"
-            ),
-            hint: Some(renew_hint(profile)),
-        },
-        429 | 500..=599 => Error::Unavailable {
-            message: format!("the bank is failing: {bank}"),
-            hint: Some("try again later".into()),
-        },
-        400..=499 => Error::Rejected(bank),
-        _ => Error::Unavailable {
-            message: format!("the bank gave an unexpected answer: {bank}"),
-            hint: None,
-        },
-    }
-}
+/// How the bank's failures are worded. A 403 is the spec's answer for a consent that is not,
+/// or no longer, authorised (revoked, expired): exit 3 with the way to a new one.
+pub const WORDING: Wording = Wording {
+    bank: "the bank",
+    refused: "the access token",
+    forbidden: Some(
+        "access: the consent is not (or no longer) authorised, e.g. revoked or expired",
+    ),
+    refused_hint: renew_hint,
+    support: "the bank",
+};
 
-/// A 2xx answer whose body is not what the endpoint returns.
-pub fn unreadable(what: &str, body: &[u8], why: &serde_json::Error) -> Error {
-    Error::Unavailable {
-        message: format!(
-            "the bank answered with a body that is not {what} ({why}): {}",
-            body_excerpt(body)
-        ),
-        hint: Some("this is not a passing failure: the answer is not in a shape treasury reads; contact the bank with the excerpt above".into()),
-    }
+/// A data call that failed (after the one token renewal a 401 gets, and the retries of 429 and
+/// 5xx that `Http` makes).
+pub fn data_error(status: u16, body: &[u8], profile: &str) -> Error {
+    WORDING.error(bank_error(status, body), profile)
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 
 use chrono::{SecondsFormat, Utc};
 
+use super::channel::{client_auth, consents};
 use super::consent::{authorization_url, state_of, AuthorizationRequest, ClientAuth, Consents};
 use super::state::ConsentState;
-use super::{provider::client_auth, state, DEFAULT_CONSENT_DAYS};
+use super::{state, DEFAULT_CONSENT_DAYS};
 use crate::bank::provider::{BoxFuture, Consented};
 use crate::config::{checked_url, Profile};
 use crate::credentials::{self, Access};
@@ -59,8 +60,8 @@ pub fn prepare<'a>(
             ));
         };
         // Checked before the consent is created: a key others can read signs nothing.
-        credentials::file::check_private(key, "private key")?;
-        let consents = super::consents(profile, credentials::own_credentials(profile)?, retry)?;
+        crate::secret::check_private(key, "private key")?;
+        let consents = consents(profile, credentials::own_credentials(profile)?, retry)?;
         let now = Utc::now();
         let days = profile
             .settings
@@ -93,7 +94,7 @@ pub fn prepare<'a>(
             url,
             keep: Box::new(move || Box::pin(keep(kept.0, kept.1, kept.2))),
             discard: Box::new(move || Box::pin(discard(name, record, consents))),
-            nonce: Some(crate::credentials::Secret::new(nonce)),
+            nonce: Some(crate::secret::Secret::new(nonce)),
         })
     })
 }

@@ -2,9 +2,11 @@
 //! mapping to the neutral report, the data client, and the consent lifecycle (create, authorize
 //! URL, code exchange, stored state, status, delete). The provider seam plugs these in.
 
+mod channel;
 pub mod client;
 pub mod consent;
 pub mod errors;
+mod lifecycle;
 pub mod login;
 pub mod mapping;
 mod provider;
@@ -14,8 +16,9 @@ pub mod wire;
 #[cfg(test)]
 mod mapping_tests;
 
+pub use channel::{client_auth, consents, http_of};
 pub use client::{Client, Settings};
-pub use provider::{client_auth, consents, ending_warning, http_of, LIMITS, SPEC};
+pub use provider::{ending_warning, LIMITS, SPEC};
 
 /// The `provider =` value of a profile.
 pub const NAME: &str = "open-banking";

@@ -5,17 +5,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::client::{Channel, Client, Settings};
-use super::consent::{ClientAuth, Consents};
-use super::{state, CLIENT_SCOPE, NAME, WARN_DAYS};
+use super::channel::{http_of, settings_of};
+use super::client::{Channel, Client};
+use super::{state, NAME, WARN_DAYS};
 use crate::bank::provider::{BoxFuture, ConsentLogin, LoginKind, Options, Provider, Spec};
-use crate::config::{AuthMode, Profile};
+use crate::config::Profile;
+use crate::config::ProfileSpec;
 use crate::credentials::Access;
 use crate::error::{Error, Result};
-use crate::http::{Http, RetryPolicy, TlsSettings};
+use crate::http::RetryPolicy;
 use crate::model::{Account, Report};
 use crate::oauth::refresh::LoginTokens;
-use crate::oauth::{AccessToken, Authorizer};
+use crate::oauth::{AccessToken, ReadyToken, TokenSource};
 use crate::query::{BalanceRequest, Limits};
 
 /// Current balances only; accounts are filtered from one listing, so no limit on them.
@@ -30,61 +31,46 @@ pub const LIMITS: Limits = Limits {
 };
 
 pub static SPEC: Spec = Spec {
-    name: NAME,
-    title: "Open-banking account information (UK Open Banking v3.1)",
+    profile: ProfileSpec {
+        name: NAME,
+        title: "Open-banking account information (UK Open Banking v3.1)",
+        profile_keys: &[
+            "auth",
+            "token_url",
+            "client_id",
+            "scope",
+            "cert",
+            "key",
+            "authorize_url",
+            "financial_id",
+            "redirect_uri",
+            "consent_days",
+            "issuer",
+            "signing_kid",
+        ],
+        environments: &[],
+        default_base_url: |_, _| None,
+        daily_reads: Some(4),
+        browser_login: true,
+        public_client: false,
+        client_id_key: None,
+    },
     limits: LIMITS,
-    profile_keys: &[
-        "auth",
-        "token_url",
-        "client_id",
-        "scope",
-        "cert",
-        "key",
-        "authorize_url",
-        "financial_id",
-        "redirect_uri",
-        "consent_days",
-        "issuer",
-        "signing_kid",
-    ],
-    default_base_url: |_, _| None,
     none_found_code: None,
     live_balances: false,
-    daily_reads: Some(4),
     ending_warning: Some(ending_warning),
-    environments: &[],
     // The consent is created, then authorized in the browser (docs/providers/open-banking.md).
     login: LoginKind::Consent(ConsentLogin {
         endpoints: super::login::endpoints,
         prepare: super::login::prepare,
     }),
+    login_settings: None,
+    secret_label: "client secret",
+    status_fields: Some(super::lifecycle::status_fields),
+    logout: Some(super::lifecycle::logout),
     connect,
     plan,
 };
-
-#[derive(Debug)]
-struct Connected {
-    client: Client,
-}
-
-/// The HTTP client of a profile: its CA, and its client certificate for mutual TLS.
-pub fn http_of(profile: &Profile, retry: RetryPolicy) -> Result<Http> {
-    let client = match (profile.auth, &profile.cert, &profile.key) {
-        (AuthMode::Mtls, Some(cert), Some(key)) => Some((cert.as_path(), key.as_path())),
-        _ => None,
-    };
-    let tls = TlsSettings::load(profile.ca_cert.as_deref(), client)?;
-    Ok(Http::new(profile.timeout, retry, &tls)?
-        .describing(|status, body| super::errors::bank_error(status, body).to_string()))
-}
-
-fn settings_of(profile: &Profile) -> Settings {
-    Settings {
-        base_url: profile.base_url.clone(),
-        financial_id: profile.settings.get("financial_id").cloned(),
-        profile: profile.name.clone(),
-    }
-}
 
 /// The data calls need the access token of an authorised consent: `TREASURY_ACCESS_TOKEN`, or
 /// the one the stored refresh token of `treasury login` renews.
@@ -95,12 +81,16 @@ fn connect(
     options: Options,
 ) -> Result<Arc<dyn Provider>> {
     let http = http_of(profile, retry)?;
-    let authorizer = match access {
-        Access::Token(_) => Authorizer::new(http.clone(), profile, access)?,
+    let tokens: Arc<dyn TokenSource> = match access {
+        Access::Token(token) => Arc::new(ReadyToken(Some(token))),
         Access::Login { store, .. } => {
             let login = super::login::endpoints(profile)?;
-            let tokens = LoginTokens::stored(http.clone(), login, &profile.name, store);
-            Authorizer::with_login(http.clone(), profile, tokens)
+            Arc::new(LoginTokens::stored(
+                http.clone(),
+                login,
+                &profile.name,
+                store,
+            ))
         }
         _ => {
             return Err(Error::auth(
@@ -112,10 +102,8 @@ fn connect(
             ))
         }
     };
-    let channel = Channel::new(http, settings_of(profile), authorizer)?;
-    Ok(Arc::new(Connected {
-        client: Client::new(channel).with_budget(options.budget),
-    }))
+    let channel = Channel::new(http, settings_of(profile), tokens)?;
+    Ok(Arc::new(Client::new(channel).with_budget(options.budget)))
 }
 
 /// The one-line warning every command gives when the recorded consent of `profile` ends
@@ -140,25 +128,6 @@ pub fn ending_warning(profile: &str, now: DateTime<Utc>) -> Option<String> {
     ))
 }
 
-/// Consent calls with a client-credentials token, scope `accounts` (a ready token is used as
-/// it is). With mutual TLS no token is sent: the certificate identifies the client.
-pub fn consents(profile: &Profile, access: Access, retry: RetryPolicy) -> Result<Consents> {
-    let http = http_of(profile, retry)?;
-    let mut scoped = profile.clone();
-    scoped.scope.get_or_insert_with(|| CLIENT_SCOPE.to_string());
-    let authorizer = Authorizer::new(http.clone(), &scoped, access)?;
-    Ok(Consents::new(Channel::new(
-        http,
-        settings_of(profile),
-        authorizer,
-    )?))
-}
-
-/// How the profile's client authenticates a code exchange.
-pub fn client_auth(access: &Access) -> Option<ClientAuth> {
-    ClientAuth::from_access(access)
-}
-
 /// A dry run prints the listing and the balances call the request becomes.
 fn plan(request: &BalanceRequest, _profile: Option<&Profile>) -> serde_json::Value {
     let accounts: Vec<String> = request.accounts.iter().map(ToString::to_string).collect();
@@ -169,16 +138,17 @@ fn plan(request: &BalanceRequest, _profile: Option<&Profile>) -> serde_json::Val
     })
 }
 
-impl Provider for Connected {
+impl Provider for Client {
+    /// The first page of accounts: the consent's token has no endpoint of its own to show.
     fn verify(&self) -> BoxFuture<'_, Result<Option<AccessToken>>> {
-        Box::pin(async move { self.client.verify().await.map(|()| None) })
+        Box::pin(async move { Client::verify(self).await.map(|()| None) })
     }
 
     fn accounts(&self) -> BoxFuture<'_, Result<Vec<Account>>> {
-        Box::pin(self.client.accounts())
+        Box::pin(Client::accounts(self))
     }
 
     fn balances<'a>(&'a self, request: &'a BalanceRequest) -> BoxFuture<'a, Result<Report>> {
-        Box::pin(self.client.balances(&request.accounts))
+        Box::pin(Client::balances(self, &request.accounts))
     }
 }

@@ -5,6 +5,8 @@
 //! `DEMO_ACCESS_TOKEN` is a public token that never expires and sees every account: what
 //! `--sandbox=chase` uses, so the demo needs no browser.
 
+mod part;
+pub use part::PART;
 mod consent;
 pub mod data;
 

@@ -13,10 +13,10 @@ use tokio::net::TcpListener;
 
 use super::{self as sandbox, data, Finicity, Options};
 use crate::bank::finicity::{Client, Settings};
-use crate::credentials::Secret;
 use crate::http::{Http, RetryPolicy, TlsSettings};
 use crate::model::{format_amount, Report};
 use crate::query::AccountRef;
+use crate::secret::Secret;
 
 /// Serves `app` on a free loopback port; returns its base URL.
 async fn serve(app: Router) -> String {
@@ -208,8 +208,8 @@ async fn an_expired_token_is_renewed_once_and_the_data_served() {
 #[tokio::test]
 async fn an_old_token_is_replaced_before_it_is_used() {
     let (fin, url) = start(Options::default()).await;
-    let mut client = client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET);
-    client.token_max_age = Duration::ZERO;
+    let client =
+        client(&url, data::CUSTOMER_ID, sandbox::PARTNER_SECRET).with_token_max_age(Duration::ZERO);
     client.accounts().await.unwrap();
     client.accounts().await.unwrap();
     assert_eq!((fin.authentications(), fin.account_lists()), (2, 2));

@@ -3,6 +3,8 @@
 //! Finicity's error bodies. Like Finicity, it locks the partner after `LOCK_AFTER` failed
 //! authentications (until the sandbox restarts). Nested by the caller under a prefix (the sandbox uses `/finicity`).
 
+mod part;
+pub use part::PART;
 #[cfg(test)]
 mod client_tests;
 pub mod data;

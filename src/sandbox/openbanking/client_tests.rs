@@ -9,10 +9,11 @@ use reqwest::Url;
 use crate::bank::openbanking::client::{Channel, Client, Settings};
 use crate::bank::openbanking::consent::Consents;
 use crate::config::Profile;
-use crate::credentials::{Access, Secret};
+use crate::credentials::Access;
 use crate::http::{Http, RetryPolicy, TlsSettings};
-use crate::oauth::Authorizer;
+use crate::oauth::ReadyToken;
 use crate::sandbox::openbanking::{self, OpenBanking, PREAUTHORISED_CONSENT, PREAUTHORISED_TOKEN};
+use crate::secret::Secret;
 
 async fn serve() -> (String, Arc<OpenBanking>) {
     let state = OpenBanking::new();
@@ -26,7 +27,6 @@ async fn serve() -> (String, Arc<OpenBanking>) {
 
 fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
     let base = Url::parse(&format!("{root}/v3.1/aisp")).unwrap();
-    let profile = Profile::with_defaults("ob", &crate::bank::openbanking::SPEC, base.clone());
     let retry = RetryPolicy {
         attempts: 1,
         max_wait: Duration::from_secs(1),
@@ -37,14 +37,13 @@ fn channel(root: &str, token: &str, financial_id: Option<&str>) -> Channel {
         &TlsSettings::load(None, None).unwrap(),
     )
     .unwrap();
-    let authorizer =
-        Authorizer::new(http.clone(), &profile, Access::Token(Secret::new(token))).unwrap();
+    let tokens = Arc::new(ReadyToken(Some(Secret::new(token))));
     let settings = Settings {
         base_url: base,
         financial_id: financial_id.map(str::to_string),
         profile: "ob".into(),
     };
-    Channel::new(http, settings, authorizer).unwrap()
+    Channel::new(http, settings, tokens).unwrap()
 }
 
 #[tokio::test]
@@ -128,7 +127,7 @@ async fn a_consent_is_created_with_permissions_and_an_expiry() {
     .unwrap();
     let mut profile = Profile::with_defaults(
         "ob",
-        &crate::bank::openbanking::SPEC,
+        &crate::bank::openbanking::SPEC.profile,
         Url::parse(&format!("{root}/v3.1/aisp")).unwrap(),
     );
     profile.token_url = Some(Url::parse(&format!("{root}/token")).unwrap());

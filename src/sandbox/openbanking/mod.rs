@@ -6,6 +6,8 @@
 //! access token, so `--sandbox=open-banking` needs no browser. Every request is recorded for
 //! tests (`GET /sandbox/requests`). Nested by the caller (the sandbox uses `/open-banking`).
 
+mod part;
+pub use part::PART;
 mod authorize;
 #[cfg(test)]
 mod client_tests;

@@ -1,0 +1,233 @@
+//! Recording a run's rows as they arrive, on a thread of its own: each batch is one
+//! transaction holding one span per account (its days as text lines, `spans.rs`), so the cost
+//! of a day is writing its line, not a B-tree insert of its own. A new span that holds every
+//! day of an earlier span of the same account deletes it; what overlaps otherwise is settled
+//! when read (the later span wins).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, SyncSender};
+
+use rusqlite::params;
+
+use super::spans::{write_date, SpanText};
+use super::{Source, Store, StoreError};
+use crate::model::BalanceRow;
+
+/// Records a run's rows; the store is opened at the first batch. A store that cannot be
+/// opened or written is remembered as one warning, and the run goes on.
+pub struct Recorder {
+    path: PathBuf,
+    sender: Option<SyncSender<Vec<BalanceRow>>>,
+    worker: Option<std::thread::JoinHandle<Option<StoreError>>>,
+}
+
+/// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
+const QUEUED_BATCHES: usize = 4;
+
+const INSERT_SPAN: &str = "INSERT INTO balance_spans (account, run, first_date, last_date, kinds,
+    full, lines) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/// Earlier spans of the account whose every day the new span (id ?2) holds again.
+const DELETE_COVERED: &str = "DELETE FROM balance_spans WHERE account = ?1 AND id < ?2
+    AND first_date >= ?3 AND last_date <= ?4 AND (kinds & ~?5) = 0";
+
+/// An account's row, its names refreshed by each fetch; gives its id.
+const UPSERT_ACCOUNT: &str = "INSERT INTO accounts (origin, bank_id, account_id, account_name,
+    bank_name, branch_id, currency, decimal_places) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    ON CONFLICT (origin, bank_id, account_id) DO UPDATE SET account_name = excluded.account_name,
+    bank_name = excluded.bank_name, branch_id = excluded.branch_id, currency = excluded.currency,
+    decimal_places = excluded.decimal_places RETURNING id";
+
+/// What the writer knows of the run: its id, and the ids of the accounts it has written.
+#[derive(Default)]
+struct Written {
+    run: Option<i64>,
+    accounts: HashMap<(String, String), i64>,
+}
+
+impl Recorder {
+    pub fn new(path: PathBuf, source: Source) -> Recorder {
+        let (sender, batches) = std::sync::mpsc::sync_channel(QUEUED_BATCHES);
+        let worker_path = path.clone();
+        let worker = std::thread::Builder::new()
+            .name("history".into())
+            .spawn(move || write_batches(&worker_path, &source, batches))
+            .ok();
+        Recorder {
+            path,
+            sender: worker.as_ref().map(|_| sender),
+            worker,
+        }
+    }
+
+    /// Hands one batch of rows to the writer (one transaction each).
+    pub fn record(&mut self, rows: &[BalanceRow]) {
+        if rows.is_empty() {
+            return;
+        }
+        if let Some(sender) = &self.sender {
+            if sender.send(rows.to_vec()).is_err() {
+                // The writer stopped at an error it reports in `finish`.
+                self.sender = None;
+            }
+        }
+    }
+
+    /// Waits for the writer; the warning to give when something could not be recorded,
+    /// naming the file and why.
+    pub fn finish(mut self) -> Option<String> {
+        drop(self.sender.take());
+        let failed = match self.worker.take() {
+            Some(worker) => worker.join().unwrap_or_else(|_| {
+                Some(StoreError {
+                    path: self.path.clone(),
+                    reason: "the history writer stopped".into(),
+                })
+            }),
+            None => Some(StoreError {
+                path: self.path.clone(),
+                reason: "no thread could be started to write it".into(),
+            }),
+        };
+        failed.map(|e| {
+            format!(
+                "could not record this run's balances in the history {}: {}; the report itself is complete",
+                e.path.display(),
+                e.reason
+            )
+        })
+    }
+}
+
+/// The writer thread: every batch in its own transaction, until the run ends or one fails.
+fn write_batches(
+    path: &Path,
+    source: &Source,
+    batches: Receiver<Vec<BalanceRow>>,
+) -> Option<StoreError> {
+    let mut store: Option<Store> = None;
+    let mut written = Written::default();
+    let mut span = SpanText::default();
+    for rows in batches {
+        let open = match &mut store {
+            Some(store) => store,
+            None => match Store::open(path) {
+                Ok(opened) => store.insert(opened),
+                Err(e) => return Some(e),
+            },
+        };
+        if let Err(e) = insert(open, source, &mut written, &rows, &mut span) {
+            return Some(open.error(e));
+        }
+    }
+    None
+}
+
+/// One batch: a span for each run of rows of the same account.
+fn insert(
+    store: &mut Store,
+    source: &Source,
+    written: &mut Written,
+    rows: &[BalanceRow],
+    span: &mut SpanText,
+) -> rusqlite::Result<()> {
+    let tx = store.conn.transaction()?;
+    {
+        let run = match written.run {
+            Some(run) => run,
+            None => {
+                tx.execute(
+                    "INSERT INTO runs (profile, provider, fetched_at) VALUES (?1, ?2, ?3)",
+                    params![source.profile, source.provider, source.fetched_at],
+                )?;
+                *written.run.insert(tx.last_insert_rowid())
+            }
+        };
+        let mut spans = Spans {
+            tx: &tx,
+            run,
+            origin: &source.origin,
+            first: String::with_capacity(10),
+            last: String::with_capacity(10),
+        };
+        for group in rows.chunk_by(same_account) {
+            span.clear();
+            for row in group {
+                span.push(&row.balance);
+            }
+            let account = spans.account_id(written, &group[0])?;
+            spans.write(account, span)?;
+        }
+    }
+    tx.commit()
+}
+
+fn same_account(a: &BalanceRow, b: &BalanceRow) -> bool {
+    std::sync::Arc::ptr_eq(&a.account, &b.account)
+        || (a.account.account_id == b.account.account_id && a.account.bank_id == b.account.bank_id)
+}
+
+/// The statements of one batch's transaction.
+struct Spans<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    run: i64,
+    origin: &'a str,
+    first: String,
+    last: String,
+}
+
+impl Spans<'_> {
+    /// The account's id in the store, its names refreshed once a run.
+    fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
+        let a = &row.account;
+        let key = (a.bank_id.clone(), a.account_id.clone());
+        if let Some(id) = written.accounts.get(&key) {
+            return Ok(*id);
+        }
+        let mut upsert = self.tx.prepare_cached(UPSERT_ACCOUNT)?;
+        let id: i64 = upsert.query_row(
+            params![
+                self.origin,
+                a.bank_id,
+                a.account_id,
+                a.account_name,
+                a.bank_name,
+                a.branch_id,
+                a.currency.code,
+                a.currency.decimal_places,
+            ],
+            |r| r.get(0),
+        )?;
+        written.accounts.insert(key, id);
+        Ok(id)
+    }
+
+    /// One span, and the earlier spans it holds every day of deleted.
+    fn write(&mut self, account: i64, span: &SpanText) -> rusqlite::Result<()> {
+        let (Some(first), Some(last)) = (span.first, span.last) else {
+            return Ok(());
+        };
+        self.first.clear();
+        write_date(&mut self.first, first);
+        self.last.clear();
+        write_date(&mut self.last, last);
+        let full = span.full();
+        self.tx.prepare_cached(INSERT_SPAN)?.execute(params![
+            account,
+            self.run,
+            self.first,
+            self.last,
+            span.kinds(),
+            full,
+            span.lines,
+        ])?;
+        if full != 0 {
+            let id = self.tx.last_insert_rowid();
+            self.tx
+                .prepare_cached(DELETE_COVERED)?
+                .execute(params![account, id, self.first, self.last, full])?;
+        }
+        Ok(())
+    }
+}

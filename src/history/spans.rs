@@ -1,0 +1,257 @@
+//! How a span keeps its days: one text line per balance,
+//! `as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp`,
+//! amounts as the exact decimals the bank sent (an absent one is an empty field), `current_day`
+//! `0` or `1`, the record timestamp last with `\` and line ends escaped. Plain text, so the
+//! store stays readable with any SQLite tool.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::model::Balance;
+
+/// The `kinds` bit of closed days (`current_day = false`) and of current days.
+pub const CLOSED: i64 = 1;
+pub const CURRENT: i64 = 2;
+
+/// A span's lines as they are written, with what the store keeps beside them: the first and
+/// last as-of date, which kinds of day it holds, and which of them it holds for every day from
+/// the first to the last (so that it replaces any earlier span within those dates whole).
+#[derive(Default)]
+pub struct SpanText {
+    pub lines: String,
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+    kinds: [KindRun; 2],
+}
+
+/// One kind's days in a span: how many, the latest, and whether each came after the one before.
+#[derive(Default, Clone, Copy)]
+struct KindRun {
+    count: i64,
+    latest: Option<NaiveDate>,
+    ascending: bool,
+}
+
+impl SpanText {
+    pub fn clear(&mut self) {
+        self.lines.clear();
+        self.first = None;
+        self.last = None;
+        self.kinds = Default::default();
+    }
+
+    /// Appends one balance's line.
+    pub fn push(&mut self, b: &Balance) {
+        let date = b.as_of_date;
+        self.first = Some(self.first.map_or(date, |d| d.min(date)));
+        self.last = Some(self.last.map_or(date, |d| d.max(date)));
+        let run = &mut self.kinds[usize::from(b.current_day)];
+        run.ascending = match run.latest {
+            None => true,
+            Some(latest) => run.ascending && latest < date,
+        };
+        run.latest = Some(date);
+        run.count += 1;
+        write_date(&mut self.lines, date);
+        self.lines
+            .push_str(if b.current_day { ",1," } else { ",0," });
+        for amount in super::amounts_of(b) {
+            if let Some(amount) = amount {
+                crate::model::write_amount(&mut self.lines, amount, 0);
+            }
+            self.lines.push(',');
+        }
+        escape_into(&mut self.lines, &b.record_timestamp);
+        self.lines.push('\n');
+    }
+
+    /// The kinds of day the span holds (`CLOSED`, `CURRENT` bits).
+    pub fn kinds(&self) -> i64 {
+        self.bits(|run| run.count > 0)
+    }
+
+    /// The bits of the kinds whose days pass `test` (closed days are `kinds[0]`).
+    fn bits(&self, test: impl Fn(&KindRun) -> bool) -> i64 {
+        let [closed, current] = &self.kinds;
+        let bit = |run: &KindRun, bit: i64| if test(run) { bit } else { 0 };
+        bit(closed, CLOSED) | bit(current, CURRENT)
+    }
+
+    /// The kinds it holds for every day from its first date to its last, once each.
+    pub fn full(&self) -> i64 {
+        let (Some(first), Some(last)) = (self.first, self.last) else {
+            return 0;
+        };
+        let days = (last - first).num_days() + 1;
+        self.bits(|run| run.ascending && run.count == days)
+    }
+}
+
+/// `YYYY-MM-DD`, without chrono's format parser.
+pub fn write_date(text: &mut String, date: NaiveDate) {
+    let digits = |text: &mut String, value: u32, width: usize| {
+        let mut buf = [b'0'; 4];
+        let mut v = value;
+        for slot in buf[..width].iter_mut().rev() {
+            *slot = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        text.push_str(std::str::from_utf8(&buf[..width]).unwrap_or("0000"));
+    };
+    digits(text, date.year().clamp(0, 9999) as u32, 4);
+    text.push('-');
+    digits(text, date.month(), 2);
+    text.push('-');
+    digits(text, date.day(), 2);
+}
+
+fn escape_into(text: &mut String, value: &str) {
+    if !value.contains(['\\', '\n']) {
+        text.push_str(value);
+        return;
+    }
+    for c in value.chars() {
+        match c {
+            '\\' => text.push_str("\\\\"),
+            '\n' => text.push_str("\\n"),
+            c => text.push(c),
+        }
+    }
+}
+
+fn unescape(value: &str) -> String {
+    if !value.contains('\\') {
+        return value.to_string();
+    }
+    let mut text = String::with_capacity(value.len());
+    let mut chars = value.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '\\') {
+            (_, true) => match chars.next() {
+                Some('n') => text.push('\n'),
+                Some(other) => text.push(other),
+                None => text.push('\\'),
+            },
+            (c, false) => text.push(c),
+        }
+    }
+    text
+}
+
+/// One line read back: its day, the four amounts (`None`: absent) and its record timestamp.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub as_of_date: NaiveDate,
+    pub current_day: bool,
+    pub amounts: [Option<Decimal>; 4],
+    pub record_timestamp: String,
+}
+
+/// The as-of date of a line, read without the rest (for skipping lines out of range).
+pub fn date_of(line: &str) -> Option<NaiveDate> {
+    parse_date(line.get(..10)?)
+}
+
+/// Reads one line; `None` when it is not one this module wrote.
+pub fn parse_line(line: &str) -> Option<Line> {
+    let mut fields = line.splitn(7, ',');
+    let as_of_date = parse_date(fields.next()?)?;
+    let current_day = match fields.next()? {
+        "0" => false,
+        "1" => true,
+        _ => return None,
+    };
+    let mut amounts = [None; 4];
+    for amount in &mut amounts {
+        let text = fields.next()?;
+        if !text.is_empty() {
+            *amount = Some(Decimal::from_str(text).ok()?);
+        }
+    }
+    Some(Line {
+        as_of_date,
+        current_day,
+        amounts,
+        record_timestamp: unescape(fields.next()?),
+    })
+}
+
+/// `YYYY-MM-DD` by hand: ten bytes, digits where digits belong.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn balance(date: &str, current_day: bool, ending: Option<&str>, stamp: &str) -> Balance {
+        Balance {
+            as_of_date: parse_date(date).unwrap(),
+            current_day,
+            opening_available: None,
+            opening_ledger: Some(Decimal::from_str("0.00").unwrap()),
+            ending_available: ending.map(|e| Decimal::from_str(e).unwrap()),
+            ending_ledger: Some(Decimal::from_str("-9007199254740993.015").unwrap()),
+            record_timestamp: stamp.into(),
+        }
+    }
+
+    #[test]
+    fn a_line_comes_back_as_it_went_in() {
+        let mut span = SpanText::default();
+        let b = balance("2026-03-02", true, Some("5.10"), "a,b\\c\nd");
+        span.push(&b);
+        let line = parse_line(span.lines.strip_suffix('\n').unwrap()).unwrap();
+        assert_eq!(line.as_of_date, b.as_of_date);
+        assert!(line.current_day);
+        assert_eq!(line.amounts, crate::history::amounts_of(&b));
+        assert_eq!(line.amounts[1].unwrap().to_string(), "0.00", "scale kept");
+        assert_eq!(line.amounts[0], None, "absent stays absent");
+        assert_eq!(line.record_timestamp, "a,b\\c\nd");
+        assert_eq!(span.lines.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn a_span_is_full_only_with_every_day_once() {
+        let mut span = SpanText::default();
+        for date in ["2026-03-01", "2026-03-02", "2026-03-03"] {
+            span.push(&balance(date, false, None, ""));
+        }
+        assert_eq!((span.kinds(), span.full()), (CLOSED, CLOSED));
+        span.push(&balance("2026-03-03", true, None, ""));
+        assert_eq!((span.kinds(), span.full()), (CLOSED | CURRENT, CLOSED));
+        span.clear();
+        for date in ["2026-03-01", "2026-03-03"] {
+            span.push(&balance(date, false, None, ""));
+        }
+        assert_eq!((span.kinds(), span.full()), (CLOSED, 0));
+        span.clear();
+        for date in ["2026-03-01", "2026-03-01"] {
+            span.push(&balance(date, false, None, ""));
+        }
+        assert_eq!(span.full(), 0, "a day twice is not every day once");
+    }
+
+    #[test]
+    fn dates_are_read_strictly() {
+        assert_eq!(parse_date("2026-02-29"), None);
+        assert_eq!(parse_date("2026-2-01"), None);
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+    }
+}
