@@ -132,6 +132,10 @@ fn insert(
     rows: &[BalanceRow],
     span: &mut SpanText,
 ) -> rusqlite::Result<()> {
+    // The ids of the accounts of earlier batches are not kept: a batch holds its accounts'
+    // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
+    // account seen again is upserted again, which gives the same id.
+    written.accounts.clear();
     let tx = store.conn.transaction()?;
     {
         let run = match written.run {
@@ -178,7 +182,7 @@ struct Spans<'a> {
 }
 
 impl Spans<'_> {
-    /// The account's id in the store, its names refreshed once a run.
+    /// The account's id in the store, its names refreshed once a batch.
     fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
         let a = &row.account;
         let key = (a.bank_id.clone(), a.account_id.clone());
