@@ -191,7 +191,7 @@ struct Spans<'a> {
 }
 
 impl Spans<'_> {
-    /// The account's id in the store, its names refreshed once a run.
+    /// The account's id in the store, its names refreshed once a batch.
     fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
         let a = &row.account;
         let key = (a.bank_id.clone(), a.account_id.clone());
