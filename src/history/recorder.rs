@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::spans::{write_date, SpanText};
 use super::{Source, Store, StoreError};
@@ -31,6 +31,12 @@ const INSERT_SPAN: &str = "INSERT INTO balance_spans (account, run, first_date, 
 /// Earlier spans of the account whose every day the new span (id ?2) holds again.
 const DELETE_COVERED: &str = "DELETE FROM balance_spans WHERE account = ?1 AND id < ?2
     AND first_date >= ?3 AND last_date <= ?4 AND (kinds & ~?5) = 0";
+
+/// An account's id when the store has it with these names already (the common case: no
+/// write at all).
+const FIND_ACCOUNT: &str = "SELECT id FROM accounts WHERE origin = ?1 AND bank_id = ?2
+    AND account_id = ?3 AND account_name = ?4 AND bank_name = ?5 AND branch_id = ?6
+    AND currency = ?7 AND decimal_places = ?8";
 
 /// An account's row, its names refreshed by each fetch; gives its id.
 const UPSERT_ACCOUNT: &str = "INSERT INTO accounts (origin, bank_id, account_id, account_name,
@@ -194,20 +200,28 @@ impl Spans<'_> {
         if let Some(id) = written.accounts.get(&key) {
             return Ok(*id);
         }
-        let mut upsert = self.tx.prepare_cached(UPSERT_ACCOUNT)?;
-        let id: i64 = upsert.query_row(
-            params![
-                self.origin,
-                a.bank_id,
-                a.account_id,
-                a.account_name,
-                a.bank_name,
-                a.branch_id,
-                a.currency.code,
-                a.currency.decimal_places,
-            ],
-            |r| r.get(0),
-        )?;
+        let values = params![
+            self.origin,
+            a.bank_id,
+            a.account_id,
+            a.account_name,
+            a.bank_name,
+            a.branch_id,
+            a.currency.code,
+            a.currency.decimal_places,
+        ];
+        let known: Option<i64> = self
+            .tx
+            .prepare_cached(FIND_ACCOUNT)?
+            .query_row(values, |r| r.get(0))
+            .optional()?;
+        let id = match known {
+            Some(id) => id,
+            None => self
+                .tx
+                .prepare_cached(UPSERT_ACCOUNT)?
+                .query_row(values, |r| r.get(0))?,
+        };
         written.accounts.insert(key, id);
         Ok(id)
     }
