@@ -161,6 +161,9 @@ fn insert(
         };
         let mut spans = Spans {
             tx: &tx,
+            insert: tx.prepare_cached(INSERT_SPAN)?,
+            delete: tx.prepare_cached(DELETE_COVERED)?,
+            find: tx.prepare_cached(FIND_ACCOUNT)?,
             run,
             origin: &source.origin,
             first: String::with_capacity(10),
@@ -183,9 +186,12 @@ fn same_account(a: &BalanceRow, b: &BalanceRow) -> bool {
         || (a.account.account_id == b.account.account_id && a.account.bank_id == b.account.bank_id)
 }
 
-/// The statements of one batch's transaction.
+/// The statements of one batch's transaction, prepared once for all its spans.
 struct Spans<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    insert: rusqlite::CachedStatement<'a>,
+    delete: rusqlite::CachedStatement<'a>,
+    find: rusqlite::CachedStatement<'a>,
     run: i64,
     origin: &'a str,
     first: String,
@@ -194,7 +200,7 @@ struct Spans<'a> {
 
 impl Spans<'_> {
     /// The account's id in the store, its names refreshed once a run.
-    fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
+    fn account_id(&mut self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
         let a = &row.account;
         let key = (a.bank_id.clone(), a.account_id.clone());
         if let Some(id) = written.accounts.get(&key) {
@@ -210,11 +216,7 @@ impl Spans<'_> {
             a.currency.code,
             a.currency.decimal_places,
         ];
-        let known: Option<i64> = self
-            .tx
-            .prepare_cached(FIND_ACCOUNT)?
-            .query_row(values, |r| r.get(0))
-            .optional()?;
+        let known: Option<i64> = self.find.query_row(values, |r| r.get(0)).optional()?;
         let id = match known {
             Some(id) => id,
             None => self
@@ -236,7 +238,7 @@ impl Spans<'_> {
         self.last.clear();
         write_date(&mut self.last, last);
         let full = span.full();
-        self.tx.prepare_cached(INSERT_SPAN)?.execute(params![
+        self.insert.execute(params![
             account,
             self.run,
             self.first,
@@ -247,8 +249,7 @@ impl Spans<'_> {
         ])?;
         if full != 0 {
             let id = self.tx.last_insert_rowid();
-            self.tx
-                .prepare_cached(DELETE_COVERED)?
+            self.delete
                 .execute(params![account, id, self.first, self.last, full])?;
         }
         Ok(())

@@ -152,7 +152,7 @@ fn date_bytes(date: NaiveDate, buf: &mut [u8; 10]) -> &[u8] {
 }
 
 fn escape_into(text: &mut String, value: &str) {
-    if !value.contains(['\\', '\n']) {
+    if !value.bytes().any(|b| b == b'\\' || b == b'\n') {
         text.push_str(value);
         return;
     }
