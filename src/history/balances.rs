@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{params, Row};
 use rust_decimal::Decimal;
 
-use super::spans::{parse_line, write_date, Line, SpanText};
+use super::spans::{write_date, Line, Reader, SpanText};
 use super::{Store, StoreError, StoreResult};
 use crate::model::{Account, Balance, BalanceRow, Currency};
 
@@ -172,19 +172,19 @@ impl Store {
 /// Deletes the days before `date`: whole spans, and the early lines of spans that reach past
 /// it. Returns how many rows went (a day fetched twice counts once).
 fn prune(tx: &rusqlite::Transaction, date: &str) -> rusqlite::Result<usize> {
-    let mut gone: HashSet<(i64, String)> = HashSet::new();
-    let mut note = |account: i64, line: &str| {
-        // The key of a line: its date and current_day flag, `2026-03-02,0`.
-        gone.insert((account, line.get(..12).unwrap_or(line).to_string()));
+    let before = super::spans::parse_date(date).ok_or_else(|| unreadable(date))?;
+    let mut gone: HashSet<(i64, NaiveDate, bool)> = HashSet::new();
+    let mut note = |account: i64, line: &Line| {
+        gone.insert((account, line.as_of_date, line.current_day));
     };
     let mut select = tx.prepare("SELECT account, lines FROM balance_spans WHERE last_date < ?1")?;
     let mut rows = select.query([date])?;
     while let Some(row) = rows.next()? {
         let account: i64 = row.get(0)?;
-        row.get_ref(1)?
-            .as_str()?
-            .lines()
-            .for_each(|line| note(account, line));
+        let mut reader = Reader::default();
+        for line in row.get_ref(1)?.as_str()?.lines() {
+            note(account, &reader.line(line).ok_or_else(|| unreadable(line))?);
+        }
     }
     tx.execute("DELETE FROM balance_spans WHERE last_date < ?1", [date])?;
     let mut straddling = tx.prepare(
@@ -195,18 +195,17 @@ fn prune(tx: &rusqlite::Transaction, date: &str) -> rusqlite::Result<usize> {
     while let Some(row) = rows.next()? {
         let account: i64 = row.get(1)?;
         let mut span = SpanText::default();
+        let mut reader = Reader::default();
         for line in row.get_ref(2)?.as_str()?.lines() {
-            match line.get(..10).is_some_and(|day| day >= date) {
-                true => {
-                    let parsed = parse_line(line).ok_or_else(|| unreadable(line))?;
-                    span.push(&balance_of(
-                        parsed.as_of_date,
-                        parsed.current_day,
-                        parsed.amounts,
-                        parsed.record_timestamp,
-                    ));
-                }
-                false => note(account, line),
+            let parsed = reader.line(line).ok_or_else(|| unreadable(line))?;
+            match parsed.as_of_date >= before {
+                true => span.push(&balance_of(
+                    parsed.as_of_date,
+                    parsed.current_day,
+                    parsed.amounts,
+                    parsed.record_timestamp,
+                )),
+                false => note(account, &parsed),
             }
         }
         kept.push((row.get(0)?, span));
@@ -296,15 +295,13 @@ impl AccountDays {
 
     /// The span's days within the filter's dates.
     fn read(&mut self, lines: &str, run: &Arc<Run>, filter: &Filter) -> rusqlite::Result<()> {
+        let mut reader = Reader::default();
         for line in lines.lines() {
-            let date = super::spans::date_of(line).ok_or_else(|| unreadable(line))?;
+            let parsed = reader.line(line).ok_or_else(|| unreadable(line))?;
+            let date = parsed.as_of_date;
             let outside = filter.from.is_some_and(|from| date < from)
                 || filter.to.is_some_and(|to| date > to);
-            if outside {
-                continue;
-            }
-            let parsed = parse_line(line).ok_or_else(|| unreadable(line))?;
-            if filter.closed_only && parsed.current_day {
+            if outside || (filter.closed_only && parsed.current_day) {
                 continue;
             }
             self.days.push((parsed, Arc::clone(run)));

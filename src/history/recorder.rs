@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, SyncSender};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::spans::{write_date, SpanText};
 use super::{Source, Store, StoreError};
@@ -31,6 +31,12 @@ const INSERT_SPAN: &str = "INSERT INTO balance_spans (account, run, first_date, 
 /// Earlier spans of the account whose every day the new span (id ?2) holds again.
 const DELETE_COVERED: &str = "DELETE FROM balance_spans WHERE account = ?1 AND id < ?2
     AND first_date >= ?3 AND last_date <= ?4 AND (kinds & ~?5) = 0";
+
+/// An account's id when the store has it with these names already (the common case: no
+/// write at all).
+const FIND_ACCOUNT: &str = "SELECT id FROM accounts WHERE origin = ?1 AND bank_id = ?2
+    AND account_id = ?3 AND account_name = ?4 AND bank_name = ?5 AND branch_id = ?6
+    AND currency = ?7 AND decimal_places = ?8";
 
 /// An account's row, its names refreshed by each fetch; gives its id.
 const UPSERT_ACCOUNT: &str = "INSERT INTO accounts (origin, bank_id, account_id, account_name,
@@ -159,6 +165,9 @@ fn insert(
         };
         let mut spans = Spans {
             tx: &tx,
+            insert: tx.prepare_cached(INSERT_SPAN)?,
+            delete: tx.prepare_cached(DELETE_COVERED)?,
+            find: tx.prepare_cached(FIND_ACCOUNT)?,
             run,
             origin: &source.origin,
             first: String::with_capacity(10),
@@ -181,9 +190,12 @@ fn same_account(a: &BalanceRow, b: &BalanceRow) -> bool {
         || (a.account.account_id == b.account.account_id && a.account.bank_id == b.account.bank_id)
 }
 
-/// The statements of one batch's transaction.
+/// The statements of one batch's transaction, prepared once for all its spans.
 struct Spans<'a> {
     tx: &'a rusqlite::Transaction<'a>,
+    insert: rusqlite::CachedStatement<'a>,
+    delete: rusqlite::CachedStatement<'a>,
+    find: rusqlite::CachedStatement<'a>,
     run: i64,
     origin: &'a str,
     first: String,
@@ -191,27 +203,31 @@ struct Spans<'a> {
 }
 
 impl Spans<'_> {
-    /// The account's id in the store, its names refreshed once a run.
-    fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
+    /// The account's id in the store, its names refreshed once a batch.
+    fn account_id(&mut self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
         let a = &row.account;
         let key = (a.bank_id.clone(), a.account_id.clone());
         if let Some(id) = written.accounts.get(&key) {
             return Ok(*id);
         }
-        let mut upsert = self.tx.prepare_cached(UPSERT_ACCOUNT)?;
-        let id: i64 = upsert.query_row(
-            params![
-                self.origin,
-                a.bank_id,
-                a.account_id,
-                a.account_name,
-                a.bank_name,
-                a.branch_id,
-                a.currency.code,
-                a.currency.decimal_places,
-            ],
-            |r| r.get(0),
-        )?;
+        let values = params![
+            self.origin,
+            a.bank_id,
+            a.account_id,
+            a.account_name,
+            a.bank_name,
+            a.branch_id,
+            a.currency.code,
+            a.currency.decimal_places,
+        ];
+        let known: Option<i64> = self.find.query_row(values, |r| r.get(0)).optional()?;
+        let id = match known {
+            Some(id) => id,
+            None => self
+                .tx
+                .prepare_cached(UPSERT_ACCOUNT)?
+                .query_row(values, |r| r.get(0))?,
+        };
         written.accounts.insert(key, id);
         Ok(id)
     }
@@ -226,7 +242,7 @@ impl Spans<'_> {
         self.last.clear();
         write_date(&mut self.last, last);
         let full = span.full();
-        self.tx.prepare_cached(INSERT_SPAN)?.execute(params![
+        self.insert.execute(params![
             account,
             self.run,
             self.first,
@@ -237,8 +253,7 @@ impl Spans<'_> {
         ])?;
         if full != 0 {
             let id = self.tx.last_insert_rowid();
-            self.tx
-                .prepare_cached(DELETE_COVERED)?
+            self.delete
                 .execute(params![account, id, self.first, self.last, full])?;
         }
         Ok(())

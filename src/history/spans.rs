@@ -2,7 +2,12 @@
 //! `as_of_date,current_day,opening_available,opening_ledger,ending_available,ending_ledger,record_timestamp`,
 //! amounts as the exact decimals the bank sent (an absent one is an empty field), `current_day`
 //! `0` or `1`, the record timestamp last with `\` and line ends escaped. Plain text, so the
-//! store stays readable with any SQLite tool.
+//! store stays readable with any SQLite tool. Three shorthands, each only ever against the
+//! line before in the same span, halve what a month of days takes:
+//! - an empty `as_of_date` is the day after the line before's;
+//! - an opening amount `=` is the line before's ending amount of the same kind (available,
+//!   ledger), digit for digit, as banks carry a day's close into the next day's open;
+//! - a record timestamp starting `\d` starts with the line's own as-of date.
 
 use std::str::FromStr;
 
@@ -24,6 +29,22 @@ pub struct SpanText {
     pub first: Option<NaiveDate>,
     pub last: Option<NaiveDate>,
     kinds: [KindRun; 2],
+    /// The line before: its date and its ending available and ending ledger amounts.
+    before: Before,
+}
+
+/// What the next line's shorthands refer to.
+#[derive(Default, Clone, Copy)]
+struct Before {
+    date: Option<NaiveDate>,
+    endings: [Option<Decimal>; 2],
+}
+
+impl Before {
+    /// Whether `amount` is the line before's ending amount `which`, in the same digits.
+    fn carries(&self, which: usize, amount: Decimal) -> bool {
+        self.endings[which].is_some_and(|e| e.serialize() == amount.serialize())
+    }
 }
 
 /// One kind's days in a span: how many, the latest, and whether each came after the one before.
@@ -40,6 +61,7 @@ impl SpanText {
         self.first = None;
         self.last = None;
         self.kinds = Default::default();
+        self.before = Before::default();
     }
 
     /// Appends one balance's line.
@@ -54,17 +76,34 @@ impl SpanText {
         };
         run.latest = Some(date);
         run.count += 1;
-        write_date(&mut self.lines, date);
+        if self.before.date.and_then(|d| d.succ_opt()) != Some(date) {
+            write_date(&mut self.lines, date);
+        }
         self.lines
             .push_str(if b.current_day { ",1," } else { ",0," });
-        for amount in super::amounts_of(b) {
-            if let Some(amount) = amount {
-                crate::model::write_amount(&mut self.lines, amount, 0);
+        for (i, amount) in super::amounts_of(b).into_iter().enumerate() {
+            match amount {
+                // The openings (0, 1) against the endings before (available, ledger).
+                Some(amount) if i < 2 && self.before.carries(i, amount) => self.lines.push('='),
+                Some(amount) => crate::model::write_amount(&mut self.lines, amount, 0),
+                None => {}
             }
             self.lines.push(',');
         }
-        escape_into(&mut self.lines, &b.record_timestamp);
+        let mut day = [0u8; 10];
+        let day = date_bytes(date, &mut day);
+        match b.record_timestamp.as_bytes().starts_with(day) {
+            true => {
+                self.lines.push_str("\\d");
+                escape_into(&mut self.lines, &b.record_timestamp[10..]);
+            }
+            false => escape_into(&mut self.lines, &b.record_timestamp),
+        }
         self.lines.push('\n');
+        self.before = Before {
+            date: Some(date),
+            endings: [b.ending_available, b.ending_ledger],
+        };
     }
 
     /// The kinds of day the span holds (`CLOSED`, `CURRENT` bits).
@@ -91,24 +130,29 @@ impl SpanText {
 
 /// `YYYY-MM-DD`, without chrono's format parser.
 pub fn write_date(text: &mut String, date: NaiveDate) {
-    let digits = |text: &mut String, value: u32, width: usize| {
-        let mut buf = [b'0'; 4];
+    let mut buf = [0u8; 10];
+    text.push_str(std::str::from_utf8(date_bytes(date, &mut buf)).unwrap_or("0000-00-00"));
+}
+
+/// The ten bytes of `YYYY-MM-DD`.
+fn date_bytes(date: NaiveDate, buf: &mut [u8; 10]) -> &[u8] {
+    let mut put = |at: usize, value: u32, width: usize| {
         let mut v = value;
-        for slot in buf[..width].iter_mut().rev() {
+        for slot in buf[at..at + width].iter_mut().rev() {
             *slot = b'0' + (v % 10) as u8;
             v /= 10;
         }
-        text.push_str(std::str::from_utf8(&buf[..width]).unwrap_or("0000"));
     };
-    digits(text, date.year().clamp(0, 9999) as u32, 4);
-    text.push('-');
-    digits(text, date.month(), 2);
-    text.push('-');
-    digits(text, date.day(), 2);
+    put(0, date.year().clamp(0, 9999) as u32, 4);
+    put(5, date.month(), 2);
+    put(8, date.day(), 2);
+    buf[4] = b'-';
+    buf[7] = b'-';
+    &buf[..]
 }
 
 fn escape_into(text: &mut String, value: &str) {
-    if !value.contains(['\\', '\n']) {
+    if !value.bytes().any(|b| b == b'\\' || b == b'\n') {
         text.push_str(value);
         return;
     }
@@ -149,33 +193,54 @@ pub struct Line {
     pub record_timestamp: String,
 }
 
-/// The as-of date of a line, read without the rest (for skipping lines out of range).
-pub fn date_of(line: &str) -> Option<NaiveDate> {
-    parse_date(line.get(..10)?)
+/// Reads a span's lines in order: each line's shorthands refer to the line before.
+#[derive(Default)]
+pub struct Reader {
+    before: Before,
 }
 
-/// Reads one line; `None` when it is not one this module wrote.
-pub fn parse_line(line: &str) -> Option<Line> {
-    let mut fields = line.splitn(7, ',');
-    let as_of_date = parse_date(fields.next()?)?;
-    let current_day = match fields.next()? {
-        "0" => false,
-        "1" => true,
-        _ => return None,
-    };
-    let mut amounts = [None; 4];
-    for amount in &mut amounts {
-        let text = fields.next()?;
-        if !text.is_empty() {
-            *amount = Some(Decimal::from_str(text).ok()?);
+impl Reader {
+    /// Reads the next line; `None` when it is not one `SpanText` wrote.
+    pub fn line(&mut self, line: &str) -> Option<Line> {
+        let mut fields = line.splitn(7, ',');
+        let as_of_date = match fields.next()? {
+            "" => self.before.date?.succ_opt()?,
+            text => parse_date(text)?,
+        };
+        let current_day = match fields.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let mut amounts = [None; 4];
+        for (i, amount) in amounts.iter_mut().enumerate() {
+            *amount = match fields.next()? {
+                "" => None,
+                "=" if i < 2 => Some(self.before.endings[i]?),
+                text => Some(Decimal::from_str(text).ok()?),
+            };
         }
+        let stamp = fields.next()?;
+        let record_timestamp = match stamp.strip_prefix("\\d") {
+            Some(rest) => {
+                let mut text = String::with_capacity(10 + rest.len());
+                write_date(&mut text, as_of_date);
+                text.push_str(&unescape(rest));
+                text
+            }
+            None => unescape(stamp),
+        };
+        self.before = Before {
+            date: Some(as_of_date),
+            endings: [amounts[2], amounts[3]],
+        };
+        Some(Line {
+            as_of_date,
+            current_day,
+            amounts,
+            record_timestamp,
+        })
     }
-    Some(Line {
-        as_of_date,
-        current_day,
-        amounts,
-        record_timestamp: unescape(fields.next()?),
-    })
 }
 
 /// `YYYY-MM-DD` by hand: ten bytes, digits where digits belong.
@@ -214,7 +279,9 @@ mod tests {
         let mut span = SpanText::default();
         let b = balance("2026-03-02", true, Some("5.10"), "a,b\\c\nd");
         span.push(&b);
-        let line = parse_line(span.lines.strip_suffix('\n').unwrap()).unwrap();
+        let line = Reader::default()
+            .line(span.lines.strip_suffix('\n').unwrap())
+            .unwrap();
         assert_eq!(line.as_of_date, b.as_of_date);
         assert!(line.current_day);
         assert_eq!(line.amounts, crate::history::amounts_of(&b));
@@ -222,6 +289,40 @@ mod tests {
         assert_eq!(line.amounts[0], None, "absent stays absent");
         assert_eq!(line.record_timestamp, "a,b\\c\nd");
         assert_eq!(span.lines.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn shorthands_come_back_as_the_days_they_stand_for() {
+        let mut span = SpanText::default();
+        let mut days = vec![
+            balance("2026-03-01", false, Some("5.10"), "2026-03-01T18:00:00Z"),
+            balance("2026-03-02", false, Some("5.1"), "2026-03-02"),
+            balance("2026-03-02", true, None, "later"),
+            balance("2026-03-05", false, Some("7"), "2026-03-05\\d\n"),
+        ];
+        // Openings that carry the day before's endings; one in other digits (5.1 after 5.10).
+        days[1].opening_available = Some(Decimal::from_str("5.10").unwrap());
+        days[1].opening_ledger = days[0].ending_ledger;
+        days[2].opening_available = Some(Decimal::from_str("5.10").unwrap());
+        days[2].opening_ledger = days[1].ending_ledger;
+        days[3].opening_ledger = days[2].ending_ledger;
+        for day in &days {
+            span.push(day);
+        }
+        let lines: Vec<&str> = span.lines.lines().collect();
+        assert!(lines[1].starts_with(",0,=,=,5.1,"), "{lines:?}");
+        assert!(lines[1].ends_with(",\\d"), "{lines:?}");
+        assert!(lines[2].starts_with("2026-03-02,1,5.10,=,"), "{lines:?}");
+        assert!(lines[3].starts_with("2026-03-05,0,,=,"), "{lines:?}");
+        let mut reader = Reader::default();
+        for (line, day) in lines.iter().zip(&days) {
+            let read = reader.line(line).unwrap();
+            assert_eq!(read.as_of_date, day.as_of_date);
+            assert_eq!(read.current_day, day.current_day);
+            assert_eq!(read.record_timestamp, day.record_timestamp);
+            let text = |a: [Option<Decimal>; 4]| a.map(|a| a.map(|a| a.to_string()));
+            assert_eq!(text(read.amounts), text(crate::history::amounts_of(day)));
+        }
     }
 
     #[test]
