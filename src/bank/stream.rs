@@ -160,23 +160,30 @@ fn batch_starts(requests: &[BalanceRequest]) -> Vec<usize> {
 /// The first batch of each flush group: batches from one asking for an account by id alone to
 /// any other asking for that id go together, since the bank's rows may belong to either.
 fn group_batches(requests: &[BalanceRequest], batches: &[usize]) -> Vec<usize> {
-    use std::collections::HashMap;
-    let mut spans: HashMap<&str, (usize, usize, bool)> = HashMap::new();
-    for (batch, &start) in batches.iter().enumerate() {
-        let Some(request) = requests.get(start) else {
-            continue;
-        };
-        for account in request.accounts.iter() {
-            let span = spans
-                .entry(account.account_id.as_str())
-                .or_insert((batch, batch, false));
-            span.1 = batch;
-            span.2 |= account.bank_id.is_none();
+    use std::collections::{HashMap, HashSet};
+    let batch_accounts = || {
+        batches.iter().enumerate().flat_map(|(batch, &start)| {
+            let accounts = requests.get(start).map_or(&[][..], |r| &r.accounts[..]);
+            accounts.iter().map(move |account| (batch, account))
+        })
+    };
+    // Only ids asked for without a bank can tie batches together: the spans of those alone,
+    // so a run whose accounts all name their bank holds no map of them.
+    let bare: HashSet<&str> = batch_accounts()
+        .filter(|(_, account)| account.bank_id.is_none())
+        .map(|(_, account)| account.account_id.as_str())
+        .collect();
+    let mut spans: HashMap<&str, (usize, usize)> = HashMap::with_capacity(bare.len());
+    if !bare.is_empty() {
+        for (batch, account) in batch_accounts() {
+            if let Some(id) = bare.get(account.account_id.as_str()) {
+                spans.entry(id).or_insert((batch, batch)).1 = batch;
+            }
         }
     }
     let mut reach: Vec<usize> = (0..batches.len()).collect();
-    for (first, last, bare) in spans.into_values() {
-        if bare && last > first {
+    for (first, last) in spans.into_values() {
+        if last > first {
             reach[first] = reach[first].max(last);
         }
     }

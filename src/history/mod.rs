@@ -88,6 +88,22 @@ impl Store {
         self.conn.execute_batch("PRAGMA synchronous = NORMAL;")
     }
 
+    /// Readies the connection of a recording run: it folds the WAL that earlier runs left
+    /// into the database now, and leaves its own for the next run (or the next reader) to
+    /// fold, instead of copying every page twice while the run is still fetching.
+    fn for_recording(&self) -> rusqlite::Result<()> {
+        use rusqlite::config::DbConfig;
+        // Best effort: another run may be folding it already.
+        let _ = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        self.conn
+            .query_row("PRAGMA wal_autocheckpoint = 0", [], |_| Ok(()))?;
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map(drop)
+    }
+
     fn error(&self, e: rusqlite::Error) -> StoreError {
         StoreError {
             path: self.path.clone(),

@@ -106,13 +106,22 @@ fn write_batches(
     source: &Source,
     batches: Receiver<Vec<BalanceRow>>,
 ) -> Option<StoreError> {
-    let mut store: Option<Store> = None;
+    // While the run waits for its first answer: an existing store is opened, and what the
+    // runs before left in its WAL is copied into the database (a store that cannot be opened
+    // now is tried again, and reported, at the first batch).
+    let mut store: Option<Store> = Store::open_existing(path)
+        .ok()
+        .flatten()
+        .filter(|opened| opened.for_recording().is_ok());
     let mut written = Written::default();
     let mut span = SpanText::default();
     for rows in batches {
         let open = match &mut store {
             Some(store) => store,
-            None => match Store::open(path) {
+            None => match Store::open(path).and_then(|opened| {
+                opened.for_recording().map_err(|e| opened.error(e))?;
+                Ok(opened)
+            }) {
                 Ok(opened) => store.insert(opened),
                 Err(e) => return Some(e),
             },
@@ -132,6 +141,10 @@ fn insert(
     rows: &[BalanceRow],
     span: &mut SpanText,
 ) -> rusqlite::Result<()> {
+    // The ids of the accounts of earlier batches are not kept: a batch holds its accounts'
+    // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
+    // account seen again is upserted again, which gives the same id.
+    written.accounts.clear();
     let tx = store.conn.transaction()?;
     {
         let run = match written.run {
@@ -178,7 +191,7 @@ struct Spans<'a> {
 }
 
 impl Spans<'_> {
-    /// The account's id in the store, its names refreshed once a run.
+    /// The account's id in the store, its names refreshed once a batch.
     fn account_id(&self, written: &mut Written, row: &BalanceRow) -> rusqlite::Result<i64> {
         let a = &row.account;
         let key = (a.bank_id.clone(), a.account_id.clone());
