@@ -24,7 +24,7 @@ use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
 
 /// Every command warns when a browser login ends sooner than this.
-pub const LOGIN_WARNING_DAYS: i64 = 7;
+const LOGIN_WARNING_DAYS: i64 = 7;
 
 /// The flags every command shares, as typed values.
 #[derive(Debug, Clone)]
