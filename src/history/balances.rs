@@ -160,10 +160,13 @@ impl Store {
     pub fn prune_before(&self, date: NaiveDate) -> StoreResult<usize> {
         let mut text = String::new();
         write_date(&mut text, date);
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(|e| self.error(e))?;
+        // IMMEDIATE: the prune reads and then writes; a deferred transaction would fail at
+        // once (SQLITE_BUSY, the busy timeout not waiting) if a recording run committed between.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.error(e))?;
         let deleted = prune(&tx, &text).and_then(|deleted| tx.commit().map(|()| deleted));
         deleted.map_err(|e| self.error(e))
     }

@@ -192,3 +192,33 @@ fn a_span_that_holds_every_day_of_an_earlier_one_replaces_it_and_partial_ones_ar
         .unwrap();
     assert_eq!(left, 1);
 }
+
+#[test]
+fn a_prune_waits_for_a_recording_run_that_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&[row("A", "2026-03-01", "1"), row("A", "2026-03-05", "2")]);
+    assert_eq!(recorder.finish(), None);
+    let store = Store::open(&path).unwrap();
+    // Another run holds the write lock and commits a little later: a deferred transaction
+    // would read, then fail at once on its write (SQLITE_BUSY) instead of waiting.
+    let (held, wait_held) = std::sync::mpsc::channel();
+    let other_path = path.clone();
+    let other = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(other_path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        conn.execute(
+            "INSERT INTO runs (profile, provider, fetched_at) VALUES ('q', 'jpmorgan', 'x')",
+            [],
+        )
+        .unwrap();
+        held.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    wait_held.recv().unwrap();
+    let pruned = store.prune_before(NaiveDate::from_ymd_opt(2026, 3, 3).unwrap());
+    other.join().unwrap();
+    assert_eq!(pruned.unwrap(), 1);
+}

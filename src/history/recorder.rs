@@ -151,7 +151,10 @@ fn insert(
     // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
     // account seen again is upserted again, which gives the same id.
     written.accounts.clear();
-    let tx = store.conn.transaction()?;
+    // IMMEDIATE: a batch reads (the account's id, the covered spans) before it writes.
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
         let run = match written.run {
             Some(run) => run,
