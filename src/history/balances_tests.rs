@@ -222,3 +222,28 @@ fn a_prune_waits_for_a_recording_run_that_holds_the_store() {
     other.join().unwrap();
     assert_eq!(pruned.unwrap(), 1);
 }
+
+#[test]
+fn a_row_dated_past_year_9999_is_refused_and_named_never_stored_as_another_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut far = row("FAR", "2026-03-01", "1");
+    far.balance.as_of_date = NaiveDate::from_ymd_opt(10000, 3, 1).unwrap();
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&[row("A", "2026-03-01", "2"), far.clone(), far]);
+    let warning = recorder.finish().expect("a warning naming the refused row");
+    assert!(warning.contains("account FAR"), "{warning}");
+    assert!(warning.contains("+10000-03-01"), "{warning}");
+    assert!(warning.contains("and 1 other"), "{warning}");
+    assert!(warning.contains("report itself is complete"), "{warning}");
+    let store = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    store
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push((r.row.account.account_id.clone(), r.row.balance.as_of_date));
+            Ok(())
+        })
+        .unwrap();
+    let kept = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    assert_eq!(seen, vec![("A".to_string(), kept)]);
+}

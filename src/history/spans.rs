@@ -128,7 +128,14 @@ impl SpanText {
     }
 }
 
-/// `YYYY-MM-DD`, without chrono's format parser.
+/// Whether `date` is written as itself: `YYYY-MM-DD` holds the years 0 to 9999 only (the
+/// recorder refuses other rows rather than store another date).
+pub fn storable(date: NaiveDate) -> bool {
+    (0..=9999).contains(&date.year())
+}
+
+/// `YYYY-MM-DD`, without chrono's format parser. A year past the four digits is clamped, for
+/// the query bounds only: rows with such dates are never stored (`storable`).
 pub fn write_date(text: &mut String, date: NaiveDate) {
     let mut buf = [0u8; 10];
     text.push_str(std::str::from_utf8(date_bytes(date, &mut buf)).unwrap_or("0000-00-00"));
