@@ -247,3 +247,31 @@ fn a_row_dated_past_year_9999_is_refused_and_named_never_stored_as_another_date(
     let kept = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
     assert_eq!(seen, vec![("A".to_string(), kept)]);
 }
+
+#[test]
+fn record_timestamps_with_line_ends_and_backslashes_come_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let stamps = ["2026-03-01T09:00:00Z\r", "a\\r\nb\r\\", "\r\n"];
+    let rows: Vec<BalanceRow> = stamps
+        .iter()
+        .zip(["2026-03-01", "2026-03-02", "2026-03-03"])
+        .map(|(stamp, date)| {
+            let mut r = row("A", date, "1");
+            r.balance.record_timestamp = stamp.to_string();
+            r
+        })
+        .collect();
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&rows);
+    assert_eq!(recorder.finish(), None);
+    let mut seen = Vec::new();
+    Store::open(&path)
+        .unwrap()
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push(r.row.balance.record_timestamp.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, stamps);
+}

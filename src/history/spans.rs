@@ -159,7 +159,7 @@ fn date_bytes(date: NaiveDate, buf: &mut [u8; 10]) -> &[u8] {
 }
 
 fn escape_into(text: &mut String, value: &str) {
-    if !value.bytes().any(|b| b == b'\\' || b == b'\n') {
+    if !value.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'\r')) {
         text.push_str(value);
         return;
     }
@@ -167,6 +167,7 @@ fn escape_into(text: &mut String, value: &str) {
         match c {
             '\\' => text.push_str("\\\\"),
             '\n' => text.push_str("\\n"),
+            '\r' => text.push_str("\\r"),
             c => text.push(c),
         }
     }
@@ -182,6 +183,7 @@ fn unescape(value: &str) -> String {
         match (c, c == '\\') {
             (_, true) => match chars.next() {
                 Some('n') => text.push('\n'),
+                Some('r') => text.push('\r'),
                 Some(other) => text.push(other),
                 None => text.push('\\'),
             },
@@ -296,6 +298,26 @@ mod tests {
         assert_eq!(line.amounts[0], None, "absent stays absent");
         assert_eq!(line.record_timestamp, "a,b\\c\nd");
         assert_eq!(span.lines.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn carriage_returns_line_feeds_and_backslashes_come_back_exactly() {
+        let stamps = [
+            "2026-03-02T10:00:00Z\r",
+            "2026-03-02\r\n\\r\\n\\",
+            "\\r\r\\\n",
+            "\r",
+        ];
+        let mut span = SpanText::default();
+        for stamp in stamps {
+            span.push(&balance("2026-03-02", false, None, stamp));
+        }
+        assert!(!span.lines.contains('\r'), "{:?}", span.lines);
+        assert_eq!(span.lines.matches('\n').count(), stamps.len());
+        let mut reader = Reader::default();
+        for (line, stamp) in span.lines.split_terminator('\n').zip(stamps) {
+            assert_eq!(reader.line(line).unwrap().record_timestamp, stamp);
+        }
     }
 
     #[test]
