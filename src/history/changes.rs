@@ -50,12 +50,15 @@ fn difference(now: Option<Decimal>, then: Option<Decimal>) -> Option<Decimal> {
     now.zip(then).and_then(|(a, b)| a.checked_sub(b))
 }
 
-/// One side's sums of a currency: absent amounts left out (and the sum absent when all were).
+/// One side's sums of a currency: absent amounts left out (and the sum absent when all were),
+/// and how many were left out of each, so that a change says what it does not cover.
 #[derive(Default)]
 pub struct Sums {
     pub ledger: Option<Decimal>,
     pub available: Option<Decimal>,
     pub count: usize,
+    pub absent_ledger: usize,
+    pub absent_available: usize,
 }
 
 impl Sums {
@@ -66,6 +69,8 @@ impl Sums {
         };
         self.ledger = add(self.ledger, row.balance.ending_ledger);
         self.available = add(self.available, row.balance.ending_available);
+        self.absent_ledger += usize::from(row.balance.ending_ledger.is_none());
+        self.absent_available += usize::from(row.balance.ending_available.is_none());
         self.count += 1;
     }
 }

@@ -6,11 +6,11 @@ use std::io::{self, Write};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::history::changes::{Changes, ProfileChange};
+use crate::history::changes::{Changes, CurrencyChange, ProfileChange};
 use crate::model::{format_amount, format_amount_grouped};
 
 /// The fields of a change record (CSV header, JSON and NDJSON keys), in this order.
-pub const CHANGE_FIELDS: [&str; 10] = [
+pub const CHANGE_FIELDS: [&str; 14] = [
     "profile",
     "provider",
     "currency",
@@ -21,6 +21,10 @@ pub const CHANGE_FIELDS: [&str; 10] = [
     "ending_available_change",
     "only_now",
     "only_then",
+    "absent_ending_ledger_now",
+    "absent_ending_ledger_then",
+    "absent_ending_available_now",
+    "absent_ending_available_then",
 ];
 
 /// One change record: a profile's totals of one currency against the date.
@@ -36,6 +40,10 @@ struct ChangeOut<'a> {
     ending_available_change: Option<serde_json::Number>,
     only_now: Vec<&'a str>,
     only_then: Vec<&'a str>,
+    absent_ending_ledger_now: usize,
+    absent_ending_ledger_then: usize,
+    absent_ending_available_now: usize,
+    absent_ending_available_then: usize,
 }
 
 fn records(changes: &Changes) -> Vec<ChangeOut<'_>> {
@@ -56,6 +64,10 @@ fn records(changes: &Changes) -> Vec<ChangeOut<'_>> {
                 ending_available_change: number(c.ending_available(), c.places),
                 only_now: of_currency(&p.only_now, &c.currency),
                 only_then: of_currency(&p.only_then, &c.currency),
+                absent_ending_ledger_now: c.now.absent_ledger,
+                absent_ending_ledger_then: c.then.absent_ledger,
+                absent_ending_available_now: c.now.absent_available,
+                absent_ending_available_then: c.then.absent_available,
             });
         }
     }
@@ -110,6 +122,10 @@ pub(super) fn csv(changes: &Changes, out: &mut dyn Write) -> io::Result<()> {
             amount(&r.ending_available_change),
             r.only_now.join(" "),
             r.only_then.join(" "),
+            r.absent_ending_ledger_now.to_string(),
+            r.absent_ending_ledger_then.to_string(),
+            r.absent_ending_available_now.to_string(),
+            r.absent_ending_available_then.to_string(),
         ])
         .map_err(io::Error::other)?;
     }
@@ -135,12 +151,13 @@ fn profile_lines(change: &ProfileChange) -> String {
         let shown =
             |amount: Option<Decimal>| amount.map_or("-".to_string(), |a| signed(a, c.places));
         text.push_str(&format!(
-            "  profile {profile} {}: ending_ledger {}, ending_available {} ({} accounts now, {} then)\n",
+            "  profile {profile} {}: ending_ledger {}, ending_available {} ({} accounts now, {} then{})\n",
             c.currency,
             shown(c.ending_ledger()),
             shown(c.ending_available()),
             c.now.count,
-            c.then.count
+            c.then.count,
+            absent_note(c)
         ));
     }
     let names = |accounts: &[(String, String)]| {
@@ -160,6 +177,32 @@ fn profile_lines(change: &ProfileChange) -> String {
         ));
     }
     text
+}
+
+/// `; absent, left out: ending_available 1 now`: the amounts the bank did not send, which
+/// the sums leave out; empty when every account's amounts are in them.
+fn absent_note(c: &CurrencyChange) -> String {
+    let sides = [
+        ("ending_ledger", c.now.absent_ledger, c.then.absent_ledger),
+        (
+            "ending_available",
+            c.now.absent_available,
+            c.then.absent_available,
+        ),
+    ];
+    let parts: Vec<String> = sides
+        .iter()
+        .filter(|(_, now, then)| now + then > 0)
+        .map(|(name, now, then)| match (now, then) {
+            (0, then) => format!("{name} {then} then"),
+            (now, 0) => format!("{name} {now} now"),
+            (now, then) => format!("{name} {now} now, {then} then"),
+        })
+        .collect();
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!("; absent, left out: {}", parts.join("; ")),
+    }
 }
 
 fn signed(amount: Decimal, places: u32) -> String {
