@@ -60,8 +60,11 @@ pub enum LoginKind {
     Consent(ConsentLogin),
 }
 
+#[cfg(test)]
 impl LoginKind {
-    /// Whether the account holder logs in through a browser (a refresh token is stored).
+    /// Whether the account holder logs in through a browser (a refresh token is stored). The
+    /// code asks `ProfileSpec::browser_login`, the one truth config and credentials can see;
+    /// the registry's tests check each provider's flag against its `login` with this.
     pub fn is_browser(self) -> bool {
         matches!(self, LoginKind::Browser(_) | LoginKind::Consent(_))
     }

@@ -76,4 +76,21 @@ mod tests {
             assert_eq!(spec.browser_login, spec.login.is_browser(), "{}", spec.name);
         }
     }
+
+    #[test]
+    fn a_profile_is_checked_against_the_provider_it_names() {
+        let parse = |text: &str| -> ConfigFile { toml::from_str(text).unwrap() };
+        let path = std::path::Path::new("c");
+        let jpmorgan = parse("[profiles.a]\nenvironment = \"uat\"\n");
+        assert_eq!(
+            resolve(&jpmorgan, "a", path).unwrap().provider.name,
+            "jpmorgan"
+        );
+        let finicity = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
+        let err = resolve(&finicity, "a", path).unwrap_err();
+        assert!(
+            matches!(&err, Error::Usage { message, .. } if message.contains("provider 'finicity'")),
+            "{err:?}"
+        );
+    }
 }

@@ -24,7 +24,7 @@ use crate::sandbox::{Options, Sandbox};
 use crate::term::Term;
 
 /// Every command warns when a browser login ends sooner than this.
-pub const LOGIN_WARNING_DAYS: i64 = 7;
+const LOGIN_WARNING_DAYS: i64 = 7;
 
 /// The flags every command shares, as typed values.
 #[derive(Debug, Clone)]
@@ -75,8 +75,6 @@ pub enum Target {
 /// The command's view of the world: settings, terminal, target, and (with `--sandbox`) the
 /// running sandbox.
 pub struct Context<'a> {
-    /// The flags as parsed; commands read `settings` and `target` instead.
-    pub global: &'a GlobalArgs,
     pub term: &'a Term,
     pub settings: Settings,
     pub target: Target,
@@ -96,7 +94,6 @@ impl<'a> Context<'a> {
             None => Target::Configured,
         };
         Context {
-            global,
             term,
             settings: Settings::from_flags(global),
             target,

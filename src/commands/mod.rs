@@ -20,7 +20,7 @@ mod report_file;
 pub mod sandbox;
 pub mod status;
 
-pub use context::{Context, Settings, Target, LOGIN_WARNING_DAYS};
+pub use context::Context;
 pub use report_file::ReportScope;
 
 /// The report sink lives in `output`; commands name it from here too.

@@ -28,7 +28,7 @@ pub async fn serve(ctx: &Context<'_>, args: &SandboxServeArgs) -> Result<Outcome
     let demo = crate::config::sandbox_state_dir()
         .map_err(|e| anyhow::anyhow!("{e}"))
         .and_then(|dir| demo_keys::ensure(&dir));
-    let config = crate::config::config_path(ctx.global.config.as_deref()).map_or_else(
+    let config = crate::config::config_path(ctx.settings.config.as_deref()).map_or_else(
         |_| "your config file".to_string(),
         |p| p.display().to_string(),
     );

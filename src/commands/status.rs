@@ -12,7 +12,7 @@ use crate::output::{Document, Field};
 
 pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
     let sink = ctx.open_sink()?;
-    let fields = if ctx.global.sandbox.is_some() {
+    let mut fields = if ctx.is_sandbox() {
         sandbox_fields(ctx.provider()?.name)
     } else {
         let mut fields = profile_fields(ctx)?;
@@ -20,22 +20,19 @@ pub async fn run(ctx: &mut Context<'_>) -> Result<Outcome> {
         fields
     };
     // The history store and the profile's read budget (docs/history.md).
-    let mut fields = fields;
-    fields.extend(super::record::status_fields(
-        ctx,
-        ctx.profile().ok().as_ref(),
-    ));
+    fields.extend(super::record::status_fields(ctx, ctx.configured().ok()));
     ctx.emit(sink, &Document::Fields(&fields), fields.len())?;
     Ok(Outcome::Complete)
 }
 
 fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
-    let (file, path, name) = ctx.config_and_name()?;
-    let profile = crate::bank::resolve(&file, &name, &path)?;
+    let profile = ctx.configured()?;
+    let name = ctx.profile_name()?;
+    let (_, path) = ctx.config_file()?;
     if profile.provider.browser_login {
-        return login_fields(&name, &path, &profile);
+        return login_fields(name, path, profile);
     }
-    let status = credentials::status(&profile)?;
+    let status = credentials::status(profile)?;
     let now = Utc::now();
     let token = status.token.as_ref();
     let keyring = match &status.keyring {
@@ -44,7 +41,7 @@ fn profile_fields(ctx: &Context) -> Result<Vec<Field>> {
         Err(KeyringError::Failed(why)) => format!("failing ({why})"),
     };
     Ok(vec![
-        Field::text("profile", &name),
+        Field::text("profile", name),
         Field::text("config_file", &path.display().to_string()),
         Field::text("provider", profile.provider.name),
         Field::maybe("environment", profile.environment.map(|e| e.name())),
@@ -141,11 +138,11 @@ fn sandbox_fields(provider: &str) -> Vec<Field> {
 
 /// The fields the profile's provider adds (open banking: its consent), through its `Spec` hook.
 async fn provider_fields(ctx: &Context<'_>) -> Result<Vec<Field>> {
-    let profile = ctx.profile()?;
-    let Some(fields) = crate::bank::spec_of(&profile)?.status_fields else {
+    let profile = ctx.configured()?;
+    let Some(fields) = crate::bank::spec_of(profile)?.status_fields else {
         return Ok(Vec::new());
     };
-    Ok(fields(&profile, ctx.retry_policy())
+    Ok(fields(profile, ctx.retry_policy())
         .await?
         .into_iter()
         .map(|(name, value)| Field::maybe(name, value.as_deref()))

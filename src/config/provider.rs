@@ -20,7 +20,8 @@ pub struct ProfileSpec {
     /// The API root when the profile gives no `base_url`: from its environment, or the one host.
     pub default_base_url: fn(Option<Environment>, AuthMode) -> Option<Url>,
     /// Whether the account holder logs in through a browser (a refresh token is stored)
-    /// rather than the client proving itself with a secret or a key.
+    /// rather than the client proving itself with a secret or a key. The registry's tests check
+    /// it against how the provider logs in.
     pub browser_login: bool,
     /// Whether a profile may be a public client (`auth = "none"`, proven by PKCE alone).
     pub public_client: bool,

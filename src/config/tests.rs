@@ -1,7 +1,8 @@
-//! Unit tests of the config file: profiles, keys, URLs, saving.
+//! Unit tests of the config file: profiles, keys, URLs, saving. Profiles resolve against a
+//! registry of the tests' own (one made-up provider), so config is tested without any bank; each
+//! provider's own keys, environments and hosts are tested in its folder under src/bank/.
 
 use super::*;
-use crate::bank;
 
 fn parse(text: &str) -> ConfigFile {
     toml::from_str(text).unwrap()
@@ -14,13 +15,42 @@ fn usage(err: Error) -> String {
     }
 }
 
+/// A provider of the tests' own: one environment with a host, a few keys of its own.
+static PLAIN: ProfileSpec = ProfileSpec {
+    name: "plain",
+    title: "A plain provider",
+    profile_keys: &[
+        "environment",
+        "auth",
+        "token_url",
+        "client_id",
+        "partner",
+        "rounds",
+    ],
+    environments: &[Environment::Uat],
+    default_base_url: |env, _| env.and_then(|_| Url::parse("https://uat.plain.example/api").ok()),
+    browser_login: false,
+    public_client: false,
+    client_id_key: Some("partner"),
+    daily_reads: Some(2),
+};
+
+static PROVIDERS: Providers = Providers {
+    default: "plain",
+    all: || vec![&PLAIN],
+};
+
+/// Resolves profile `name` of the file against the tests' registry.
+fn resolve_in(file: &ConfigFile, name: &str, path: &Path) -> Result<Profile> {
+    resolve(file, name, path, &PROVIDERS)
+}
+
 #[test]
 fn the_documented_example_resolves() {
     let file = parse(
         r#"
 default_profile = "uat"
 [profiles.uat]
-provider = "jpmorgan"
 environment = "uat"
 auth = "client-secret"
 token_url = "https://id.example/oauth2/token"
@@ -34,37 +64,19 @@ emea = ["ops-gbp", "CHASGB2L/0041034035"]
     );
     let name = profile_name(None, &file);
     assert_eq!(name, "uat");
-    let profile = bank::resolve(&file, &name, Path::new("c.toml")).unwrap();
+    let profile = resolve_in(&file, &name, Path::new("c.toml")).unwrap();
+    assert_eq!(profile.base_url.as_str(), "https://uat.plain.example/api");
+    assert_eq!(profile.auth, AuthMode::ClientSecret);
     assert_eq!(
-        profile.base_url.as_str(),
-        "https://openbankinguat.jpmorgan.com/accessapi"
+        profile.token_url.as_ref().map(Url::as_str),
+        Some("https://id.example/oauth2/token")
     );
+    assert_eq!(profile.client_id.as_deref(), Some("abc"));
     assert_eq!(profile.timeout, Duration::from_secs(30));
     assert_eq!(profile.book.aliases["ops-usd"], "02100002/000000010013324");
     assert_eq!(profile.book.groups["emea"].len(), 2);
     assert_eq!(profile_name(Some("prod"), &file), "prod");
     assert_eq!(profile_name(None, &ConfigFile::default()), "default");
-}
-
-#[test]
-fn environments_map_to_documented_hosts() {
-    let host = |env, auth| bank::jpmorgan::documented_host(env, auth).to_string();
-    assert_eq!(
-        host(Environment::Prod, AuthMode::ClientSecret),
-        "https://openbanking.jpmorgan.com/accessapi"
-    );
-    assert_eq!(
-        host(Environment::Prod, AuthMode::Mtls),
-        "https://apigateway.jpmorgan.com/accessapi"
-    );
-    assert_eq!(
-        host(Environment::Uat, AuthMode::PrivateKeyJwt),
-        "https://openbankinguat.jpmorgan.com/accessapi"
-    );
-    assert_eq!(
-        host(Environment::Uat, AuthMode::Mtls),
-        "https://apigatewayqaf.jpmorgan.com/accessapi"
-    );
 }
 
 #[test]
@@ -116,13 +128,13 @@ fn user_names_and_passwords_in_urls_are_refused_unquoted() {
 fn missing_profiles_list_the_known_ones() {
     let file =
         parse("[profiles.uat]\nenvironment = \"uat\"\n[profiles.prod]\nenvironment = \"prod\"\n");
-    let text = usage(bank::resolve(&file, "dev", Path::new("c.toml")).unwrap_err());
+    let text = usage(resolve_in(&file, "dev", Path::new("c.toml")).unwrap_err());
     assert!(
         text.contains("no profile 'dev' in c.toml") && text.contains("known profiles: prod, uat"),
         "{text}"
     );
     let text =
-        usage(bank::resolve(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
+        usage(resolve_in(&ConfigFile::default(), "default", Path::new("c.toml")).unwrap_err());
     assert!(text.contains("--sandbox"), "{text}");
 }
 
@@ -169,98 +181,32 @@ fn config_errors_point_at_the_right_line() {
 }
 
 #[test]
-fn unknown_keys_and_providers_are_refused() {
+fn unknown_keys_and_hostless_profiles_are_refused() {
     // A key no provider reads loads (the file is shared by every profile), and is refused
     // when its profile is used, naming the keys the provider reads.
     let typo = parse("[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n");
-    let text = usage(bank::resolve(&typo, "a", Path::new("c")).unwrap_err());
+    let text = usage(resolve_in(&typo, "a", Path::new("c")).unwrap_err());
     assert!(
-        text.contains("sets base_ur, which provider 'jpmorgan' does not read")
+        text.contains("sets base_ur, which provider 'plain' does not read")
             && text.contains("the keys of this provider are: provider, base_url"),
         "{text}"
     );
-    let file = parse("[profiles.a]\nprovider = \"finicity\"\nenvironment = \"uat\"\n");
-    assert!(
-        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
-            .contains("provider 'finicity'")
-    );
     let file = parse("[profiles.a]\nclient_id = \"x\"\n");
+    let text = usage(resolve_in(&file, "a", Path::new("c")).unwrap_err());
     assert!(
-        usage(bank::resolve(&file, "a", Path::new("c")).unwrap_err())
-            .contains("neither base_url nor environment")
+        text.contains("neither base_url nor environment")
+            && text.contains("add environment = \"uat\" (or base_url)"),
+        "{text}"
     );
 }
 
-#[test]
-fn environments_are_checked_per_provider() {
-    let jpm_qa = parse("[profiles.a]\nenvironment = \"qa\"\n");
-    let text = usage(bank::resolve(&jpm_qa, "a", Path::new("c")).unwrap_err());
-    assert!(
-        text.contains("environment = \"qa\", which provider 'jpmorgan' does not have")
-            && text.contains("use one of: prod, uat"),
-        "{text}"
-    );
-    let chase_uat = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"uat\"\n");
-    let text = usage(bank::resolve(&chase_uat, "a", Path::new("c")).unwrap_err());
-    assert!(text.contains("use one of: prod, qa"), "{text}");
-    let chase_qa = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"qa\"\n");
-    let text = usage(bank::resolve(&chase_qa, "a", Path::new("c")).unwrap_err());
-    assert!(
-        text.contains("documents no API host for environment 'qa'"),
-        "{text}"
-    );
-    let chase = parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    let profile = bank::resolve(&chase, "a", Path::new("c")).unwrap();
-    assert_eq!(
-        profile.base_url.as_str(),
-        "https://api2.chase.com/jpmc/servicing/inquiry-maintenance/fdx/v4"
-    );
-    assert_eq!(profile.settings["redirect_uri"], "http://127.0.0.1:1/cb");
-    let foreign =
-        parse("[profiles.a]\nprovider = \"chase\"\nenvironment = \"prod\"\napp_key = \"k\"\n");
-    let text = usage(bank::resolve(&foreign, "a", Path::new("c")).unwrap_err());
-    assert!(
-        text.contains("sets app_key, which provider 'chase' does not read"),
-        "{text}"
-    );
-    let jpm_redirect =
-        parse("[profiles.a]\nenvironment = \"uat\"\nredirect_uri = \"http://127.0.0.1:1/cb\"\n");
-    assert!(bank::resolve(&jpm_redirect, "a", Path::new("c")).is_err());
-}
-
-/// Config resolves against whatever registry it is handed: a provider of its own here, so the
-/// checks are tested without any bank.
+/// Config resolves against whatever registry it is handed: the default provider, its host and
+/// its keys come from it.
 mod handed_registry {
     use super::*;
 
-    static PLAIN: ProfileSpec = ProfileSpec {
-        name: "plain",
-        title: "A plain provider",
-        profile_keys: &[
-            "environment",
-            "auth",
-            "token_url",
-            "client_id",
-            "partner",
-            "rounds",
-        ],
-        environments: &[Environment::Uat],
-        default_base_url: |env, _| {
-            env.and_then(|_| Url::parse("https://uat.plain.example/api").ok())
-        },
-        browser_login: false,
-        public_client: false,
-        client_id_key: Some("partner"),
-        daily_reads: Some(2),
-    };
-
-    static PROVIDERS: Providers = Providers {
-        default: "plain",
-        all: || vec![&PLAIN],
-    };
-
     fn resolved(text: &str) -> Result<Profile> {
-        resolve(&parse(text), "a", Path::new("c.toml"), &PROVIDERS)
+        resolve_in(&parse(text), "a", Path::new("c.toml"))
     }
 
     #[test]
@@ -311,6 +257,6 @@ fn a_stray_key_is_refused_naming_its_line() {
     let text = "[profiles.b]\nenvironment = \"uat\"\n\n[profiles.a]\nenvironment = \"uat\"\nbase_ur = \"x\"\n";
     std::fs::write(&path, text).unwrap();
     let file = parse(text);
-    let message = usage(bank::resolve(&file, "a", &path).unwrap_err());
+    let message = usage(resolve_in(&file, "a", &path).unwrap_err());
     assert!(message.contains("(line 6) sets base_ur"), "{message}");
 }

@@ -6,10 +6,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use crate::config::SecretCommand;
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-
-pub use crate::config::{SecretCommand, DEFAULT_SECRET_COMMAND_TIMEOUT as DEFAULT_TIMEOUT};
 
 /// A secret is a line; more than this is not one, and is not kept in memory.
 const MAX_OUTPUT_BYTES: u64 = 64 * 1024;

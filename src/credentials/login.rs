@@ -6,9 +6,10 @@
 use chrono::{DateTime, Utc};
 
 use super::lock::CredentialsLock;
-use super::{file, keyring, token_entry, Access, CachedToken, Secret, Store};
+use super::{file, keyring, token_entry, Access, CachedToken, Store};
 use crate::config::{self, Profile};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// What a browser login keeps.
 #[derive(Debug, Clone)]

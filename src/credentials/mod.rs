@@ -1,6 +1,6 @@
 //! Where secrets come from (environment, a command, the OS keyring, the owner-only credentials
-//! file, in that order), the access-token cache beside them, and the `Secret` type that keeps
-//! them out of every log and message.
+//! file, in that order) and the access-token cache beside them. Each is held in a
+//! `crate::secret::Secret`, which keeps it out of every log and message.
 
 pub mod command;
 pub mod file;
@@ -15,11 +15,9 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::config::{self, AuthMode, Profile};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
-pub use self::command::SecretCommand;
 pub use self::keyring::KeyringError;
-// `Secret` lives in `crate::secret`; this path stays for code written before it moved.
-pub use crate::secret::Secret;
 
 pub const CLIENT_SECRET_ENV: &str = crate::env::CLIENT_SECRET;
 pub const ACCESS_TOKEN_ENV: &str = crate::env::ACCESS_TOKEN;

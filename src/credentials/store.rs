@@ -5,8 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::CLIENT_SECRET_ENV;
-use super::{file, keyring, token_entry, CachedToken, KeyringError, Secret, Store};
+use super::{file, keyring, token_entry, CachedToken, KeyringError, Store};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 impl Store {
     pub fn name(&self) -> &'static str {

@@ -160,10 +160,13 @@ impl Store {
     pub fn prune_before(&self, date: NaiveDate) -> StoreResult<usize> {
         let mut text = String::new();
         write_date(&mut text, date);
-        let tx = self
-            .conn
-            .unchecked_transaction()
-            .map_err(|e| self.error(e))?;
+        // IMMEDIATE: the prune reads and then writes; a deferred transaction would fail at
+        // once (SQLITE_BUSY, the busy timeout not waiting) if a recording run committed between.
+        let tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(|e| self.error(e))?;
         let deleted = prune(&tx, &text).and_then(|deleted| tx.commit().map(|()| deleted));
         deleted.map_err(|e| self.error(e))
     }
@@ -182,7 +185,7 @@ fn prune(tx: &rusqlite::Transaction, date: &str) -> rusqlite::Result<usize> {
     while let Some(row) = rows.next()? {
         let account: i64 = row.get(0)?;
         let mut reader = Reader::default();
-        for line in row.get_ref(1)?.as_str()?.lines() {
+        for line in row.get_ref(1)?.as_str()?.split_terminator('\n') {
             note(account, &reader.line(line).ok_or_else(|| unreadable(line))?);
         }
     }
@@ -196,7 +199,7 @@ fn prune(tx: &rusqlite::Transaction, date: &str) -> rusqlite::Result<usize> {
         let account: i64 = row.get(1)?;
         let mut span = SpanText::default();
         let mut reader = Reader::default();
-        for line in row.get_ref(2)?.as_str()?.lines() {
+        for line in row.get_ref(2)?.as_str()?.split_terminator('\n') {
             let parsed = reader.line(line).ok_or_else(|| unreadable(line))?;
             match parsed.as_of_date >= before {
                 true => span.push(&balance_of(
@@ -296,7 +299,7 @@ impl AccountDays {
     /// The span's days within the filter's dates.
     fn read(&mut self, lines: &str, run: &Arc<Run>, filter: &Filter) -> rusqlite::Result<()> {
         let mut reader = Reader::default();
-        for line in lines.lines() {
+        for line in lines.split_terminator('\n') {
             let parsed = reader.line(line).ok_or_else(|| unreadable(line))?;
             let date = parsed.as_of_date;
             let outside = filter.from.is_some_and(|from| date < from)

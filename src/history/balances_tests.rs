@@ -192,3 +192,86 @@ fn a_span_that_holds_every_day_of_an_earlier_one_replaces_it_and_partial_ones_ar
         .unwrap();
     assert_eq!(left, 1);
 }
+
+#[test]
+fn a_prune_waits_for_a_recording_run_that_holds_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&[row("A", "2026-03-01", "1"), row("A", "2026-03-05", "2")]);
+    assert_eq!(recorder.finish(), None);
+    let store = Store::open(&path).unwrap();
+    // Another run holds the write lock and commits a little later: a deferred transaction
+    // would read, then fail at once on its write (SQLITE_BUSY) instead of waiting.
+    let (held, wait_held) = std::sync::mpsc::channel();
+    let other_path = path.clone();
+    let other = std::thread::spawn(move || {
+        let conn = rusqlite::Connection::open(other_path).unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        conn.execute(
+            "INSERT INTO runs (profile, provider, fetched_at) VALUES ('q', 'jpmorgan', 'x')",
+            [],
+        )
+        .unwrap();
+        held.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    wait_held.recv().unwrap();
+    let pruned = store.prune_before(NaiveDate::from_ymd_opt(2026, 3, 3).unwrap());
+    other.join().unwrap();
+    assert_eq!(pruned.unwrap(), 1);
+}
+
+#[test]
+fn a_row_dated_past_year_9999_is_refused_and_named_never_stored_as_another_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut far = row("FAR", "2026-03-01", "1");
+    far.balance.as_of_date = NaiveDate::from_ymd_opt(10000, 3, 1).unwrap();
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&[row("A", "2026-03-01", "2"), far.clone(), far]);
+    let warning = recorder.finish().expect("a warning naming the refused row");
+    assert!(warning.contains("account FAR"), "{warning}");
+    assert!(warning.contains("+10000-03-01"), "{warning}");
+    assert!(warning.contains("and 1 other"), "{warning}");
+    assert!(warning.contains("report itself is complete"), "{warning}");
+    let store = Store::open(&path).unwrap();
+    let mut seen = Vec::new();
+    store
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push((r.row.account.account_id.clone(), r.row.balance.as_of_date));
+            Ok(())
+        })
+        .unwrap();
+    let kept = NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    assert_eq!(seen, vec![("A".to_string(), kept)]);
+}
+
+#[test]
+fn record_timestamps_with_line_ends_and_backslashes_come_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let stamps = ["2026-03-01T09:00:00Z\r", "a\\r\nb\r\\", "\r\n"];
+    let rows: Vec<BalanceRow> = stamps
+        .iter()
+        .zip(["2026-03-01", "2026-03-02", "2026-03-03"])
+        .map(|(stamp, date)| {
+            let mut r = row("A", date, "1");
+            r.balance.record_timestamp = stamp.to_string();
+            r
+        })
+        .collect();
+    let mut recorder = Recorder::new(path.clone(), source());
+    recorder.record(&rows);
+    assert_eq!(recorder.finish(), None);
+    let mut seen = Vec::new();
+    Store::open(&path)
+        .unwrap()
+        .each_row::<StoreError>(&Filter::default(), |r| {
+            seen.push(r.row.balance.record_timestamp.clone());
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, stamps);
+}

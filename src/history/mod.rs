@@ -4,6 +4,7 @@
 
 mod balances;
 mod budget;
+pub mod changes;
 mod checks;
 mod recorder;
 mod schema;

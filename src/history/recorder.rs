@@ -19,7 +19,50 @@ use crate::model::BalanceRow;
 pub struct Recorder {
     path: PathBuf,
     sender: Option<SyncSender<Vec<BalanceRow>>>,
-    worker: Option<std::thread::JoinHandle<Option<StoreError>>>,
+    worker: Option<std::thread::JoinHandle<Outcome>>,
+}
+
+/// What the writer could not record: the error that stopped it, and the rows it refused.
+#[derive(Default)]
+struct Outcome {
+    failed: Option<StoreError>,
+    refused: Refused,
+}
+
+/// Rows whose as-of date the store cannot keep as `YYYY-MM-DD` (a year past 9999 or before
+/// 0): never stored as another date. The first is named in the run's warning.
+#[derive(Default)]
+struct Refused {
+    count: usize,
+    first: Option<(String, chrono::NaiveDate)>,
+}
+
+impl Refused {
+    /// Takes the rows out of `rows` that cannot be stored, counting them.
+    fn take_out(&mut self, rows: &mut Vec<BalanceRow>) {
+        rows.retain(|row| {
+            let date = row.balance.as_of_date;
+            if super::spans::storable(date) {
+                return true;
+            }
+            self.count += 1;
+            self.first
+                .get_or_insert_with(|| (row.account.account_id.clone(), date));
+            false
+        });
+    }
+
+    /// The sentence for the warning, when a row was refused.
+    fn sentence(&self) -> Option<String> {
+        let (account, date) = self.first.as_ref()?;
+        let others = match self.count {
+            0 | 1 => String::new(),
+            n => format!(" and {} other balance(s)", n - 1),
+        };
+        Some(format!(
+            "did not record the balance of account {account} dated {date}{others}: the history keeps years 0 to 9999 only"
+        ))
+    }
 }
 
 /// Batches waiting for the writer at most: a slow disk holds back the run before its memory.
@@ -84,34 +127,37 @@ impl Recorder {
     /// naming the file and why.
     pub fn finish(mut self) -> Option<String> {
         drop(self.sender.take());
-        let failed = match self.worker.take() {
-            Some(worker) => worker.join().unwrap_or_else(|_| {
-                Some(StoreError {
-                    path: self.path.clone(),
-                    reason: "the history writer stopped".into(),
-                })
-            }),
-            None => Some(StoreError {
+        let stopped = |reason: &str| Outcome {
+            failed: Some(StoreError {
                 path: self.path.clone(),
-                reason: "no thread could be started to write it".into(),
+                reason: reason.into(),
             }),
+            refused: Refused::default(),
         };
-        failed.map(|e| {
+        let outcome = match self.worker.take() {
+            Some(worker) => worker
+                .join()
+                .unwrap_or_else(|_| stopped("the history writer stopped")),
+            None => stopped("no thread could be started to write it"),
+        };
+        let failed = outcome.failed.map(|e| {
             format!(
-                "could not record this run's balances in the history {}: {}; the report itself is complete",
+                "could not record this run's balances in the history {}: {}",
                 e.path.display(),
                 e.reason
             )
-        })
+        });
+        let refused = outcome
+            .refused
+            .sentence()
+            .map(|sentence| format!("{sentence} (history {})", self.path.display()));
+        let said: Vec<String> = failed.into_iter().chain(refused).collect();
+        (!said.is_empty()).then(|| format!("{}; the report itself is complete", said.join("; ")))
     }
 }
 
 /// The writer thread: every batch in its own transaction, until the run ends or one fails.
-fn write_batches(
-    path: &Path,
-    source: &Source,
-    batches: Receiver<Vec<BalanceRow>>,
-) -> Option<StoreError> {
+fn write_batches(path: &Path, source: &Source, batches: Receiver<Vec<BalanceRow>>) -> Outcome {
     // While the run waits for its first answer: an existing store is opened, and what the
     // runs before left in its WAL is copied into the database (a store that cannot be opened
     // now is tried again, and reported, at the first batch).
@@ -121,7 +167,12 @@ fn write_batches(
         .filter(|opened| opened.for_recording().is_ok());
     let mut written = Written::default();
     let mut span = SpanText::default();
-    for rows in batches {
+    let mut outcome = Outcome::default();
+    for mut rows in batches {
+        outcome.refused.take_out(&mut rows);
+        if rows.is_empty() {
+            continue;
+        }
         let open = match &mut store {
             Some(store) => store,
             None => match Store::open(path).and_then(|opened| {
@@ -129,14 +180,18 @@ fn write_batches(
                 Ok(opened)
             }) {
                 Ok(opened) => store.insert(opened),
-                Err(e) => return Some(e),
+                Err(e) => {
+                    outcome.failed = Some(e);
+                    return outcome;
+                }
             },
         };
         if let Err(e) = insert(open, source, &mut written, &rows, &mut span) {
-            return Some(open.error(e));
+            outcome.failed = Some(open.error(e));
+            return outcome;
         }
     }
-    None
+    outcome
 }
 
 /// One batch: a span for each run of rows of the same account.
@@ -151,7 +206,10 @@ fn insert(
     // rows together, and a run of 100,000 accounts would otherwise hold all their keys. An
     // account seen again is upserted again, which gives the same id.
     written.accounts.clear();
-    let tx = store.conn.transaction()?;
+    // IMMEDIATE: a batch reads (the account's id, the covered spans) before it writes.
+    let tx = store
+        .conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
         let run = match written.run {
             Some(run) => run,

@@ -128,7 +128,14 @@ impl SpanText {
     }
 }
 
-/// `YYYY-MM-DD`, without chrono's format parser.
+/// Whether `date` is written as itself: `YYYY-MM-DD` holds the years 0 to 9999 only (the
+/// recorder refuses other rows rather than store another date).
+pub fn storable(date: NaiveDate) -> bool {
+    (0..=9999).contains(&date.year())
+}
+
+/// `YYYY-MM-DD`, without chrono's format parser. A year past the four digits is clamped, for
+/// the query bounds only: rows with such dates are never stored (`storable`).
 pub fn write_date(text: &mut String, date: NaiveDate) {
     let mut buf = [0u8; 10];
     text.push_str(std::str::from_utf8(date_bytes(date, &mut buf)).unwrap_or("0000-00-00"));
@@ -152,7 +159,7 @@ fn date_bytes(date: NaiveDate, buf: &mut [u8; 10]) -> &[u8] {
 }
 
 fn escape_into(text: &mut String, value: &str) {
-    if !value.bytes().any(|b| b == b'\\' || b == b'\n') {
+    if !value.bytes().any(|b| matches!(b, b'\\' | b'\n' | b'\r')) {
         text.push_str(value);
         return;
     }
@@ -160,6 +167,7 @@ fn escape_into(text: &mut String, value: &str) {
         match c {
             '\\' => text.push_str("\\\\"),
             '\n' => text.push_str("\\n"),
+            '\r' => text.push_str("\\r"),
             c => text.push(c),
         }
     }
@@ -175,6 +183,7 @@ fn unescape(value: &str) -> String {
         match (c, c == '\\') {
             (_, true) => match chars.next() {
                 Some('n') => text.push('\n'),
+                Some('r') => text.push('\r'),
                 Some(other) => text.push(other),
                 None => text.push('\\'),
             },
@@ -289,6 +298,26 @@ mod tests {
         assert_eq!(line.amounts[0], None, "absent stays absent");
         assert_eq!(line.record_timestamp, "a,b\\c\nd");
         assert_eq!(span.lines.matches('\n').count(), 1);
+    }
+
+    #[test]
+    fn carriage_returns_line_feeds_and_backslashes_come_back_exactly() {
+        let stamps = [
+            "2026-03-02T10:00:00Z\r",
+            "2026-03-02\r\n\\r\\n\\",
+            "\\r\r\\\n",
+            "\r",
+        ];
+        let mut span = SpanText::default();
+        for stamp in stamps {
+            span.push(&balance("2026-03-02", false, None, stamp));
+        }
+        assert!(!span.lines.contains('\r'), "{:?}", span.lines);
+        assert_eq!(span.lines.matches('\n').count(), stamps.len());
+        let mut reader = Reader::default();
+        for (line, stamp) in span.lines.split_terminator('\n').zip(stamps) {
+            assert_eq!(reader.line(line).unwrap().record_timestamp, stamp);
+        }
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod history;
 mod json;
 mod mt940;
 mod position;
+pub mod position_changes;
 mod position_table;
 pub mod sink;
 #[cfg(test)]
@@ -68,6 +69,13 @@ pub enum Document<'a> {
     Fields(&'a [Field]),
     /// A cash position across profiles (`treasury position`).
     Position(&'a crate::position::Position, PositionView),
+    /// A position with `--since`: its changes as records instead of the rows in CSV and
+    /// NDJSON, as the `changes` key of its JSON document, as lines under its table.
+    PositionChanges(
+        &'a crate::position::Position,
+        PositionView,
+        &'a crate::history::changes::Changes,
+    ),
 }
 
 /// What of a position to print.
@@ -290,8 +298,21 @@ pub fn render_with(
             position_table::render(p, *view, options, out)
         }
         (Document::Position(p, view), Format::Csv) => position::csv(p, *view, out),
-        (Document::Position(p, _), Format::Json) => position::json(p, out),
+        (Document::Position(p, _), Format::Json) => position::json(p, None, out),
         (Document::Position(p, view), Format::Ndjson) => position::ndjson(p, *view, out),
+        (Document::PositionChanges(p, view, changes), Format::Table) => {
+            position_table::render(p, *view, options, out)?;
+            out.write_all(position_changes::lines(changes).as_bytes())
+        }
+        (Document::PositionChanges(_, _, changes), Format::Csv) => {
+            position_changes::csv(changes, out)
+        }
+        (Document::PositionChanges(p, _, changes), Format::Json) => {
+            position::json(p, Some(changes), out)
+        }
+        (Document::PositionChanges(_, _, changes), Format::Ndjson) => {
+            position_changes::ndjson(changes, out)
+        }
         // Bank files are balance reports written through `BalanceWriter`, with their ids.
         (_, Format::Bai2 | Format::Camt052 | Format::Camt053 | Format::Mt940) => {
             Err(std::io::Error::new(

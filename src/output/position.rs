@@ -187,9 +187,14 @@ fn error_out(e: &ErrorEntry) -> ErrorOut<'_> {
     }
 }
 
-/// `{"balances": [...], "totals": [...], "errors": [...]}`, one item per line. `--totals-only`
-/// changes nothing here: the totals are already their own key.
-pub fn json(position: &Position, out: &mut dyn Write) -> io::Result<()> {
+/// `{"balances": [...], "totals": [...], "errors": [...]}`, one item per line, and with
+/// `--since` a fourth key, `"changes": [...]`. `--totals-only` changes nothing here: the
+/// totals are already their own key.
+pub fn json(
+    position: &Position,
+    changes: Option<&crate::history::changes::Changes>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let currency = reporting(position);
     out.write_all(b"{\"balances\": [")?;
     write_items(position.rows.iter().map(|r| row_out(r, currency)), out)?;
@@ -197,6 +202,10 @@ pub fn json(position: &Position, out: &mut dyn Write) -> io::Result<()> {
     write_items(position.total_rows().iter().map(total_out), out)?;
     out.write_all(b"],\n\"errors\": [")?;
     write_items(position.errors().iter().map(error_out), out)?;
+    if let Some(changes) = changes {
+        out.write_all(b"],\n\"changes\": [")?;
+        super::position_changes::json_items(changes, out)?;
+    }
     out.write_all(b"]}\n")
 }
 

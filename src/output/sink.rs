@@ -449,7 +449,7 @@ fn empty_refusal(document: &Document, file: Option<&PathBuf>) -> Option<Error> {
         ),
         Document::Balances(_) => ("the bank returned no balances", false),
         Document::Accounts(_) => ("the bank returned no accounts", false),
-        Document::Position(position, _) => (
+        Document::Position(position, _) | Document::PositionChanges(position, _, _) => (
             "no profile returned any balance",
             !position.is_complete(),
         ),

@@ -528,11 +528,11 @@ fn position_since_prints_its_changes_in_every_machine_format() {
     let mut lines = csv.stdout.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "profile,provider,currency,since,accounts_now,accounts_then,ending_ledger_change,ending_available_change,only_now,only_then"
+        "profile,provider,currency,since,accounts_now,accounts_then,ending_ledger_change,ending_available_change,only_now,only_then,absent_ending_ledger_now,absent_ending_ledger_then,absent_ending_available_now,absent_ending_available_then"
     );
     assert_eq!(
         lines.next().unwrap(),
-        "test,jpmorgan,USD,2026-03-02,2,1,-19.50,-130.00,02100002/222,"
+        "test,jpmorgan,USD,2026-03-02,2,1,-19.50,-130.00,02100002/222,,0,0,1,0"
     );
     assert_eq!(lines.next(), None);
 
@@ -550,4 +550,57 @@ fn position_since_prints_its_changes_in_every_machine_format() {
         .code(2);
     }
     assert_eq!(bank.requests().len(), requests);
+}
+
+// position --since: the amounts a change leaves out are counted on each side.
+
+#[test]
+fn position_since_says_which_amounts_its_changes_leave_out() {
+    let bank = TestBank::start();
+    let env = Home::with_bank(&bank);
+    bank.reply(reply(vec![
+        day("111", "2026-03-02", "100.00", "150.00", None),
+        day("222", "2026-03-02", "0.00", "20.00", Some("20.00")),
+    ]));
+    run(env
+        .cmd()
+        .args(["position", "-a", "111", "-a", "222", "-f", "csv"]))
+    .code(0);
+    let position = |format: &str| {
+        bank.reply(reply(vec![
+            day("111", "2026-03-03", "150.00", "120.50", Some("100.00")),
+            day("222", "2026-03-03", "20.00", "10.00", None),
+        ]));
+        let out = run(env.cmd().args([
+            "position", "-a", "111", "-a", "222", "--since", "1d", "-f", format,
+        ]));
+        out.code(0);
+        out
+    };
+    let json = position("json");
+    // `changes` is the document's fourth key, its records one a line as before.
+    assert!(
+        json.stdout.ends_with(
+            "],\n\"changes\": [\n  {\"profile\":\"test\",\"provider\":\"jpmorgan\",\"currency\":\"USD\",\
+             \"since\":\"2026-03-02\",\"accounts_now\":2,\"accounts_then\":2,\
+             \"ending_ledger_change\":-39.50,\"ending_available_change\":80.00,\
+             \"only_now\":[],\"only_then\":[],\"absent_ending_ledger_now\":0,\
+             \"absent_ending_ledger_then\":0,\"absent_ending_available_now\":1,\
+             \"absent_ending_available_then\":1}]}\n"
+        ),
+        "{json}"
+    );
+    let csv = position("csv");
+    assert_eq!(
+        csv.stdout.lines().nth(1),
+        Some("test,jpmorgan,USD,2026-03-02,2,2,-39.50,80.00,,,0,0,1,1"),
+        "{csv}"
+    );
+    let table = position("table");
+    assert!(
+        table
+            .stdout
+            .contains("(2 accounts now, 2 then; absent, left out: ending_available 1 now, 1 then)"),
+        "{table}"
+    );
 }

@@ -6,6 +6,8 @@ pub mod client;
 pub mod errors;
 mod logout;
 pub mod mapping;
+#[cfg(test)]
+mod profile_tests;
 mod provider;
 pub mod wire;
 

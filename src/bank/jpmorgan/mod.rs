@@ -1,6 +1,8 @@
 //! J.P. Morgan Account Balances API: wire types, request bodies, response mapping, error bodies.
 
 mod login;
+#[cfg(test)]
+mod profile_tests;
 mod provider;
 mod wire;
 

@@ -2,9 +2,6 @@
 //! shows, the scripted banks on 127.0.0.1, the served sandbox, the Chase FDX stand-in and login
 //! helpers, and snapshots of what a user sees.
 
-// Each test module uses a different part of the support.
-#![allow(dead_code)]
-
 pub mod bank;
 pub mod chase;
 /// The independent readers of bank files (`tests/validators/`) and what they found.

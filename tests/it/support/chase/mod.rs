@@ -1,9 +1,6 @@
 //! What the Chase tests share: a chase profile on a served sandbox, a tiny HTTP client that
 //! plays the browser on the consent page, a running `treasury login`, and the stored login.
 
-// Each test file uses a different part of this module.
-#![allow(dead_code)]
-
 pub mod standin;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -202,12 +199,6 @@ impl Login {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-    }
-
-    /// Writes one line to its stdin and keeps stdin open (a secret before a pasted landing).
-    pub fn type_line(&mut self, text: &str) {
-        let stdin = self.child.stdin.as_mut().unwrap();
-        writeln!(stdin, "{text}").unwrap();
     }
 
     pub fn paste(&mut self, text: &str) {
