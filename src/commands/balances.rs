@@ -59,10 +59,11 @@ pub async fn run(ctx: &mut Context<'_>, args: &BalancesArgs) -> Result<Outcome> 
             |flush| {
                 warnings.extend(flush.warnings);
                 fetched_rows += flush.rows.len();
-                if let Some(recorder) = &mut recorder {
-                    recorder.record(&flush.rows);
+                match &mut recorder {
+                    // Recorded once written: handed over, not copied.
+                    Some(recorder) => writer.rows_then(flush.rows, |rows| recorder.take(rows)),
+                    None => writer.rows(flush.rows),
                 }
-                writer.rows(flush.rows)
             },
         )
         .await?;

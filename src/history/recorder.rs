@@ -112,11 +112,16 @@ impl Recorder {
 
     /// Hands one batch of rows to the writer (one transaction each).
     pub fn record(&mut self, rows: &[BalanceRow]) {
+        self.take(rows.to_vec());
+    }
+
+    /// Hands one batch of rows the run has done with to the writer, without copying them.
+    pub fn take(&mut self, rows: Vec<BalanceRow>) {
         if rows.is_empty() {
             return;
         }
         if let Some(sender) = &self.sender {
-            if sender.send(rows.to_vec()).is_err() {
+            if sender.send(rows).is_err() {
                 // The writer stopped at an error it reports in `finish`.
                 self.sender = None;
             }

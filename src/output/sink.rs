@@ -304,7 +304,28 @@ enum Target<'s> {
 impl ReportWriter<'_> {
     /// Writes rows that follow every row written before.
     pub fn rows(&mut self, rows: Vec<BalanceRow>) -> Result<()> {
-        self.rows_from(rows, None)
+        self.write(rows, None).map(drop)
+    }
+
+    /// Writes rows as `rows`, then hands them to `then` (the history), copied only where the
+    /// report keeps them to the end (a table).
+    pub fn rows_then(
+        &mut self,
+        rows: Vec<BalanceRow>,
+        then: impl FnOnce(Vec<BalanceRow>),
+    ) -> Result<()> {
+        let copy = self.holds_rows().then(|| rows.clone());
+        if let Some(rows) = self.write(rows, None)?.or(copy) {
+            then(rows);
+        }
+        Ok(())
+    }
+
+    fn holds_rows(&self) -> bool {
+        match &self.target {
+            Target::File(_, writer) => writer.holds_rows(),
+            Target::Stdout(writer) => writer.holds_rows(),
+        }
     }
 
     /// The `FORMAT` errors of rows a bank file could not carry, so far.
@@ -317,8 +338,17 @@ impl ReportWriter<'_> {
 
     /// Writes rows, from the profile `origin` where given (a position's rows).
     pub fn rows_from(&mut self, rows: Vec<BalanceRow>, origin: Option<&str>) -> Result<()> {
+        self.write(rows, origin).map(drop)
+    }
+
+    /// Writes rows; gives them back once written, or none when the report keeps them.
+    fn write(
+        &mut self,
+        rows: Vec<BalanceRow>,
+        origin: Option<&str>,
+    ) -> Result<Option<Vec<BalanceRow>>> {
         if rows.is_empty() {
-            return Ok(());
+            return Ok(Some(rows));
         }
         if let Some(seen) = &mut self.with_rows {
             for row in &rows {

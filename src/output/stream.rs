@@ -74,26 +74,36 @@ impl<W: Write> BalanceWriter<W> {
         self.count
     }
 
-    /// Writes rows that follow every row written before.
-    pub fn rows(&mut self, rows: Vec<BalanceRow>) -> io::Result<()> {
+    /// Writes rows that follow every row written before; hands them back once written, or
+    /// none when it keeps them (a table is laid out at the end).
+    pub fn rows(&mut self, rows: Vec<BalanceRow>) -> io::Result<Option<Vec<BalanceRow>>> {
         let origin = std::mem::take(&mut self.origin);
         let result = self.rows_from(rows, &origin);
         self.origin = origin;
         result
     }
 
-    /// Writes rows of the profile `origin` (a position's rows come from several).
-    pub fn rows_from(&mut self, rows: Vec<BalanceRow>, origin: &str) -> io::Result<()> {
+    /// Whether rows given are kept to the end (a table) rather than written at once.
+    pub fn holds_rows(&self) -> bool {
+        self.bank.is_none() && self.format == Format::Table
+    }
+
+    /// Writes rows of the profile `origin` (a position's rows come from several), as `rows`.
+    pub fn rows_from(
+        &mut self,
+        rows: Vec<BalanceRow>,
+        origin: &str,
+    ) -> io::Result<Option<Vec<BalanceRow>>> {
         if rows.is_empty() {
-            return Ok(());
+            return Ok(Some(rows));
         }
         if self.bank.is_some() {
-            return self.bank_rows(&rows, origin);
+            return self.bank_rows(&rows, origin).map(|()| Some(rows));
         }
-        if self.format == Format::Table {
+        if self.holds_rows() {
             self.count += rows.len();
             self.held.extend(rows);
-            return Ok(());
+            return Ok(None);
         }
         self.start()?;
         for row in &rows {
@@ -103,7 +113,7 @@ impl<W: Write> BalanceWriter<W> {
                 self.drain()?;
             }
         }
-        self.drain()
+        self.drain().map(|()| Some(rows))
     }
 
     fn bank_rows(&mut self, rows: &[BalanceRow], origin: &str) -> io::Result<()> {
