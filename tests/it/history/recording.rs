@@ -117,6 +117,30 @@ fn the_history_file_is_owner_only() {
     assert!(fields["history_bytes"].as_u64().unwrap() > 0, "{status}");
 }
 
+/// A table keeps its rows to the end and the other formats hand them over once written: both
+/// record every row, the same rows.
+#[test]
+fn every_format_records_the_rows_it_reports() {
+    for format in ["table", "csv", "bai2"] {
+        let bank = TestBank::start();
+        let env = Home::with_bank(&bank);
+        bank.reply(reply(vec![
+            day("111", "2026-03-02", "0.00", "1.00", None),
+            day("222", "2026-03-02", "5.00", "6.50", Some("6.00")),
+        ]));
+        let dates = ["--from", "2026-03-02", "--to", "2026-03-02", "-f", format];
+        support::balances(&env, &dates).code(0);
+        let out = run(env.cmd().args(["history", "-p", "test", "-f", "csv"]));
+        out.code(0);
+        let rows = support::csv_rows(&out.stdout);
+        let kept: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r[0].as_str(), r[11].as_str()))
+            .collect();
+        assert_eq!(kept, [("111", "1.00"), ("222", "6.50")], "{format}: {out}");
+    }
+}
+
 #[test]
 fn history_off_records_nothing() {
     let bank = TestBank::start();
