@@ -148,6 +148,8 @@ pub struct Spec {
     pub login_settings: Option<LoginSettings>,
     /// What the provider calls the secret the secret chain holds ("client secret").
     pub secret_label: &'static str,
+    /// Example lines of `treasury login --help` for its profiles, each ending in a newline.
+    pub login_examples: &'static str,
     /// The whole-request code meaning "none of the named accounts exist", if the API has one:
     /// with `--split` it is that batch's accounts that are unknown, not the whole run.
     pub none_found_code: Option<&'static str>,

@@ -9,7 +9,7 @@ mod workflow;
 pub use reports::*;
 use reports::{ACCOUNTS_EXAMPLES, BALANCES_EXAMPLES, POSITION_EXAMPLES};
 pub use setup::*;
-use setup::{COMPLETIONS_HELP, LOGIN_EXAMPLES, LOGOUT_EXAMPLES, MAN_HELP, STATUS_EXAMPLES};
+use setup::{login_examples, COMPLETIONS_HELP, LOGOUT_EXAMPLES, MAN_HELP, STATUS_EXAMPLES};
 pub use workflow::*;
 use workflow::{CHECK_EXAMPLES, HISTORY_EXAMPLES};
 
@@ -204,7 +204,7 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Store credentials for a profile and verify them
-    #[command(after_help = LOGIN_EXAMPLES)]
+    #[command(after_help = login_examples())]
     Login(LoginArgs),
     /// Forget the profile's stored secret and cached token
     #[command(after_help = LOGOUT_EXAMPLES)]

@@ -16,17 +16,23 @@ pub struct ManArgs {
     pub command: Option<String>,
 }
 
-pub(super) const LOGIN_EXAMPLES: &str = "\
+const LOGIN_INTRO: &str = "\
 The secret is looked up in this order: TREASURY_CLIENT_SECRET, the profile's
 client_secret_command, the OS keyring, the owner-only credentials file
 ($XDG_CONFIG_HOME/treasury/credentials.toml). TREASURY_ACCESS_TOKEN skips all of them.
 
 Examples:
-  treasury login -p uat --environment uat --client-id ID --token-url https://id.example/oauth2/token
-  printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
-  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key
-  printf '%s' \"$PARTNER_SECRET\" | treasury login -p fin --provider finicity --app-key KEY \\
-      --partner-id ID --customer-id 41442 --client-secret-stdin --store file";
+";
+
+/// The text after `treasury login --help`'s options: the secret chain, then each provider's
+/// examples, from the registry.
+pub(super) fn login_examples() -> String {
+    let examples: String = crate::bank::PROVIDERS
+        .iter()
+        .map(|spec| spec.login_examples)
+        .collect();
+    format!("{LOGIN_INTRO}{}", examples.trim_end())
+}
 
 pub(super) const LOGOUT_EXAMPLES: &str = "\
 Removes the client secret and cached token from the OS keyring and from the credentials file;

@@ -108,7 +108,7 @@ fn authentication(args: &SandboxServeArgs, secret: &str) -> String {
     };
     let mut ways = vec![format!("client id '{CLIENT_ID}', {secret}")];
     if args.client_cert.is_some() {
-        ways.push("client assertions signed for --client-cert (open-banking request objects verified with it)".into());
+        ways.push("client assertions signed for --client-cert (and request objects, where a provider's login sends them, verified with it)".into());
     }
     if args.client_ca.is_some() {
         ways.push("mutual TLS with a client certificate from --client-ca, no token needed".into());

@@ -220,7 +220,7 @@ mod tests {
     fn budget(dir: &tempfile::TempDir, limit: Option<u32>) -> Budget {
         Budget {
             path: dir.path().join("h.sqlite3"),
-            origin: "openbanking https://ob".into(),
+            origin: "bank https://ob".into(),
             profile: "ob".into(),
             limit,
         }

@@ -58,6 +58,7 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: None,
     secret_label: "client secret",
+    login_examples: "",
     status_fields: None,
     logout: Some(super::logout::logout),
     connect,

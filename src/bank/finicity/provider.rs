@@ -47,6 +47,9 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: Some(super::login::settings),
     secret_label: "partner secret",
+    login_examples: "  printf '%s' \"$PARTNER_SECRET\" | treasury login -p fin --provider finicity --app-key KEY \\
+      --partner-id ID --customer-id 41442 --client-secret-stdin --store file
+",
     status_fields: None,
     logout: None,
     connect,

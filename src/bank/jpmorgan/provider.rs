@@ -57,6 +57,10 @@ pub static SPEC: Spec = Spec {
     ending_warning: None,
     login_settings: Some(super::login::settings),
     secret_label: "client secret",
+    login_examples: "  treasury login -p uat --environment uat --client-id ID --token-url https://id.example/oauth2/token
+  printf '%s' \"$SECRET\" | treasury login -p uat --client-secret-stdin --store file --no-input
+  treasury login -p prod --auth mtls --environment prod --cert client.crt --key client.key
+",
     status_fields: None,
     logout: None,
     connect,

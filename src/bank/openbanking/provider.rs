@@ -66,6 +66,7 @@ pub static SPEC: Spec = Spec {
     }),
     login_settings: None,
     secret_label: "client secret",
+    login_examples: "",
     status_fields: Some(super::lifecycle::status_fields),
     logout: Some(super::lifecycle::logout),
     connect,
