@@ -56,24 +56,8 @@ pub struct BalancesArgs {
     #[arg(long, value_name = "YYYY-MM", help_heading = "Dates")]
     pub month: Option<String>,
 
-    /// Account id, BANK_ID/ACCOUNT_ID or alias; repeat for more [default: all accounts]
-    #[arg(
-        short,
-        long = "account",
-        value_name = "[BANK_ID/]ACCOUNT_ID",
-        help_heading = "Accounts",
-        add = ArgValueCompleter::new(crate::complete::aliases)
-    )]
-    pub accounts: Vec<String>,
-
-    /// Accounts from a file (one per line, or CSV with an account_id column); - for stdin
-    #[arg(long, value_name = "FILE", help_heading = "Accounts")]
-    pub accounts_file: Option<PathBuf>,
-
-    /// A group of accounts from the profile; repeat for more
-    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts",
-          add = ArgValueCompleter::new(crate::complete::groups))]
-    pub groups: Vec<String>,
+    #[command(flatten)]
+    pub selection: AccountSelection,
 
     /// Cut an oversized request into valid ones (31-day windows, 200-account batches) and merge
     #[arg(long)]
@@ -195,4 +179,27 @@ pub struct PositionArgs {
     /// `-a` and `--group` values in the order typed (filled by `Cli::parse_ordered`).
     #[arg(skip)]
     pub named: Vec<AccountName>,
+}
+
+/// Which accounts: `-a` ids or aliases, `--accounts-file`, `--group` (balances and history).
+#[derive(Debug, Default, Args)]
+pub struct AccountSelection {
+    /// Account id, BANK_ID/ACCOUNT_ID or alias; repeat for more [default: all accounts]
+    #[arg(
+        short,
+        long = "account",
+        value_name = "[BANK_ID/]ACCOUNT_ID",
+        help_heading = "Accounts",
+        add = ArgValueCompleter::new(crate::complete::aliases)
+    )]
+    pub accounts: Vec<String>,
+
+    /// Accounts from a file (one per line, or CSV with an account_id column); - for stdin
+    #[arg(long, value_name = "FILE", help_heading = "Accounts")]
+    pub accounts_file: Option<PathBuf>,
+
+    /// A group of accounts from the profile; repeat for more
+    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts",
+          add = ArgValueCompleter::new(crate::complete::groups))]
+    pub groups: Vec<String>,
 }

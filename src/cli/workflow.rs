@@ -1,10 +1,9 @@
 //! The arguments of the commands over recorded balances: `history` and `check`.
 
-use std::path::PathBuf;
-
 use clap::{Args, Subcommand};
 use clap_complete::engine::ArgValueCompleter;
 
+use super::reports::AccountSelection;
 use crate::query::AccountName;
 
 pub(super) const HISTORY_EXAMPLES: &str = "\
@@ -56,24 +55,8 @@ pub struct HistoryArgs {
     #[arg(long, value_name = "DATE", help_heading = "Dates")]
     pub to: Option<String>,
 
-    /// Account id, BANK_ID/ACCOUNT_ID or alias; repeat for more [default: all accounts]
-    #[arg(
-        short,
-        long = "account",
-        value_name = "[BANK_ID/]ACCOUNT_ID",
-        help_heading = "Accounts",
-        add = ArgValueCompleter::new(crate::complete::aliases)
-    )]
-    pub accounts: Vec<String>,
-
-    /// Accounts from a file (one per line, or CSV with an account_id column); - for stdin
-    #[arg(long, value_name = "FILE", help_heading = "Accounts")]
-    pub accounts_file: Option<PathBuf>,
-
-    /// A group of accounts from the profile; repeat for more
-    #[arg(long = "group", value_name = "NAME", help_heading = "Accounts",
-          add = ArgValueCompleter::new(crate::complete::groups))]
-    pub groups: Vec<String>,
+    #[command(flatten)]
+    pub selection: AccountSelection,
 
     /// Append each amount's change against the account's previous stored as-of date
     #[arg(long)]

@@ -112,15 +112,15 @@ fn date_args(args: &BalancesArgs) -> DateArgs {
 
 /// The accounts to ask for, in the order given, duplicates warned about and dropped.
 fn select_accounts(ctx: &Context, args: &BalancesArgs) -> Result<Vec<AccountRef>> {
-    let from_file = match &args.accounts_file {
+    let from_file = match &args.selection.accounts_file {
         Some(path) => read_accounts_file(ctx, path)?,
         None => Vec::new(),
     };
-    if args.accounts_file.is_some() && from_file.is_empty() && args.named.is_empty() {
+    if args.selection.accounts_file.is_some() && from_file.is_empty() && args.named.is_empty() {
         return Err(Error::usage_hint(
             format!(
                 "{} lists no accounts",
-                display_path(args.accounts_file.as_deref())
+                display_path(args.selection.accounts_file.as_deref())
             ),
             "without accounts treasury would fetch every account; drop --accounts-file for that",
         ));

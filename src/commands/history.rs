@@ -184,7 +184,7 @@ fn date(text: Option<&str>, flag: &str) -> Result<Option<NaiveDate>> {
 /// The accounts asked for: `-a`, `--group` (the first `-p` profile's aliases and groups, else
 /// the default profile's) and `--accounts-file`.
 fn accounts(ctx: &Context, args: &HistoryArgs) -> Result<Vec<AccountRef>> {
-    let from_file = match &args.accounts_file {
+    let from_file = match &args.selection.accounts_file {
         Some(path) => super::balances::read_accounts_file(ctx, path)?,
         None => Vec::new(),
     };
